@@ -1,0 +1,155 @@
+"""The content model: read every file under content/, validate it, and return one Site (layer 3)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from . import fields, frontmatter, schema, slugs, source
+from .config import SiteConfig
+from .errors import BuildFailed, Problems, SiteError, error, warning
+
+FOLDER_TYPES = {"stories": "story", "activities": "activity", "letters": "letter", "pages": "page", "slides": "slide"}
+TYPE_FOLDERS = {v: k for k, v in FOLDER_TYPES.items()}
+TYPE_NAMES = {"story": "榜样人物", "activity": "志愿服务", "letter": "倡议书", "page": "页面", "slide": "标语"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+SKIPPED_DIRS = {"_data", "images"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One content file: its type, typed front matter, Markdown body and where each field was written."""
+
+    source: str  # path relative to the content folder, with forward slashes
+    type: str
+    meta: fields.Common
+    body: str
+    body_line: int
+    slug: str
+    positions: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    source_text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        """The page title."""
+        return self.meta.title
+
+    @property
+    def date(self) -> date:
+        """The publication date."""
+        return self.meta.date
+
+    @property
+    def folder(self) -> str:
+        """The content folder of this page's type (stories, activities, …)."""
+        return TYPE_FOLDERS[self.type]
+
+    def line_of(self, *key_path) -> int:
+        """The file line where a front-matter key was written (1 when unknown)."""
+        path = tuple(key_path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))[0]
+
+    def goes_to(self, channel: str) -> bool:
+        """True when this page is published on the channel (site, wechat or led)."""
+        return channel in self.outputs
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The channels this page goes to: its own `outputs`, else the type's default (filled in by load_site)."""
+        return self.meta.outputs
+
+
+@dataclass(frozen=True)
+class Site:
+    """Every page of the site, read and validated, plus the content folder it came from."""
+
+    pages: tuple[Page, ...]
+    content_dir: Path
+    warnings: tuple[SiteError, ...] = ()
+
+    def of_type(self, page_type: str) -> list[Page]:
+        """Pages of one type, newest first (ties broken by slug for stable output)."""
+        chosen = [p for p in self.pages if p.type == page_type]
+        return sorted(chosen, key=lambda p: (-p.date.toordinal(), p.slug))
+
+    def by_source(self, rel: str) -> Page | None:
+        """The page read from a content-relative path."""
+        return next((p for p in self.pages if p.source == rel), None)
+
+
+def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False) -> Site:
+    """Read and validate every content file; raise BuildFailed listing every problem in every file."""
+    problems = Problems()
+    pages = []
+    for path in content_files(content_dir, problems):
+        rel = path.relative_to(content_dir).as_posix()
+        try:
+            page = load_page(cfg, path, rel, problems)
+        except BuildFailed as failed:
+            problems.extend(failed.problems)
+            continue
+        if page is not None and (include_drafts or not page.meta.draft):
+            pages.append(page)
+    problems.raise_if_errors()
+    return Site(tuple(pages), content_dir, tuple(problems.warnings))
+
+
+def content_files(content_dir: Path, problems: Problems) -> list[Path]:
+    """Every Markdown file under a type folder, in sorted order; links leading outside content/ are skipped."""
+    if not content_dir.is_dir():
+        raise BuildFailed([error(content_dir, 1, "找不到内容文件夹", "检查 --content 参数或在项目根目录运行。")])
+    root = content_dir.resolve()
+    found = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if _accept(path, content_dir, root, problems):
+                found.append(path)
+    return found
+
+
+def _accept(path: Path, content_dir: Path, root: Path, problems: Problems) -> bool:
+    rel = path.relative_to(content_dir)
+    if path.name.startswith((".", "_", "~$")) or path.suffix.lower() in IMAGE_SUFFIXES:
+        return False
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        problems.add(warning(path, 1, "这是指向 content/ 以外的链接，已跳过", "把文件本身放进 content/。",
+                             code="content.symlink"))
+        return False
+    if path.suffix.lower() != ".md":
+        if path.suffix.lower() in (".docx", ".doc", ".wps", ".txt"):
+            problems.add(warning(path, 1, f"{path.suffix} 文件不会发布", "文章要保存为 .md 纯文本文件。",
+                                 code="content.suffix"))
+        return False
+    if len(rel.parts) < 2 or rel.parts[0] not in FOLDER_TYPES:
+        problems.add(error(path, 1, "文章放错了文件夹",
+                           f"请放进 {'、'.join(f'content/{k}/' for k in FOLDER_TYPES)} 之一。"))
+        return False
+    return True
+
+
+def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems) -> Page | None:
+    """Read one file into a Page, adding its problems to `problems` (None when it has errors)."""
+    text, notes = source.read_text(path)
+    problems.extend(notes)
+    matter = frontmatter.split(text, path)
+    problems.extend(matter.warnings)
+    page_type = FOLDER_TYPES[Path(rel).parts[0]]
+    meta, schema_problems = schema.build(fields.FIELDS_BY_TYPE[page_type], matter.data)
+    for p in schema_problems:
+        problems.add(error(path, matter.line_of(p.path), p.message, p.hint))
+    if meta is None:
+        return None
+    slug = meta.slug.strip() or slugs.slugify(Path(rel).stem) or f"{meta.date:%Y-%m-%d}-{page_type}"
+    if not slugs.is_safe(slug):
+        problems.add(error(path, matter.line_of(("slug",)), f"网址名（slug）“{slug}” 不安全",
+                           "slug 只能用字母、数字和 -，不能含 / 或以 . 开头。"))
+        return None
+    if not meta.outputs:
+        meta = replace(meta, outputs=cfg.outputs_for(page_type))
+    return Page(rel, page_type, meta, matter.body, matter.body_line, slug, matter.positions, text)
+

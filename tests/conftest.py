@@ -1,0 +1,56 @@
+"""Shared fixtures: build small throwaway sites from a dict of {path: text}."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+MINIMAL_CONFIG = """\
+site:
+  title: 测试站
+  base_url: https://example.gov.cn/wenming/
+publish:
+  require_review: false
+led:
+  screens:
+    - {name: gate, width: 384, height: 192, colour: full, font_size: 40, min_font_size: 24}
+    - {name: strip, width: 192, height: 32, colour: dual, font_size: 16, min_font_size: 16}
+    - {name: board, width: 128, height: 32, colour: mono, led_colour: red, font_size: 16, min_font_size: 12}
+"""
+
+STORY = """\
+---
+title: 好人张三
+date: 2023-09-11
+person: 张三
+category: 助人为乐
+summary: 张三常年帮助邻居。
+---
+张三是柚苑社区的热心人。
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write each {relative path: text or bytes} under root (text is dedented) and return root."""
+    for rel, body in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Return a function that writes a site (config defaults to MINIMAL_CONFIG) and gives back its root."""
+
+    def make(files: dict[str, str | bytes], config: str | None = None) -> Path:
+        root = tmp_path / "site"
+        write_tree(root, {"site_config.yaml": config if config is not None else MINIMAL_CONFIG, **files})
+        (root / "content").mkdir(exist_ok=True)
+        return root
+
+    return make
