@@ -75,6 +75,17 @@ class Site:
         chosen = [p for p in self.pages if p.type == page_type]
         return sorted(chosen, key=lambda p: (-p.date.toordinal(), p.slug))
 
+    def find_image(self, page: Page, src: str) -> Path | None:
+        """The file an image reference points to: beside the page first, then under content/; None if missing."""
+        if not src or "://" in src or src.startswith(("/", "data:")):
+            return None
+        root = self.content_dir.resolve()
+        for base in (self.content_dir / Path(page.source).parent, self.content_dir):
+            candidate = (base / src).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
+        return None
+
     def by_source(self, rel: str) -> Page | None:
         """The page read from a content-relative path."""
         return next((p for p in self.pages if p.source == rel), None)
