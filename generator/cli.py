@@ -1,0 +1,191 @@
+"""Command line: build, serve, new, check, review sign. The only place (with serve) that prints (layer 7)."""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import traceback
+from datetime import date, datetime
+from pathlib import Path
+
+from . import config as config_module, content, scaffold
+from .build import BuildOptions, BuildReport, build, build_time
+from .checks import fix_file, pending_report, run_checks, sign
+from .errors import BuildFailed, SiteError, context_lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return the process exit code (0 ok, 1 content problems, 2 internal error)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildFailed as failed:
+        _print_problems(failed.problems, sys.stderr)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"\n没有发布：共 {errors} 个错误需要修改（public/ 保持原样）。", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: staff must never see a bare traceback
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print("内部错误：发布工具自身出了问题，您的文件没有丢失，public/ 保持原样。\n"
+                  "请加上 --debug 重新运行，把输出发给技术人员。", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="文明常山发布工具")
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
+    commands = parser.add_subparsers(dest="command", required=True)
+    b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章")
+    _common(b)
+    b.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 public/，预览为 .preview/）")
+    b.add_argument("--preview", action="store_true", help="预览：包括未审定内容，加 “未审定” 标记，不写 public/")
+    b.add_argument("--build-time", default=None, help="固定构建时间，例如 2024-05-01T08:00（用于复现）")
+    b.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    b.add_argument("--quiet", action="store_true", help="只显示错误")
+    b.set_defaults(run=_cmd_build)
+    s = commands.add_parser("serve", help="本地预览，改动后自动刷新")
+    _common(s)
+    s.add_argument("--port", type=int, default=None)
+    s.set_defaults(run=_cmd_serve)
+    n = commands.add_parser("new", help="新建一篇文章")
+    _common(n)
+    n.add_argument("type", choices=scaffold.TYPES, help="story / activity / letter / page / slide")
+    n.add_argument("title")
+    n.set_defaults(run=_cmd_new)
+    c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词和标点")
+    _common(c)
+    c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
+    c.set_defaults(run=_cmd_check)
+    r = commands.add_parser("review", help="三审三校签字")
+    r_sub = r.add_subparsers(dest="review_command", required=True)
+    sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节")
+    sign_cmd.add_argument("file", type=Path)
+    sign_cmd.add_argument("--stage", required=True, help="初审 / 复审 / 终审 / 一校 / 二校 / 三校")
+    sign_cmd.add_argument("--name", required=True, help="审核人姓名")
+    sign_cmd.add_argument("--date", default=None, help="签字日期，默认今天")
+    sign_cmd.set_defaults(run=_cmd_sign)
+    return parser
+
+
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="配置文件")
+    sub.add_argument("--content", type=Path, default=None, help="内容文件夹（默认与配置文件同级的 content/）")
+
+
+def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime | None = None) -> BuildOptions:
+    """Build options from parsed arguments and the config (shared by build and serve)."""
+    root = cfg.root
+    default_out = root / (".preview" if preview else "public")
+    use_cache = not getattr(args, "no_cache", False)
+    return BuildOptions(
+        content_dir=(args.content or root / "content").resolve(),
+        out_dir=(out or default_out).resolve(),
+        templates_dir=root / "templates" if (root / "templates").is_dir() else Path(__file__).parent.parent / "templates",
+        now=now or build_time(),
+        preview=preview,
+        cache_dir=root / ".cache" if use_cache else None,
+    )
+
+
+def _cmd_build(args) -> int:
+    cfg = config_module.load(args.config)
+    now = datetime.fromisoformat(args.build_time) if args.build_time else None
+    progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
+    opts = options_for(args, cfg, args.preview, args.out, now)
+    report = build(cfg, BuildOptions(**{**opts.__dict__, "progress": progress}))
+    _print_report(report, quiet=args.quiet)
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    from .serve import serve
+
+    cfg = config_module.load(args.config)
+    serve(cfg, args.config.resolve(), lambda c, now: options_for(args, c, True, now=now), port=args.port)
+    return 0
+
+
+def _cmd_new(args) -> int:
+    cfg = config_module.load(args.config)
+    content_dir = (args.content or cfg.root / "content")
+    path = scaffold.create(content_dir, args.type, args.title, build_time().date(), cfg)
+    print(f"已新建：{_show_path(path)}\n用文本编辑器打开它，按注释填写后保存。")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    cfg = config_module.load(args.config)
+    content_dir = (args.content or cfg.root / "content").resolve()
+    site = content.load_site(cfg, content_dir, include_drafts=True)
+    if args.fix:
+        _apply_fixes(site)
+        site = content.load_site(cfg, content_dir, include_drafts=True)
+    today = build_time().date()
+    result = run_checks(site, cfg, today=today)
+    print(pending_report(site, cfg, result, today=today))
+    problems = list(site.warnings) + result.problems
+    _print_problems(problems, sys.stdout)
+    return 1 if any(p.is_error for p in problems) else 0
+
+
+def _apply_fixes(site) -> None:
+    changed = 0
+    for page in site.pages:
+        path = site.content_dir / page.source
+        fixed = fix_file(path)
+        if fixed is None:
+            continue
+        old, new = fixed
+        diff = difflib.unified_diff(old.splitlines(), new.splitlines(), _show_path(path), _show_path(path) + "（修正后）", lineterm="")
+        print("\n".join(diff))
+        changed += 1
+    print(f"已修正 {changed} 个文件的标点。" if changed else "没有需要自动修正的标点。")
+
+
+def _cmd_sign(args) -> int:
+    on = date.fromisoformat(args.date) if args.date else build_time().date()
+    print(sign(args.file, args.stage, args.name, on))
+    return 0
+
+
+def _print_report(report: BuildReport, quiet: bool) -> None:
+    _print_problems(report.warnings, sys.stderr)
+    if quiet:
+        return
+    where = _show_path(report.out_dir)
+    print(f"完成：发布 {report.published} 篇，写入 {len(report.written)} 个文件，"
+          f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个 → {where}/")
+    if report.held_back:
+        print(f"有 {len(report.held_back)} 篇未完成三审三校，没有发布（运行 make check 查看）：")
+        for source in report.held_back:
+            print(f"  - content/{source}")
+    for line in report.freshness:
+        print(str(line))
+
+
+def _print_problems(problems: list[SiteError], stream) -> None:
+    for problem in sorted(problems, key=SiteError.sort_key):
+        shown = SiteError(_show_path(Path(problem.path)), problem.line, problem.col, problem.message,
+                          problem.hint, problem.severity, problem.code)
+        print(shown.format(_context(problem)), file=stream)
+
+
+def _context(problem: SiteError) -> str:
+    path = Path(problem.path)
+    if not path.is_file() or path.suffix not in (".md", ".yaml", ".yml") or problem.line < 1:
+        return ""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return context_lines(text, problem.line, around=0)
+
+
+def _show_path(path: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(Path.cwd()).as_posix() if absolute.is_relative_to(Path.cwd()) else str(absolute)
