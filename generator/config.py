@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import schema, source, yamlio
-from .errors import BuildFailed, SiteError, error
+from .errors import BuildFailed, FieldError, SiteError, error
 
 DEFAULT_CATEGORIES = ("助人为乐", "见义勇为", "诚实守信", "敬业奉献", "孝老爱亲")
 HONOUR_LEVELS = ("县", "市", "省", "中国好人榜")
@@ -30,9 +30,9 @@ class SiteInfo:
 
     def __post_init__(self):
         if not self.base_url.startswith(("https://", "http://")):
-            raise ValueError(f"base_url 必须以 https:// 开头（现在是 “{self.base_url}”）")
+            raise FieldError("base_url", f"base_url 必须以 https:// 开头（现在是 “{self.base_url}”）")
         if self.per_page < 1:
-            raise ValueError("per_page 至少是 1")
+            raise FieldError("per_page", "per_page 至少是 1")
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,11 @@ class Screen:
 
     def __post_init__(self):
         if not self.name or not all(c.isalnum() or c in "-_" for c in self.name) or not self.name.isascii():
-            raise ValueError(f"屏幕名称 “{self.name}” 只能用英文字母、数字、- 和 _（它会成为文件夹名）")
+            raise FieldError("name", f"屏幕名称 “{self.name}” 只能用英文字母、数字、- 和 _（它会成为文件夹名）")
         if self.width < 8 or self.height < 8:
-            raise ValueError(f"屏幕 {self.name} 的尺寸 {self.width}×{self.height} 太小")
+            raise FieldError("width", f"屏幕 {self.name} 的尺寸 {self.width}×{self.height} 太小")
         if self.min_font_size > self.font_size:
-            raise ValueError(f"屏幕 {self.name} 的 min_font_size 不能大于 font_size")
+            raise FieldError("min_font_size", f"屏幕 {self.name} 的 min_font_size 不能大于 font_size")
 
     @property
     def size(self) -> tuple[int, int]:
@@ -183,7 +183,7 @@ class Wechat:
 
     def __post_init__(self):
         if not 15 <= self.font_size <= 17:
-            raise ValueError("wechat.font_size 只能在 15 到 17 之间")
+            raise FieldError("font_size", "wechat.font_size 只能在 15 到 17 之间")
 
 
 @dataclass(frozen=True)

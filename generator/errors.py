@@ -110,3 +110,11 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Suggest the closest known name for a mistyped one, as a Chinese hint (empty when none is close)."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"是不是想写 “{close[0]}”？" if close else ""
+
+
+class FieldError(ValueError):
+    """A cross-field check that failed in a dataclass, naming the key to blame so the message gets its line."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import dates
+from .errors import FieldError
 
 
 def _key(name: str, **extra) -> dict:
@@ -74,11 +75,11 @@ class LedOptions:
     def __post_init__(self):
         for day in self.weekdays:
             if not 1 <= day <= 7:
-                raise ValueError(f"led.weekdays 只能是 1（周一）到 7（周日），现在有 {day}")
+                raise FieldError("weekdays", f"led.weekdays 只能是 1（周一）到 7（周日），现在有 {day}")
         for window in self.time:
             parse_window(window)
         if self.start and self.end and self.end < self.start:
-            raise ValueError("led.end 不能早于 led.start")
+            raise FieldError("end", "led.end 不能早于 led.start")
 
 
 def parse_window(window: str) -> tuple[str, str]:
@@ -113,12 +114,12 @@ class Common:
 
     def __post_init__(self):
         if not self.title.strip():
-            raise ValueError("标题（title）不能为空")
+            raise FieldError("title", "标题（title）不能为空")
         if self.cover_focus and (len(self.cover_focus) != 2 or not all(0 <= v <= 1 for v in self.cover_focus)):
-            raise ValueError("cover_focus 要写两个 0 到 1 之间的数，例如 [0.5, 0.3]")
+            raise FieldError("cover_focus", "cover_focus 要写两个 0 到 1 之间的数，例如 [0.5, 0.3]")
         unknown = [o for o in self.outputs if o not in ("site", "wechat", "led")]
         if unknown:
-            raise ValueError(f"outputs 只能包含 site、wechat、led，不认识 “{unknown[0]}”")
+            raise FieldError("outputs", f"outputs 只能包含 site、wechat、led，不认识 “{unknown[0]}”")
 
 
 @dataclass(frozen=True)
@@ -154,11 +155,11 @@ class Activity(Common):
     def __post_init__(self):
         super().__post_init__()
         if self.start and self.end and self.end < self.start:
-            raise ValueError("活动结束时间（end）不能早于开始时间（start）")
+            raise FieldError("end", "活动结束时间（end）不能早于开始时间（start）")
         if self.participants is not None and self.participants < 0:
-            raise ValueError("参与人数（participants）不能是负数")
+            raise FieldError("participants", "参与人数（participants）不能是负数")
         if self.service_hours is not None and self.service_hours < 0:
-            raise ValueError("服务时长（service_hours）不能是负数")
+            raise FieldError("service_hours", "服务时长（service_hours）不能是负数")
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,9 @@ def _build_dataclass(cls: type, data: object, path: tuple, problems: list):
         return None
     try:
         return cls(**values)
-    except ValueError as exc:  # __post_init__ cross-field checks
-        problems.append(SchemaProblem(path, str(exc)))
+    except ValueError as exc:  # __post_init__ cross-field checks; FieldError names the key to blame
+        key = getattr(exc, "key", None)
+        problems.append(SchemaProblem(path + (key,) if key else path, str(exc)))
         return None
 
 

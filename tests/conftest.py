@@ -54,3 +54,14 @@ def make_site(tmp_path):
         return root
 
     return make
+
+
+def pytest_addoption(parser):
+    """`--update-golden` rewrites the expected output trees of the golden tests (review the diff before committing)."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """True when the run was asked to refresh the golden trees."""
+    return request.config.getoption("--update-golden")

@@ -1,0 +1,37 @@
+"""Markdown: Chinese emphasis, Chinese heading ids, sanitized raw HTML, images with their lines."""
+from generator.markdown import MarkdownRenderer, safe_url
+
+
+def test_bold_next_to_chinese_punctuation_renders():
+    html = MarkdownRenderer().render("**群众满意是最高标准。**下一步继续。").html
+    assert "<strong>群众满意是最高标准。</strong>下一步继续。" in html
+
+
+def test_chinese_heading_ids_and_toc():
+    rendered = MarkdownRenderer().render("## 各方反响\n\n正文")
+    assert '<h2 id="各方反响">' in rendered.html
+    assert rendered.toc == [(2, "各方反响", "各方反响")]
+
+
+def test_raw_html_is_sanitized():
+    html = MarkdownRenderer().render('<p onclick="x()">好</p>\n\n<script>alert(1)</script>\n\n'
+                                     '[点](javascript:alert(1)) <img src=x onerror=alert(1) alt=y> <style>p{}</style>').html
+    for bad in ("onclick", "<script", "alert(1)", "javascript:", "onerror", "<style"):
+        assert bad not in html
+
+
+def test_images_are_resolved_and_located():
+    rendered = MarkdownRenderer().render("第一段\n\n![门口](a.jpg)\n", lambda src: "/m/" + src, first_line=10)
+    assert '<img alt="门口" loading="lazy" src="/m/a.jpg">' in rendered.html
+    assert [(i.src, i.url, i.alt, i.line) for i in rendered.images] == [("a.jpg", "/m/a.jpg", "门口", 12)]
+
+
+def test_renderer_is_reusable_without_leaking_state():
+    renderer = MarkdownRenderer()
+    renderer.render("正文[^1]\n\n[^1]: 注")
+    assert "footnote" not in renderer.render("另一篇").html
+
+
+def test_safe_url():
+    assert safe_url("https://a.cn") and safe_url("images/a.jpg") and not safe_url("javascript:alert(1)")
+    assert not safe_url(" JavaScript:x") and not safe_url("data:text/html,x")
