@@ -14,7 +14,7 @@ from . import __version__, content, routes as routing
 from .checks import run_checks, mask_site
 from .config import SiteConfig
 from .content import Page, Site
-from .errors import BuildFailed, Problems, SiteError, error
+from .errors import BuildFailed, Problems, Severity, SiteError, error
 from .images import ImageProblem, MediaLibrary
 from .led import render_led
 from .markdown import MarkdownRenderer, Rendered
@@ -74,12 +74,12 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         problems.extend(list(site.warnings))
     with clock("审核与检查"):
         checks = run_checks(site, cfg, today=opts.now.date())
-        problems.extend(checks.problems)
         report.freshness = checks.freshness
         if cfg.privacy.mask:
             site, masked = mask_site(site, cfg)
             problems.extend(masked)
         site, unreviewed = _select(site, cfg, checks.unreviewed, opts.preview, report)
+        problems.extend(_soften_held_back(checks.problems, site.content_dir, report.held_back))
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
     problems.raise_if_errors()  # nothing has been written yet
@@ -109,6 +109,12 @@ def _select(site: Site, cfg: SiteConfig, unreviewed: frozenset[str], preview: bo
     report.held_back = sorted(p.source for p in site.pages if p.source in unreviewed)
     kept = tuple(p for p in site.pages if p.source not in unreviewed)
     return replace(site, pages=kept), frozenset()
+
+
+def _soften_held_back(found: list[SiteError], content_dir: Path, held_back: list[str]) -> list[SiteError]:
+    """Findings in pages that are not being published cannot leak: report them, but let the rest of the site go out."""
+    held = {str(content_dir / source) for source in held_back}
+    return [replace(p, severity=Severity.WARNING) if p.path in held else p for p in found]
 
 
 def _render_all(cfg, opts, site, routes, unreviewed, problems, publication, report, clock) -> None:

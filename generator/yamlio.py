@@ -13,7 +13,9 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
 }
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
-MAX_NODES = 20_000  # front matter and config are small; anything larger is a mistake or an attack
+MAX_NODES = 20_000
+# libyaml's C parser is about 15 times faster and reports the same positions; fall back when it is missing.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # front matter and config are small; anything larger is a mistake or an attack
 
 Path = tuple  # a key path such as ("led", "screens", 0, "width")
 
@@ -46,7 +48,7 @@ def parse(text: str) -> YamlDoc:
     """Parse one YAML document into strings, lists and dicts, recording positions; raise YamlProblem."""
     _refuse_aliases(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -64,7 +66,7 @@ def parse(text: str) -> YamlDoc:
 def _refuse_aliases(text: str) -> None:
     """Reject anchors and aliases: staff never need them and they allow 'billion laughs' bombs."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor:
                 mark = event.start_mark
@@ -103,14 +105,25 @@ def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int]) -
     return result
 
 
+# libyaml's problems, in the words a writer understands.
+_PROBLEMS = [
+    ("\\t", "这里用了制表符（Tab）"),
+    ("mapping values are not allowed", "冒号用得不对：一行里只能有一个 “字段: 值”"),
+    ("could not find expected ':'", "这一行缺少冒号，或者上一行的引号没有配对"),
+    ("end of stream", "引号或括号没有配对（少了结尾的一半）"),
+    ("expected ',' or ']'", "方括号列表没有结束：缺少 ]"),
+    ("expected ',' or '}'", "花括号没有结束：缺少 }"),
+    ("expected <document start>", "缩进不一致：同一层的字段要左边对齐"),
+    ("expected key", "缩进不一致：同一层的字段要左边对齐"),
+    ("cannot start any token", "这里的字符不能放在值的开头（例如 @ 或 `），请给整个值加上英文引号"),
+]
+
+
 def _explain(exc: yaml.MarkedYAMLError) -> str:
     problem = (exc.problem or exc.context or "").strip()
-    if "found character '\\t'" in problem or "\\t" in problem:
-        return "这里用了制表符（Tab）"
-    if "mapping values are not allowed" in problem:
-        return "冒号用得不对：一行里只能有一个 “字段: 值”"
-    if "could not find expected ':'" in problem:
-        return "这一行缺少冒号，或者上一行的引号没有配对"
+    for fragment, words in _PROBLEMS:
+        if fragment in problem:
+            return words
     return f"YAML 格式有误（{problem}）"
 
 
