@@ -1,0 +1,44 @@
+"""The 审核台账: one CSV row per page with its reviewers, dates, text hash and status, ready for Excel."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+from ..content import TYPE_NAMES, Page
+from .consent import CHANNEL_NAMES
+from .review import STAGES, ReviewStatus
+
+HEADER = ("标题", "类型", "发布渠道", *(f"{s}{part}" for s in STAGES for part in ("人", "日期")),
+          "文本指纹", "发布日期", "状态", "文件")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # Excel would run these as formulas
+
+
+def rows(pages: tuple[Page, ...] | list[Page], statuses: dict[str, ReviewStatus]) -> list[list[str]]:
+    """The ledger rows, newest publication date first, then by file, so the order never changes between runs."""
+    ordered = sorted(pages, key=lambda p: (-p.date.toordinal(), p.source))
+    return [_row(page, statuses[page.source]) for page in ordered]
+
+
+def _row(page: Page, status: ReviewStatus) -> list[str]:
+    signed = []
+    for stage in STAGES:
+        record = status.stages[stage]
+        signed += [record.name, record.date.isoformat()] if record else ["", ""]
+    channels = "、".join(CHANNEL_NAMES.get(c, c) for c in page.outputs)
+    return [_cell(page.title), TYPE_NAMES.get(page.type, page.type), channels, *map(_cell, signed),
+            status.text_hash, page.date.isoformat(), status.status_text(), page.source]
+
+
+def _cell(text: str) -> str:
+    """Neutralise text Excel would read as a formula (CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def ledger_csv(pages: tuple[Page, ...] | list[Page], statuses: dict[str, ReviewStatus]) -> bytes:
+    """The whole ledger as CSV bytes: UTF-8 with a BOM and CRLF line ends, which Excel opens correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows(pages, statuses))
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
