@@ -76,8 +76,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         checks = run_checks(site, cfg, today=opts.now.date())
         report.freshness = checks.freshness
         if cfg.privacy.mask:
-            site, masked = mask_site(site, cfg)
-            problems.extend(masked)
+            site, _same_warnings_as_checks = mask_site(site, cfg)
         site, unreviewed = _select(site, cfg, checks.unreviewed, opts.preview, report)
         problems.extend(_soften_held_back(checks.problems, site.content_dir, report.held_back))
         routes = routing.make_routes(cfg)

@@ -79,7 +79,7 @@ def error_page(problems: list[SiteError]) -> bytes:
     for problem in problems:
         context = ""
         path = Path(problem.path)
-        if path.is_file() and path.suffix in (".md", ".yaml", ".yml"):
+        if path.is_file() and path.suffix in (".md", ".yaml", ".yml") and not problem.code.startswith("privacy."):
             context = context_lines(path.read_text(encoding="utf-8", errors="replace"), problem.line)
         items.append(
             f"<li><p class=where>{html.escape(problem.path)} 第 {problem.line} 行</p>"

@@ -13,10 +13,10 @@ LAYERS = {
     "config": 3,
     "content": 4,
     "routes": 5, "checks": 5,
-    "images": 6, "scaffold": 6,
-    "site_pages": 7, "led": 7, "wechat": 7,
-    "build": 8, "bench": 9,
-    "serve": 9, "cli": 10, "__main__": 11, "__init__": 0,
+    "images": 6, "scaffold": 6, "dashboard": 6, "honour": 6, "search": 6,
+    "site_pages": 7, "led": 7, "wechat": 7, "showcase": 8,
+    "build": 9, "bench": 10,
+    "serve": 10, "cli": 11, "__main__": 12, "__init__": 0,
 }
 # Each third-party library lives in the modules named here and nowhere else.
 LIBRARIES = {
