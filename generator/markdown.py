@@ -73,6 +73,7 @@ class MarkdownRenderer:
     def __init__(self):
         self._md = md.Markdown(extensions=EXTENSIONS, extension_configs={
             "toc": {"slugify": slugify_unicode, "toc_depth": "2-3"},
+            "tables": {"use_align_attribute": True},
             "footnotes": {"BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "返回正文第 %d 处"},
         })
         self._images = _Images(self._md)
