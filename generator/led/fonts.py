@@ -72,22 +72,37 @@ class FontBook:
 def find_font(screen: Screen, cfg: SiteConfig, candidates: tuple[tuple[str, str], ...] = WELL_KNOWN
               ) -> FontChoice | SiteError:
     """The font for a screen, or a Chinese error saying how to install one."""
-    config_path = cfg.root / "site_config.yaml"
     for where, configured in ((f"led.screens 里 {screen.name} 的 font", screen.font), ("led.font", cfg.led.font)):
         if configured:
-            path = cfg.resolve(configured)
-            if not path.is_file():
-                return error(config_path, 1, f"{where} 指定的字体文件 “{configured}” 不存在",
-                             f"检查路径（相对于 site_config.yaml 所在的文件夹）。{INSTALL_HINT}", code="led.font")
-            return FontChoice(_face(path))
+            return _configured(cfg, where, configured)
     for regular, bold in candidates:
-        if Path(regular).is_file():
-            return FontChoice(_face(Path(regular)), _face(Path(bold)) if bold and Path(bold).is_file() else None)
-    return error(config_path, 1, "找不到中文字体，无法生成 LED 屏幕画面", INSTALL_HINT, code="led.font")
+        try:
+            if Path(regular).is_file():
+                return FontChoice(_face(Path(regular)), _face(Path(bold)) if bold and Path(bold).is_file() else None)
+        except OSError:
+            continue  # a damaged system font: try the next one
+    return error(cfg.root / "site_config.yaml", 1, "找不到中文字体，无法生成 LED 屏幕画面", INSTALL_HINT, code="led.font")
+
+
+def _configured(cfg: SiteConfig, where: str, configured: str) -> FontChoice | SiteError:
+    """The font file a config names, or an error saying what is wrong with it."""
+    config_path = cfg.root / "site_config.yaml"
+    path = cfg.resolve(configured)
+    if not path.is_file():
+        return error(config_path, 1, f"{where} 指定的字体文件 “{configured}” 不存在",
+                     f"检查路径（相对于 site_config.yaml 所在的文件夹）。{INSTALL_HINT}", code="led.font")
+    try:
+        return FontChoice(_face(path))
+    except OSError:
+        return error(config_path, 1, f"{where} 指定的 “{configured}” 不是能用的字体文件",
+                     f"换一个 .ttf、.otf 或 .ttc 中文字体。{INSTALL_HINT}", code="led.font")
 
 
 def _face(path: Path) -> FontFace:
-    return FontFace(path, _simplified_index(path), _digest(path))
+    """A face of a font file; OSError when FreeType cannot read it."""
+    index = _simplified_index(path)
+    ImageFont.truetype(str(path), 12, index=index)
+    return FontFace(path, index, _digest(path))
 
 
 def _simplified_index(path: Path) -> int:
@@ -103,8 +118,14 @@ def _simplified_index(path: Path) -> int:
 
 
 def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
+    """A fingerprint of a font file: its size and its first and last MiB.
+
+    An OpenType file opens with a table directory holding a checksum of every table, so this changes
+    whenever the font does, without reading 20 MB on every build."""
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        digest.update(handle.read(1 << 20))
+        handle.seek(max(0, size - (1 << 20)))
+        digest.update(handle.read(1 << 20))
     return digest.hexdigest()[:16]

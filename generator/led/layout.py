@@ -13,6 +13,7 @@ _PAIRS = "|".join(re.escape(p) for p in UNSPLITTABLE_PAIRS)
 _ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]"
 _UNIT = re.compile(rf"{_PAIRS}|{_ALNUM}+(?:[.,:'’\-/·_]{_ALNUM}+)*|\S")
 _SPACES = re.compile(r"\s+")
+LAYOUT_VERSION = "1"  # bump whenever breaking or fitting changes, so cached layouts are redone
 
 Ink = tuple[int, int, int, int]  # left, top, right, bottom of the drawn pixels, relative to the left end of the baseline
 
@@ -20,7 +21,9 @@ Ink = tuple[int, int, int, int]  # left, top, right, bottom of the drawn pixels,
 class Measure(Protocol):
     """What the fitter needs from a font at one size: the ink box of a string."""
 
-    def ink(self, text: str) -> Ink: ...
+    def ink(self, text: str) -> Ink:
+        """Left, top, right, bottom of the text's drawn pixels, relative to the left end of its baseline."""
+        ...
 
 
 class Unfittable(Exception):
@@ -40,6 +43,7 @@ class Fitted:
     ink_top: int  # the highest ink above the baseline (negative), over every line of the slide
     ink_bottom: int  # the lowest ink below the baseline
     gap: int  # blank pixels between two lines
+    heading_lines: int = 0  # how many lines, counted from the first frame, belong to the first paragraph
 
     @property
     def line_height(self) -> int:
@@ -93,6 +97,53 @@ def break_lines(text: str, width_of: Callable[[str], int], max_width: int, size:
     return lines
 
 
+def wrap(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0) -> list[str]:
+    """Break a paragraph as a sign writer would: at the writer's spaces when that costs no extra line, else evenly."""
+    greedy = break_lines(text, width_of, max_width, size)
+    if len(greedy) <= 1:
+        return greedy
+    by_phrase = _by_phrase(text, width_of, max_width, size)
+    return by_phrase if len(by_phrase) <= len(greedy) else _balanced(text, width_of, max_width, size, len(greedy))
+
+
+def _by_phrase(text: str, width_of: Callable[[str], int], max_width: int, size: int) -> list[str]:
+    """Each space-separated phrase on its own lines (split evenly when too wide), short phrases sharing a line."""
+    lines: list[str] = []
+    for _, phrase in _phrases(clusters(text)):
+        pieces = break_lines(phrase, width_of, max_width, size)
+        for number, piece in enumerate(_balanced(phrase, width_of, max_width, size, len(pieces))):
+            joined = f"{lines[-1]} {piece}" if lines and number == 0 else ""
+            if joined and width_of(joined) <= max_width:
+                lines[-1] = joined
+            else:
+                lines.append(piece)
+    return lines
+
+
+def _balanced(text: str, width_of: Callable[[str], int], max_width: int, size: int, count: int) -> list[str]:
+    """The narrowest breaking that still needs no more than `count` lines: even lines, not a short last one."""
+    low, high = 1, max_width
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            fits = len(break_lines(text, width_of, middle, size)) <= count
+        except Unfittable:
+            fits = False
+        low, high = (low, middle) if fits else (middle + 1, high)
+    return break_lines(text, width_of, low, size)
+
+
+def _phrases(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """Join pieces that no space separates, so the only break opportunities left are spaces."""
+    out: list[tuple[bool, str]] = []
+    for spaced, piece in pieces:
+        if out and not spaced:
+            out[-1] = (out[-1][0], out[-1][1] + piece)
+        else:
+            out.append((spaced, piece))
+    return out
+
+
 def paginate(paragraphs: list[list[str]], per_frame: int) -> list[tuple[str, ...]]:
     """Fill frames with lines in order, starting a paragraph on a fresh frame when that keeps it whole."""
     frames: list[list[str]] = [[]]
@@ -116,21 +167,26 @@ class Box:
     one_line: bool = False
 
 
-def layout_at(paragraphs: list[str], measure: Measure, box: Box, size: int) -> Fitted:
-    """Lay out a slide's paragraphs at one font size; Unfittable if a piece is too wide or a line too tall."""
+def layout_at(paragraphs: list[str], measure: Measure, box: Box, size: int, pretty: bool = False) -> Fitted:
+    """Lay out a slide's paragraphs at one font size; Unfittable if a piece is too wide or a line too tall.
+
+    Greedy breaking decides how many lines and frames a size needs; `pretty` then picks nicer breaks
+    (at spaces, or evenly) that never need more lines."""
     width_of = lambda text: ink_width(measure.ink(text))  # noqa: E731 - a tiny adapter
-    broken = [break_lines(p, width_of, box.width, size) for p in paragraphs if normalise(p)]
+    breaker = wrap if pretty else break_lines
+    broken = [breaker(p, width_of, box.width, size) for p in paragraphs if normalise(p)]
     inks = [measure.ink(line) for lines in broken for line in lines] + [measure.ink("国")]
     top, bottom = min(i[1] for i in inks), max(i[3] for i in inks)
     gap = max(1, size // 5)
     if bottom - top > box.height:
         raise Unfittable(max((line for lines in broken for line in lines), key=len, default="国"), size, "tall")
     per_frame = 1 if box.one_line else max(1, (box.height + gap) // (bottom - top + gap))
-    return Fitted(size, tuple(paginate(broken, per_frame)), top, bottom, gap)
+    heading = len(broken[0]) if broken else 0
+    return Fitted(size, tuple(paginate(broken, per_frame)), top, bottom, gap, heading)
 
 
 def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, largest: int, smallest: int) -> Fitted:
-    """The largest font size that needs the fewest frames; Unfittable when even the smallest size fails."""
+    """The largest font size that needs the fewest frames, nicely broken; Unfittable when even the smallest fails."""
     best = layout_at(paragraphs, measure_at(smallest), box, smallest)
     low, high = smallest + 1, largest
     # Frame counts fall as the size falls, so a binary search finds the largest size as good as the smallest.
@@ -144,4 +200,33 @@ def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, l
             best, low = trial, middle + 1
         else:
             high = middle - 1
+    return keep_phrases(paragraphs, measure_at, box, best.size, smallest)
+
+
+def keep_phrases(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, size: int,
+                 smallest: int) -> Fitted:
+    """The pretty layout at `size`, or at most a fifth smaller when that breaks fewer of the writer's phrases."""
+    best = layout_at(paragraphs, measure_at(size), box, size, pretty=True)
+    fewest = split_phrases(paragraphs, best)
+    for smaller in range(size - 1, max(smallest, size * 4 // 5) - 1, -1):
+        if fewest == 0:
+            break
+        try:
+            trial = layout_at(paragraphs, measure_at(smaller), box, smaller, pretty=True)
+        except Unfittable:
+            continue
+        broken = split_phrases(paragraphs, trial)
+        if len(trial.frames) <= len(best.frames) and broken < fewest:
+            best, fewest = trial, broken
     return best
+
+
+def split_phrases(paragraphs: list[str], fitted: Fitted) -> int:
+    """How many space-separated phrases (of paragraphs that have several) are broken across lines."""
+    lines = [line for frame in fitted.frames for line in frame]
+    count = 0
+    for paragraph in paragraphs:
+        phrases = [phrase for _, phrase in _phrases(clusters(paragraph))]
+        if len(phrases) > 1:
+            count += sum(1 for p in phrases if not any(p in line for line in lines))
+    return count

@@ -1,0 +1,189 @@
+"""The LED line breaker and fitter: GB/T 15834 line-start/end rules, unsplittable units, widths and frame counts."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.led.layout import (Box, Unfittable, break_lines, clusters, fit, keep_phrases, layout_at, normalise,
+                                  paginate, split_phrases, wrap)
+from generator.typography import NO_LINE_END, NO_LINE_START, is_cjk
+
+SIZE = 10
+
+
+class FakeMeasure:
+    """A font where CJK characters are `size` wide and everything else half that; ink sits on the baseline."""
+
+    def __init__(self, size: int = SIZE):
+        self.size = size
+
+    def ink(self, text: str):
+        width = sum(self.size if is_cjk(c) else self.size // 2 for c in text)
+        return (0, -self.size, width, self.size // 4)
+
+
+def width_of(text: str) -> int:
+    ink = FakeMeasure().ink(text)
+    return ink[2] - ink[0]
+
+
+# Small texts mixing Han characters, every kind of restricted punctuation, doubled marks, Latin, digits and spaces.
+PIECES = st.sampled_from(list("文明常山好人志愿服务") + list("。，、；：？！）】》」”’%.,") + list("（【《「“‘(")
+                         + ["——", "……", "—", "…", " ", "  ", "Changshan", "LED", "2023", "3.5", "12:30", "a", "9"])
+TEXTS = st.lists(PIECES, min_size=1, max_size=24).map("".join)
+WIDTHS = st.integers(min_value=20, max_value=200)
+
+
+def rejoin(text: str, lines: list[str]) -> list[bool]:
+    """Assert the lines give back the text in order (a break may swallow one space); return which breaks did."""
+    norm = normalise(text)
+    position, spaced = 0, []
+    for number, line in enumerate(lines):
+        assert line == line.strip(), f"line {number} has a space at an end: {line!r}"
+        assert norm.startswith(line, position), f"line {line!r} is not the next part of {norm!r}"
+        position += len(line)
+        had_space = position < len(norm) and norm[position] == " "
+        position += had_space
+        if number < len(lines) - 1:
+            spaced.append(had_space)
+    assert position == len(norm)
+    return spaced
+
+
+def check_rules(text: str, lines: list[str], max_width: int) -> None:
+    spaced = rejoin(text, lines)
+    for before, after, space in zip(lines, lines[1:], spaced):
+        assert after[0] not in NO_LINE_START, f"line starts with {after[0]!r}: {lines}"
+        assert before[-1] not in NO_LINE_END, f"line ends with {before[-1]!r}: {lines}"
+        assert not (before[-1] == after[0] == "—"), f"—— split: {lines}"
+        assert not (before[-1] == after[0] == "…"), f"…… split: {lines}"
+        if not space:
+            assert not (before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum()), \
+                f"a Latin word or number was split: {lines}"
+    for line in lines:
+        assert width_of(line) <= max_width, f"{line!r} is wider than {max_width}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, WIDTHS)
+def test_greedy_breaking_keeps_every_rule(text, max_width):
+    try:
+        lines = break_lines(text, width_of, max_width)
+    except Unfittable as exc:
+        assert exc.unit in normalise(text) and width_of(exc.unit) > max_width
+        return
+    check_rules(text, lines, max_width)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, WIDTHS)
+def test_pretty_breaking_keeps_every_rule_and_needs_no_more_lines(text, max_width):
+    try:
+        greedy = break_lines(text, width_of, max_width)
+    except Unfittable:
+        return
+    lines = wrap(text, width_of, max_width)
+    check_rules(text, lines, max_width)
+    assert len(lines) <= len(greedy)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(TEXTS, min_size=1, max_size=4), min_size=1, max_size=3), st.integers(40, 200),
+       st.integers(12, 80), st.booleans())
+def test_frames_hold_what_fits_and_keep_order(paragraph_lists, width, height, one_line):
+    paragraphs = [" ".join(p) for p in paragraph_lists]
+    box = Box(width, height, one_line)
+    try:
+        fitted = layout_at(paragraphs, FakeMeasure(), box, SIZE)
+    except Unfittable:
+        return
+    lines = [line for frame in fitted.frames for line in frame]
+    expected = [line for p in paragraphs if normalise(p) for line in break_lines(p, width_of, width)]
+    assert lines == expected
+    for frame in fitted.frames:
+        assert 1 <= len(frame) <= (1 if one_line else max(1, len(frame)))
+        if len(frame) > 1:
+            assert len(frame) * fitted.line_height + (len(frame) - 1) * fitted.gap <= height
+
+
+def test_unsplittable_marks_and_kinsoku_examples():
+    # Ten characters per line at width 100: each rule forces a different break.
+    assert break_lines("一二三四五六七八九十。好", width_of, 100) == ["一二三四五六七八九", "十。好"]
+    assert break_lines("一二三四五六七八九“好”", width_of, 100) == ["一二三四五六七八九", "“好”"]
+    assert break_lines("一二三四五六七八九十——好", width_of, 100) == ["一二三四五六七八九", "十——好"]
+    assert break_lines("一二三四五六七八九十……好", width_of, 100) == ["一二三四五六七八九", "十……好"]
+
+
+def test_latin_words_and_numbers_stay_whole():
+    assert break_lines("常山县 2023-09-11 Changshan", width_of, 60) == ["常山县", "2023-09-11", "Changshan"]
+    assert [c for _, c in clusters("打3.5折")] == ["打", "3.5", "折"]
+
+
+def test_a_unit_wider_than_the_frame_is_reported_with_the_unit():
+    with pytest.raises(Unfittable) as caught:
+        break_lines("请访问 wenming-changshan-county", width_of, 80)
+    assert caught.value.unit == "wenming-changshan-county"
+
+
+def test_pretty_breaking_prefers_the_writers_spaces_then_even_lines():
+    assert wrap("把三句半送到床前 柚苑诗词队开展活动", width_of, 120) == ["把三句半送到床前", "柚苑诗词队开展活动"]
+    # A phrase too long for one line is split evenly; the other phrase keeps a line of its own.
+    assert wrap("移风易俗树新风 文明节俭过大年倡议书", width_of, 80) == ["移风易俗树新风", "文明节俭过", "大年倡议书"]
+    # No spaces: two lines of nine rather than eleven and seven.
+    assert wrap("一二三四五六七八九十一二三四五六七八", width_of, 110) == ["一二三四五六七八九", "十一二三四五六七八"]
+
+
+def test_paginate_keeps_a_paragraph_whole_when_it_can():
+    assert paginate([["a"], ["b", "c"], ["d"]], 2) == [("a",), ("b", "c"), ("d",)]
+    assert paginate([["a", "b", "c"]], 2) == [("a", "b"), ("c",)]
+
+
+def test_fit_shrinks_first_and_splits_only_at_the_smallest_size():
+    text = ["文明" * 6]  # 120 px wide at size 10
+    box = Box(100, 15)
+    shrunk = fit(text, FakeMeasure, box, largest=10, smallest=8)
+    assert shrunk.size == 8 and len(shrunk.frames) == 1
+    split = fit(text, FakeMeasure, box, largest=10, smallest=9)
+    # Even size 9 needs two frames, so the split keeps the larger size 10, which needs no more.
+    assert split.size == 10 and split.frames == (("文明文明文明",), ("文明文明文明",))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=3), st.integers(6, 14), st.integers(0, 8))
+def test_fit_picks_the_largest_size_with_the_fewest_frames(paragraphs, smallest, extra):
+    box = Box(120, 40)
+    results = {}
+    for size in range(smallest, smallest + extra + 1):
+        try:
+            results[size] = len(layout_at(paragraphs, FakeMeasure(size), box, size).frames)
+        except Unfittable:
+            pass
+    if smallest not in results:
+        with pytest.raises(Unfittable):
+            fit(paragraphs, FakeMeasure, box, smallest + extra, smallest)
+        return
+    fewest = min(results.values())
+    best = max(size for size, count in results.items() if count == fewest)
+    fitted = fit(paragraphs, FakeMeasure, box, smallest + extra, smallest)
+    assert len(fitted.frames) == fewest
+    if fitted.size != best:  # only ever a little smaller, and only to keep more of the writer's phrases whole
+        at_best = layout_at(paragraphs, FakeMeasure(best), box, best, pretty=True)
+        assert max(smallest, best * 4 // 5) <= fitted.size < best
+        assert split_phrases(paragraphs, fitted) < split_phrases(paragraphs, at_best)
+
+
+def test_text_taller_than_the_frame_is_unfittable():
+    with pytest.raises(Unfittable) as caught:
+        layout_at(["文明"], FakeMeasure(20), Box(200, 10), 20)
+    assert caught.value.reason == "tall"
+
+
+def test_fit_gives_up_a_little_size_to_keep_the_writers_phrases_whole():
+    # At size 10 two frames hold "移风易俗树新风 文" / "明节俭过大年倡议书"; size 9 keeps both phrases whole.
+    text = ["移风易俗树新风 文明节俭过大年倡议书"]
+    fitted = fit(text, FakeMeasure, Box(90, 15, one_line=True), largest=10, smallest=8)
+    assert fitted.frames == (("移风易俗树新风",), ("文明节俭过大年倡议书",)) and fitted.size == 9
+    # …but never more than a fifth smaller: from 20, only sizes down to 16 are tried, and none keeps them whole.
+    kept = keep_phrases(text, FakeMeasure, Box(90, 40, one_line=True), 20, 8)
+    assert kept.size == 20 and split_phrases(text, kept) == 2
