@@ -36,6 +36,7 @@ class BuildOptions:
     now: datetime
     preview: bool = False
     cache_dir: Path | None = None
+    ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
 
 
@@ -92,8 +93,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         publication.abort()
         raise
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
-    if not opts.preview:
-        write_file(cfg.resolve(cfg.publish.ledger), checks.ledger_csv)
+    if opts.ledger is not None and not opts.preview:
+        write_file(opts.ledger, checks.ledger_csv)
     report.warnings = problems.warnings
     report.published = len(site.pages)
     return report

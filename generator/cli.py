@@ -89,6 +89,7 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
         now=now or build_time(),
         preview=preview,
         cache_dir=root / ".cache" if use_cache else None,
+        ledger=None if preview else cfg.resolve(cfg.publish.ledger),
     )
 
 

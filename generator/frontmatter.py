@@ -50,18 +50,17 @@ def split(text: str, path: Path | str) -> FrontMatter:
               for i in fixes]
     _refuse_tabs(path, header, start + 2)
     try:
-        doc = yamlio.parse("\n".join(header))
+        doc = yamlio.parse("\n".join(header), line_offset=start + 1)
     except yamlio.YamlProblem as exc:
-        raise BuildFailed([error(path, start + 1 + exc.line, exc.message, exc.hint, exc.col)]) from None
+        raise BuildFailed([error(path, exc.line, exc.message, exc.hint, exc.col)]) from None
     if doc.data is None:
         doc.data = {}
     if not isinstance(doc.data, dict):
         kind = "列表" if isinstance(doc.data, list) else "一段文字"
         raise BuildFailed([error(path, start + 2, f"文件头应该是若干 “字段: 值”，现在是{kind}",
                                  "每行写一个 字段: 值，例如 title: 标题。")])
-    positions = {k: (line + start + 1, col) for k, (line, col) in doc.positions.items()}
     body = "\n".join(lines[end + 1:])
-    return FrontMatter(doc.data, positions, body, end + 2, notes)
+    return FrontMatter(doc.data, doc.positions, body, end + 2, notes)
 
 
 def _fence_warnings(path, lines: list[str], fence_indexes: tuple[int, int]) -> list[SiteError]:

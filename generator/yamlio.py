@@ -44,8 +44,19 @@ class YamlDoc:
         return self.positions.get(path, (1, 1))
 
 
-def parse(text: str) -> YamlDoc:
-    """Parse one YAML document into strings, lists and dicts, recording positions; raise YamlProblem."""
+def parse(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse one YAML document into strings, lists and dicts, recording positions; raise YamlProblem.
+
+    `line_offset` is added to every line, so positions and messages name the line in the whole file.
+    """
+    try:
+        return _parse(text, line_offset)
+    except YamlProblem as problem:
+        problem.line += line_offset
+        raise
+
+
+def _parse(text: str, line_offset: int) -> YamlDoc:
     _refuse_aliases(text)
     try:
         node = yaml.compose(text, Loader=_LOADER)
@@ -59,7 +70,8 @@ def parse(text: str) -> YamlDoc:
     if node is None:
         return doc
     counter = [0]
-    doc.data = _convert(node, (), doc.positions, counter)
+    doc.data = _convert(node, (), doc.positions, counter, line_offset)
+    doc.positions = {k: (line + line_offset, col) for k, (line, col) in doc.positions.items()}
     return doc
 
 
@@ -76,7 +88,7 @@ def _refuse_aliases(text: str) -> None:
         return  # compose() reports syntax errors with a better message
 
 
-def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int]) -> object:
+def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int], offset: int) -> object:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlProblem(node.start_mark.line + 1, 1, "YAML 内容过大", "文件头只写文章信息，正文写在 --- 之后。")
@@ -86,11 +98,11 @@ def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int]) -
                           "去掉以 ! 开头的标签，直接写值。")
     positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULL_WORDS:
+        if not node.style and node.value in _NULL_WORDS:  # libyaml marks plain scalars with "", PyYAML with None
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), positions, counter) for i, child in enumerate(node.value)]
+        return [_convert(child, path + (i,), positions, counter, offset) for i, child in enumerate(node.value)]
     result: dict[str, object] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -98,10 +110,10 @@ def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int]) -
         key = key_node.value
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if key in result:
-            first = positions[path + (key,)][0]
+            first = positions[path + (key,)][0] + offset
             raise YamlProblem(line, col, f"字段 “{key}” 重复出现（第 {first} 行已经写过）", "删掉其中一个。")
         positions[path + (key,)] = (line, col)
-        result[key] = _convert(value_node, path + (key,), positions, counter)
+        result[key] = _convert(value_node, path + (key,), positions, counter, offset)
     return result
 
 

@@ -26,6 +26,7 @@ date: 2023-09-11
 person: 张三
 category: 助人为乐
 summary: 张三常年帮助邻居。
+consent: {who: 张三, date: 2023-09-01}
 ---
 张三是柚苑社区的热心人。
 """

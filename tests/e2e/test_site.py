@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -32,7 +32,7 @@ def _detail_urls(page, site_url) -> dict[str, str]:
     found = {}
     for kind, folder in LISTS.items():
         page.goto(site_url + folder)
-        found[kind] = page.locator(".card-title a").first.get_attribute("href")
+        found[kind] = urljoin(site_url, page.locator(".card-title a").first.get_attribute("href"))
     return found
 
 

@@ -70,7 +70,7 @@ CASES = {
     "bad_number": ({"content/activities/a.md": "---\ntitle: 活动\ndate: 2024-05-01\nparticipants: 三十\n---\n"},
                    ["content/activities/a.md:4:1: 错误：“participants” 应该是数字，现在是 “三十”"]),
     "unknown_config_key": ({"content/stories/a.md": GOOD, "site_config.yaml": MINIMAL_CONFIG + "serv:\n  port: 8000\n"},
-                           ["site_config.yaml:14:1: 错误：不认识的字段 “serv”", "  提示：是不是想写 “serve”？"]),
+                           ["site_config.yaml:11:1: 错误：不认识的字段 “serv”", "  提示：是不是想写 “serve”？"]),
     "undecodable_bytes": ({"content/stories/a.md": b"---\ntitle: \xff\xfe\xfa\n---\n"},
                           ["content/stories/a.md:2:1: 错误：文件编码无法识别（既不是 UTF-8 也不是 GBK）"]),
 }
