@@ -1,0 +1,94 @@
+"""The build as a whole: the review gate decides what is published, previews are marked, outputs stay clean."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from generator import config
+from generator.build import BuildOptions, build, build_time
+from generator.checks import sign
+from generator.errors import BuildFailed
+from tests.conftest import MINIMAL_CONFIG, STORY
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+NOW = datetime(2024, 6, 1, 9, 0)
+REVIEWED_CONFIG = MINIMAL_CONFIG.replace("require_review: false", "require_review: true")
+OTHER = STORY.replace("好人张三", "好人李四").replace("person: 张三", "person: 李四").replace("who: 张三", "who: 李四")
+
+
+def _sign_all(path: Path) -> None:
+    for stage in ("初审", "复审", "终审", "一校", "二校", "三校"):
+        sign(path, stage, "王五", date(2023, 9, 10))
+
+
+def _build(root: Path, preview: bool = False, out: str = "public"):
+    cfg = config.load(root / "site_config.yaml")
+    opts = BuildOptions(root / "content", root / out, TEMPLATES, NOW, preview=preview, ledger=root / "reports/ledger.csv")
+    return build(cfg, opts)
+
+
+def test_only_reviewed_content_is_published_and_the_ledger_stays_outside(make_site):
+    root = make_site({"content/stories/reviewed.md": STORY, "content/stories/waiting.md": OTHER}, REVIEWED_CONFIG)
+    _sign_all(root / "content/stories/reviewed.md")
+    report = _build(root)
+    assert report.held_back == ["stories/waiting.md"]
+    everything = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (root / "public").rglob("*") if p.is_file())
+    assert "好人张三" in everything and "好人李四" not in everything
+    assert not list((root / "public").rglob("*waiting*"))
+    ledger = (root / "reports/ledger.csv").read_bytes().decode("utf-8-sig")
+    assert "好人张三" in ledger and "王五" in ledger
+
+
+def test_an_edit_after_sign_off_holds_the_page_back(make_site):
+    root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
+    _sign_all(root / "content/stories/a.md")
+    assert _build(root).held_back == []
+    path = root / "content/stories/a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("热心人", "热心肠"), encoding="utf-8")
+    report = _build(root)
+    assert report.held_back == ["stories/a.md"]
+    assert any(w.code == "review.stale" for w in report.warnings)
+    assert not (root / "public/stories/a").exists(), "the stale page disappears from the site"
+
+
+def test_preview_marks_every_output_and_never_writes_public(make_site):
+    root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
+    _build(root, preview=True, out=".preview")
+    out = root / ".preview"
+    assert not (root / "public").exists()
+    assert "未审定 · 仅供预览" in (out / "stories/a/index.html").read_text(encoding="utf-8")
+    assert "未审定 · 仅供预览" in (out / "wechat/a/article.html").read_text(encoding="utf-8")
+    assert "未审定 · 仅供预览" in (out / "wechat/a/index.html").read_text(encoding="utf-8")
+    frames = sorted((out / "led/gate").rglob("*.png"))
+    assert frames, "the unreviewed story still gets LED frames in a preview"
+
+
+def test_unreviewed_led_frames_differ_from_reviewed_ones(make_site):
+    root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
+    _build(root, preview=True, out=".preview")
+    marked = {p.name for p in (root / ".preview/led/gate").rglob("*.png")}
+    _sign_all(root / "content/stories/a.md")
+    _build(root, preview=True, out=".preview")
+    clean = {p.name for p in (root / ".preview/led/gate").rglob("*.png")}
+    assert marked and clean and marked.isdisjoint(clean)
+
+
+def test_deleted_source_disappears_and_a_failed_build_changes_nothing(make_site):
+    root = make_site({"content/stories/a.md": STORY, "content/stories/b.md": OTHER})
+    _build(root)
+    assert (root / "public/stories/b/index.html").exists()
+    (root / "content/stories/b.md").unlink()
+    report = _build(root)
+    assert not (root / "public/stories/b").exists()
+    assert "stories/b/index.html" in report.removed
+    before = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
+    (root / "content/stories/a.md").write_text("---\ntitle: 坏\ndate: 2024-02-30\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        _build(root)
+    assert {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()} == before
+
+
+def test_source_date_epoch_fixes_the_clock():
+    assert build_time({"SOURCE_DATE_EPOCH": "1700000000"}) == datetime(2023, 11, 15, 6, 13, 20)
