@@ -11,6 +11,8 @@ from .config import SiteConfig
 from .content import TYPE_NAMES, Page, Site
 from .markdown import Rendered
 from .routes import LIST_FOLDERS, Routes
+from .search import build_search_index
+from .showcase import render_showcase, showcase_links
 from .templates import Templates
 
 Output = Iterator[tuple[str, bytes]]
@@ -39,8 +41,13 @@ def render_site(inp: SiteInput) -> Output:
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
     for page_type in LIST_FOLDERS:
         yield from _lists(inp, page_type, [p for p in _newest(pages) if p.type == page_type])
-    for page in pages:
-        yield _page(inp, inp.routes.page_path(page), f"{page.type}.html", page.title, page=_view(inp, page))
+    searchable = []
+    for page in _newest(pages):  # newest first: the search ranks ties in this order
+        path, data = _page(inp, inp.routes.page_path(page), f"{page.type}.html", page.title, page=_view(inp, page))
+        searchable.append((inp.routes.url(path), page.title, data.decode()))
+        yield path, data
+    yield from render_showcase(inp, _page)
+    yield from sorted(build_search_index(searchable, inp.routes.base_path).items())
     yield from _tags(inp, pages)
     yield from _archive(inp, pages)
     yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops)
@@ -66,6 +73,7 @@ def _site_view(inp: SiteInput) -> dict:
     nav = [("首页", inp.routes.url("index.html"))]
     nav += [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t))) for t in LIST_FOLDERS]
     nav += [("归档", inp.routes.url(inp.routes.archive_path()))]
+    nav += showcase_links(inp.routes)
     nav += [(p.title, inp.routes.url(inp.routes.page_path(p))) for p in menu]
     return {"title": info.title, "description": info.description, "organisation": info.organisation,
             "contact": info.contact, "icp": info.icp, "root": inp.routes.base_path, "year": inp.now.year,

@@ -7,14 +7,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "generator"
 
 LAYERS = {
-    "errors": 0,
+    "errors": 0, "corpus": 0,
     "dates": 1, "yamlio": 1, "source": 1, "slugs": 1, "markdown": 1, "typography": 1, "writer": 1,
     "schema": 2, "frontmatter": 2, "fields": 2, "templates": 2,
     "config": 3,
     "content": 4,
     "routes": 5, "checks": 5,
     "images": 6, "scaffold": 6, "dashboard": 6, "honour": 6, "search": 6,
-    "site_pages": 7, "led": 7, "wechat": 7, "showcase": 8,
+    "showcase": 7, "led": 7, "wechat": 7, "site_pages": 8,
     "build": 9, "bench": 10,
     "serve": 10, "cli": 11, "__main__": 12, "__init__": 0,
 }

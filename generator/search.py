@@ -1,0 +1,193 @@
+"""Full-text Chinese search that runs in the browser: a character-bigram index in sharded JSON files (layer 6)."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from html.parser import HTMLParser
+
+INDEX_DIR = "search/data/"  # every index file lives under this output folder
+FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
+SHARD_BYTES = 24_000  # aim for shards of about this size: one query fetches a few of them
+MAX_SHARDS = 4096
+TITLE_BONUS = 4  # a term in the title outranks any number of mentions in the body
+MAX_TF = 3
+
+# Runs of Han characters become overlapping bigrams; runs of Latin letters and digits become words.
+# The browser (templates/static/showcase.js) tokenises queries with exactly these rules.
+_TOKENS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A 64-letter alphabet that needs no escaping in JSON: digits 0-31 end a number, 32-63 continue it.
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+_BLOCKS = frozenset({"p", "div", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
+                     "section", "article", "figure", "figcaption", "blockquote", "ul", "ol", "dl", "table", "time"})
+_SKIPPED = frozenset({"script", "style", "template", "noscript", "svg", "button", "form"})
+_SKIPPED_CLASSES = frozenset({"meta"})  # the 发布时间/来源/作者 line of articles: noise in every excerpt
+_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"})
+
+
+def build_search_index(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES) -> dict[str, bytes]:
+    """Index (url, title, html) of each published page; return the index files by output path under search/data/.
+
+    Ties in the ranking keep the order of `pages`: pass them newest first.
+    """
+    docs = [_document(url, title, html, base_path) for url, title, html in pages]
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, (_, title, text) in enumerate(docs):
+        for token, weight in _weights(title, text).items():
+            postings[token].append((number, weight))
+    shards = _shard_count(postings, shard_bytes)
+    files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": shards, "docs": len(docs)})}
+    grouped: dict[int, dict[str, str]] = defaultdict(dict)
+    for token in sorted(postings):
+        grouped[shard_of(token, shards)][token] = encode_postings(postings[token])
+    for number in range(shards):
+        files[f"{INDEX_DIR}s/{number}.json"] = _json(grouped.get(number, {}))
+    for number, (url, title, text) in enumerate(docs):
+        files[f"{INDEX_DIR}d/{number}.json"] = _json({"u": url, "t": title, "x": text})
+    return files
+
+
+def tokens(text: str) -> list[str]:
+    """The index terms of a text, in order: overlapping Han bigrams and lower-case words.
+
+    A lone Han character is no term: indexing every character would make the index 70 % bigger,
+    so queries need at least two characters (the search page says so).
+    """
+    found = []
+    for run in _TOKENS.findall(normalise(text)):
+        if not _CJK.match(run):
+            found.append(run)
+        elif len(run) > 1:
+            found += [run[i:i + 2] for i in range(len(run) - 1)]
+    return found
+
+
+def normalise(text: str) -> str:
+    """Full-width letters and digits to ASCII, lower case: how both the index and the query see text."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def shard_of(token: str, shards: int) -> int:
+    """The shard a term lives in: FNV-1a over its characters, which the browser computes the same way."""
+    value = 0x811C9DC5
+    for char in token:  # every indexed character is in the Basic Multilingual Plane: ord() == charCodeAt()
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    """Doc numbers (ascending) and weights 1-7 as delta-coded variable-length numbers in a JSON-safe alphabet."""
+    out, previous = [], 0
+    for doc, weight in postings:
+        value = (doc - previous) << 3 | weight
+        previous = doc
+        while value >= 32:
+            out.append(_DIGITS[32 + (value & 31)])
+            value >>= 5
+        out.append(_DIGITS[value])
+    return "".join(out)
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    """The inverse of encode_postings (the browser does the same; used by the tests)."""
+    found, value, shift, doc = [], 0, 0, 0
+    for char in text:
+        digit = _DIGITS.index(char)
+        value |= (digit & 31) << shift
+        shift += 5
+        if digit < 32:
+            doc += value >> 3
+            found.append((doc, value & 7))
+            value, shift = 0, 0
+    return found
+
+
+def page_text(html: str) -> str:
+    """The readable text of a page's <article> (else <main>), one line per block, without scripts, forms or hidden parts."""
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    chosen = parser.article or parser.main
+    lines = (" ".join(line.split()) for line in "".join(chosen).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _document(url: str, title: str, html: str, base_path: str) -> tuple[str, str, str]:
+    # URLs are stored relative to the site root, so the index works wherever the site is mounted.
+    relative = url[len(base_path):] if url.startswith(base_path) else url
+    return relative, title, page_text(html)
+
+
+def _weights(title: str, text: str) -> dict[str, int]:
+    weights = {t: n if n < MAX_TF else MAX_TF for t, n in Counter(tokens(text)).items()}
+    for term in set(tokens(title)):
+        weights[term] = weights.get(term, 0) + TITLE_BONUS
+    return weights
+
+
+def _shard_count(postings: dict[str, list], shard_bytes: int) -> int:
+    # Roughly two bytes per posting plus the term itself; a power of two keeps the numbers tidy.
+    estimate = sum(2 * len(p) + len(t.encode()) + 6 for t, p in postings.items())
+    shards = 1
+    while shards < MAX_SHARDS and estimate / shards > shard_bytes:
+        shards *= 2
+    return shards
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+class _TextParser(HTMLParser):
+    """Collects the text of <main> and of its first <article>, skipping scripts, forms and hidden elements."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.main: list[str] = []
+        self.article: list[str] = []
+        self._stack: list[tuple[str, bool]] = []  # (tag, starts a skipped subtree)
+        self._skipping = 0
+        self._in_main = self._in_article = 0
+        self._article_done = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            self._break(tag)
+            return
+        names = dict(attrs)
+        skip = (tag in _SKIPPED or "hidden" in names or "data-search-ignore" in names
+                or not _SKIPPED_CLASSES.isdisjoint((names.get("class") or "").split()))
+        self._stack.append((tag, skip))
+        self._skipping += skip
+        self._in_main += tag == "main"
+        self._in_article += tag == "article" and not self._article_done
+        self._break(tag)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or not any(t == tag for t, _ in self._stack):
+            return
+        while self._stack:  # close anything left open inside this element, as browsers do
+            open_tag, skip = self._stack.pop()
+            self._skipping -= skip
+            self._break(open_tag)
+            self._in_main -= open_tag == "main"
+            if open_tag == "article" and self._in_article:
+                self._in_article, self._article_done = 0, True
+            if open_tag == tag:
+                return
+
+    def handle_data(self, data):
+        if self._skipping or not self._in_main:
+            return
+        self.main.append(data)
+        if self._in_article:
+            self.article.append(data)
+
+    def _break(self, tag: str) -> None:
+        if tag in _BLOCKS and self._in_main and not self._skipping:
+            self.main.append("\n")
+            if self._in_article:
+                self.article.append("\n")
+
