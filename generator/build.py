@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from . import __version__, content, routes as routing
 from .checks import run_checks, mask_site
@@ -22,8 +20,9 @@ from .site_pages import SiteInput, render_site
 from .templates import Templates
 from .wechat import render_wechat
 from .writer import Publication, UnsafeOutputPath, write_file
+from .cache import Cache, digest, is_missing
+from .parallel import map_chunks, workers
 
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class BuildOptions:
     now: datetime
     preview: bool = False
     cache_dir: Path | None = None
+    jobs: int | None = None  # worker processes; None = one per core
     ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
 
@@ -57,41 +57,39 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build_time(environ: dict | None = None) -> datetime:
-    """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in China time, naive."""
-    environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), CHINA) if epoch else datetime.now(CHINA)
-    return moment.replace(tzinfo=None, microsecond=0)
-
-
 def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     """Build every output into opts.out_dir, or raise BuildFailed and leave the old output untouched."""
     report = BuildReport(opts.out_dir, opts.preview)
     clock = _Stopwatch(report.timings, opts.progress)
     problems = Problems()
+    cache = Cache(opts.cache_dir / "data" if opts.cache_dir else None, _salt(cfg, opts))
+    jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
     with clock("读取内容"):
-        site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview)
+        site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)
         problems.extend(list(site.warnings))
     with clock("审核与检查"):
-        checks = run_checks(site, cfg, today=opts.now.date())
+        checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs)
         report.freshness = checks.freshness
         if cfg.privacy.mask:
             site, _same_warnings_as_checks = mask_site(site, cfg)
         site, unreviewed = _select(site, cfg, checks.unreviewed, opts.preview, report)
-        problems.extend(_soften_held_back(checks.problems, site.content_dir, report.held_back))
+        found = checks.problems if cfg.publish.require_review or opts.preview else \
+            [p for p in checks.problems if not p.code.startswith("review.")]  # the gate is off: no sign-off nagging
+        problems.extend(_soften_held_back(found, site.content_dir, report.held_back))
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
     problems.raise_if_errors()  # nothing has been written yet
-    publication = Publication(opts.out_dir)
+    publication = Publication(opts.out_dir, _manifest(opts))
     try:
-        _render_all(cfg, opts, site, routes, unreviewed, problems, publication, report, clock)
+        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs)
+        _render_all(work, clock)
         problems.raise_if_errors()
         with clock("发布"):
             written = publication.commit()
     except BaseException:
         publication.abort()
         raise
+    cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     if opts.ledger is not None and not opts.preview:
         write_file(opts.ledger, checks.ledger_csv)
@@ -117,60 +115,140 @@ def _soften_held_back(found: list[SiteError], content_dir: Path, held_back: list
     return [replace(p, severity=Severity.WARNING) if p.path in held else p for p in found]
 
 
-def _render_all(cfg, opts, site, routes, unreviewed, problems, publication, report, clock) -> None:
-    templates = Templates(opts.templates_dir)
-    media = MediaLibrary(site, cfg, routes, opts.cache_dir / "images" if opts.cache_dir else None)
+@dataclass
+class _Work:
+    """One build's shared state while rendering (kept together so each step reads like the flow above)."""
+
+    cfg: SiteConfig
+    opts: BuildOptions
+    site: Site
+    routes: routing.Routes
+    unreviewed: frozenset[str]
+    problems: Problems
+    publication: Publication
+    report: BuildReport
+    cache: Cache
+    jobs: int
+
+
+def _render_all(work: _Work, clock) -> None:
+    opts, cfg, site = work.opts, work.cfg, work.site
+    media = MediaLibrary(site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None)
     with clock("排版正文"):
-        rendered, images = _render_bodies(site, media, problems)
+        rendered, images = _render_bodies(work, media)
     with clock("LED 画面"):
         led = render_led(site, cfg, now=opts.now, build_id=_build_id(site, cfg),
-                         unreviewed=unreviewed, cache_dir=opts.cache_dir / "led" if opts.cache_dir else None)
-        problems.extend(led.problems)
-        report.frames_drawn = led.frames_drawn
-        _add_all(publication, led.files.items())
+                         unreviewed=work.unreviewed, cache_dir=opts.cache_dir / "led" if opts.cache_dir else None)
+        work.problems.extend(led.problems)
+        work.report.frames_drawn = led.frames_drawn
+        _add_all(work.publication, led.files.items())
     with clock("公众号文章"):
-        for page in site.pages:
-            if page.goes_to("wechat") and page.type != "slide":
-                result = render_wechat(page, rendered[page.source], site, cfg,
-                                       page_url=routes.absolute(routes.page_path(page)),
-                                       preview_mark=page.source in unreviewed)
-                problems.extend(result.problems)
-                _add_all(publication, result.files.items())
+        for result in _wechat_bundles(work, rendered):
+            work.problems.extend(result.problems)
+            _add_all(work.publication, result.files.items())
     with clock("网站页面"):
-        inp = SiteInput(site, cfg, routes, templates, rendered, images, opts.now, unreviewed, tuple(led.loops),
-                        opts.templates_dir / "static")
-        _add_all(publication, render_site(inp))
-        _add_all(publication, sorted(media.files.items()))
+        inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir), rendered, images, opts.now,
+                        work.unreviewed, tuple(led.loops), opts.templates_dir / "static",
+                        is_current=work.publication.is_current, cache=work.cache, salt=work.cache.salt)
+        _add_all(work.publication, render_site(inp))
+        _add_all(work.publication, sorted(media.files.items()))
 
 
-def _render_bodies(site: Site, media: MediaLibrary, problems: Problems):
-    """Render every body once (site and WeChat share it) and publish every image pages use."""
-    renderer = MarkdownRenderer()
-    rendered: dict[str, Rendered] = {}
+@dataclass(frozen=True)
+class _BodyRenderer:
+    """Renders page bodies in a worker process: image sources become their published URLs (publishing comes later)."""
+
+    content_dir: Path
+    routes: routing.Routes
+
+    def render(self, pages) -> list[Rendered]:
+        """Render a chunk of pages with one Markdown converter."""
+        renderer = MarkdownRenderer()
+        return [renderer.render(page.body, self._locator(page), page.body_line) for page in pages]
+
+    def _locator(self, page: Page):
+        def locate(src: str) -> str | None:
+            found = content.find_image(self.content_dir, page, src)
+            return self.routes.url(self.routes.media_path(self.content_dir, found)) if found else None
+        return locate
+
+
+def _render_bodies(work: _Work, media: MediaLibrary):
+    """Render every body once (site and WeChat share it), from the cache when unchanged, and publish its images."""
+    site, cache = work.site, work.cache
+    keys = {p.source: digest(p.source, p.body, p.body_line) for p in site.pages}
+    rendered = {p.source: cache.get("bodies", keys[p.source]) for p in site.pages}
+    todo = [p for p in site.pages if is_missing(rendered[p.source])]
+    renderer = _BodyRenderer(site.content_dir, work.routes)
+    rendered.update(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
     images: dict[tuple[str, str], str] = {}
     for page in site.pages:
-        failures: dict[str, ImageProblem] = {}
-        rendered[page.source] = renderer.render(page.body, _resolver(page, media, failures), page.body_line)
-        path = site.content_dir / page.source
-        for ref in rendered[page.source].images:
-            if ref.src in failures:
-                problems.add(error(path, ref.line, failures[ref.src].message, failures[ref.src].hint, code="image.missing"))
-            if not ref.alt:
-                problems.add(error(path, ref.line, f"图片 “{ref.src}” 缺少说明文字", "写成 ![说明文字](图片路径)，方便读屏软件朗读。",
-                                   code="image.alt"))
-        for src, alt, keys in _front_matter_images(page):
-            _publish_front_image(page, src, alt, keys, media, images, problems)
+        if not _publish_body_images(page, rendered[page.source], media, work.problems):
+            rendered[page.source] = renderer.render([page])[0]  # an image appeared or vanished since it was cached
+            _publish_body_images(page, rendered[page.source], media, work.problems)
+        cache.put("bodies", keys[page.source], rendered[page.source])
+        for src, alt, field_keys in _front_matter_images(page):
+            _publish_front_image(page, src, alt, field_keys, media, images, work.problems)
     return rendered, images
 
 
-def _resolver(page: Page, media: MediaLibrary, failures: dict[str, ImageProblem]):
-    def resolve(src: str) -> str | None:
+def _publish_body_images(page: Page, rendered: Rendered, media: MediaLibrary, problems: Problems) -> bool:
+    """Publish a body's images, reporting unusable ones; False when the HTML points elsewhere than it should."""
+    path = media.site.content_dir / page.source
+    found = []
+    for ref in rendered.images:
+        if not ref.alt:
+            found.append(error(path, ref.line, f"图片 “{ref.src}” 缺少说明文字", "写成 ![说明文字](图片路径)，方便读屏软件朗读。",
+                               code="image.alt"))
         try:
-            return media.publish(page, src)
+            url = media.publish(page, ref.src)
         except ImageProblem as problem:
-            failures[src] = problem
-            return None
-    return resolve
+            url = None
+            found.append(error(path, ref.line, problem.message, problem.hint, code="image.missing"))
+        if url != ref.url and url is not None:
+            return False
+    problems.extend(found)
+    return True
+
+
+@dataclass(frozen=True)
+class _WechatRenderer:
+    """Makes WeChat bundles in a worker process."""
+
+    content_dir: Path
+    cfg: SiteConfig
+    routes: routing.Routes
+    unreviewed: frozenset[str]
+
+    def render(self, jobs) -> list:
+        """Render a chunk of (page, rendered body) pairs."""
+        site = Site((), self.content_dir)
+        return [render_wechat(page, body, site, self.cfg, page_url=self.routes.absolute(self.routes.page_path(page)),
+                              preview_mark=page.source in self.unreviewed) for page, body in jobs]
+
+
+def _wechat_bundles(work: _Work, rendered: dict[str, Rendered]) -> list:
+    """Every WeChat bundle, made again only when its page, body, images or review mark changed."""
+    pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
+    keys = {p.source: digest(p.source, p.source_text, rendered[p.source].html, p.source in work.unreviewed,
+                             _image_stamps(work.site, p)) for p in pages}
+    results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages}
+    todo = [(p, rendered[p.source]) for p in pages if is_missing(results[p.source])]
+    renderer = _WechatRenderer(work.site.content_dir, work.cfg, work.routes, work.unreviewed)
+    results.update(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs)))
+    for page in pages:
+        work.cache.put("wechat", keys[page.source], results[page.source])
+    return [results[p.source] for p in pages]
+
+
+def _image_stamps(site: Site, page: Page) -> list:
+    """Size and time of every image a page names in its front matter (covers are cut from them)."""
+    stamps = []
+    for src, _alt, _keys in _front_matter_images(page):
+        found = site.find_image(page, src)
+        stat = found.stat() if found else None
+        stamps.append((src, stat.st_size, stat.st_mtime_ns) if stat else (src, None))
+    return stamps
 
 
 def _front_matter_images(page: Page) -> list[tuple[str, str, tuple]]:
@@ -197,11 +275,26 @@ def _publish_front_image(page, src, alt, keys, media, images, problems) -> None:
 
 
 def _add_all(publication: Publication, files) -> None:
-    for rel, data in files:
+    for item in files:
+        rel, data, key = item if len(item) == 3 else (*item, None)
         try:
-            publication.add(rel, data)
+            publication.add(rel, data, key)
         except UnsafeOutputPath as exc:
-            raise BuildFailed([error(rel, 1, str(exc), "检查 slug 和屏幕名称是否重复。")]) from None
+            raise BuildFailed([error(rel, 1, str(exc), "检查 slug、标签和屏幕名称是否重复。")]) from None
+
+
+def _manifest(opts: BuildOptions) -> Path | None:
+    """Where the keys of this output folder's files are kept between builds (beside the cache)."""
+    return opts.cache_dir / f"manifest-{digest(str(opts.out_dir.resolve()))}.json" if opts.cache_dir else None
+
+
+def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:
+    """Changes whenever the generator's code, the templates or the config change: every cache entry depends on it."""
+    code = sorted(Path(__file__).parent.rglob("*.py"))
+    templates = sorted(p for p in opts.templates_dir.rglob("*") if p.is_file())
+    return digest(__version__, replace(cfg, root=Path()), opts.now.date(), opts.preview,
+                  *(p.read_bytes() for p in code), *(p.relative_to(opts.templates_dir).as_posix() for p in templates),
+                  *(p.read_bytes() for p in templates))
 
 
 def _build_id(site: Site, cfg: SiteConfig) -> str:

@@ -6,13 +6,19 @@ import difflib
 import os
 import sys
 import traceback
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from . import config as config_module, content, scaffold
-from .build import BuildOptions, BuildReport, build, build_time
-from .checks import fix_file, pending_report, run_checks, sign
+from . import config as config_module
+from .cache import digest
+from .dates import build_time
 from .errors import BuildFailed, SiteError, context_lines
+from .stamp import input_stamp, record_json, unchanged
+from .writer import write_file
+
+# Commands import the heavy modules (Markdown, Jinja, Pillow, pypinyin) only when they need them, so that
+# `make build` with nothing changed answers in a fraction of a second.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(run=_cmd_serve)
     n = commands.add_parser("new", help="新建一篇文章")
     _common(n)
-    n.add_argument("type", choices=scaffold.TYPES, help="story / activity / letter / page / slide")
+    n.add_argument("type", choices=("story", "activity", "letter", "page", "slide"), help="story / activity / letter / page / slide")
     n.add_argument("title")
     n.set_defaults(run=_cmd_new)
     c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词和标点")
@@ -77,8 +83,10 @@ def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--content", type=Path, default=None, help="内容文件夹（默认与配置文件同级的 content/）")
 
 
-def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime | None = None) -> BuildOptions:
+def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime | None = None):
     """Build options from parsed arguments and the config (shared by build and serve)."""
+    from .build import BuildOptions
+
     root = cfg.root
     default_out = root / (".preview" if preview else "public")
     use_cache = not getattr(args, "no_cache", False)
@@ -95,11 +103,26 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
 
 def _cmd_build(args) -> int:
     cfg = config_module.load(args.config)
-    now = datetime.fromisoformat(args.build_time) if args.build_time else None
-    progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
+    now = datetime.fromisoformat(args.build_time) if args.build_time else build_time()
     opts = options_for(args, cfg, args.preview, args.out, now)
-    report = build(cfg, BuildOptions(**{**opts.__dict__, "progress": progress}))
-    _print_report(report, quiet=args.quiet)
+    record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
+    stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
+                        now.date(), opts.out_dir, opts.preview, sys.version)
+    saved = unchanged(record, stamp, opts.out_dir) if record else None
+    if saved is not None:
+        warnings, _, summary = saved.rpartition("\n")
+        if warnings:
+            print(warnings, file=sys.stderr)
+        if not args.quiet:
+            print(f"没有变化，无需重新生成。上次的结果：{summary}")
+        return 0
+    from .build import build
+
+    progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
+    report = build(cfg, replace(opts, progress=progress))
+    summary = _print_report(report, quiet=args.quiet)
+    if record:  # the warnings are kept too, so a build with nothing new shows them again
+        write_file(record, record_json(stamp, _format_problems(report.warnings) + "\n" + summary))
     return 0
 
 
@@ -112,6 +135,8 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_new(args) -> int:
+    from . import scaffold
+
     cfg = config_module.load(args.config)
     content_dir = (args.content or cfg.root / "content")
     path = scaffold.create(content_dir, args.type, args.title, build_time().date(), cfg)
@@ -120,6 +145,9 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_check(args) -> int:
+    from . import content
+    from .checks import pending_report, run_checks
+
     cfg = config_module.load(args.config)
     content_dir = (args.content or cfg.root / "content").resolve()
     site = content.load_site(cfg, content_dir, include_drafts=True)
@@ -136,6 +164,8 @@ def _cmd_check(args) -> int:
 
 
 def _apply_fixes(site) -> None:
+    from .checks import fix_file
+
     changed = 0
     for page in site.pages:
         path = site.content_dir / page.source
@@ -150,31 +180,43 @@ def _apply_fixes(site) -> None:
 
 
 def _cmd_sign(args) -> int:
+    from .checks import sign
+
     on = date.fromisoformat(args.date) if args.date else build_time().date()
     print(sign(args.file, args.stage, args.name, on))
     return 0
 
 
-def _print_report(report: BuildReport, quiet: bool) -> None:
+def _print_report(report, quiet: bool) -> str:
+    """Print the build's warnings and summary; return the one-line summary."""
     _print_problems(report.warnings, sys.stderr)
-    if quiet:
-        return
     where = _show_path(report.out_dir)
-    print(f"完成：发布 {report.published} 篇，写入 {len(report.written)} 个文件，"
-          f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个 → {where}/")
+    summary = (f"完成：发布 {report.published} 篇，写入 {len(report.written)} 个文件，"
+               f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个 → {where}/")
+    if quiet:
+        return summary
+    print(summary)
     if report.held_back:
         print(f"有 {len(report.held_back)} 篇未完成三审三校，没有发布（运行 make check 查看）：")
         for source in report.held_back:
             print(f"  - content/{source}")
     for line in report.freshness:
         print(str(line))
+    return summary
 
 
 def _print_problems(problems: list[SiteError], stream) -> None:
+    if problems:
+        print(_format_problems(problems), file=stream)
+
+
+def _format_problems(problems: list[SiteError]) -> str:
+    shown = []
     for problem in sorted(problems, key=SiteError.sort_key):
-        shown = SiteError(_show_path(Path(problem.path)), problem.line, problem.col, problem.message,
-                          problem.hint, problem.severity, problem.code)
-        print(shown.format(_context(problem)), file=stream)
+        relative = SiteError(_show_path(Path(problem.path)), problem.line, problem.col, problem.message,
+                             problem.hint, problem.severity, problem.code)
+        shown.append(relative.format(_context(problem)))
+    return "\n".join(shown)
 
 
 def _context(problem: SiteError) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from . import fields, frontmatter, schema, slugs, source
+from .cache import Cache, digest
 from .config import SiteConfig
 from .errors import BuildFailed, Problems, SiteError, error, warning
 
@@ -77,31 +78,42 @@ class Site:
 
     def find_image(self, page: Page, src: str) -> Path | None:
         """The file an image reference points to: beside the page first, then under content/; None if missing."""
-        if not src or "://" in src or src.startswith(("/", "data:")):
-            return None
-        root = self.content_dir.resolve()
-        for base in (self.content_dir / Path(page.source).parent, self.content_dir):
-            candidate = (base / src).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return candidate
-        return None
+        return find_image(self.content_dir, page, src)
 
     def by_source(self, rel: str) -> Page | None:
         """The page read from a content-relative path."""
         return next((p for p in self.pages if p.source == rel), None)
 
 
-def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False) -> Site:
-    """Read and validate every content file; raise BuildFailed listing every problem in every file."""
+def find_image(content_dir: Path, page: Page, src: str) -> Path | None:
+    """The image file `src` names for `page` (beside the page, then under content/), never outside content/."""
+    if not src or "://" in src or src.startswith(("/", "data:")):
+        return None
+    root = content_dir.resolve()
+    for base in (content_dir / Path(page.source).parent, content_dir):
+        candidate = (base / src).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
+def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, cache: Cache | None = None) -> Site:
+    """Read and validate every content file; raise BuildFailed listing every problem in every file.
+
+    With a cache, a file whose bytes are unchanged since the last build is not parsed again.
+    """
     problems = Problems()
     pages = []
+    cache = cache or Cache(None, "")
     for path in content_files(content_dir, problems):
         rel = path.relative_to(content_dir).as_posix()
         try:
-            page = load_page(cfg, path, rel, problems)
+            raw = source.read_bytes(path)
+            page, notes = cache.memo("pages", digest(rel, raw), lambda: _parse(cfg, path, rel, raw))
         except BuildFailed as failed:
             problems.extend(failed.problems)
             continue
+        problems.extend(notes)
         if page is not None and (include_drafts or not page.meta.draft):
             pages.append(page)
     problems.raise_if_errors()
@@ -143,9 +155,17 @@ def _accept(path: Path, content_dir: Path, root: Path, problems: Problems) -> bo
     return True
 
 
-def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems) -> Page | None:
+def _parse(cfg: SiteConfig, path: Path, rel: str, raw: bytes) -> tuple[Page, list[SiteError]]:
+    """Parse one file's bytes into a Page and its warnings; BuildFailed with all its errors."""
+    problems = Problems()
+    page = load_page(cfg, path, rel, problems, raw)
+    problems.raise_if_errors()
+    return page, problems.items
+
+
+def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None) -> Page | None:
     """Read one file into a Page, adding its problems to `problems` (None when it has errors)."""
-    text, notes = source.read_text(path)
+    text, notes = source.text_from_bytes(source.read_bytes(path) if raw is None else raw, path)
     problems.extend(notes)
     matter = frontmatter.split(text, path)
     problems.extend(matter.warnings)

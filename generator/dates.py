@@ -1,8 +1,10 @@
 """Read dates and times the way staff write them (2023-09-11, 2023年9月11日, 2023/9/11, 2023.9.11) (layer 1)."""
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：／．－", "0123456789:/.-")
 _DATE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
@@ -57,3 +59,12 @@ def parse_datetime(text: str) -> datetime:
 def chinese_date(day: date) -> str:
     """Format a date the way Chinese public notices do: 2023年9月11日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def build_time(environ: dict | None = None) -> datetime:
+    """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in China time, naive."""
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    china = ZoneInfo("Asia/Shanghai")
+    moment = datetime.fromtimestamp(int(epoch), china) if epoch else datetime.now(china)
+    return moment.replace(tzinfo=None, microsecond=0)

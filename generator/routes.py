@@ -52,10 +52,6 @@ class Routes:
         folder = LIST_FOLDERS[page_type]
         return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
 
-    def tag_path(self, tag: str) -> str:
-        """The page listing everything with one tag."""
-        return f"tags/{tag_slug(tag)}/index.html"
-
     def archive_path(self, year: int | None = None) -> str:
         """The archive index, or one year's archive."""
         return "archive/index.html" if year is None else f"archive/{year}/index.html"

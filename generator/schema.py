@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -48,7 +49,7 @@ def _build_dataclass(cls: type, data: object, path: tuple, problems: list):
     if not isinstance(data, dict):
         problems.append(SchemaProblem(path, f"“{_name(path)}” 应该是若干 “字段: 值”", "每行写一个 字段: 值。"))
         return None
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {key_of(f): f for f in dataclasses.fields(cls)}
     for key in data:
         if key not in fields:
@@ -70,6 +71,11 @@ def _build_dataclass(cls: type, data: object, path: tuple, problems: list):
         key = getattr(exc, "key", None)
         problems.append(SchemaProblem(path + (key,) if key else path, str(exc)))
         return None
+
+
+@functools.cache  # resolving string annotations is slow and classes never change while the program runs
+def _hints(cls: type) -> dict:
+    return typing.get_type_hints(cls)
 
 
 def convert(hint, value, path: tuple, problems: list, meta=None):

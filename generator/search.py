@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from html.parser import HTMLParser
+from typing import Callable
 
 INDEX_DIR = "search/data/"  # every index file lives under this output folder
 FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
@@ -32,10 +33,21 @@ def build_search_index(pages: list[tuple[str, str, str]], base_path: str, shard_
 
     Ties in the ranking keep the order of `pages`: pass them newest first.
     """
-    docs = [_document(url, title, html, base_path) for url, title, html in pages]
+    return index_texts([(url, title, page_text(html)) for url, title, html in pages], base_path, shard_bytes)
+
+
+def index_texts(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES,
+                weigh: Callable[[str, str], dict[str, int]] | None = None) -> dict[str, bytes]:
+    """Like build_search_index, for (url, title, text) whose text `page_text` already extracted.
+
+    `weigh(title, text)` gives a page's term weights; callers pass a memoized one so unchanged pages are not
+    tokenized again.
+    """
+    weigh = weigh or term_weights
+    docs = [_document(url, title, text, base_path) for url, title, text in pages]
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for number, (_, title, text) in enumerate(docs):
-        for token, weight in _weights(title, text).items():
+        for token, weight in weigh(title, text).items():
             postings[token].append((number, weight))
     shards = _shard_count(postings, shard_bytes)
     files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": shards, "docs": len(docs)})}
@@ -114,13 +126,14 @@ def page_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _document(url: str, title: str, html: str, base_path: str) -> tuple[str, str, str]:
+def _document(url: str, title: str, text: str, base_path: str) -> tuple[str, str, str]:
     # URLs are stored relative to the site root, so the index works wherever the site is mounted.
     relative = url[len(base_path):] if url.startswith(base_path) else url
-    return relative, title, page_text(html)
+    return relative, title, text
 
 
-def _weights(title: str, text: str) -> dict[str, int]:
+def term_weights(title: str, text: str) -> dict[str, int]:
+    """How strongly each term marks a page: its count in the text (capped) plus a bonus for title terms."""
     weights = {t: n if n < MAX_TF else MAX_TF for t, n in Counter(tokens(text)).items()}
     for term in set(tokens(title)):
         weights[term] = weights.get(term, 0) + TITLE_BONUS

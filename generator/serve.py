@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import config as config_module
-from .build import BuildOptions, build, build_time
+from .build import BuildOptions, build
+from .dates import build_time
 from .config import SiteConfig
 from .errors import BuildFailed, SiteError, context_lines
 from .routes import make_routes

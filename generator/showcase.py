@@ -26,12 +26,12 @@ class ShowcaseInput(Protocol):
     now: datetime
 
 
-# site_pages._page: (inp, output path, template, title, **context) → (path, bytes), with the site's base context.
-RenderPage = Callable[..., tuple[str, bytes]]
+# site_pages._page: (inp, output path, template, title, **context) → (path, bytes or None, key), with the base context.
+RenderPage = Callable[..., tuple]
 
 
-def render_showcase(inp: ShowcaseInput, render_page: RenderPage) -> Iterator[tuple[str, bytes]]:
-    """Yield (output path, bytes) of dashboard/index.html, honour/index.html and search/index.html."""
+def render_showcase(inp: ShowcaseInput, render_page: RenderPage) -> Iterator[tuple]:
+    """Yield (output path, bytes or None, key) of dashboard/index.html, honour/index.html and search/index.html."""
     board = volunteer_dashboard(inp.site, inp.site.content_dir)
     yield render_page(inp, DASHBOARD_PATH, "dashboard.html", "志愿服务数据", board=board, number=number)
     wall = honour_wall(inp.site, inp.cfg.types.categories, lambda p: inp.routes.url(inp.routes.page_path(p)),

@@ -1,21 +1,24 @@
 """The public website format: home, lists, detail pages, tags, archive, feed, sitemap, 404 (layer 5)."""
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+from .cache import Cache, digest, is_missing
 from .config import SiteConfig
 from .content import TYPE_NAMES, Page, Site
 from .markdown import Rendered
-from .routes import LIST_FOLDERS, Routes
-from .search import build_search_index
+from .routes import LIST_FOLDERS, Routes, tag_slug
+from .search import index_texts, page_text, term_weights
 from .showcase import render_showcase, showcase_links
 from .templates import Templates
 
-Output = Iterator[tuple[str, bytes]]
+# (output path, bytes or None for "the published file is current", key of the inputs or None)
+Output = Iterator[tuple[str, "bytes | None", "str | None"]]
 
 
 @dataclass(frozen=True)
@@ -32,38 +35,93 @@ class SiteInput:
     unreviewed: frozenset[str] = frozenset()
     led_loops: tuple = ()
     static_dir: Path | None = None
+    is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
+    cache: Cache = field(default_factory=lambda: Cache(None, ""))
+    salt: str = ""  # changes with the templates and the generator's code: part of every page key
+    site_view: dict | None = None  # filled once per build by render_site
+    tag_urls: dict[str, str] | None = None
+    tag_slugs: dict[str, str] | None = None
 
 
 def render_site(inp: SiteInput) -> Output:
-    """Yield (output path, bytes) for every file of the public website."""
+    """Yield (output path, bytes or None, key) for every file of the public website.
+
+    A page whose inputs (template, context) match what is already published is not rendered again.
+    """
     pages = [p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"]
+    tags = sorted({t for p in pages for t in p.meta.tags})
+    slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
+    inp = replace(inp, tag_slugs=slugs)
+    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(inp, tags).items()})
+    inp = replace(inp, site_view=_site_view(inp))
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
     for page_type in LIST_FOLDERS:
         yield from _lists(inp, page_type, [p for p in _newest(pages) if p.type == page_type])
     searchable = []
     for page in _newest(pages):  # newest first: the search ranks ties in this order
-        path, data = _page(inp, inp.routes.page_path(page), f"{page.type}.html", page.title, page=_view(inp, page))
-        searchable.append((inp.routes.url(path), page.title, data.decode()))
-        yield path, data
+        output, text = _detail_page(inp, page)
+        searchable.append((inp.routes.url(output[0]), page.title, text))
+        yield output
     yield from render_showcase(inp, _page)
-    yield from sorted(build_search_index(searchable, inp.routes.base_path).items())
+    yield from _search_index(inp, searchable)
     yield from _tags(inp, pages)
     yield from _archive(inp, pages)
     yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops)
     yield _page(inp, "404.html", "404.html", "页面没有找到")
-    yield "feed.xml", inp.templates.render("feed.xml", _feed_context(inp, pages)).encode()
-    yield "sitemap.xml", inp.templates.render("sitemap.xml", {"urls": _sitemap(inp, pages)}).encode()
-    yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {inp.routes.absolute('sitemap.xml')}\n".encode()
+    yield "feed.xml", inp.templates.render("feed.xml", _feed_context(inp, pages)).encode(), None
+    yield "sitemap.xml", inp.templates.render("sitemap.xml", {"urls": _sitemap(inp, pages)}).encode(), None
+    yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {inp.routes.absolute('sitemap.xml')}\n".encode(), None
 
 
-def _page(inp: SiteInput, path: str, template: str, title: str, **extra) -> tuple[str, bytes]:
-    context = {"site": _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
+def _page(inp: SiteInput, path: str, template: str, title: str, *, force: bool = False, **extra):
+    """Render one page with the base context, unless the published copy was made from the same inputs."""
+    context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
                "canonical": inp.routes.absolute(path), "preview": False, **extra}
     page = extra.get("page")
     if page is not None:
         context["preview"] = page["unreviewed"]
-    return path, inp.templates.render(template, context).encode()
+    key = _key(inp, template, context)
+    if key and not force and inp.is_current(path, key):
+        return path, None, key
+    return path, inp.templates.render(template, context).encode(), key
+
+
+def _key(inp: SiteInput, template: str, context: dict) -> str | None:
+    """A key of everything a page is made from; None (always render) when the context cannot be pickled."""
+    try:
+        return digest(inp.salt, template, pickle.dumps(context, protocol=4))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
+def _detail_page(inp: SiteInput, page: Page):
+    """A detail page and its searchable text (remembered by the page's key, so kept pages need no parsing)."""
+    args = (inp, inp.routes.page_path(page), f"{page.type}.html", page.title)
+    output = _page(*args, page=_view(inp, page, body=True))
+    text = inp.cache.get("search-text", output[2]) if output[2] else None
+    if output[1] is None and (text is None or is_missing(text)):
+        output = _page(*args, force=True, page=_view(inp, page, body=True))
+    if output[1] is not None:
+        text = page_text(output[1].decode())
+    if output[2]:
+        inp.cache.put("search-text", output[2], text)
+    return output, text
+
+
+def _search_index(inp: SiteInput, docs: list[tuple[str, str, str]]) -> Output:
+    """The search index files; kept as they are when no page's text changed."""
+    key = digest(inp.salt, docs)
+    paths = inp.cache.get("search-files", key)
+    if not is_missing(paths) and all(inp.is_current(p, key) for p in paths):
+        inp.cache.put("search-files", key, paths)
+        yield from ((p, None, key) for p in paths)
+        return
+    def weigh(title: str, text: str) -> dict[str, int]:
+        return inp.cache.memo("search-weights", digest(title, text), lambda: term_weights(title, text))
+    files = index_texts(docs, inp.routes.base_path, weigh=weigh)
+    inp.cache.put("search-files", key, sorted(files))
+    yield from ((p, files[p], key) for p in sorted(files))
 
 
 def _site_view(inp: SiteInput) -> dict:
@@ -80,7 +138,7 @@ def _site_view(inp: SiteInput) -> dict:
             "nav": nav, "feed": inp.routes.url("feed.xml"), "static": inp.routes.url("static/")}
 
 
-def _view(inp: SiteInput, page: Page) -> dict:
+def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
     """The read-only view of a page that templates see (never the model itself)."""
     meta = page.meta
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
@@ -88,9 +146,9 @@ def _view(inp: SiteInput, page: Page) -> dict:
         "type": page.type, "type_name": TYPE_NAMES[page.type], "title": meta.title, "date": meta.date,
         "summary": meta.summary, "author": meta.author, "source": meta.source, "editor": meta.editor,
         "url": inp.routes.url(inp.routes.page_path(page)),
-        "tags": [(t, inp.routes.url(inp.routes.tag_path(t))) for t in meta.tags],
+        "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
-        "html": inp.rendered[page.source].html if page.source in inp.rendered else "",
+        "html": inp.rendered[page.source].html if body and page.source in inp.rendered else "",
         "unreviewed": page.source in inp.unreviewed, "meta": meta,
     }
     if page.type == "story":
@@ -118,15 +176,20 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
 
 
 def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
+    yield from _paginated(inp, TYPE_NAMES[page_type], pages, lambda n: inp.routes.list_path(page_type, n))
+
+
+def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callable[[int], str]) -> Output:
+    """List pages of `per_page` cards each, so no page grows with the size of the site."""
     size = inp.cfg.site.per_page
     chunks = [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         pager = {"number": number, "total": len(chunks),
-                 "prev": inp.routes.url(inp.routes.list_path(page_type, number - 1)) if number > 1 else None,
-                 "next": inp.routes.url(inp.routes.list_path(page_type, number + 1)) if number < len(chunks) else None}
-        title = TYPE_NAMES[page_type] + (f"（第 {number} 页）" if number > 1 else "")
-        yield _page(inp, inp.routes.list_path(page_type, number), "list.html", title,
-                    items=[_view(inp, p) for p in chunk], pager=pager, heading=TYPE_NAMES[page_type])
+                 "prev": inp.routes.url(path_of(number - 1)) if number > 1 else None,
+                 "next": inp.routes.url(path_of(number + 1)) if number < len(chunks) else None}
+        title = heading + (f"（第 {number} 页）" if number > 1 else "")
+        yield _page(inp, path_of(number), "list.html", title, items=[_view(inp, p) for p in chunk], pager=pager,
+                    heading=heading)
 
 
 def _tags(inp: SiteInput, pages: list[Page]) -> Output:
@@ -134,11 +197,25 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
     for page in _newest(pages):
         for tag in page.meta.tags:
             tagged[tag].append(page)
-    summary = [(tag, inp.routes.url(inp.routes.tag_path(tag)), len(tagged[tag])) for tag in sorted(tagged)]
+    folders = _tag_folders(inp, sorted(tagged))
+    summary = [(tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag])) for tag in sorted(tagged)]
     yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
     for tag in sorted(tagged):
-        yield _page(inp, inp.routes.tag_path(tag), "list.html", f"标签：{tag}", heading=f"标签：{tag}",
-                    items=[_view(inp, p) for p in tagged[tag]], pager=None)
+        folder = folders[tag]
+        yield from _paginated(inp, f"标签：{tag}", tagged[tag],
+                              lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"))
+
+
+def _tag_folders(inp: SiteInput, tags: list[str]) -> dict[str, str]:
+    """Each tag's folder: its pinyin, plus a short hash when two tags sound alike (志愿 and 智远)."""
+    folders, used = {}, set()
+    for tag in tags:
+        slug = (inp.tag_slugs or {}).get(tag) or tag_slug(tag)
+        if slug in used:
+            slug += "-" + digest(tag)[:6]
+        used.add(slug)
+        folders[tag] = f"tags/{slug}/"
+    return folders
 
 
 def _archive(inp: SiteInput, pages: list[Page]) -> Output:
@@ -175,4 +252,4 @@ def _static_files(inp: SiteInput) -> Output:
         return
     for path in sorted(inp.static_dir.rglob("*")):
         if path.is_file():
-            yield "static/" + path.relative_to(inp.static_dir).as_posix(), path.read_bytes()
+            yield "static/" + path.relative_to(inp.static_dir).as_posix(), path.read_bytes(), None

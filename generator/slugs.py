@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 MAX_LENGTH = 60
@@ -13,7 +12,12 @@ MAX_LENGTH = 60
 def slugify(text: str) -> str:
     """Turn a file stem or title into lowercase ASCII words joined by '-'; Chinese is spelled in pinyin."""
     text = unicodedata.normalize("NFKC", text)
-    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
+    if text.isascii():
+        words = [text]
+    else:
+        from pypinyin import Style, lazy_pinyin  # imported here: its phrase dictionary takes 0.15 s to load
+
+        words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
     joined = "-".join(_UNSAFE.sub("-", w.lower()).strip("-") for w in words)
     slug = re.sub(r"-{2,}", "-", joined).strip("-")
     return slug[:MAX_LENGTH].rstrip("-")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError, error, warning
@@ -9,6 +10,7 @@ from .errors import BuildFailed, SiteError, error, warning
 # Invisible characters that Word and web pages leave behind; they break YAML and search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {ord("\u00a0"): " ", ord("\u202f"): " "}
+_DEBRIS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\r]")
 
 
 def read_text(path: Path) -> tuple[str, list[SiteError]]:
@@ -16,12 +18,22 @@ def read_text(path: Path) -> tuple[str, list[SiteError]]:
 
     Raises BuildFailed with a Chinese explanation for files that are not text (Word .docx, images, empty).
     """
+    return text_from_bytes(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or BuildFailed with a Chinese explanation."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise BuildFailed([error(path, 1, f"无法读取文件（{exc.strerror}）", "检查文件是否存在、是否被其他程序占用。")]) from None
+
+
+def text_from_bytes(raw: bytes, path: Path) -> tuple[str, list[SiteError]]:
+    """Decode and clean bytes already read from `path` (see read_text)."""
     text, notes = decode(raw, path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE).translate(_SPACES)
+    if _DEBRIS.search(text):  # str.translate is slow on long text: only pay for it when there is debris
+        text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE).translate(_SPACES)
     return text, notes
 
 

@@ -1,6 +1,7 @@
 """The only code that writes the output folder: build beside it, keep unchanged files, swap in on success (layer 1)."""
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import shutil
@@ -23,46 +24,63 @@ class WriteReport:
 
 
 class Publication:
-    """Collect output files into a fresh folder next to `out_dir`; `commit()` swaps it in, `abort()` throws it away.
+    """Collect output files beside `out_dir`; `commit()` puts them in place, `abort()` throws them away.
 
-    Files whose bytes match the current output are hard-linked, not rewritten, so their timestamps stay and
-    tools that watch the folder (livereload, rsync to the web server) see only real changes.
+    Only new and changed files are staged. A failed build is aborted before anything in the output folder is
+    touched. On commit, a fresh output folder is renamed into place in one step; an existing one receives each
+    changed file by an atomic rename and loses its stale files, while unchanged files keep their bytes and
+    timestamps, so tools that watch the folder (livereload, rsync to the web server) see only real changes.
     """
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, manifest: Path | None = None):
         self.out_dir = out_dir.resolve()
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
         self.report = WriteReport()
         self._paths: set[str] = set()
+        self._dirs: set[Path] = set()
+        self.manifest = manifest
+        self._previous = _read_manifest(manifest) if manifest and self.out_dir.is_dir() else {}
+        self._keys: dict[str, str] = {}
 
-    def add(self, rel: str, data: bytes) -> None:
-        """Stage one file at a relative output path."""
+    def is_current(self, rel: str, key: str) -> bool:
+        """True when the published file at `rel` was made from inputs with this key, so it need not be made again."""
+        return self._previous.get(rel) == key and (self.out_dir / rel).is_file()
+
+    def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
+        """Stage one file at a relative output path; `data=None` keeps the current file (see is_current)."""
         rel = _safe_relative(rel)
         if rel.lower() in self._paths:
             raise UnsafeOutputPath(f"两个输出文件都要写到 {rel}")
         self._paths.add(rel.lower())
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        current = self.out_dir / rel
-        if _same_bytes(current, data):
-            os.link(current, target)
+        if key is not None:
+            self._keys[rel] = key
+        if data is None or _same_bytes(self.out_dir / rel, data):
             self.report.unchanged.append(rel)
-        else:
-            target.write_bytes(data)
-            self.report.written.append(rel)
+            return
+        target = self.staging / rel
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        target.write_bytes(data)
+        self.report.written.append(rel)
 
     def commit(self) -> WriteReport:
-        """Swap the staged folder in place of the output folder and report what changed."""
+        """Put the staged files in place, remove stale ones, and report what changed."""
         self.report.removed = sorted(self._stale_files())
-        old = None
-        if self.out_dir.exists():
-            old = self.out_dir.with_name(f".{self.out_dir.name}-old-{os.getpid()}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.rename(self.out_dir, old)
-        os.rename(self.staging, self.out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if not self.out_dir.exists():
+            os.rename(self.staging, self.out_dir)
+        else:
+            for rel in self.report.written:
+                target = self.out_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.staging / rel, target)
+            for rel in self.report.removed:
+                (self.out_dir / rel).unlink()
+            _remove_empty_folders(self.out_dir, self.report.removed)
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self.manifest is not None:
+            write_file(self.manifest, json.dumps(self._keys, sort_keys=True).encode())
         self.report.written.sort()
         self.report.unchanged.sort()
         return self.report
@@ -109,3 +127,20 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remove_empty_folders(root: Path, removed: list[str]) -> None:
+    """Remove folders that deleting stale files left empty (a deleted page's own folder), deepest first."""
+    folders = {(root / rel).parent for rel in removed}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent

@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..content import Site
+from ..cache import Cache, digest, is_missing
+from ..content import Page, Site
+from ..parallel import map_chunks
 from ..errors import SiteError
 from . import consent, freshness, ledger, privacy, punctuation, review, wording
 from .freshness import FreshnessLine
@@ -28,15 +30,45 @@ class CheckResult:
     ledger_csv: bytes
 
 
-def run_checks(site: Site, cfg: SiteConfig, *, today: date) -> CheckResult:
-    """Run every check on the site as loaded (before `mask_site`, whose masking would change the text hashes)."""
+@dataclass(frozen=True)
+class _Setup:
+    """What every page's checks share: public numbers, the wording dictionary and the config's switches."""
+
+    content_dir: Path
+    allowed: frozenset[str]
+    entries: tuple
+    masking: bool
+    strict_consent: bool
+    block_wording: bool
+    punctuation: bool
+
+    def page_problems(self, pages: list[Page]) -> list[list[SiteError]]:
+        """Every finding of each page (a whole chunk at a time, so it can run in a worker process)."""
+        return [self._one(page) for page in pages]
+
+    def _one(self, page: Page) -> list[SiteError]:
+        path = self.content_dir / page.source
+        found = review.problems(page, review.status_of(page), path)
+        found += privacy.page_findings(page, path, self.allowed, masking=self.masking)
+        found += consent.check_page(page, path, self.strict_consent)
+        found += wording.page_findings(page, path, list(self.entries), self.block_wording)
+        if self.punctuation:
+            found += punctuation.page_findings(page, path)
+        return found
+
+
+def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None = None, jobs: int = 1) -> CheckResult:
+    """Run every check on the site as loaded (before `mask_site`, whose masking would change the text hashes).
+
+    Each page's findings depend only on its text and the shared setup, so with a cache an unchanged page is not
+    checked again, and the others are spread over `jobs` processes.
+    """
+    entries, problems = wording.load_dictionary(cfg.resolve(cfg.wording.dictionary))
+    setup = _Setup(site.content_dir, privacy.allowed_numbers(cfg, site.content_dir), tuple(entries), cfg.privacy.mask,
+                   cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation)
+    problems += privacy.data_findings(site.content_dir, setup.allowed)
+    problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
     statuses = {page.source: review.status_of(page) for page in site.pages}
-    problems: list[SiteError] = []
-    for page in site.pages:
-        problems += review.problems(page, statuses[page.source], site.content_dir / page.source)
-    problems += privacy.check_site(site, cfg) + consent.check_site(site, cfg) + wording.check_site(site, cfg)
-    if cfg.wording.punctuation:
-        problems += punctuation.check_site(site)
     unreviewed = frozenset(source for source, status in statuses.items() if not status.complete)
     published = [p for p in site.pages
                  if not p.meta.draft and not (cfg.publish.require_review and p.source in unreviewed)]
@@ -47,6 +79,19 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date) -> CheckResult:
         freshness=freshness.lines(published, cfg.freshness, today),
         ledger_csv=ledger.ledger_csv(site.pages, statuses),
     )
+
+
+def _page_findings(site: Site, setup: _Setup, cache: Cache, jobs: int) -> list[SiteError]:
+    # Not digest(setup): a frozenset's repr follows string hashing, which changes from run to run.
+    setup_key = digest(str(setup.content_dir), sorted(setup.allowed), setup.entries, setup.masking,
+                       setup.strict_consent, setup.block_wording, setup.punctuation)
+    keys = {page.source: digest(setup_key, page.source, page.source_text) for page in site.pages}
+    found = {page.source: cache.get("checks", keys[page.source]) for page in site.pages}
+    todo = [page for page in site.pages if is_missing(found[page.source])]
+    for page, problems in zip(todo, map_chunks(setup.page_problems, todo, jobs)):
+        found[page.source] = problems
+        cache.put("checks", keys[page.source], problems)
+    return [problem for page in site.pages for problem in found[page.source]]
 
 
 def mask_site(site: Site, cfg: SiteConfig) -> tuple[Site, list[SiteError]]:

@@ -140,6 +140,8 @@ def _straight_quotes(text: str, flags: bytearray) -> Iterator[Finding]:
     offset = 0
     for line in text.split("\n"):
         for quote, (opening, closing) in (('"', "“”"), ("'", "‘’")):
+            if quote not in line:
+                continue
             spots = [offset + i for i, c in enumerate(line) if c == quote and not flags[offset + i]]
             for a, b in zip(spots[::2], spots[1::2]):
                 inner = text[a + 1:b]

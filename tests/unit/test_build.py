@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.build import BuildOptions, build, build_time
+from generator.build import BuildOptions, build
+from generator.dates import build_time
 from generator.checks import sign
 from generator.errors import BuildFailed
 from tests.conftest import MINIMAL_CONFIG, STORY

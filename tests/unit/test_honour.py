@@ -92,7 +92,7 @@ def test_unknown_categories_follow_the_configured_ones_and_other_comes_last(make
 def test_the_page_lists_everyone_by_category_without_javascript(sample):
     cfg, site = sample
     inp = SiteInput(site, cfg, make_routes(cfg), Templates(ROOT / "templates"), {}, {}, datetime(2026, 11, 20))
-    html = dict(render_showcase(inp, _page))["honour/index.html"].decode()
+    html = {path: data for path, data, _key in render_showcase(inp, _page)}["honour/index.html"].decode()
     wall = _wall(site)
     cards = re.findall(r'<li class="honour-card" data-category="([^"]*)" data-level="([^"]*)">', html)
     assert cards == [(e.category, e.level) for _, entries in wall.by_category for e in entries]

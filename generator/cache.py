@@ -1,0 +1,94 @@
+"""A persistent cache of derived values keyed by content hashes, kept between builds in .cache/ (layer 1, stdlib only).
+
+Each namespace is one pickle file loaded on first use; `save()` keeps only the entries this build used, so the
+cache never grows beyond one build's worth. A missing, old or damaged cache is simply recomputed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def digest(*parts: object) -> str:
+    """A short stable hash of strings, bytes or reprs (used as cache and output keys)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else (part if isinstance(part, str) else repr(part)).encode()
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()[:32]
+
+
+class Cache:
+    """Values by (namespace, key); a Cache without a folder remembers nothing (cold builds, tests)."""
+
+    def __init__(self, folder: Path | None, salt: str):
+        self.folder, self.salt = folder, salt
+        self._stored: dict[str, dict] = {}
+        self._used: dict[str, dict] = {}
+        self._dirty: set[str] = set()  # namespaces that gained an entry this build
+        self.hits = self.misses = 0
+
+    def get(self, namespace: str, key: str) -> object:
+        """The stored value, or the module's _MISSING marker (test with `is_missing`)."""
+        value = self._namespace(namespace).get(key, _MISSING)
+        if value is not _MISSING:
+            self._used.setdefault(namespace, {})[key] = value
+        return value
+
+    def put(self, namespace: str, key: str, value: object) -> None:
+        """Remember a value for this build and the next."""
+        if key not in self._namespace(namespace):
+            self._dirty.add(namespace)
+        self._used.setdefault(namespace, {})[key] = value
+
+    def memo(self, namespace: str, key: str, compute: Callable[[], T]) -> T:
+        """The stored value for key, computing and storing it when absent."""
+        value = self.get(namespace, key)
+        if value is _MISSING:
+            self.misses += 1
+            value = compute()
+            self.put(namespace, key, value)
+        else:
+            self.hits += 1
+        return value
+
+    def save(self) -> None:
+        """Write every namespace used by this build (only its used entries), atomically."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for namespace, entries in self._used.items():
+            if namespace not in self._dirty and len(entries) == len(self._namespace(namespace)):
+                continue  # nothing new and nothing to forget: the file on disk is already right
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{namespace}-")
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump((self.salt, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / f"{namespace}.pickle")
+
+    def _namespace(self, namespace: str) -> dict:
+        if namespace not in self._stored:
+            self._stored[namespace] = self._load(namespace)
+        return self._stored[namespace]
+
+    def _load(self, namespace: str) -> dict:
+        path = self.folder / f"{namespace}.pickle" if self.folder else None
+        if path is None or not path.is_file():
+            return {}
+        try:
+            with path.open("rb") as stream:
+                salt, entries = pickle.load(stream)
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+            return {}
+        return entries if salt == self.salt else {}
+
+
+def is_missing(value: object) -> bool:
+    """True for the marker `Cache.get` returns when nothing is stored."""
+    return value is _MISSING

@@ -1,0 +1,33 @@
+"""Spread independent work over the machine's cores, keeping results in input order (layer 1, stdlib only)."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS = 48  # below this, starting worker processes costs more than it saves
+
+
+def workers() -> int:
+    """How many processes to use: the cores this process may run on (WENMING_JOBS overrides)."""
+    wanted = os.environ.get("WENMING_JOBS")
+    if wanted and wanted.isdigit():
+        return max(1, int(wanted))
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None) -> list[R]:
+    """Apply `func` to chunks of `items` (in worker processes when worth it) and concatenate the results in order.
+
+    `func` takes a whole chunk so each worker can set up expensive helpers (a Markdown converter) once per chunk.
+    """
+    jobs = workers() if jobs is None else jobs
+    if jobs < 2 or len(items) < MIN_ITEMS or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return func(items)
+    size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out slow pages
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [result for chunk in pool.map(func, chunks) for result in chunk]
