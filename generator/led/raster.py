@@ -139,7 +139,8 @@ def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layo
     if marked:
         band_h = size + 2
         # Too short for a band above the text: the band then covers the bottom of the frame.
-        roomy = inner.height - band_h >= screen.min_font_size + 2
+        # A text line needs about 1.5 × its font size; strip screens never have room for both.
+        roomy = not screen.is_strip and inner.height - band_h - 1 >= screen.min_font_size * 3 // 2
         band = Area(inner.x, inner.y if roomy else inner.y + inner.height - band_h, inner.width, band_h)
         if roomy:
             inner = Area(inner.x, inner.y + band_h + 1, inner.width, inner.height - band_h - 1)
