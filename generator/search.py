@@ -5,6 +5,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from html import unescape
 from html.parser import HTMLParser
 from typing import Callable
 
@@ -123,6 +124,24 @@ def page_text(html: str) -> str:
     parser.close()
     chosen = parser.article or parser.main
     lines = (" ".join(line.split()) for line in "".join(chosen).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+_DROPPED = re.compile(r'<(script|style|button|template|noscript|svg|form)\b.*?</\1>|<dl class="meta">.*?</dl>', re.S)
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|figure|figcaption|section|"
+                    r"article|main|blockquote|pre|header|footer|nav|aside|hr|br)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def article_text(html: str) -> str:
+    """`page_text` for the generator's own article markup, by regular expressions: about ten times faster.
+
+    It relies on what our templates guarantee (the meta line is one <dl class="meta">, hidden controls are
+    buttons); tests check it gives the same text as `page_text` on every page of the sample site.
+    """
+    html = _DROPPED.sub("", html)
+    text = unescape(_TAG.sub("", _BLOCK.sub("\n", html)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 

@@ -15,6 +15,7 @@ from .dates import build_time
 from .config import SiteConfig
 from .errors import BuildFailed, SiteError, context_lines
 from .routes import make_routes
+from .stamp import input_stamp
 
 OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
 
@@ -29,10 +30,15 @@ class Preview:
     opts: BuildOptions | None = None
     problems: list[SiteError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stamp: str = ""  # the input fingerprint of the last build
 
     def rebuild(self) -> None:
         """Reload the config and rebuild the preview; remember the problems instead of stopping."""
         with self.lock:
+            stamp = self._stamp()
+            if stamp == self.stamp:
+                return  # already built from exactly these files (the watcher and a request both noticed)
+            self.stamp = stamp
             try:
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
@@ -45,9 +51,18 @@ class Preview:
             except Exception as exc:  # noqa: BLE001 - the preview must keep running whatever happens
                 self.problems = [SiteError(str(self.config_path), 1, 1, f"内部错误：{exc!r}", "请把这条信息发给技术人员。")]
 
+    def _stamp(self) -> str:
+        opts = self.opts
+        roots = [self.config_path] + ([opts.content_dir, opts.templates_dir] if opts else [])
+        return input_stamp(roots, build_time().date())
+
     def app(self, environ, start_response):
         """A WSGI app serving the preview folder under the site's base path, or the error page."""
         path = environ.get("PATH_INFO", "/")
+        if path.endswith(("/", ".html")):
+            # Check on every page request rather than wait for the file watcher's next poll:
+            # a saved file shows on the next reload at once.
+            self.rebuild()
         if self.problems and (path.endswith("/") or path.endswith(".html")):
             return _respond(start_response, "500 Internal Server Error", "text/html; charset=utf-8", error_page(self.problems))
         if self.cfg is None or self.opts is None:

@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .content import TYPE_NAMES, Page, Site
 from .markdown import Rendered
 from .routes import LIST_FOLDERS, Routes, tag_slug
-from .search import index_texts, page_text, term_weights
+from .search import article_text, index_texts, page_text, term_weights
 from .showcase import render_showcase, showcase_links
 from .templates import Templates
 
@@ -103,7 +103,9 @@ def _detail_page(inp: SiteInput, page: Page):
     if output[1] is None and (text is None or is_missing(text)):
         output = _page(*args, force=True, page=_view(inp, page, body=True))
     if output[1] is not None:
-        text = page_text(output[1].decode())
+        html = output[1].decode()
+        start, end = html.find("<article"), html.rfind("</article>")
+        text = article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
     if output[2]:
         inp.cache.put("search-text", output[2], text)
     return output, text
