@@ -14,6 +14,7 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")
 _MISSING = object()
+SHARDS = 16
 
 
 def digest(*parts: object) -> str:
@@ -32,7 +33,7 @@ class Cache:
         self.folder, self.salt = folder, salt
         self._stored: dict[str, dict] = {}
         self._used: dict[str, dict] = {}
-        self._dirty: set[str] = set()  # namespaces that gained an entry this build
+        self._dirty_shards: dict[str, set[int]] = {}  # shards that gained an entry this build
         self.hits = self.misses = 0
 
     def get(self, namespace: str, key: str) -> object:
@@ -45,7 +46,7 @@ class Cache:
     def put(self, namespace: str, key: str, value: object) -> None:
         """Remember a value for this build and the next."""
         if key not in self._namespace(namespace):
-            self._dirty.add(namespace)
+            self._dirty_shards.setdefault(namespace, set()).add(_shard(key))
         self._used.setdefault(namespace, {})[key] = value
 
     def memo(self, namespace: str, key: str, compute: Callable[[], T]) -> T:
@@ -60,25 +61,37 @@ class Cache:
         return value
 
     def save(self) -> None:
-        """Write every namespace used by this build (only its used entries), atomically."""
+        """Write the shards of every namespace this build changed (each keeps only entries this build used)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         for namespace, entries in self._used.items():
-            if namespace not in self._dirty and len(entries) == len(self._namespace(namespace)):
-                continue  # nothing new and nothing to forget: the file on disk is already right
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{namespace}-")
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump((self.salt, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.folder / f"{namespace}.pickle")
+            mine = [dict() for _ in range(SHARDS)]
+            for key, value in entries.items():
+                mine[_shard(key)][key] = value
+            old = [0] * SHARDS
+            for key in self._namespace(namespace):
+                old[_shard(key)] += 1
+            dirty = self._dirty_shards.get(namespace, set())
+            for shard in range(SHARDS):
+                if shard in dirty or len(mine[shard]) != old[shard]:  # else the file on disk is already right
+                    self._write(namespace, shard, mine[shard])
+
+    def _write(self, namespace: str, shard: int, entries: dict) -> None:
+        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{namespace}-")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((self.salt, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, self.folder / f"{namespace}-{shard:02d}.pickle")
 
     def _namespace(self, namespace: str) -> dict:
         if namespace not in self._stored:
-            self._stored[namespace] = self._load(namespace)
+            self._stored[namespace] = {}
+            for shard in range(SHARDS):
+                self._stored[namespace].update(self._load(namespace, shard))
         return self._stored[namespace]
 
-    def _load(self, namespace: str) -> dict:
-        path = self.folder / f"{namespace}.pickle" if self.folder else None
+    def _load(self, namespace: str, shard: int) -> dict:
+        path = self.folder / f"{namespace}-{shard:02d}.pickle" if self.folder else None
         if path is None or not path.is_file():
             return {}
         try:
@@ -87,6 +100,11 @@ class Cache:
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
             return {}
         return entries if salt == self.salt else {}
+
+
+def _shard(key: str) -> int:
+    # Keys are hex digests, so their first character spreads them evenly: an edit rewrites one shard in 16.
+    return int(key[0], 16) if key and key[0] in "0123456789abcdef" else 0
 
 
 def is_missing(value: object) -> bool:

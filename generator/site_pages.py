@@ -41,6 +41,7 @@ class SiteInput:
     site_view: dict | None = None  # filled once per build by render_site
     tag_urls: dict[str, str] | None = None
     tag_slugs: dict[str, str] | None = None
+    views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
 
 
 def render_site(inp: SiteInput) -> Output:
@@ -53,7 +54,7 @@ def render_site(inp: SiteInput) -> Output:
     slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
     inp = replace(inp, tag_slugs=slugs)
     inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(inp, tags).items()})
-    inp = replace(inp, site_view=_site_view(inp))
+    inp = replace(inp, site_view=_site_view(inp), views={})
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
     for page_type in LIST_FOLDERS:
@@ -90,9 +91,20 @@ def _page(inp: SiteInput, path: str, template: str, title: str, *, force: bool =
 def _key(inp: SiteInput, template: str, context: dict) -> str | None:
     """A key of everything a page is made from; None (always render) when the context cannot be pickled."""
     try:
-        return digest(inp.salt, template, pickle.dumps(context, protocol=4))
+        return digest(inp.salt, template, pickle.dumps(_fingerprint(context), protocol=4))
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
+
+
+def _fingerprint(value):
+    """The context with each page view replaced by its digest (see _view)."""
+    if isinstance(value, dict):
+        if "fp" in value and "meta" in value:
+            return ("view", value["fp"])
+        return tuple((k, _fingerprint(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_fingerprint(v) for v in value)
+    return value
 
 
 def _detail_page(inp: SiteInput, page: Page):
@@ -141,7 +153,16 @@ def _site_view(inp: SiteInput) -> dict:
 
 
 def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
-    """The read-only view of a page that templates see (never the model itself)."""
+    """The read-only view of a page that templates see (never the model itself), made once per build."""
+    if inp.views is None:
+        return _make_view(inp, page, body)
+    key = (page.source, body)
+    if key not in inp.views:
+        inp.views[key] = _make_view(inp, page, body)
+    return inp.views[key]
+
+
+def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     meta = page.meta
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
@@ -160,6 +181,9 @@ def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
     if page.type == "letter":
         view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
         view["signed"] = meta.signed or meta.date
+    # Everything in the view is derived from the page's text and the values above: their digest stands in for
+    # the whole view in page keys, which is much cheaper than pickling the model objects every time.
+    view["fp"] = digest(page.source, page.source_text, [(k, v) for k, v in view.items() if k != "meta"])
     return view
 
 

@@ -40,7 +40,9 @@ class Publication:
         self._paths: set[str] = set()
         self._dirs: set[Path] = set()
         self.manifest = manifest
-        self._previous = _read_manifest(manifest) if manifest and self.out_dir.is_dir() else {}
+        previous = _read_manifest(manifest) if manifest and self.out_dir.is_dir() else {}
+        self._previous: dict[str, str] = previous.get("keys", {})
+        self._previous_files: list[str] | None = previous.get("files")  # what the last build published
         self._keys: dict[str, str] = {}
 
     def is_current(self, rel: str, key: str) -> bool:
@@ -80,7 +82,8 @@ class Publication:
             _remove_empty_folders(self.out_dir, self.report.removed)
             shutil.rmtree(self.staging, ignore_errors=True)
         if self.manifest is not None:
-            write_file(self.manifest, json.dumps(self._keys, sort_keys=True).encode())
+            files = sorted(self.report.written + self.report.unchanged)
+            write_file(self.manifest, json.dumps({"keys": self._keys, "files": files}, sort_keys=True).encode())
         self.report.written.sort()
         self.report.unchanged.sort()
         return self.report
@@ -92,6 +95,9 @@ class Publication:
     def _stale_files(self) -> list[str]:
         if not self.out_dir.is_dir():
             return []
+        if self._previous_files is not None:  # the manifest lists the last build's files: no need to walk the folder
+            return [rel for rel in self._previous_files
+                    if rel.lower() not in self._paths and (self.out_dir / rel).is_file()]
         stale = []
         for folder, _dirs, files in os.walk(self.out_dir):
             for name in files:
@@ -129,12 +135,12 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) and isinstance(data.get("keys"), dict) else {}
 
 
 def _remove_empty_folders(root: Path, removed: list[str]) -> None:
