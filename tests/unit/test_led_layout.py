@@ -187,3 +187,12 @@ def test_fit_gives_up_a_little_size_to_keep_the_writers_phrases_whole():
     # …but never more than a fifth smaller: from 20, only sizes down to 16 are tried, and none keeps them whole.
     kept = keep_phrases(text, FakeMeasure, Box(90, 40, one_line=True), 20, 8)
     assert kept.size == 20 and split_phrases(text, kept) == 2
+
+
+def test_dash_and_ellipsis_stay_inside_a_line():
+    width_of = lambda s: 16 * len(s)  # noqa: E731 - a fixed-pitch font, enough for this rule
+    for text in ("他说——这件事我们一定办好", "志愿者们说……我们还会再来的呀朋友们"):
+        for chars in range(4, 9):
+            lines = break_lines(text, width_of, 16 * chars)
+            assert "".join(lines) == text
+            assert not any(line.endswith(("—", "…")) or line.startswith(("—", "…")) for line in lines), lines
