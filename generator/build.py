@@ -147,7 +147,7 @@ def _render_all(work: _Work, clock) -> None:
             work.problems.extend(result.problems)
             _add_all(work.publication, result.files.items())
     with clock("网站页面"):
-        inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir), rendered, images, opts.now,
+        inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
                         work.unreviewed, tuple(led.loops), opts.templates_dir / "static",
                         is_current=work.publication.is_current, cache=work.cache, salt=work.cache.salt)
         _add_all(work.publication, render_site(inp))

@@ -13,10 +13,14 @@ from .errors import BuildFailed, error
 class Templates:
     """Load and render templates from one folder; content is only ever passed in as data, never as a template."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, cache_dir: Path | None = None):
         self.folder = folder
+        # Compiled templates are kept between builds (Jinja checks each template's time stamp before reusing one).
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(folder)),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             trim_blocks=True,
