@@ -4,9 +4,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from . import __version__, content, routes as routing
 from .checks import run_checks, mask_site
@@ -16,6 +14,7 @@ from .errors import BuildFailed, Problems, Severity, SiteError, error
 from .images import ImageProblem, MediaLibrary
 from .led import render_led
 from .markdown import MarkdownRenderer, Rendered
+from .options import BuildOptions
 from .site_pages import SiteInput, render_site
 from .templates import Templates
 from .wechat import render_wechat
@@ -23,21 +22,6 @@ from .writer import Publication, UnsafeOutputPath, write_file
 from .cache import Cache, digest, is_missing
 from .parallel import map_chunks, workers
 
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Where to read and write, and how: the CLI and the preview server fill these in."""
-
-    content_dir: Path
-    out_dir: Path
-    templates_dir: Path
-    now: datetime
-    preview: bool = False
-    cache_dir: Path | None = None
-    jobs: int | None = None  # worker processes; None = one per core
-    ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
-    progress: Callable[[str], None] | None = None  # called with short status lines on long builds
 
 
 @dataclass

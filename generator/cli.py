@@ -14,6 +14,7 @@ from . import config as config_module
 from .cache import digest
 from .dates import build_time
 from .errors import BuildFailed, SiteError, context_lines
+from .options import BuildOptions
 from .stamp import input_stamp, record_json, unchanged
 from .writer import write_file
 
@@ -85,8 +86,6 @@ def _common(sub: argparse.ArgumentParser) -> None:
 
 def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime | None = None):
     """Build options from parsed arguments and the config (shared by build and serve)."""
-    from .build import BuildOptions
-
     root = cfg.root
     default_out = root / (".preview" if preview else "public")
     use_cache = not getattr(args, "no_cache", False)
