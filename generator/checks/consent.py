@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import SiteConfig
-from ..content import Page, Site
+from ..content import Page
 from ..errors import SiteError, error, warning
 from ..fields import Consent
 
@@ -56,9 +55,3 @@ def _coverage(page: Page, path: Path, key: str, record: Consent, make) -> list[S
 def _has_photo(page: Page) -> bool:
     meta = page.meta
     return bool(getattr(meta, "photo", "") or meta.cover or getattr(meta, "photos", ()))
-
-
-def check_site(site: Site, cfg: SiteConfig) -> list[SiteError]:
-    """Consent problems of every page: errors, or warnings when cfg.privacy.consent is "warn"."""
-    strict = cfg.privacy.consent == "error"
-    return [p for page in site.pages for p in check_page(page, site.content_dir / page.source, strict)]

@@ -9,7 +9,7 @@ from typing import Callable
 
 from .. import source, yamlio
 from ..config import SiteConfig
-from ..content import Page, Site
+from ..content import Page
 from ..errors import BuildFailed, SiteError, error, warning
 
 KIND_NAMES = {"id": "身份证号", "phone": "手机号", "landline": "固定电话", "bankcard": "银行卡号",
@@ -263,14 +263,6 @@ def allowed_numbers(cfg: SiteConfig, content_dir: Path) -> frozenset[str]:
     keys = {_number_key(entry[h.start:h.end]) for entry in entries for h in find(entry)}
     return frozenset(keys | {digits(e) for e in entries[1:] if digits(e)})
 
-
-def check_site(site: Site, cfg: SiteConfig) -> list[SiteError]:
-    """Personal-data findings in every page and data file: errors, or warnings when cfg.privacy.mask is on."""
-    allowed = allowed_numbers(cfg, site.content_dir)
-    found = []
-    for page in site.pages:
-        found += page_findings(page, site.content_dir / page.source, allowed, masking=cfg.privacy.mask)
-    return found + data_findings(site.content_dir, allowed)
 
 
 def page_findings(page: Page, path: Path, allowed: frozenset[str], masking: bool) -> list[SiteError]:

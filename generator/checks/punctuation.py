@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .. import frontmatter
-from ..content import Page, Site
+from ..content import Page
 from ..errors import BuildFailed, SiteError, warning
 from ..typography import CHINESE_PUNCTUATION, is_han
 from .privacy import page_texts
@@ -229,8 +229,3 @@ def page_findings(page: Page, path: Path) -> list[SiteError]:
             found.append(warning(path, text.line_at(f.start), f"{text.label}：{f.message}", hint,
                                  text.col_at(f.start), f.code))
     return found
-
-
-def check_site(site: Site) -> list[SiteError]:
-    """Punctuation warnings for every page."""
-    return [p for page in site.pages for p in page_findings(page, site.content_dir / page.source)]

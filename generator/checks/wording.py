@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import source, yamlio
-from ..config import SiteConfig
-from ..content import Page, Site
+from ..content import Page
 from ..errors import BuildFailed, SiteError, error, warning
 from .privacy import page_texts
 
@@ -127,11 +126,3 @@ def page_findings(page: Page, path: Path, entries: list[Entry], block: bool) -> 
             found.append(make(path, text.line_at(match.start), message, hint, text.col_at(match.start),
                               f"wording.{entry.kind}"))
     return found
-
-
-def check_site(site: Site, cfg: SiteConfig) -> list[SiteError]:
-    """Dictionary findings for every page (errors when cfg.wording.block, otherwise warnings)."""
-    entries, problems = load_dictionary(cfg.resolve(cfg.wording.dictionary))
-    for page in site.pages:
-        problems += page_findings(page, site.content_dir / page.source, entries, cfg.wording.block)
-    return problems
