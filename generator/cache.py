@@ -43,9 +43,9 @@ class Cache:
             self._used.setdefault(namespace, {})[key] = value
         return value
 
-    def put(self, namespace: str, key: str, value: object) -> None:
-        """Remember a value for this build and the next."""
-        if key not in self._namespace(namespace):
+    def put(self, namespace: str, key: str, value: object, changed: bool = False) -> None:
+        """Remember a value for this build and the next; `changed` when a stored value was modified in place."""
+        if changed or key not in self._namespace(namespace):
             self._dirty_shards.setdefault(namespace, set()).add(_shard(key))
         self._used.setdefault(namespace, {})[key] = value
 

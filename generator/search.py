@@ -1,14 +1,15 @@
 """Full-text Chinese search that runs in the browser: a character-bigram index in sharded JSON files (layer 6)."""
 from __future__ import annotations
 
+import hashlib
 import json
-from array import array
 import re
+from array import array
+from bisect import bisect_left, insort
 import unicodedata
 from collections import Counter, defaultdict
 from html import unescape
 from html.parser import HTMLParser
-from typing import Callable
 
 INDEX_DIR = "search/data/"  # every index file lives under this output folder
 FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
@@ -38,31 +39,138 @@ def build_search_index(pages: list[tuple[str, str, str]], base_path: str, shard_
     return index_texts([(url, title, page_text(html)) for url, title, html in pages], base_path, shard_bytes)
 
 
-def index_texts(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES,
-                weigh: Callable[[str, str], dict[str, int]] | None = None) -> dict[str, bytes]:
-    """Like build_search_index, for (url, title, text) whose text `page_text` already extracted.
+def index_texts(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES) -> dict[str, bytes]:
+    """Like build_search_index, for (url, title, text) whose text `page_text` already extracted."""
+    index = SearchIndex(base_path, shard_bytes)
+    return index.rebuild(pages, [digest_of(doc) for doc in pages])
 
-    `weigh(title, text)` gives a page's term weights; callers pass a memoized one so unchanged pages are not
-    tokenized again.
+
+def digest_of(doc: tuple[str, str, str]) -> str:
+    """A key for one document's (url, title, text): equal keys mean an identical document file and terms."""
+    return hashlib.sha256("\0".join(doc).encode()).hexdigest()[:32]
+
+
+class SearchIndex:
+    """The index of a list of documents, kept so that a later build can update it instead of starting over.
+
+    Documents are numbered in the order given (newest first: the browser ranks ties by number). When the list
+    keeps its length and only some documents change, `update` re-codes only the terms those documents use,
+    which after editing one story is a few hundred terms instead of every posting of every page.
     """
-    weigh = weigh or term_weights
-    docs = [_document(url, title, text, base_path) for url, title, text in pages]
-    # Each posting packed into one int (doc << 3 | weight) in a compact array: tuples would take ~20 times the
-    # memory, and 10,000 pages have millions of postings.
-    postings: dict[str, array] = defaultdict(lambda: array("L"))
-    for number, (_, title, text) in enumerate(docs):
-        for token, weight in weigh(title, text).items():
-            postings[token].append(number << 3 | weight)
-    shards = _shard_count(postings, shard_bytes)
-    files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": shards, "docs": len(docs)})}
-    grouped: dict[int, dict[str, str]] = defaultdict(dict)
-    for token in sorted(postings):
-        grouped[shard_of(token, shards)][token] = encode_postings([(v >> 3, v & 7) for v in postings[token]])
-    for number in range(shards):
-        files[f"{INDEX_DIR}s/{number}.json"] = _json(grouped.get(number, {}))
-    for number, (url, title, text) in enumerate(docs):
-        files[f"{INDEX_DIR}d/{number}.json"] = _json({"u": url, "t": title, "x": text})
-    return files
+
+    def __init__(self, base_path: str, shard_bytes: int = SHARD_BYTES):
+        self.base_path, self.shard_bytes = base_path, shard_bytes
+        self.keys: list[str] = []  # per document number: its digest_of key (or any key that changes with it)
+        # Each posting packed into one int (doc << 3 | weight), in order, in a compact array: tuples would take
+        # ~20 times the memory, and 10,000 pages have millions of postings.
+        self.postings: dict[str, array] = {}
+        self.shards = 1
+        self.by_shard: list[dict[str, str]] = [{}]  # shard → {term: coded postings}
+        self.file_keys: dict[str, str] = {}  # output path → digest of its bytes
+        self._size = 0  # the estimate _shard_count works from, kept up to date
+
+    def rebuild(self, docs: list[tuple[str, str, str]], keys: list[str]) -> dict[str, bytes]:
+        """Index (url, title, text) documents from scratch; return every index file."""
+        self.keys, self.postings = list(keys), {}
+        for number, (_, title, text) in enumerate(docs):
+            for term, weight in term_weights(title, text).items():
+                self.postings.setdefault(term, array("I")).append(number << 3 | weight)
+        self._size = sum(_term_size(term, p) for term, p in self.postings.items())
+        files = self._regroup()
+        for number, doc in enumerate(docs):
+            files[_doc_path(number)] = self._document(doc)
+        self.file_keys = {path: _key(data) for path, data in files.items()}
+        return files
+
+    def can_update(self, keys: list[str]) -> bool:
+        """True when `update` applies: the same number of documents and fewer than half of them changed."""
+        return len(keys) == len(self.keys) and 2 * sum(a != b for a, b in zip(keys, self.keys)) < max(len(keys), 1)
+
+    def changed(self, keys: list[str]) -> list[int]:
+        """The numbers of documents whose key differs from the indexed one (call after can_update)."""
+        return [n for n, (a, b) in enumerate(zip(keys, self.keys)) if a != b]
+
+    def update(self, keys: list[str], docs: dict[int, tuple[str, str, str]]) -> dict[str, bytes]:
+        """Replace the documents numbered in `docs` (the `changed` ones); return only the files whose bytes change."""
+        before: dict[str, int] = {}  # each touched term's share of the size estimate before this update
+
+        def touch(term: str, postings) -> None:
+            if term not in before:
+                before[term] = _term_size(term, postings) if postings else 0
+
+        for term, postings in self.postings.items():  # one pass drops every changed document's old postings
+            for number in docs:
+                at = bisect_left(postings, number << 3)
+                if at < len(postings) and postings[at] >> 3 == number:
+                    touch(term, postings)
+                    del postings[at]
+        for number, (_, title, text) in sorted(docs.items()):
+            for term, weight in term_weights(title, text).items():
+                touch(term, self.postings.get(term))
+                insort(self.postings.setdefault(term, array("I")), number << 3 | weight)
+        touched = sorted(before)
+        for term in touched:
+            postings = self.postings[term]
+            self._size += (_term_size(term, postings) if postings else 0) - before[term]
+            if not postings:
+                del self.postings[term]
+        self.keys = list(keys)
+        if _shard_count(self._size, self.shard_bytes) != self.shards:
+            files = self._regroup()
+        else:
+            dirty = set()
+            for term in touched:
+                shard = shard_of(term, self.shards)
+                dirty.add(shard)
+                if term in self.postings:
+                    self.by_shard[shard][term] = _code(self.postings[term])
+                else:
+                    self.by_shard[shard].pop(term, None)
+            files = {_shard_path(n): _json(self.by_shard[n]) for n in sorted(dirty)}
+        for number, doc in docs.items():
+            files[_doc_path(number)] = self._document(doc)
+        changed = {path: data for path, data in files.items() if self.file_keys.get(path) != _key(data)}
+        self.file_keys.update((path, _key(data)) for path, data in changed.items())
+        for number in range(self.shards, len(self.file_keys)):
+            self.file_keys.pop(_shard_path(number), None)  # shards beyond a smaller count are no longer published
+        return changed
+
+    def _regroup(self) -> dict[str, bytes]:
+        """Choose the shard count for the current size and code every shard again."""
+        self.shards = _shard_count(self._size, self.shard_bytes)
+        self.by_shard = [{} for _ in range(self.shards)]
+        for term in sorted(self.postings):
+            self.by_shard[shard_of(term, self.shards)][term] = _code(self.postings[term])
+        files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": self.shards, "docs": len(self.keys)})}
+        files.update((_shard_path(n), _json(self.by_shard[n])) for n in range(self.shards))
+        return files
+
+    def _document(self, doc: tuple[str, str, str]) -> bytes:
+        # URLs are stored relative to the site root, so the index works wherever the site is mounted.
+        url, title, text = doc
+        relative = url[len(self.base_path):] if url.startswith(self.base_path) else url
+        return _json({"u": relative, "t": title, "x": text})
+
+
+def _doc_path(number: int) -> str:
+    return f"{INDEX_DIR}d/{number}.json"
+
+
+def _shard_path(number: int) -> str:
+    return f"{INDEX_DIR}s/{number}.json"
+
+
+def _code(postings: array) -> str:
+    return encode_postings([(value >> 3, value & 7) for value in postings])
+
+
+def _key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _term_size(term: str, postings) -> int:
+    # Roughly two bytes per posting plus the term itself (see _shard_count).
+    return 2 * len(postings) + len(term.encode()) + 6
 
 
 def tokens(text: str) -> list[str]:
@@ -148,12 +256,6 @@ def article_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _document(url: str, title: str, text: str, base_path: str) -> tuple[str, str, str]:
-    # URLs are stored relative to the site root, so the index works wherever the site is mounted.
-    relative = url[len(base_path):] if url.startswith(base_path) else url
-    return relative, title, text
-
-
 def term_weights(title: str, text: str) -> dict[str, int]:
     """How strongly each term marks a page: its count in the text (capped) plus a bonus for title terms."""
     weights = {t: n if n < MAX_TF else MAX_TF for t, n in Counter(tokens(text)).items()}
@@ -162,11 +264,10 @@ def term_weights(title: str, text: str) -> dict[str, int]:
     return weights
 
 
-def _shard_count(postings: dict[str, list], shard_bytes: int) -> int:
-    # Roughly two bytes per posting plus the term itself; a power of two keeps the numbers tidy.
-    estimate = sum(2 * len(p) + len(t.encode()) + 6 for t, p in postings.items())
+def _shard_count(size: int, shard_bytes: int) -> int:
+    """Shards for an index of about `size` bytes (two per posting plus each term); a power of two keeps them tidy."""
     shards = 1
-    while shards < MAX_SHARDS and estimate / shards > shard_bytes:
+    while shards < MAX_SHARDS and size / shards > shard_bytes:
         shards *= 2
     return shards
 

@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .content import TYPE_NAMES, Page, Site
 from .markdown import Rendered
 from .routes import LIST_FOLDERS, Routes, tag_slug
-from .search import article_text, index_texts, page_text, term_weights
+from .search import SearchIndex, article_text, digest_of, page_text
 from .showcase import render_showcase, showcase_links
 from .templates import Templates
 
@@ -62,7 +62,7 @@ def render_site(inp: SiteInput) -> Output:
     searchable = []
     for page in _newest(pages):  # newest first: the search ranks ties in this order
         output, text = _detail_page(inp, page)
-        searchable.append((inp.routes.url(output[0]), page.title, text))
+        searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
         yield output
     yield from render_showcase(inp, _page)
     yield from _search_index(inp, searchable)
@@ -107,35 +107,71 @@ def _fingerprint(value):
     return value
 
 
-def _detail_page(inp: SiteInput, page: Page):
-    """A detail page and its searchable text (remembered by the page's key, so kept pages need no parsing)."""
-    args = (inp, inp.routes.page_path(page), f"{page.type}.html", page.title)
-    output = _page(*args, page=_view(inp, page, body=True))
-    text = inp.cache.get("search-text", output[2]) if output[2] else None
-    if output[1] is None and (text is None or is_missing(text)):
-        output = _page(*args, force=True, page=_view(inp, page, body=True))
-    if output[1] is not None:
-        html = output[1].decode()
-        start, end = html.find("<article"), html.rfind("</article>")
-        text = article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
-    if output[2]:
-        inp.cache.put("search-text", output[2], text)
-    return output, text
+def _detail_page(inp: SiteInput, page: Page, force: bool = False):
+    """A detail page and, when it was rendered now, its searchable text (else None: the page is current)."""
+    output = _page(inp, inp.routes.page_path(page), f"{page.type}.html", page.title, force=force,
+                   page=_view(inp, page, body=True))
+    if output[1] is None:
+        return output, None
+    html = output[1].decode()
+    start, end = html.find("<article"), html.rfind("</article>")
+    return output, article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
 
 
-def _search_index(inp: SiteInput, docs: list[tuple[str, str, str]]) -> Output:
-    """The search index files; kept as they are when no page's text changed."""
-    key = digest(inp.salt, docs)
-    paths = inp.cache.get("search-files", key)
-    if not is_missing(paths) and all(inp.is_current(p, key) for p in paths):
-        inp.cache.put("search-files", key, paths)
-        yield from ((p, None, key) for p in paths)
-        return
-    def weigh(title: str, text: str) -> dict[str, int]:
-        return inp.cache.memo("search-weights", digest(title, text), lambda: term_weights(title, text))
-    files = index_texts(docs, inp.routes.base_path, weigh=weigh)
-    inp.cache.put("search-files", key, sorted(files))
-    yield from ((p, files[p], key) for p in sorted(files))
+@dataclass
+class _Searchable:
+    """One detail page as the search index sees it; `text` is None until needed when the page was not rendered."""
+
+    page: Page
+    url: str
+    page_key: str | None
+    text: str | None
+
+    def key(self) -> str:
+        """Changes exactly when the page's index document changes (its page key covers the text)."""
+        return digest(self.url, self.page.title, self.page_key) if self.page_key else digest_of(self.doc())
+
+    def doc(self) -> tuple[str, str, str]:
+        """(url, title, text) for the index."""
+        return self.url, self.page.title, self.text
+
+
+def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
+    """The search index files: updated in place when a few pages changed, built afresh otherwise."""
+    state = digest(inp.salt, inp.routes.base_path)
+    index = inp.cache.get("search-index", state)
+    keys = [item.key() for item in found]
+    if _can_update(inp, index, keys, found):
+        changed = index.changed(keys)
+        files = index.update(keys, {n: found[n].doc() for n in changed})
+    else:
+        for item in found:
+            if item.text is None:
+                item.text = _stored_text(inp, item)
+        index = SearchIndex(inp.routes.base_path)
+        files = index.rebuild([item.doc() for item in found], keys)
+        for item in found:
+            if item.page_key:
+                inp.cache.put("search-text", item.page_key, item.text)
+    inp.cache.put("search-index", state, index, changed=bool(files))
+    yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
+
+
+def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]) -> bool:
+    """An index from the last build can be updated when few pages changed and its files are still published."""
+    if is_missing(index) or not isinstance(index, SearchIndex) or not index.can_update(keys):
+        return False
+    if any(found[n].text is None for n in index.changed(keys)):
+        return False  # a changed page that was not rendered now: its text is unknown
+    return all(inp.is_current(path, key) for path, key in index.file_keys.items())
+
+
+def _stored_text(inp: SiteInput, item: _Searchable) -> str:
+    """A current page's searchable text, from the cache, else by rendering the page again (not published twice)."""
+    text = inp.cache.get("search-text", item.page_key) if item.page_key else None
+    if text is None or is_missing(text):
+        text = _detail_page(inp, item.page, force=True)[1]
+    return text
 
 
 def _site_view(inp: SiteInput) -> dict:

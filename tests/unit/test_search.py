@@ -114,3 +114,53 @@ def test_an_empty_site_still_has_a_readable_index():
     files = build_search_index([], BASE)
     assert _load(files, "meta.json") == {"docs": 0, "format": 1, "shards": 1}
     assert _load(files, "s/0.json") == {}
+
+
+_WORDS = ["志愿", "服务", "垃圾分类", "文明", "交通", "送餐", "老人", "柚子", "常山", "胡柚", "礼让", "斑马线", "积分", "G20"]
+
+
+@st.composite
+def _corpus_and_edits(draw):
+    """Documents, then edits to some of them (same count, as when staff edit stories)."""
+    text = st.lists(st.sampled_from(_WORDS), max_size=12).map("，".join)
+    docs = draw(st.lists(st.tuples(text, text), min_size=1, max_size=8))
+    edits = draw(st.dictionaries(st.integers(0, len(docs) - 1), st.tuples(text, text), max_size=len(docs)))
+    return docs, edits
+
+
+def _as_docs(pairs):
+    return [(f"{BASE}stories/{n}/", title, body) for n, (title, body) in enumerate(pairs)]
+
+
+@given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]))
+def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes):
+    from generator.search import SearchIndex, digest_of
+    pairs, edits = corpus
+    index = SearchIndex(BASE, shard_bytes)
+    before = index.rebuild(_as_docs(pairs), [digest_of(d) for d in _as_docs(pairs)])
+    after_pairs = [edits.get(n, pair) for n, pair in enumerate(pairs)]
+    docs = _as_docs(after_pairs)
+    keys = [digest_of(d) for d in docs]
+    fresh = SearchIndex(BASE, shard_bytes).rebuild(docs, keys)
+    if not index.can_update(keys):
+        return  # too many changed: the build starts over, which the fresh index above is
+    changed = index.changed(keys)
+    assert changed == sorted(n for n, pair in edits.items() if pair != pairs[n])
+    written = index.update(keys, {n: docs[n] for n in changed})
+    published = {**before, **written}
+    stale = set(published) - set(fresh)  # shards beyond a smaller shard count
+    assert {path: data for path, data in published.items() if path not in stale} == fresh
+    assert set(index.file_keys) == set(fresh)
+    assert all(before.get(path) != data for path, data in written.items())  # only files that really changed
+
+
+def test_editing_one_page_rewrites_its_document_and_the_shards_of_its_terms_only():
+    from generator.search import SearchIndex, digest_of
+    docs = _as_docs([("文明交通", "礼让斑马线"), ("胡柚采摘", "志愿者帮老人摘柚子"), ("送餐", "志愿服务送餐")])
+    index = SearchIndex(BASE, 24_000)
+    index.rebuild(docs, [digest_of(d) for d in docs])
+    docs[1] = (docs[1][0], "胡柚采摘", "志愿者帮老人摘柚子，还打扫了院子")
+    keys = [digest_of(d) for d in docs]
+    written = index.update(keys, {1: docs[1]})
+    assert sorted(written) == [INDEX_DIR + "d/1.json", INDEX_DIR + "s/0.json"]  # one shard at this size
+    assert "院子" in json.loads(written[INDEX_DIR + "d/1.json"])["x"]
