@@ -46,7 +46,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     report = BuildReport(opts.out_dir, opts.preview)
     clock = _Stopwatch(report.timings, opts.progress)
     problems = Problems()
-    cache = Cache(opts.cache_dir / "data" if opts.cache_dir else None, _salt(cfg, opts))
+    folder = opts.cache_dir / "data" if opts.cache_dir else None
+    cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
     jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
     with clock("读取内容"):
         site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)

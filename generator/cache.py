@@ -29,6 +29,19 @@ def digest(*parts: object) -> str:
 class Cache:
     """Values by (namespace, key); a Cache without a folder remembers nothing (cold builds, tests)."""
 
+    @classmethod
+    def kept(cls, folder: Path, salt: str) -> "Cache":
+        """The cache of this folder kept in memory by earlier builds of this process, else a new one.
+
+        The preview server rebuilds after every save: reading the cache files again each time would cost more
+        than the rebuild itself. A change of salt (code, templates, config or day) starts afresh.
+        """
+        cache = _KEPT.get(folder)
+        if cache is None or cache.salt != salt:
+            cache = _KEPT[folder] = cls(folder, salt)
+        cache._used, cache._dirty_shards = {}, {}  # forget what a failed build put there
+        return cache
+
     def __init__(self, folder: Path | None, salt: str):
         self.folder, self.salt = folder, salt
         self._stored: dict[str, dict] = {}
@@ -76,6 +89,8 @@ class Cache:
             for shard in range(SHARDS):
                 if shard in dirty or len(mine[shard]) != old[shard]:  # else the file on disk is already right
                     self._write(namespace, shard, mine[shard])
+        self._stored.update(self._used)  # what is on disk now, for a kept cache's next build
+        self._used, self._dirty_shards = {}, {}
 
     def _write(self, namespace: str, shard: int, entries: dict) -> None:
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{namespace}-")
@@ -100,6 +115,9 @@ class Cache:
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
             return {}
         return entries if salt == self.salt else {}
+
+
+_KEPT: dict[Path, Cache] = {}
 
 
 def _shard(key: str) -> int:

@@ -129,7 +129,8 @@ def _cmd_serve(args) -> int:
     from .serve import serve
 
     cfg = config_module.load(args.config)
-    serve(cfg, args.config.resolve(), lambda c, now: options_for(args, c, True, now=now), port=args.port)
+    serve(cfg, args.config.resolve(), lambda c, now: replace(options_for(args, c, True, now=now), keep_cache=True),
+          port=args.port)
     return 0
 
 

@@ -30,6 +30,12 @@ class Page:
     slug: str
     positions: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     source_text: str = field(default="", compare=False, repr=False)
+    key: str = field(default="", compare=False, repr=False)  # a digest of the file's path and bytes (see `identity`)
+
+    @property
+    def identity(self) -> str:
+        """A digest that changes whenever the page's text does: cheaper than hashing the text again for each key."""
+        return self.key or digest(self.source, self.source_text)
 
     @property
     def title(self) -> str:
@@ -109,7 +115,8 @@ def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, 
         rel = path.relative_to(content_dir).as_posix()
         try:
             raw = source.read_bytes(path)
-            page, notes = cache.memo("pages", digest(rel, raw), lambda: _parse(cfg, path, rel, raw))
+            key = digest(rel, raw)
+            page, notes = cache.memo("pages", key, lambda: _parse(cfg, path, rel, raw, key))
         except BuildFailed as failed:
             problems.extend(failed.problems)
             continue
@@ -155,12 +162,12 @@ def _accept(path: Path, content_dir: Path, root: Path, problems: Problems) -> bo
     return True
 
 
-def _parse(cfg: SiteConfig, path: Path, rel: str, raw: bytes) -> tuple[Page, list[SiteError]]:
+def _parse(cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str) -> tuple[Page, list[SiteError]]:
     """Parse one file's bytes into a Page and its warnings; BuildFailed with all its errors."""
     problems = Problems()
     page = load_page(cfg, path, rel, problems, raw)
     problems.raise_if_errors()
-    return page, problems.items
+    return (replace(page, key=key) if page else page), problems.items
 
 
 def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None) -> Page | None:

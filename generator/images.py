@@ -33,12 +33,16 @@ class MediaLibrary:
     cache_dir: Path | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # output path → prepared bytes
     _urls: dict[Path, str] = field(default_factory=dict)
+    _found: dict[tuple[str, str], Path | None] = field(default_factory=dict)  # (page folder, src) → file
 
     def publish(self, page: Page, src: str) -> str:
         """Publish the image `src` used by `page` and return its URL; raise ImageProblem when it is unusable."""
         if "://" in src or src.startswith(("data:", "//")):
             raise ImageProblem(f"图片 “{src[:60]}” 来自外部网站", "把图片下载下来放进 content/images/，再写本地路径。")
-        source = self.site.find_image(page, src)
+        where = (page.source.rpartition("/")[0], src)  # pages in one folder share lookups: each costs two resolves
+        if where not in self._found:
+            self._found[where] = self.site.find_image(page, src)
+        source = self._found[where]
         if source is None:
             raise ImageProblem(f"找不到图片 “{src}”", "图片放在文章旁边或 content/images/ 里，路径写成 images/文件名.jpg。")
         if source not in self._urls:

@@ -23,3 +23,4 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None = one per core
     ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
+    keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)

@@ -123,7 +123,7 @@ class SearchIndex:
                 shard = shard_of(term, self.shards)
                 dirty.add(shard)
                 if term in self.postings:
-                    self.by_shard[shard][term] = _code(self.postings[term])
+                    self.by_shard[shard][term] = _code_packed(self.postings[term])
                 else:
                     self.by_shard[shard].pop(term, None)
             files = {_shard_path(n): _json(self.by_shard[n]) for n in sorted(dirty)}
@@ -140,7 +140,7 @@ class SearchIndex:
         self.shards = _shard_count(self._size, self.shard_bytes)
         self.by_shard = [{} for _ in range(self.shards)]
         for term in sorted(self.postings):
-            self.by_shard[shard_of(term, self.shards)][term] = _code(self.postings[term])
+            self.by_shard[shard_of(term, self.shards)][term] = _code_packed(self.postings[term])
         files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": self.shards, "docs": len(self.keys)})}
         files.update((_shard_path(n), _json(self.by_shard[n])) for n in range(self.shards))
         return files
@@ -158,10 +158,6 @@ def _doc_path(number: int) -> str:
 
 def _shard_path(number: int) -> str:
     return f"{INDEX_DIR}s/{number}.json"
-
-
-def _code(postings: array) -> str:
-    return encode_postings([(value >> 3, value & 7) for value in postings])
 
 
 def _key(data: bytes) -> str:
@@ -203,15 +199,30 @@ def shard_of(token: str, shards: int) -> int:
 
 def encode_postings(postings: list[tuple[int, int]]) -> str:
     """Doc numbers (ascending) and weights 1-7 as delta-coded variable-length numbers in a JSON-safe alphabet."""
+    return _code_packed(doc << 3 | weight for doc, weight in postings)
+
+
+def _code_packed(packed) -> str:
+    """encode_postings for postings packed as doc << 3 | weight (how SearchIndex keeps them)."""
     out, previous = [], 0
-    for doc, weight in postings:
-        value = (doc - previous) << 3 | weight
-        previous = doc
-        while value >= 32:
-            out.append(_DIGITS[32 + (value & 31)])
-            value >>= 5
-        out.append(_DIGITS[value])
+    for value in packed:
+        gap = value - (previous << 3)  # the weight stays in the low bits: (doc - previous) << 3 | weight
+        previous = value >> 3
+        out.append(_SHORT_CODES[gap] if gap < len(_SHORT_CODES) else _number_code(gap))
     return "".join(out)
+
+
+def _number_code(value: int) -> str:
+    out = []
+    while value >= 32:
+        out.append(_DIGITS[32 + (value & 31)])
+        value >>= 5
+    out.append(_DIGITS[value])
+    return "".join(out)
+
+
+# Most gaps are small (common terms appear in page after page): their codes are looked up, not computed.
+_SHORT_CODES = [_number_code(value) for value in range(1 << 10)]
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:

@@ -219,7 +219,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view["signed"] = meta.signed or meta.date
     # Everything in the view is derived from the page's text and the values above: their digest stands in for
     # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    view["fp"] = digest(page.source, page.source_text, [(k, v) for k, v in view.items() if k != "meta"])
+    view["fp"] = digest(page.identity, [(k, v) for k, v in view.items() if k != "meta"])
     return view
 
 

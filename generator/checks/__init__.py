@@ -27,7 +27,12 @@ class CheckResult:
     unreviewed: frozenset[str]  # page.source of every page with a missing or stale sign-off
     statuses: dict[str, ReviewStatus]  # by page.source
     freshness: list[FreshnessLine]
-    ledger_csv: bytes
+    pages: tuple[Page, ...]
+
+    @property
+    def ledger_csv(self) -> bytes:
+        """The 审核台账 CSV of every page (made only when asked for: previews never write it)."""
+        return ledger.ledger_csv(self.pages, self.statuses)
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,9 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
                    cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation)
     problems += privacy.data_findings(site.content_dir, setup.allowed)
     problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
-    statuses = {page.source: review.status_of(page) for page in site.pages}
+    store = cache or Cache(None, "")
+    statuses = {page.source: store.memo("review", page.identity, lambda page=page: review.status_of(page))
+                for page in site.pages}
     unreviewed = frozenset(source for source, status in statuses.items() if not status.complete)
     published = [p for p in site.pages
                  if not p.meta.draft and not (cfg.publish.require_review and p.source in unreviewed)]
@@ -77,7 +84,7 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
         unreviewed=unreviewed,
         statuses=statuses,
         freshness=freshness.lines(published, cfg.freshness, today),
-        ledger_csv=ledger.ledger_csv(site.pages, statuses),
+        pages=site.pages,
     )
 
 
@@ -85,7 +92,7 @@ def _page_findings(site: Site, setup: _Setup, cache: Cache, jobs: int) -> list[S
     # Not digest(setup): a frozenset's repr follows string hashing, which changes from run to run.
     setup_key = digest(str(setup.content_dir), sorted(setup.allowed), setup.entries, setup.masking,
                        setup.strict_consent, setup.block_wording, setup.punctuation)
-    keys = {page.source: digest(setup_key, page.source, page.source_text) for page in site.pages}
+    keys = {page.source: digest(setup_key, page.identity) for page in site.pages}
     found = {page.source: cache.get("checks", keys[page.source]) for page in site.pages}
     todo = [page for page in site.pages if is_missing(found[page.source])]
     for page, problems in zip(todo, map_chunks(setup.page_problems, todo, jobs)):

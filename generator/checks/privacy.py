@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import source, yamlio
+from ..cache import digest
 from ..config import SiteConfig
 from ..content import Page
 from ..errors import BuildFailed, SiteError, error, warning
@@ -323,5 +324,7 @@ def mask_page(page: Page, path: Path, allowed: frozenset[str]) -> tuple[Page, li
     if hasattr(meta, "photos"):
         changes["photos"] = tuple(replace(p, alt=hide(p.alt), caption=hide(p.caption)) for p in meta.photos)
     changes["led"] = replace(meta.led, text=tuple(map(hide, meta.led.text)))
-    masked = replace(page, meta=replace(meta, **changes), body=hide(page.body), source_text=hide(page.source_text))
+    masked_text = hide(page.source_text)
+    masked = replace(page, meta=replace(meta, **changes), body=hide(page.body), source_text=masked_text,
+                     key=digest(page.identity, masked_text))
     return masked, notes
