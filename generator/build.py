@@ -161,7 +161,7 @@ class _BodyRenderer:
 def _render_bodies(work: _Work, media: MediaLibrary):
     """Render every body once (site and WeChat share it), from the cache when unchanged, and publish its images."""
     site, cache = work.site, work.cache
-    keys = {p.source: digest(p.source, p.body, p.body_line) for p in site.pages}
+    keys = {p.source: p.identity for p in site.pages}  # a front-matter edit renders the body again: cheap
     rendered = {p.source: cache.get("bodies", keys[p.source]) for p in site.pages}
     todo = [p for p in site.pages if is_missing(rendered[p.source])]
     renderer = _BodyRenderer(site.content_dir, work.routes)

@@ -99,7 +99,7 @@ def _key(inp: SiteInput, template: str, context: dict) -> str | None:
 def _fingerprint(value):
     """The context with each page view replaced by its digest (see _view)."""
     if isinstance(value, dict):
-        if "fp" in value and "meta" in value:
+        if "fp" in value:  # a page view or the site view: its digest covers everything in it
             return ("view", value["fp"])
         return tuple((k, _fingerprint(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -129,7 +129,7 @@ class _Searchable:
 
     def key(self) -> str:
         """Changes exactly when the page's index document changes (its page key covers the text)."""
-        return digest(self.url, self.page.title, self.page_key) if self.page_key else digest_of(self.doc())
+        return self.page_key or digest_of(self.doc())  # the page key covers its URL, title and text
 
     def doc(self) -> tuple[str, str, str]:
         """(url, title, text) for the index."""
@@ -183,9 +183,11 @@ def _site_view(inp: SiteInput) -> dict:
     nav += [("归档", inp.routes.url(inp.routes.archive_path()))]
     nav += showcase_links(inp.routes)
     nav += [(p.title, inp.routes.url(inp.routes.page_path(p))) for p in menu]
-    return {"title": info.title, "description": info.description, "organisation": info.organisation,
+    view = {"title": info.title, "description": info.description, "organisation": info.organisation,
             "contact": info.contact, "icp": info.icp, "root": inp.routes.base_path, "year": inp.now.year,
             "nav": nav, "feed": inp.routes.url("feed.xml"), "static": inp.routes.url("static/")}
+    view["fp"] = digest(list(view.items()))  # stands in for the whole view in page keys (see _fingerprint)
+    return view
 
 
 def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
@@ -217,10 +219,17 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     if page.type == "letter":
         view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
         view["signed"] = meta.signed or meta.date
-    # Everything in the view is derived from the page's text and the values above: their digest stands in for
-    # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    view["fp"] = digest(page.identity, [(k, v) for k, v in view.items() if k != "meta"])
+    # Everything in the view is derived from the page's text and the values below: their digest stands in for
+    # the whole view in page keys, which is much cheaper than pickling the model objects every time. The body
+    # HTML is made from the page's text and its images' URLs, so those stand in for it when the page has a key.
+    rendered = inp.rendered.get(page.source) if body else None
+    html = ([ref.url for ref in rendered.images] if page.key else rendered.html) if rendered else None
+    derived = [view["url"], view["tags"], view["unreviewed"], html] + [v for k, v in view.items() if k in _IMAGE_KEYS]
+    view["fp"] = digest(page.identity, body, derived)
     return view
+
+
+_IMAGE_KEYS = frozenset({"cover", "photo", "photos"})
 
 
 def _newest(pages: list[Page]) -> list[Page]:

@@ -34,6 +34,7 @@ class Publication:
 
     def __init__(self, out_dir: Path, manifest: Path | None = None):
         self.out_dir = out_dir.resolve()
+        self._out = str(self.out_dir)  # is_current runs for every page: plain strings are several times faster
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
         self.report = WriteReport()
@@ -47,7 +48,7 @@ class Publication:
 
     def is_current(self, rel: str, key: str) -> bool:
         """True when the published file at `rel` was made from inputs with this key, so it need not be made again."""
-        return self._previous.get(rel) == key and (self.out_dir / rel).is_file()
+        return self._previous.get(rel) == key and os.path.isfile(os.path.join(self._out, rel))
 
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
         """Stage one file at a relative output path; `data=None` keeps the current file (see is_current)."""
