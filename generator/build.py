@@ -286,7 +286,7 @@ def _build_id(site: Site, cfg: SiteConfig) -> str:
     """A short id that changes exactly when the published input changes (no clock: builds stay identical)."""
     digest = hashlib.sha256(f"{__version__}|{replace(cfg, root=Path())!r}".encode())
     for page in site.pages:
-        digest.update(page.source.encode() + b"\0" + page.source_text.encode() + b"\0")
+        digest.update(page.identity.encode())  # covers the page's path and text
     return digest.hexdigest()[:12]
 
 

@@ -39,6 +39,7 @@ class Cache:
         cache = _KEPT.get(folder)
         if cache is None or cache.salt != salt:
             cache = _KEPT[folder] = cls(folder, salt)
+            cache.seen_files = {}
         cache._used, cache._dirty_shards = {}, {}  # forget what a failed build put there
         return cache
 
@@ -48,6 +49,8 @@ class Cache:
         self._used: dict[str, dict] = {}
         self._dirty_shards: dict[str, set[int]] = {}  # shards that gained an entry this build
         self.hits = self.misses = 0
+        # (size, times, inode) and content key of each content file, for a kept cache only (see content._file_key)
+        self.seen_files: dict[str, tuple] | None = None
 
     def get(self, namespace: str, key: str) -> object:
         """The stored value, or the module's _MISSING marker (test with `is_missing`)."""

@@ -114,9 +114,8 @@ def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, 
     for path in content_files(content_dir, problems):
         rel = path.relative_to(content_dir).as_posix()
         try:
-            raw = source.read_bytes(path)
-            key = digest(rel, raw)
-            page, notes = cache.memo("pages", key, lambda: _parse(cfg, path, rel, raw, key))
+            key, raw = _file_key(path, rel, cache)
+            page, notes = cache.memo("pages", key, lambda: _parse(cfg, path, rel, raw or source.read_bytes(path), key))
         except BuildFailed as failed:
             problems.extend(failed.problems)
             continue
@@ -125,6 +124,30 @@ def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, 
             pages.append(page)
     problems.raise_if_errors()
     return Site(tuple(pages), content_dir, tuple(problems.warnings))
+
+
+def _file_key(path: Path, rel: str, cache: Cache) -> tuple[str, bytes | None]:
+    """The content key of a file, and its bytes when they had to be read.
+
+    A kept cache (the preview server) trusts a file whose size, times and inode are as it last saw them, as its
+    file watcher does; every other build reads and hashes every file.
+    """
+    if cache.seen_files is None:
+        raw = source.read_bytes(path)
+        return digest(rel, raw), raw
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) if stat else None
+    seen = cache.seen_files.get(rel)
+    if signature and seen and seen[0] == signature:
+        return seen[1], None
+    raw = source.read_bytes(path)
+    key = digest(rel, raw)
+    if signature:
+        cache.seen_files[rel] = (signature, key)
+    return key, raw
 
 
 def content_files(content_dir: Path, problems: Problems) -> list[Path]:
