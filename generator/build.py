@@ -134,7 +134,8 @@ def _render_all(work: _Work, clock) -> None:
     with clock("网站页面"):
         inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
                         work.unreviewed, tuple(led.loops), opts.templates_dir / "static",
-                        is_current=work.publication.is_current, cache=work.cache, salt=work.cache.salt)
+                        is_current=work.publication.is_current, read_current=work.publication.read_current,
+                        cache=work.cache, salt=work.cache.salt)
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, sorted(media.files.items()))
 

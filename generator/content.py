@@ -32,6 +32,22 @@ class Page:
     source_text: str = field(default="", compare=False, repr=False)
     key: str = field(default="", compare=False, repr=False)  # a digest of the file's path and bytes (see `identity`)
 
+    def __getstate__(self) -> dict:
+        # The texts travel as UTF-8 bytes (pickling a str keeps a UTF-8 copy inside it: see markdown.Rendered),
+        # and the body, the end of the text, is not stored twice.
+        state = dict(self.__dict__)
+        text, body = state.pop("source_text"), state.pop("body")
+        state["text"] = text.encode()
+        state["body"] = len(text) - len(body) if body and text.endswith(body) else body.encode()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        text = state.pop("text").decode()
+        body = state.pop("body")
+        state.update(source_text=text, body=text[body:] if isinstance(body, int) else body.decode())
+        for name, value in state.items():
+            object.__setattr__(self, name, value)  # frozen: the dataclass forbids plain assignment
+
     @property
     def identity(self) -> str:
         """A digest that changes whenever the page's text does: cheaper than hashing the text again for each key."""

@@ -49,6 +49,14 @@ class Rendered:
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     images: list[ImageRef] = field(default_factory=list)
 
+    # Pickled with the HTML as UTF-8 bytes: pickling a str keeps a UTF-8 copy inside it for the rest of its
+    # life, which across a whole site's cache doubles the memory its Chinese text takes.
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "html": self.html.encode()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, html=state["html"].decode())
+
 
 class _Images(Treeprocessor):
     """Rewrite image sources through the resolver and remember each image (with lazy loading)."""

@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from html import unescape
 from html.parser import HTMLParser
+from typing import Callable, Iterator
 
 INDEX_DIR = "search/data/"  # every index file lives under this output folder
 FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
@@ -42,7 +43,7 @@ def build_search_index(pages: list[tuple[str, str, str]], base_path: str, shard_
 def index_texts(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES) -> dict[str, bytes]:
     """Like build_search_index, for (url, title, text) whose text `page_text` already extracted."""
     index = SearchIndex(base_path, shard_bytes)
-    return index.rebuild(pages, [digest_of(doc) for doc in pages])
+    return dict(index.rebuild(pages, [digest_of(doc) for doc in pages]))
 
 
 def digest_of(doc: tuple[str, str, str]) -> str:
@@ -69,18 +70,37 @@ class SearchIndex:
         self.file_keys: dict[str, str] = {}  # output path → digest of its bytes
         self._size = 0  # the estimate _shard_count works from, kept up to date
 
-    def rebuild(self, docs: list[tuple[str, str, str]], keys: list[str]) -> dict[str, bytes]:
-        """Index (url, title, text) documents from scratch; return every index file."""
-        self.keys, self.postings = list(keys), {}
+    def rebuild(self, docs: list[tuple[str, str, str]], keys: list[str]) -> Iterator[tuple[str, bytes]]:
+        """Index (url, title, text) documents from scratch, yielding every index file (consume them all).
+
+        Document files are made one at a time as they are taken, so a large site's texts are not all held as
+        JSON at once.
+        """
+        self.keys, self.postings, self.file_keys = list(keys), {}, {}
         for number, (_, title, text) in enumerate(docs):
             for term, weight in term_weights(title, text).items():
                 self.postings.setdefault(term, array("I")).append(number << 3 | weight)
         self._size = sum(_term_size(term, p) for term, p in self.postings.items())
         files = self._regroup()
-        for number, doc in enumerate(docs):
-            files[_doc_path(number)] = self._document(doc)
-        self.file_keys = {path: _key(data) for path, data in files.items()}
-        return files
+        files.update((_doc_path(number), doc) for number, doc in enumerate(docs))
+        for path, item in files.items():
+            data = item if isinstance(item, bytes) else self._document(item)
+            self.file_keys[path] = _key(data)
+            yield path, data
+
+    def texts(self, wanted: set[str], read: Callable[[str, str], bytes | None]) -> dict[str, str]:
+        """The texts of indexed documents by key, read back from their published files when those are current.
+
+        `read(path, key)` returns a published file's bytes if it still has that key, else None. A build that
+        must index afresh (a page was added) gets unchanged pages' texts this way instead of rendering them.
+        """
+        found = {}
+        for number, key in enumerate(self.keys):
+            path = _doc_path(number)
+            data = read(path, self.file_keys.get(path, "")) if key in wanted else None
+            if data is not None:
+                found[key] = json.loads(data)["x"]
+        return found
 
     def can_update(self, keys: list[str]) -> bool:
         """True when `update` applies: the same number of documents and fewer than half of them changed."""

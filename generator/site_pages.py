@@ -36,6 +36,7 @@ class SiteInput:
     led_loops: tuple = ()
     static_dir: Path | None = None
     is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
+    read_current: Callable[[str, str], "bytes | None"] = lambda path, key: None  # noqa: E731 - Publication.read_current
     cache: Cache = field(default_factory=lambda: Cache(None, ""))
     salt: str = ""  # changes with the templates and the generator's code: part of every page key
     site_view: dict | None = None  # filled once per build by render_site
@@ -142,19 +143,21 @@ def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
     index = inp.cache.get("search-index", state)
     keys = [item.key() for item in found]
     if _can_update(inp, index, keys, found):
-        changed = index.changed(keys)
-        files = index.update(keys, {n: found[n].doc() for n in changed})
-    else:
-        for item in found:
-            if item.text is None:
-                item.text = _stored_text(inp, item)
-        index = SearchIndex(inp.routes.base_path)
-        files = index.rebuild([item.doc() for item in found], keys)
-        for item in found:
-            if item.page_key:
-                inp.cache.put("search-text", item.page_key, item.text)
-    inp.cache.put("search-index", state, index, changed=bool(files))
-    yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
+        files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)})
+        inp.cache.put("search-index", state, index, changed=bool(files))
+        yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
+        return
+    missing = {item.page_key for item in found if item.text is None}
+    known = index.texts(missing, inp.read_current) if isinstance(index, SearchIndex) and missing else {}
+    for item in found:
+        if item.text is None:
+            item.text = known.get(item.page_key) or _detail_page(inp, item.page, force=True)[1]
+    index = SearchIndex(inp.routes.base_path)
+    for path, data in index.rebuild([item.doc() for item in found], keys):
+        yield path, data, index.file_keys[path]
+    for item in found:
+        item.text = None  # the index is made: 10,000 pages' texts need not stay in memory
+    inp.cache.put("search-index", state, index)
 
 
 def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]) -> bool:
@@ -164,14 +167,6 @@ def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]
     if any(found[n].text is None for n in index.changed(keys)):
         return False  # a changed page that was not rendered now: its text is unknown
     return all(inp.is_current(path, key) for path, key in index.file_keys.items())
-
-
-def _stored_text(inp: SiteInput, item: _Searchable) -> str:
-    """A current page's searchable text, from the cache, else by rendering the page again (not published twice)."""
-    text = inp.cache.get("search-text", item.page_key) if item.page_key else None
-    if text is None or is_missing(text):
-        text = _detail_page(inp, item.page, force=True)[1]
-    return text
 
 
 def _site_view(inp: SiteInput) -> dict:

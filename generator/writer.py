@@ -50,6 +50,15 @@ class Publication:
         """True when the published file at `rel` was made from inputs with this key, so it need not be made again."""
         return self._previous.get(rel) == key and os.path.isfile(os.path.join(self._out, rel))
 
+    def read_current(self, rel: str, key: str) -> bytes | None:
+        """The published bytes at `rel` if they were made from inputs with this key, else None."""
+        if self._previous.get(rel) != key:
+            return None
+        try:
+            return Path(self._out, rel).read_bytes()
+        except OSError:
+            return None
+
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
         """Stage one file at a relative output path; `data=None` keeps the current file (see is_current)."""
         rel = _safe_relative(rel)

@@ -1,0 +1,117 @@
+"""Incremental builds: after any edit, a warm build (the CLI's, or the preview's kept cache) gives exactly the tree
+a cold build gives, while rewriting only what the edit touches."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from generator import config
+from generator.build import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE = ROOT / "tests/golden/cases/basic"
+TEMPLATES = ROOT / "templates"
+NOW = datetime(2024, 6, 30, 9, 0)
+STORY = "content/stories/2024-05-li-a-yi.md"
+NEW_STORY = """---
+title: 张师傅修车不收钱
+date: 2024-06-10
+summary: 小区门口的修车摊，老人修车一律免费。
+tags: [助人为乐]
+person: 张师傅
+category: 助人为乐
+consent: {who: 张师傅, date: 2024-06-01}
+---
+张师傅在小区门口修了十年自行车，给老人修车从来不收钱。
+"""
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path):
+    shutil.copytree(CASE, tmp_path / "site")
+    return tmp_path / "site"
+
+
+def _options(site: Path, out: str, cache: bool, keep: bool = False) -> BuildOptions:
+    return BuildOptions(site / "content", site / out, TEMPLATES, NOW, cache_dir=site / ".cache" if cache else None,
+                        preview=keep, keep_cache=keep, jobs=1)
+
+
+def _build(site: Path, out: str = "public", cache: bool = True, keep: bool = False):
+    return build(config.load(site / "site_config.yaml"), _options(site, out, cache, keep))
+
+
+def _edit_body(site: Path) -> None:
+    path = site / STORY
+    path.write_text(path.read_text(encoding="utf-8") + "\n后来，街坊们也常来帮她煮粥。\n", encoding="utf-8")
+
+
+def _edit_title(site: Path) -> None:
+    path = site / STORY
+    path.write_text(path.read_text(encoding="utf-8").replace("早餐\n", "的早餐摊\n", 1), encoding="utf-8")
+
+
+def _add_story(site: Path) -> None:
+    (site / "content/stories/2024-06-zhang.md").write_text(NEW_STORY, encoding="utf-8")
+
+
+def _remove_story(site: Path) -> None:
+    (site / STORY).unlink()
+
+
+EDITS = {"body": _edit_body, "title": _edit_title, "added": _add_story, "removed": _remove_story}
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["cli", "preview"])
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_warm_build_after_an_edit_equals_a_cold_build(site, edit, keep):
+    out = ".preview" if keep else "public"
+    _build(site, out, keep=keep)
+    EDITS[edit](site)
+    _build(site, out, keep=keep)
+    _build(site, "cold", cache=False) if not keep else build(
+        config.load(site / "site_config.yaml"), replace(_options(site, "cold", False), preview=True))
+    assert _tree(site / out) == _tree(site / "cold")
+
+
+def test_editing_a_story_rewrites_its_page_its_lists_and_the_search_files_it_changes(site):
+    _build(site)
+    _edit_body(site)
+    written = _build(site).written
+    slug = Path(STORY).stem
+    assert f"stories/{slug}/index.html" in written
+    assert "search/data/d/0.json" in written or "search/data/d/1.json" in written
+    assert not any(p.startswith(("activities/", "letters/", "static/")) for p in written)
+    assert "search/data/meta.json" not in written  # the same documents: only their terms changed
+
+
+def test_adding_a_story_indexes_it_without_rendering_the_other_pages_again(site, monkeypatch):
+    import generator.site_pages as site_pages
+    _build(site)
+    _add_story(site)
+    detail_page, forced = site_pages._detail_page, []
+    monkeypatch.setattr(site_pages, "_detail_page", lambda inp, page, force=False: forced.append(force) or
+                        detail_page(inp, page, force))
+    report = _build(site)
+    assert forced and not any(forced)  # the other pages' texts were read back from the published index
+    assert "stories/2024-06-zhang/index.html" in report.written
+    assert not any(p.startswith(("activities/2024", "letters/2024")) for p in report.written)
+    assert "search/data/meta.json" in report.written  # one more document
+
+
+def test_the_preview_keeps_its_cache_in_memory_between_builds(site, monkeypatch):
+    _build(site, ".preview", keep=True)
+    _edit_body(site)
+    loads = []
+    import generator.cache as cache_module
+    monkeypatch.setattr(cache_module.Cache, "_load", lambda self, namespace, shard: loads.append(namespace) or {})
+    report = _build(site, ".preview", keep=True)
+    assert loads == [] and report.written
