@@ -13,7 +13,8 @@ from .content import Page, Site
 from .errors import BuildFailed, Problems, Severity, SiteError, error
 from .images import ImageProblem, MediaLibrary
 from .led import render_led
-from .markdown import MarkdownRenderer, Rendered
+from .bodies import Bodies
+from .markdown import ImageRef, MarkdownRenderer, Rendered
 from .options import BuildOptions
 from .site_pages import SiteInput, render_site
 from .templates import Templates
@@ -46,7 +47,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     report = BuildReport(opts.out_dir, opts.preview)
     clock = _Stopwatch(report.timings, opts.progress)
     problems = Problems()
-    folder = opts.cache_dir / "data" if opts.cache_dir else None
+    # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the other's cache.
+    folder = opts.cache_dir / ("data-preview" if opts.preview else "data") if opts.cache_dir else None
     cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
     jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
     with clock("读取内容"):
@@ -159,30 +161,50 @@ class _BodyRenderer:
         return locate
 
 
-def _render_bodies(work: _Work, media: MediaLibrary):
-    """Render every body once (site and WeChat share it), from the cache when unchanged, and publish its images."""
+def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
+    """Render every changed body once (site and WeChat share it) and publish the images of every body.
+
+    Unchanged bodies stay in the cache until a page that is made again asks for one (see bodies.Bodies); their
+    image references are small and read for every page.
+    """
     site, cache = work.site, work.cache
     keys = {p.source: p.identity for p in site.pages}  # a front-matter edit renders the body again: cheap
-    rendered = {p.source: cache.get("bodies", keys[p.source]) for p in site.pages}
-    todo = [p for p in site.pages if is_missing(rendered[p.source])]
+    refs = {p.source: cache.get("body-images", keys[p.source]) for p in site.pages}
+    todo = [p for p in site.pages if is_missing(refs[p.source])]
     renderer = _BodyRenderer(site.content_dir, work.routes)
-    rendered.update(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
+    fresh = dict(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
     images: dict[tuple[str, str], str] = {}
     for page in site.pages:
-        if not _publish_body_images(page, rendered[page.source], media, work.problems):
-            rendered[page.source] = renderer.render([page])[0]  # an image appeared or vanished since it was cached
-            _publish_body_images(page, rendered[page.source], media, work.problems)
-        cache.put("bodies", keys[page.source], rendered[page.source])
+        source = page.source
+        if source in fresh:
+            refs[source] = fresh[source].images
+        if not _publish_body_images(page, refs[source], media, work.problems):
+            fresh[source] = renderer.render([page])[0]  # an image appeared or vanished since it was cached
+            refs[source] = fresh[source].images
+            _publish_body_images(page, refs[source], media, work.problems)
+        cache.put("body-images", keys[source], refs[source])
+        if source in fresh:
+            cache.put("bodies", keys[source], fresh[source])
         for src, alt, field_keys in _front_matter_images(page):
             _publish_front_image(page, src, alt, field_keys, media, images, work.problems)
-    return rendered, images
+    cache.retain("bodies", keys.values())
+    pages = {p.source: p for p in site.pages}
+
+    def fetch(source: str) -> Rendered:
+        body = cache.get("bodies", keys[source])
+        if is_missing(body) or body.images != refs[source]:  # lost from the cache: render it again
+            body = renderer.render([pages[source]])[0]
+            cache.put("bodies", keys[source], body)
+        return body
+
+    return Bodies(refs, fresh, fetch), images
 
 
-def _publish_body_images(page: Page, rendered: Rendered, media: MediaLibrary, problems: Problems) -> bool:
+def _publish_body_images(page: Page, refs: list[ImageRef], media: MediaLibrary, problems: Problems) -> bool:
     """Publish a body's images, reporting unusable ones; False when the HTML points elsewhere than it should."""
     path = media.site.content_dir / page.source
     found = []
-    for ref in rendered.images:
+    for ref in refs:
         if not ref.alt:
             found.append(error(path, ref.line, f"图片 “{ref.src}” 缺少说明文字", "写成 ![说明文字](图片路径)，方便读屏软件朗读。",
                                code="image.alt"))
@@ -213,10 +235,11 @@ class _WechatRenderer:
                               preview_mark=page.source in self.unreviewed) for page, body in jobs]
 
 
-def _wechat_bundles(work: _Work, rendered: dict[str, Rendered]) -> list:
+def _wechat_bundles(work: _Work, rendered: Bodies) -> list:
     """Every WeChat bundle, made again only when its page, body, images or review mark changed."""
     pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
-    keys = {p.source: digest(p.source, p.source_text, rendered[p.source].html, p.source in work.unreviewed,
+    # The body HTML is made from the page's text and its images' URLs: those stand in for it in the key.
+    keys = {p.source: digest(p.identity, [ref.url for ref in rendered.images(p.source)], p.source in work.unreviewed,
                              _image_stamps(work.site, p)) for p in pages}
     results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages}
     todo = [(p, rendered[p.source]) for p in pages if is_missing(results[p.source])]

@@ -6,11 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from .cache import Cache, digest, is_missing
 from .config import SiteConfig
 from .content import TYPE_NAMES, Page, Site
+from .bodies import Bodies
 from .markdown import Rendered
 from .routes import LIST_FOLDERS, Routes, tag_slug
 from .search import SearchIndex, article_text, digest_of, page_text
@@ -29,7 +30,7 @@ class SiteInput:
     cfg: SiteConfig
     routes: Routes
     templates: Templates
-    rendered: dict[str, Rendered]  # body HTML by page.source
+    rendered: Mapping[str, Rendered]  # body HTML by page.source: a bodies.Bodies (a plain dict is wrapped in one)
     images: dict[tuple[str, str], str]  # (page.source, src) → published URL
     now: datetime
     unreviewed: frozenset[str] = frozenset()
@@ -50,6 +51,7 @@ def render_site(inp: SiteInput) -> Output:
 
     A page whose inputs (template, context) match what is already published is not rendered again.
     """
+    inp = replace(inp, rendered=Bodies.of(inp.rendered))
     pages = [p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"]
     tags = sorted({t for p in pages for t in p.meta.tags})
     slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
@@ -204,7 +206,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         "url": inp.routes.url(inp.routes.page_path(page)),
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
-        "html": inp.rendered[page.source].html if body and page.source in inp.rendered else "",
+        "html": inp.rendered.html(page.source) if body and page.source in inp.rendered else "",
         "unreviewed": page.source in inp.unreviewed, "meta": meta,
     }
     if page.type == "story":
@@ -217,8 +219,9 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     # Everything in the view is derived from the page's text and the values below: their digest stands in for
     # the whole view in page keys, which is much cheaper than pickling the model objects every time. The body
     # HTML is made from the page's text and its images' URLs, so those stand in for it when the page has a key.
-    rendered = inp.rendered.get(page.source) if body else None
-    html = ([ref.url for ref in rendered.images] if page.key else rendered.html) if rendered else None
+    has_body = body and page.source in inp.rendered
+    html = ([ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html) \
+        if has_body else None
     derived = [view["url"], view["tags"], view["unreviewed"], html] + [v for k, v in view.items() if k in _IMAGE_KEYS]
     view["fp"] = digest(page.identity, body, derived)
     return view

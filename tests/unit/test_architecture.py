@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "generator"
 
 LAYERS = {
     "errors": 0, "corpus": 0,
-    "dates": 1, "cache": 1, "parallel": 1, "options": 1, "stamp": 2, "yamlio": 1, "source": 1, "slugs": 1, "markdown": 1, "typography": 1, "writer": 1,
+    "dates": 1, "cache": 1, "bodies": 2, "parallel": 1, "options": 1, "stamp": 2, "yamlio": 1, "source": 1, "slugs": 1, "markdown": 1, "typography": 1, "writer": 1,
     "schema": 2, "frontmatter": 2, "fields": 2, "templates": 2,
     "config": 3,
     "content": 4,

@@ -108,10 +108,39 @@ def test_adding_a_story_indexes_it_without_rendering_the_other_pages_again(site,
 
 
 def test_the_preview_keeps_its_cache_in_memory_between_builds(site, monkeypatch):
+    import generator.cache as cache_module
+    load, loads = cache_module.Cache._load, []
+    monkeypatch.setattr(cache_module.Cache, "_load", lambda self, namespace, shard: loads.append((namespace, shard)) or
+                        load(self, namespace, shard))
+    _build(site, ".preview", keep=True)
+    first = set(loads)
+    loads.clear()
+    _edit_body(site)
+    report = _build(site, ".preview", keep=True)
+    assert first and report.written
+    assert not first & set(loads), "a shard read by the first build was read from disk again"
+
+
+def test_a_preview_between_two_builds_leaves_the_build_cache_alone(site, monkeypatch):
+    import generator.content as content_module
+    _build(site)
     _build(site, ".preview", keep=True)
     _edit_body(site)
-    loads = []
+    parse, parsed = content_module._parse, []
+    monkeypatch.setattr(content_module, "_parse", lambda *args: parsed.append(args[2]) or parse(*args))
+    _build(site)
+    assert parsed == [STORY.removeprefix("content/")]  # only the edited file is read again
+
+
+def test_an_edit_reads_only_the_bodies_of_pages_made_again(site, monkeypatch):
     import generator.cache as cache_module
-    monkeypatch.setattr(cache_module.Cache, "_load", lambda self, namespace, shard: loads.append(namespace) or {})
-    report = _build(site, ".preview", keep=True)
-    assert loads == [] and report.written
+    for n in range(25):  # more dated pages than the feed's 20 entries
+        text = NEW_STORY.replace("2024-06-10", f"2023-01-{n + 1:02d}").replace("张师傅修车", f"张师傅第{n}次修车")
+        (site / f"content/stories/2023-zhang-{n}.md").write_text(text, encoding="utf-8")
+    _build(site)
+    _edit_body(site)
+    get, asked = cache_module.Cache.get, []
+    monkeypatch.setattr(cache_module.Cache, "get", lambda self, namespace, key: (
+        asked.append(key) if namespace == "bodies" else None) or get(self, namespace, key))
+    _build(site)
+    assert len(asked) == 19  # the feed's other entries; the edited story is fresh and the other 10 are not read

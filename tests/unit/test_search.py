@@ -137,11 +137,11 @@ def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, s
     from generator.search import SearchIndex, digest_of
     pairs, edits = corpus
     index = SearchIndex(BASE, shard_bytes)
-    before = index.rebuild(_as_docs(pairs), [digest_of(d) for d in _as_docs(pairs)])
+    before = dict(index.rebuild(_as_docs(pairs), [digest_of(d) for d in _as_docs(pairs)]))
     after_pairs = [edits.get(n, pair) for n, pair in enumerate(pairs)]
     docs = _as_docs(after_pairs)
     keys = [digest_of(d) for d in docs]
-    fresh = SearchIndex(BASE, shard_bytes).rebuild(docs, keys)
+    fresh = dict(SearchIndex(BASE, shard_bytes).rebuild(docs, keys))
     if not index.can_update(keys):
         return  # too many changed: the build starts over, which the fresh index above is
     changed = index.changed(keys)
@@ -158,7 +158,7 @@ def test_editing_one_page_rewrites_its_document_and_the_shards_of_its_terms_only
     from generator.search import SearchIndex, digest_of
     docs = _as_docs([("文明交通", "礼让斑马线"), ("胡柚采摘", "志愿者帮老人摘柚子"), ("送餐", "志愿服务送餐")])
     index = SearchIndex(BASE, 24_000)
-    index.rebuild(docs, [digest_of(d) for d in docs])
+    dict(index.rebuild(docs, [digest_of(d) for d in docs]))
     docs[1] = (docs[1][0], "胡柚采摘", "志愿者帮老人摘柚子，还打扫了院子")
     keys = [digest_of(d) for d in docs]
     written = index.update(keys, {1: docs[1]})
