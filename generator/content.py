@@ -174,27 +174,29 @@ def content_files(content_dir: Path, problems: Problems) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(content_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        top = os.path.relpath(folder, content_dir).replace(os.sep, "/").split("/")[0]  # "." for content/ itself
         for name in sorted(files):
-            path = Path(folder) / name
-            if _accept(path, content_dir, root, problems):
-                found.append(path)
+            if _accept(Path(folder), name, top, root, problems):
+                found.append(Path(folder, name))
     return found
 
 
-def _accept(path: Path, content_dir: Path, root: Path, problems: Problems) -> bool:
-    rel = path.relative_to(content_dir)
-    if path.name.startswith((".", "_", "~$")) or path.suffix.lower() in IMAGE_SUFFIXES:
+def _accept(folder: Path, name: str, top: str, root: Path, problems: Problems) -> bool:
+    # Runs for every file of every build: plain string tests first, the file system only for Markdown files.
+    suffix = os.path.splitext(name)[1].lower()
+    if name.startswith((".", "_", "~$")) or suffix in IMAGE_SUFFIXES:
         return False
+    path = folder / name
     if path.is_symlink() and not path.resolve().is_relative_to(root):
         problems.add(warning(path, 1, "这是指向 content/ 以外的链接，已跳过", "把文件本身放进 content/。",
                              code="content.symlink"))
         return False
-    if path.suffix.lower() != ".md":
-        if path.suffix.lower() in (".docx", ".doc", ".wps", ".txt"):
+    if suffix != ".md":
+        if suffix in (".docx", ".doc", ".wps", ".txt"):
             problems.add(warning(path, 1, f"{path.suffix} 文件不会发布", "文章要保存为 .md 纯文本文件。",
                                  code="content.suffix"))
         return False
-    if len(rel.parts) < 2 or rel.parts[0] not in FOLDER_TYPES:
+    if top == "." or top not in FOLDER_TYPES:
         problems.add(error(path, 1, "文章放错了文件夹",
                            f"请放进 {'、'.join(f'content/{k}/' for k in FOLDER_TYPES)} 之一。"))
         return False

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -33,9 +34,7 @@ class Routes:
 
     def url(self, output_path: str) -> str:
         """The root-relative URL of an output file ("stories/x/index.html" → "/base/stories/x/")."""
-        if output_path.endswith("index.html"):
-            output_path = output_path[: -len("index.html")]
-        return self.base_path + quote(output_path)
+        return _url(self.base_url, output_path)
 
     def absolute(self, output_path: str) -> str:
         """The full https URL of an output file, for feeds, sitemaps and WeChat."""
@@ -63,6 +62,14 @@ class Routes:
     def wechat_path(self, page: Page) -> str:
         """The folder of a page's WeChat bundle."""
         return f"wechat/{page.slug}/"
+
+
+@lru_cache(maxsize=1 << 16)
+def _url(base_url: str, output_path: str) -> str:
+    # Every page asks for the URLs of the pages it lists: remembered, since quoting them costs more than the lookup.
+    if output_path.endswith("index.html"):
+        output_path = output_path[: -len("index.html")]
+    return (urlsplit(base_url).path or "/") + quote(output_path)
 
 
 def tag_slug(tag: str) -> str:

@@ -16,6 +16,7 @@ INDEX_DIR = "search/data/"  # every index file lives under this output folder
 FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
 SHARD_BYTES = 24_000  # aim for shards of about this size: one query fetches a few of them
 MAX_SHARDS = 4096
+BLOCK_DOCS = 256  # see SearchIndex.blocks
 TITLE_BONUS = 4  # a term in the title outranks any number of mentions in the body
 MAX_TF = 3
 
@@ -59,8 +60,11 @@ class SearchIndex:
     which after editing one story is a few hundred terms instead of every posting of every page.
     """
 
-    def __init__(self, base_path: str, shard_bytes: int = SHARD_BYTES):
-        self.base_path, self.shard_bytes = base_path, shard_bytes
+    def __init__(self, base_path: str, shard_bytes: int = SHARD_BYTES, block_docs: int = BLOCK_DOCS):
+        self.base_path, self.shard_bytes, self.block_docs = base_path, shard_bytes, block_docs
+        # The coded postings of common terms, in blocks of `block_docs` document numbers: an edit codes one or two
+        # blocks again instead of a list that names nearly every page (see _coded).
+        self.blocks: dict[str, dict[int, str]] = {}
         self.keys: list[str] = []  # per document number: its digest_of key (or any key that changes with it)
         # Each posting packed into one int (doc << 3 | weight), in order, in a compact array: tuples would take
         # ~20 times the memory, and 10,000 pages have millions of postings.
@@ -143,9 +147,10 @@ class SearchIndex:
                 shard = shard_of(term, self.shards)
                 dirty.add(shard)
                 if term in self.postings:
-                    self.by_shard[shard][term] = _code_packed(self.postings[term])
+                    self.by_shard[shard][term] = self._coded(term, docs)
                 else:
                     self.by_shard[shard].pop(term, None)
+                    self.blocks.pop(term, None)
             files = {_shard_path(n): _json(self.by_shard[n]) for n in sorted(dirty)}
         for number, doc in docs.items():
             files[_doc_path(number)] = self._document(doc)
@@ -158,12 +163,41 @@ class SearchIndex:
     def _regroup(self) -> dict[str, bytes]:
         """Choose the shard count for the current size and code every shard again."""
         self.shards = _shard_count(self._size, self.shard_bytes)
-        self.by_shard = [{} for _ in range(self.shards)]
+        self.by_shard, self.blocks = [{} for _ in range(self.shards)], {}
         for term in sorted(self.postings):
-            self.by_shard[shard_of(term, self.shards)][term] = _code_packed(self.postings[term])
+            self.by_shard[shard_of(term, self.shards)][term] = self._coded(term)
         files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": self.shards, "docs": len(self.keys)})}
         files.update((_shard_path(n), _json(self.by_shard[n])) for n in range(self.shards))
         return files
+
+    def _coded(self, term: str, changed=None) -> str:
+        """A term's coded postings; for a common term, only the blocks holding `changed` documents are coded again.
+
+        A block's first number is a gap from the last document before it, so a change can also alter the first
+        code of the next block that has any document: that block is coded again too.
+        """
+        postings = self.postings[term]
+        if len(postings) <= self.block_docs:
+            self.blocks.pop(term, None)
+            return _code_packed(postings)
+        blocks = self.blocks.get(term)
+        if blocks is None or changed is None:
+            wanted = {value >> 3 for value in postings}
+            blocks = self.blocks[term] = {}
+        else:
+            wanted = set(changed)
+            for number in changed:  # the next block with a document, whose first gap may have changed
+                after = bisect_left(postings, (number // self.block_docs + 1) * self.block_docs << 3)
+                if after < len(postings):
+                    wanted.add(postings[after] >> 3)
+        for block in {number // self.block_docs for number in wanted}:
+            low = bisect_left(postings, block * self.block_docs << 3)
+            high = bisect_left(postings, (block + 1) * self.block_docs << 3)
+            if low < high:
+                blocks[block] = _code_packed(postings[low:high], postings[low - 1] >> 3 if low else 0)
+            else:
+                blocks.pop(block, None)
+        return "".join(blocks[block] for block in sorted(blocks))
 
     def _document(self, doc: tuple[str, str, str]) -> bytes:
         # URLs are stored relative to the site root, so the index works wherever the site is mounted.
@@ -222,9 +256,9 @@ def encode_postings(postings: list[tuple[int, int]]) -> str:
     return _code_packed(doc << 3 | weight for doc, weight in postings)
 
 
-def _code_packed(packed) -> str:
-    """encode_postings for postings packed as doc << 3 | weight (how SearchIndex keeps them)."""
-    out, previous = [], 0
+def _code_packed(packed, previous: int = 0) -> str:
+    """encode_postings for postings packed as doc << 3 | weight (how SearchIndex keeps them), after doc `previous`."""
+    out = []
     for value in packed:
         gap = value - (previous << 3)  # the weight stays in the low bits: (doc - previous) << 3 | weight
         previous = value >> 3

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from generator.search import (INDEX_DIR, build_search_index, decode_postings, encode_postings, page_text,
                               shard_of, tokens)
@@ -132,11 +132,12 @@ def _as_docs(pairs):
     return [(f"{BASE}stories/{n}/", title, body) for n, (title, body) in enumerate(pairs)]
 
 
-@given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]))
-def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes):
+@settings(max_examples=300)
+@given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]), st.sampled_from([1, 2, 3, 256]))
+def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes, block_docs):
     from generator.search import SearchIndex, digest_of
     pairs, edits = corpus
-    index = SearchIndex(BASE, shard_bytes)
+    index = SearchIndex(BASE, shard_bytes, block_docs)
     before = dict(index.rebuild(_as_docs(pairs), [digest_of(d) for d in _as_docs(pairs)]))
     after_pairs = [edits.get(n, pair) for n, pair in enumerate(pairs)]
     docs = _as_docs(after_pairs)
@@ -164,3 +165,14 @@ def test_editing_one_page_rewrites_its_document_and_the_shards_of_its_terms_only
     written = index.update(keys, {1: docs[1]})
     assert sorted(written) == [INDEX_DIR + "d/1.json", INDEX_DIR + "s/0.json"]  # one shard at this size
     assert "院子" in json.loads(written[INDEX_DIR + "d/1.json"])["x"]
+
+
+def test_a_term_added_before_a_later_block_codes_that_blocks_first_gap_again():
+    from generator.search import SearchIndex, digest_of
+    docs = _as_docs([("", "志愿"), ("", "文明"), ("", "志愿")])
+    index = SearchIndex(BASE, 24_000, block_docs=1)  # one document per block: every gap crosses a block
+    dict(index.rebuild(docs, [digest_of(d) for d in docs]))
+    docs[1] = (docs[1][0], "", "志愿")
+    keys = [digest_of(d) for d in docs]
+    written = index.update(keys, {1: docs[1]})
+    assert written[INDEX_DIR + "s/0.json"] == dict(SearchIndex(BASE, 24_000).rebuild(docs, keys))[INDEX_DIR + "s/0.json"]
