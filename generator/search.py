@@ -138,7 +138,7 @@ class SearchIndex:
             self._size += (_term_size(term, postings) if postings else 0) - before[term]
             if not postings:
                 del self.postings[term]
-        self.keys = list(keys)
+        self.keys, shards_before = list(keys), self.shards
         if _shard_count(self._size, self.shard_bytes) != self.shards:
             files = self._regroup()
         else:
@@ -156,7 +156,7 @@ class SearchIndex:
             files[_doc_path(number)] = self._document(doc)
         changed = {path: data for path, data in files.items() if self.file_keys.get(path) != _key(data)}
         self.file_keys.update((path, _key(data)) for path, data in changed.items())
-        for number in range(self.shards, len(self.file_keys)):
+        for number in range(self.shards, shards_before):
             self.file_keys.pop(_shard_path(number), None)  # shards beyond a smaller count are no longer published
         return changed
 

@@ -67,7 +67,19 @@ def _remove_story(site: Path) -> None:
     (site / STORY).unlink()
 
 
-EDITS = {"body": _edit_body, "title": _edit_title, "added": _add_story, "removed": _remove_story}
+def _retag(site: Path) -> None:
+    path = site / STORY
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [孝老爱亲,", "tags: [邻里互助,", 1), encoding="utf-8")
+
+
+def _redate(site: Path) -> None:  # moves the story behind the activity in every list and in the search order
+    path = site / STORY
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2024-05-20", "date: 2024-01-02", 1),
+                    encoding="utf-8")
+
+
+EDITS = {"body": _edit_body, "title": _edit_title, "added": _add_story, "removed": _remove_story, "tags": _retag,
+         "date": _redate}
 
 
 @pytest.mark.parametrize("keep", [False, True], ids=["cli", "preview"])
