@@ -12,13 +12,11 @@ from .config import SiteConfig
 from .content import Page, Site
 from .errors import BuildFailed, Problems, Severity, SiteError, error
 from .images import ImageProblem, MediaLibrary
-from .led import render_led
 from .bodies import Bodies
 from .markdown import ImageRef, MarkdownRenderer, Rendered
 from .options import BuildOptions
 from .site_pages import SiteInput, render_site
 from .templates import Templates
-from .wechat import render_wechat
 from .writer import Publication, UnsafeOutputPath, write_file
 from .cache import Cache, digest, is_missing
 from .parallel import map_chunks, workers
@@ -76,10 +74,10 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     except BaseException:
         publication.abort()
         raise
+    if opts.ledger is not None and not opts.preview:  # the ledger depends on nothing but the pages' texts
+        write_file(opts.ledger, cache.memo("ledger", digest([p.identity for p in checks.pages]), lambda: checks.ledger_csv))
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
-    if opts.ledger is not None and not opts.preview:
-        write_file(opts.ledger, checks.ledger_csv)
     report.warnings = problems.warnings
     report.published = len(site.pages)
     return report
@@ -124,22 +122,33 @@ def _render_all(work: _Work, clock) -> None:
     with clock("排版正文"):
         rendered, images = _render_bodies(work, media)
     with clock("LED 画面"):
-        led = render_led(site, cfg, now=opts.now, build_id=_build_id(site, cfg),
-                         unreviewed=work.unreviewed, cache_dir=opts.cache_dir / "led" if opts.cache_dir else None)
-        work.problems.extend(led.problems)
-        work.report.frames_drawn = led.frames_drawn
-        _add_all(work.publication, led.files.items())
+        loops = _render_led(work)
     with clock("公众号文章"):
         for result in _wechat_bundles(work, rendered):
             work.problems.extend(result.problems)
             _add_all(work.publication, result.files.items())
     with clock("网站页面"):
         inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
-                        work.unreviewed, tuple(led.loops), opts.templates_dir / "static",
+                        work.unreviewed, loops, opts.templates_dir / "static",
                         is_current=work.publication.is_current, read_current=work.publication.read_current,
                         cache=work.cache, salt=work.cache.salt)
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, sorted(media.files.items()))
+
+
+def _render_led(work: _Work) -> tuple:
+    """Every screen's frames and playlists; the LED package (and Pillow) is loaded only for a site that has any."""
+    site, cfg, opts = work.site, work.cfg, work.opts
+    if not cfg.led.screens and not any(p.goes_to("led") or p.type == "slide" for p in site.pages):
+        return ()
+    from .led import render_led
+
+    led = render_led(site, cfg, now=opts.now, build_id=_build_id(site, cfg),
+                     unreviewed=work.unreviewed, cache_dir=opts.cache_dir / "led" if opts.cache_dir else None)
+    work.problems.extend(led.problems)
+    work.report.frames_drawn = led.frames_drawn
+    _add_all(work.publication, led.files.items())
+    return tuple(led.loops)
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,8 @@ class _WechatRenderer:
 
     def render(self, jobs) -> list:
         """Render a chunk of (page, rendered body) pairs."""
+        from .wechat import render_wechat  # loaded only when some WeChat article must be made again
+
         site = Site((), self.content_dir)
         return [render_wechat(page, body, site, self.cfg, page_url=self.routes.absolute(self.routes.page_path(page)),
                               preview_mark=page.source in self.unreviewed) for page, body in jobs]

@@ -6,8 +6,6 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from .config import SiteConfig
 from .content import Page, Site
 from .routes import Routes
@@ -70,6 +68,8 @@ class MediaLibrary:
 
 def prepare(raw: bytes, max_width: int, quality: int) -> bytes:
     """Re-encode an image without metadata, turned upright and no wider than `max_width`; ValueError if unreadable."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # loaded only when an image is prepared (not cached)
+
     if not raw:
         raise ValueError("是空文件")
     try:
