@@ -131,7 +131,7 @@ def _render_all(work: _Work, clock) -> None:
         inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
                         work.unreviewed, loops, opts.templates_dir / "static",
                         is_current=work.publication.is_current, read_current=work.publication.read_current,
-                        cache=work.cache, salt=work.cache.salt)
+                        cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, sorted(media.files.items()))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -24,23 +24,35 @@ def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs:
 
     `func` takes a whole chunk so each worker can set up expensive helpers (a Markdown converter) once per chunk.
     """
+    return list(imap_chunks(func, items, jobs))
+
+
+def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None,
+                chunk: int | None = None) -> Iterator[R]:
+    """Like map_chunks, yielding results in order as their chunks finish, so the caller can use (and drop) them
+    while the workers go on."""
     global _WORK
     jobs = workers() if jobs is None else jobs
     if jobs < 2 or len(items) < MIN_ITEMS or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
-        return func(items)
-    size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out slow pages
+        yield from func(items)
+        return
+    size = chunk or max(8, -(-len(items) // (jobs * 8)))  # several chunks per worker even out slow pages
     # Forked workers inherit the function and the items: only chunk bounds travel to them and results come back.
     # Sending the items themselves would pickle every page once more (about 100 MB at 10,000 pages).
-    _WORK = (func, items)
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    # The workers are forked at the first submit, all at once (the fork start method), so _WORK only has to hold
+    # this call's work until then; it is put back at once, in case a caller runs another map in between.
+    previous, _WORK = _WORK, (func, items)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
             bounds = [(start, start + size) for start in range(0, len(items), size)]
-            return [result for chunk in pool.map(_run_chunk, bounds) for result in chunk]
-    finally:
-        _WORK = None
+            results = pool.map(_run_chunk, bounds)
+        finally:
+            _WORK = previous
+        for chunk in results:
+            yield from chunk
 
 
-_WORK: tuple[Callable, Sequence] | None = None  # what the forked workers of the running map_chunks work on
+_WORK: tuple[Callable, Sequence] | None = None  # what the forked workers of the running imap_chunks work on
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:

@@ -13,6 +13,7 @@ from .config import SiteConfig
 from .content import TYPE_NAMES, Page, Site
 from .bodies import Bodies
 from .markdown import Rendered
+from .parallel import imap_chunks
 from .routes import LIST_FOLDERS, Routes, tag_slug
 from .search import SearchIndex, article_text, digest_of, page_text
 from .showcase import render_showcase, showcase_links
@@ -44,6 +45,7 @@ class SiteInput:
     tag_urls: dict[str, str] | None = None
     tag_slugs: dict[str, str] | None = None
     views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
+    jobs: int = 1  # worker processes for detail pages
 
 
 def render_site(inp: SiteInput) -> Output:
@@ -63,8 +65,7 @@ def render_site(inp: SiteInput) -> Output:
     for page_type in LIST_FOLDERS:
         yield from _lists(inp, page_type, [p for p in _newest(pages) if p.type == page_type])
     searchable = []
-    for page in _newest(pages):  # newest first: the search ranks ties in this order
-        output, text = _detail_page(inp, page)
+    for page, output, text in _detail_pages(inp, _newest(pages)):  # newest first: the search ranks ties in this order
         searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
         yield output
     yield from render_showcase(inp, _page)
@@ -80,15 +81,20 @@ def render_site(inp: SiteInput) -> Output:
 
 def _page(inp: SiteInput, path: str, template: str, title: str, *, force: bool = False, **extra):
     """Render one page with the base context, unless the published copy was made from the same inputs."""
+    context = _context(inp, path, title, extra)
+    key = _key(inp, template, context)
+    if key and not force and inp.is_current(path, key):
+        return path, None, key
+    return path, inp.templates.render(template, context).encode(), key
+
+
+def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
     context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
                "canonical": inp.routes.absolute(path), "preview": False, **extra}
     page = extra.get("page")
     if page is not None:
         context["preview"] = page["unreviewed"]
-    key = _key(inp, template, context)
-    if key and not force and inp.is_current(path, key):
-        return path, None, key
-    return path, inp.templates.render(template, context).encode(), key
+    return context
 
 
 def _key(inp: SiteInput, template: str, context: dict) -> str | None:
@@ -110,15 +116,54 @@ def _fingerprint(value):
     return value
 
 
+def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tuple, str | None]]:
+    """(page, output, searchable text or None) for every detail page, in order; those not current are rendered
+    in worker processes (they are most of a cold build's pages), while the pages before them are being written."""
+    plans, todo = [], []
+    for page in pages:
+        path, template = inp.routes.page_path(page), f"{page.type}.html"
+        context = _context(inp, path, page.title, {"page": _view(inp, page, body=True)})
+        key = _key(inp, template, context)
+        current = key is not None and inp.is_current(path, key)
+        plans.append((page, path, key, current))
+        if not current:
+            todo.append((template, context))
+    for template in sorted({template for template, _ in todo}):
+        inp.templates.load(template)  # compiled once here, not once in every worker
+    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs)
+    for page, path, key, current in plans:
+        if current:
+            yield page, (path, None, key), None
+        else:
+            data, text = next(made)
+            yield page, (path, data, key), text
+
+
+@dataclass(frozen=True)
+class _DetailRenderer:
+    """Renders detail pages and takes their searchable text, a chunk at a time (in a worker process when many)."""
+
+    templates: Templates
+
+    def render(self, chunk: list[tuple[str, dict]]) -> list[tuple[bytes, str]]:
+        """(page bytes, searchable text) of each (template, context)."""
+        return [_with_text(self.templates.render(template, context)) for template, context in chunk]
+
+
 def _detail_page(inp: SiteInput, page: Page, force: bool = False):
     """A detail page and, when it was rendered now, its searchable text (else None: the page is current)."""
     output = _page(inp, inp.routes.page_path(page), f"{page.type}.html", page.title, force=force,
                    page=_view(inp, page, body=True))
     if output[1] is None:
         return output, None
-    html = output[1].decode()
+    return output, _with_text(output[1].decode())[1]
+
+
+def _with_text(html: str) -> tuple[bytes, str]:
+    """A rendered page's bytes and the text of its article, which the search index takes."""
     start, end = html.find("<article"), html.rfind("</article>")
-    return output, article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
+    text = article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
+    return html.encode(), text
 
 
 @dataclass

@@ -30,10 +30,18 @@ class Templates:
         self.env.filters["cn_date"] = _cn_date
         self.env.filters["iso"] = _iso
 
-    def render(self, name: str, context: dict) -> str:
-        """Render a template by name; template mistakes raise BuildFailed naming the template file and line."""
+    def load(self, name: str) -> None:
+        """Compile a template now (it is kept for later renders); mistakes raise BuildFailed as in `render`."""
+        self.render(name, None)
+
+    def render(self, name: str, context: dict | None) -> str:
+        """Render a template by name; template mistakes raise BuildFailed naming the template file and line.
+
+        With no context the template is only loaded (and compiled if need be), and "" is returned.
+        """
         try:
-            return self.env.get_template(name).render(context)
+            template = self.env.get_template(name)
+            return "" if context is None else template.render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise BuildFailed([error(self.folder / (exc.filename or name), exc.lineno or 1, f"模板语法错误：{exc.message}")]) from None
         except jinja2.TemplateNotFound as exc:
