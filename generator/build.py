@@ -305,7 +305,7 @@ def _add_all(publication: Publication, files) -> None:
 
 def _manifest(opts: BuildOptions) -> Path | None:
     """Where the keys of this output folder's files are kept between builds (beside the cache)."""
-    return opts.cache_dir / f"manifest-{digest(str(opts.out_dir.resolve()))}.json" if opts.cache_dir else None
+    return opts.cache_dir / f"manifest-{digest(str(opts.out_dir.resolve()))}.pickle" if opts.cache_dir else None
 
 
 def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:

@@ -170,24 +170,31 @@ def content_files(content_dir: Path, problems: Problems) -> list[Path]:
     """Every Markdown file under a type folder, in sorted order; links leading outside content/ are skipped."""
     if not content_dir.is_dir():
         raise BuildFailed([error(content_dir, 1, "找不到内容文件夹", "检查 --content 参数或在项目根目录运行。")])
-    root = content_dir.resolve()
-    found = []
-    for folder, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-        top = os.path.relpath(folder, content_dir).replace(os.sep, "/").split("/")[0]  # "." for content/ itself
-        for name in sorted(files):
-            if _accept(Path(folder), name, top, root, problems):
-                found.append(Path(folder, name))
+    found: list[Path] = []
+    _scan(content_dir, ".", content_dir.resolve(), problems, found)
     return found
 
 
-def _accept(folder: Path, name: str, top: str, root: Path, problems: Problems) -> bool:
-    # Runs for every file of every build: plain string tests first, the file system only for Markdown files.
+def _scan(folder: Path, top: str, root: Path, problems: Problems, found: list[Path]) -> None:
+    """A folder's files (sorted), then its subfolders (sorted, links to folders not followed), like os.walk."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if not entry.is_dir() and _accept(folder, entry.name, entry.is_symlink(), top, root, problems):
+            found.append(folder / entry.name)
+    for entry in entries:
+        name = entry.name
+        if entry.is_dir() and not entry.is_symlink() and not name.startswith(".") and name not in SKIPPED_DIRS:
+            _scan(folder / name, name if top == "." else top, root, problems, found)
+
+
+def _accept(folder: Path, name: str, is_link: bool, top: str, root: Path, problems: Problems) -> bool:
+    # Runs for every file of every build: plain string tests first (the listing already knows what is a link).
     suffix = os.path.splitext(name)[1].lower()
     if name.startswith((".", "_", "~$")) or suffix in IMAGE_SUFFIXES:
         return False
     path = folder / name
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
+    if is_link and not path.resolve().is_relative_to(root):
         problems.add(warning(path, 1, "这是指向 content/ 以外的链接，已跳过", "把文件本身放进 content/。",
                              code="content.symlink"))
         return False

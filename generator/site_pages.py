@@ -54,7 +54,8 @@ def render_site(inp: SiteInput) -> Output:
     A page whose inputs (template, context) match what is already published is not rendered again.
     """
     inp = replace(inp, rendered=Bodies.of(inp.rendered))
-    pages = [p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"]
+    # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this order.
+    pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
     tags = sorted({t for p in pages for t in p.meta.tags})
     slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
     inp = replace(inp, tag_slugs=slugs)
@@ -63,9 +64,9 @@ def render_site(inp: SiteInput) -> Output:
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
     for page_type in LIST_FOLDERS:
-        yield from _lists(inp, page_type, [p for p in _newest(pages) if p.type == page_type])
+        yield from _lists(inp, page_type, [p for p in pages if p.type == page_type])
     searchable = []
-    for page, output, text in _detail_pages(inp, _newest(pages)):  # newest first: the search ranks ties in this order
+    for page, output, text in _detail_pages(inp, pages):  # newest first: the search ranks ties in this order
         searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
         yield output
     yield from render_showcase(inp, _page)
@@ -107,11 +108,14 @@ def _key(inp: SiteInput, template: str, context: dict) -> str | None:
 
 def _fingerprint(value):
     """The context with each page view replaced by its digest (see _view)."""
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: nothing to walk
+        return value
+    if kind is dict or isinstance(value, dict):
         if "fp" in value:  # a page view or the site view: its digest covers everything in it
             return ("view", value["fp"])
         return tuple((k, _fingerprint(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
         return tuple(_fingerprint(v) for v in value)
     return value
 
@@ -243,6 +247,14 @@ def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
 
 
 def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
+    if body:  # a detail page's view: the list view plus the body
+        view = dict(_view(inp, page))
+        if page.source in inp.rendered:
+            view["html"] = inp.rendered.html(page.source)
+            # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
+            html = [ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html
+            view["fp"] = digest(view["fp"], html)
+        return view
     meta = page.meta
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
@@ -251,7 +263,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         "url": inp.routes.url(inp.routes.page_path(page)),
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
-        "html": inp.rendered.html(page.source) if body and page.source in inp.rendered else "",
+        "html": "",
         "unreviewed": page.source in inp.unreviewed, "meta": meta,
     }
     if page.type == "story":
@@ -262,17 +274,10 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
         view["signed"] = meta.signed or meta.date
     # Everything in the view is derived from the page's text and the values below: their digest stands in for
-    # the whole view in page keys, which is much cheaper than pickling the model objects every time. The body
-    # HTML is made from the page's text and its images' URLs, so those stand in for it when the page has a key.
-    has_body = body and page.source in inp.rendered
-    html = ([ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html) \
-        if has_body else None
-    derived = [view["url"], view["tags"], view["unreviewed"], html] + [v for k, v in view.items() if k in _IMAGE_KEYS]
-    view["fp"] = digest(page.identity, body, derived)
+    # the whole view in page keys, which is much cheaper than pickling the model objects every time.
+    derived = (view["url"], view["tags"], view["unreviewed"], view["cover"], view.get("photo"), view.get("photos"))
+    view["fp"] = digest(page.identity, derived)
     return view
-
-
-_IMAGE_KEYS = frozenset({"cover", "photo", "photos"})
 
 
 def _newest(pages: list[Page]) -> list[Page]:
@@ -281,7 +286,7 @@ def _newest(pages: list[Page]) -> list[Page]:
 
 def _home(inp: SiteInput, pages: list[Page]) -> dict:
     by_type = defaultdict(list)
-    for page in _newest(pages):
+    for page in pages:
         by_type[page.type].append(page)
     featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
     return {"featured": [_view(inp, p) for p in featured],
@@ -308,7 +313,7 @@ def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callabl
 
 def _tags(inp: SiteInput, pages: list[Page]) -> Output:
     tagged = defaultdict(list)
-    for page in _newest(pages):
+    for page in pages:
         for tag in page.meta.tags:
             tagged[tag].append(page)
     folders = _tag_folders(inp, sorted(tagged))
@@ -334,7 +339,7 @@ def _tag_folders(inp: SiteInput, tags: list[str]) -> dict[str, str]:
 
 def _archive(inp: SiteInput, pages: list[Page]) -> Output:
     years = defaultdict(lambda: defaultdict(list))
-    for page in _newest(pages):
+    for page in pages:
         years[page.date.year][page.date.month].append(page)
     overview = [(y, inp.routes.url(inp.routes.archive_path(y)), [(m, len(ps)) for m, ps in sorted(years[y].items(), reverse=True)])
                 for y in sorted(years, reverse=True)]
@@ -345,7 +350,7 @@ def _archive(inp: SiteInput, pages: list[Page]) -> Output:
 
 
 def _feed_context(inp: SiteInput, pages: list[Page]) -> dict:
-    latest = _newest(pages)[:20]
+    latest = pages[:20]
     entries = [{"title": p.title, "url": inp.routes.absolute(inp.routes.page_path(p)), "date": p.date,
                 "summary": p.meta.summary, "html": inp.rendered[p.source].html if p.source in inp.rendered else ""}
                for p in latest]
@@ -357,7 +362,7 @@ def _feed_context(inp: SiteInput, pages: list[Page]) -> dict:
 def _sitemap(inp: SiteInput, pages: list[Page]) -> list[tuple[str, str]]:
     urls = [(inp.routes.absolute("index.html"), "")]
     urls += [(inp.routes.absolute(inp.routes.list_path(t)), "") for t in LIST_FOLDERS]
-    urls += [(inp.routes.absolute(inp.routes.page_path(p)), p.date.isoformat()) for p in _newest(pages)]
+    urls += [(inp.routes.absolute(inp.routes.page_path(p)), p.date.isoformat()) for p in pages]
     return urls
 
 
