@@ -118,22 +118,22 @@ class _Work:
 
 def _render_all(work: _Work, clock) -> None:
     opts, cfg, site = work.opts, work.cfg, work.site
-    media = MediaLibrary(site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None)
+    media = MediaLibrary(site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None, work.cache)
     with clock("排版正文"):
         rendered, images = _render_bodies(work, media)
     with clock("LED 画面"):
         loops = _render_led(work)
     with clock("公众号文章"):
-        for result in _wechat_bundles(work, rendered):
-            work.problems.extend(result.problems)
-            _add_all(work.publication, result.files.items())
+        for files, problems in _wechat_bundles(work, rendered):
+            work.problems.extend(problems)
+            _add_all(work.publication, files)
     with clock("网站页面"):
         inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
                         work.unreviewed, loops, opts.templates_dir / "static",
                         is_current=work.publication.is_current, read_current=work.publication.read_current,
                         cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
         _add_all(work.publication, render_site(inp))
-        _add_all(work.publication, sorted(media.files.items()))
+        _add_all(work.publication, media.outputs(work.publication.is_current))
 
 
 def _render_led(work: _Work) -> tuple:
@@ -246,19 +246,36 @@ class _WechatRenderer:
                               preview_mark=page.source in self.unreviewed) for page, body in jobs]
 
 
-def _wechat_bundles(work: _Work, rendered: Bodies) -> list:
-    """Every WeChat bundle, made again only when its page, body, images or review mark changed."""
+def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[SiteError]]]:
+    """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when its page, body,
+    images or review mark changed; a bundle whose files are all published as they are is not even read from the
+    cache (its covers are images)."""
     pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
     # The body HTML is made from the page's text and its images' URLs: those stand in for it in the key.
     keys = {p.source: digest(p.identity, [ref.url for ref in rendered.images(p.source)], p.source in work.unreviewed,
                              _image_stamps(work.site, p)) for p in pages}
-    results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages}
-    todo = [(p, rendered[p.source]) for p in pages if is_missing(results[p.source])]
+    outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}  # (paths, problems)
+    current = {p.source for p in pages if not is_missing(outlines[p.source]) and all(
+        work.publication.is_current(rel, digest(keys[p.source], rel)) for rel in outlines[p.source][0])}
+    results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current}
+    todo = [(p, rendered[p.source]) for p in pages if p.source in results and is_missing(results[p.source])]
     renderer = _WechatRenderer(work.site.content_dir, work.cfg, work.routes, work.unreviewed)
     results.update(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs)))
+    work.cache.retain("wechat", keys.values())
+    bundles = []
     for page in pages:
-        work.cache.put("wechat", keys[page.source], results[page.source])
-    return [results[p.source] for p in pages]
+        key = keys[page.source]
+        if page.source in current:
+            rels, problems = outlines[page.source]
+            bundles.append(([(rel, None, digest(key, rel)) for rel in rels], problems))
+            continue
+        result = results[page.source]
+        work.cache.put("wechat", key, result)
+        work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
+        bundles.append(([(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())], result.problems))
+    for source in current:
+        work.cache.put("wechat-outline", keys[source], outlines[source])
+    return bundles
 
 
 def _image_stamps(site: Site, page: Page) -> list:

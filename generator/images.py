@@ -5,7 +5,9 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
+from .cache import Cache, digest, is_missing
 from .config import SiteConfig
 from .content import Page, Site
 from .routes import Routes
@@ -23,15 +25,21 @@ class ImageProblem(ValueError):
 
 @dataclass
 class MediaLibrary:
-    """The images a build publishes: each source file prepared once, however many pages use it."""
+    """The images a build publishes: each source file prepared once, however many pages use it.
+
+    A source image whose size and time are as the cache last saw them is neither read nor hashed again, and its
+    prepared copy is read only when the published one is not current: phone photos are megabytes each.
+    """
 
     site: Site
     cfg: SiteConfig
     routes: Routes
-    cache_dir: Path | None = None
-    files: dict[str, bytes] = field(default_factory=dict)  # output path → prepared bytes
+    cache_dir: Path | None = None  # prepared copies, by content key
+    cache: Cache = field(default_factory=lambda: Cache(None, ""))  # content keys by file signature
+    files: dict[str, tuple[str, Path]] = field(default_factory=dict)  # output path → (content key, source file)
     _urls: dict[Path, str] = field(default_factory=dict)
     _found: dict[tuple[str, str], Path | None] = field(default_factory=dict)  # (page folder, src) → file
+    _data: dict[str, bytes] = field(default_factory=dict)  # prepared bytes by key, when there is no cache folder
 
     def publish(self, page: Page, src: str) -> str:
         """Publish the image `src` used by `page` and return its URL; raise ImageProblem when it is unusable."""
@@ -45,24 +53,45 @@ class MediaLibrary:
             raise ImageProblem(f"找不到图片 “{src}”", "图片放在文章旁边或 content/images/ 里，路径写成 images/文件名.jpg。")
         if source not in self._urls:
             try:
-                data = self._prepared(source)
+                key = self._key(source)
             except ValueError as exc:
                 raise ImageProblem(f"图片 “{src}” {exc}", "换一张能正常打开的 JPG 或 PNG 图片。") from None
             rel = self.routes.media_path(self.site.content_dir, source)
-            self.files[rel] = data
+            self.files[rel] = (key, source)
             self._urls[source] = self.routes.url(rel)
         return self._urls[source]
 
-    def _prepared(self, source: Path) -> bytes:
-        raw = source.read_bytes()
-        key = hashlib.sha256(raw + f"|{self.cfg.images.max_width}|{self.cfg.images.jpeg_quality}|{PROCESSOR_VERSION}".encode()).hexdigest()
+    def outputs(self, is_current: Callable[[str, str], bool]) -> Iterator[tuple[str, bytes | None, str]]:
+        """(output path, prepared bytes or None when the published copy is current, key) of every image."""
+        for rel, (key, source) in sorted(self.files.items()):
+            yield rel, None if is_current(rel, key) else self._prepared(key, source), key
+
+    def _key(self, source: Path) -> str:
+        """The content key of a source image, preparing it (and so checking it opens) when it is new or changed."""
+        stat = source.stat()
+        signature = digest(str(source), stat.st_size, stat.st_mtime_ns, self.cfg.images.max_width,
+                           self.cfg.images.jpeg_quality, PROCESSOR_VERSION)
+        key = self.cache.get("image-keys", signature)
+        if is_missing(key):
+            raw = source.read_bytes()
+            key = hashlib.sha256(raw + f"|{self.cfg.images.max_width}|{self.cfg.images.jpeg_quality}|"
+                                 f"{PROCESSOR_VERSION}".encode()).hexdigest()
+            self._prepared(key, source, raw)
+        self.cache.put("image-keys", signature, key)
+        return key
+
+    def _prepared(self, key: str, source: Path, raw: bytes | None = None) -> bytes:
+        if key in self._data:
+            return self._data[key]
         cached = self.cache_dir / f"{key}{source.suffix.lower()}" if self.cache_dir else None
         if cached and cached.is_file():
             return cached.read_bytes()
-        data = prepare(raw, self.cfg.images.max_width, self.cfg.images.jpeg_quality)
+        data = prepare(source.read_bytes() if raw is None else raw, self.cfg.images.max_width, self.cfg.images.jpeg_quality)
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
             cached.write_bytes(data)
+        else:
+            self._data[key] = data
         return data
 
 

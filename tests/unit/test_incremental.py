@@ -166,3 +166,27 @@ def test_pages_rendered_in_worker_processes_equal_pages_rendered_in_one(site):
     build(config_, replace(_options(site, "one", cache=False), jobs=1))
     build(config_, replace(_options(site, "two", cache=False), jobs=2))
     assert _tree(site / "one") == _tree(site / "two")
+
+
+def test_an_unchanged_image_is_not_read_again_and_a_replaced_one_is(site, monkeypatch):
+    import os
+    import generator.images as images_module
+    _build(site)
+    cover = site / "content/images/cover.jpg"
+    published = (site / "public/media/images/cover.jpg").read_bytes()
+    prepare, prepared = images_module.prepare, []
+    monkeypatch.setattr(images_module, "prepare", lambda raw, *args: prepared.append(len(raw)) or prepare(raw, *args))
+    read_bytes, read = images_module.Path.read_bytes, []
+    monkeypatch.setattr(images_module.Path, "read_bytes", lambda self: read.append(self.as_posix()) or read_bytes(self))
+    letter = site / "content/letters/2024-03-wen-ming.md"  # a page without the photo
+    letter.write_text(letter.read_text(encoding="utf-8") + "\n让我们从身边小事做起。\n", encoding="utf-8")
+    assert _build(site).written
+    # Neither the photo, nor its prepared copy, nor any published copy of it was read.
+    assert prepared == [] and not [p for p in read if "/images/" in p]
+    assert (site / "public/media/images/cover.jpg").read_bytes() == published
+    from PIL import Image
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(cover, "JPEG")
+    os.utime(cover, ns=(1, 1))  # even with an old time stamp: the size differs
+    _build(site)
+    assert len(prepared) == 1
+    assert (site / "public/media/images/cover.jpg").read_bytes() != published
