@@ -260,7 +260,8 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
     results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current}
     todo = [(p, rendered[p.source]) for p in pages if p.source in results and is_missing(results[p.source])]
     renderer = _WechatRenderer(work.site.content_dir, work.cfg, work.routes, work.unreviewed)
-    results.update(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs)))
+    if todo:  # (rendering loads the WeChat modules)
+        results.update(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs)))
     work.cache.retain("wechat", keys.values())
     bundles = []
     for page in pages:
