@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -30,26 +32,30 @@ def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs:
 def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None,
                 chunk: int | None = None) -> Iterator[R]:
     """Like map_chunks, yielding results in order as their chunks finish, so the caller can use (and drop) them
-    while the workers go on."""
+    while the workers go on; at most two chunks per worker are ahead of the caller, which bounds the memory
+    that finished results take (`chunk` items each; default: a few chunks per worker)."""
     global _WORK
     jobs = workers() if jobs is None else jobs
     if jobs < 2 or len(items) < MIN_ITEMS or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         yield from func(items)
         return
-    size = chunk or max(8, -(-len(items) // (jobs * 8)))  # several chunks per worker even out slow pages
-    # Forked workers inherit the function and the items: only chunk bounds travel to them and results come back.
-    # Sending the items themselves would pickle every page once more (about 100 MB at 10,000 pages).
-    # The workers are forked at the first submit, all at once (the fork start method), so _WORK only has to hold
-    # this call's work until then; it is put back at once, in case a caller runs another map in between.
-    previous, _WORK = _WORK, (func, items)
+    size = chunk or -(-len(items) // (jobs * 4))  # a few chunks per worker even out slow pages
+    bounds = iter([(start, start + size) for start in range(0, len(items), size)])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        # Forked workers inherit the function and the items: only chunk bounds travel to them, results come back.
+        # Sending the items themselves would pickle every page once more (about 100 MB at 10,000 pages). With the
+        # fork start method all workers are started at the first submit, so _WORK is needed only until then.
+        previous, _WORK = _WORK, (func, items)
         try:
-            bounds = [(start, start + size) for start in range(0, len(items), size)]
-            results = pool.map(_run_chunk, bounds)
+            pending = deque(pool.submit(_run_chunk, b) for b in islice(bounds, 2 * jobs))
         finally:
             _WORK = previous
-        for chunk in results:
-            yield from chunk
+        while pending:
+            results = pending.popleft().result()
+            following = next(bounds, None)
+            if following is not None:
+                pending.append(pool.submit(_run_chunk, following))
+            yield from results
 
 
 _WORK: tuple[Callable, Sequence] | None = None  # what the forked workers of the running imap_chunks work on

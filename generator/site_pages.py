@@ -134,7 +134,7 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
             todo.append((template, context))
     for template in sorted({template for template, _ in todo}):
         inp.templates.load(template)  # compiled once here, not once in every worker
-    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs)
+    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs, chunk=64)  # pages are written as they come
     for page, path, key, current in plans:
         if current:
             yield page, (path, None, key), None
