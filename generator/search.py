@@ -7,7 +7,7 @@ import re
 from array import array
 from bisect import bisect_left, insort
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
 from typing import Callable, Iterator
