@@ -63,6 +63,11 @@ class BuildFailed(Exception):
         self.problems = sorted(problems, key=SiteError.sort_key)
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self):
+        # Raised in a worker process (a template mistake while pages are rendered in parallel), it must reach the
+        # main process whole: the default would rebuild it from its message text.
+        return BuildFailed, (self.problems,)
+
 
 @dataclass
 class Problems:

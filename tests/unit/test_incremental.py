@@ -190,3 +190,20 @@ def test_an_unchanged_image_is_not_read_again_and_a_replaced_one_is(site, monkey
     _build(site)
     assert len(prepared) == 1
     assert (site / "public/media/images/cover.jpg").read_bytes() != published
+
+
+def test_a_template_mistake_met_in_a_worker_process_is_reported_in_chinese(site, tmp_path):
+    from generator.errors import BuildFailed
+    for n in range(60):
+        text = NEW_STORY.replace("2024-06-10", f"2023-0{n % 9 + 1}-1{n % 10}").replace("张师傅修车", f"张师傅第{n}次修车")
+        (site / f"content/stories/2023-zhang-{n}.md").write_text(text, encoding="utf-8")
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    story = templates / "story.html"
+    story.write_text(story.read_text(encoding="utf-8").replace("{{ page.html|safe }}", "{{ page.no_such_value }}"),
+                     encoding="utf-8")
+    options = replace(_options(site, "public", cache=False), templates_dir=templates, jobs=2)
+    with pytest.raises(BuildFailed) as failed:
+        build(config.load(site / "site_config.yaml"), options)
+    assert [p.message for p in failed.value.problems][0].startswith("模板用到了不存在的值")
+    assert failed.value.problems[0].path.endswith("story.html")
