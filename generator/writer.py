@@ -6,27 +6,8 @@ import pickle
 import posixpath
 import shutil
 import tempfile
-import weakref
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-
-_WRITERS = 4  # threads writing staged files
-_AHEAD = 256  # staged files that may wait for a writer
-_WRITING: "weakref.WeakSet[Publication]" = weakref.WeakSet()  # publications that may have writer threads
-
-
-def _before_fork() -> None:
-    # Worker processes are forked while pages are published (parallel.map_chunks): a thread in the middle of a
-    # write at that moment could leave a lock held in the child. Writes are finished first; a failure is kept
-    # for commit() to raise.
-    for publication in list(_WRITING):
-        try:
-            publication._finish_writes()
-        except OSError:
-            pass
 
 
 class UnsafeOutputPath(ValueError):
@@ -64,10 +45,6 @@ class Publication:
         self._previous: dict[str, str] = previous.get("keys", {})
         self._previous_files: list[str] | None = previous.get("files")  # what the last build published
         self._keys: dict[str, str] = {}
-        self._writers: ThreadPoolExecutor | None = None
-        self._pending: deque[Future] = deque()
-        self._failed: OSError | None = None
-        _WRITING.add(self)
 
     def is_current(self, rel: str, key: str) -> bool:
         """True when the published file at `rel` was made from inputs with this key, so it need not be made again."""
@@ -97,36 +74,11 @@ class Publication:
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
-        self._write(target, data)
+        target.write_bytes(data)
         self.report.written.append(rel)
-
-    def _write(self, target: Path, data: bytes) -> None:
-        # Creating a file waits on the disk, not the processor: a few threads overlap those waits (a cold build
-        # of 1,000 pages writes 2,363 files; this cut it by about a sixth here). At most _AHEAD files wait in
-        # memory; a failed write is raised here or by commit().
-        if self._writers is None:
-            self._writers = ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="publish")
-        self._pending.append(self._writers.submit(target.write_bytes, data))
-        while len(self._pending) > _AHEAD:
-            self._pending.popleft().result()
-
-    def _finish_writes(self) -> None:
-        """Wait for every staged write and stop the writer threads; raise the first failure (now or earlier)."""
-        try:
-            while self._pending:
-                self._pending.popleft().result()
-        except OSError as exc:
-            self._failed = self._failed or exc
-        finally:
-            if self._writers is not None:
-                self._writers.shutdown(wait=True, cancel_futures=True)
-                self._writers = None
-        if self._failed is not None:
-            raise self._failed
 
     def commit(self) -> WriteReport:
         """Put the staged files in place, remove stale ones, and report what changed."""
-        self._finish_writes()
         self.report.removed = sorted(self._stale_files())
         if not self.out_dir.exists():
             os.rename(self.staging, self.out_dir)
@@ -149,10 +101,6 @@ class Publication:
 
     def abort(self) -> None:
         """Throw the staged files away; the output folder stays exactly as it was."""
-        try:
-            self._finish_writes()
-        except OSError:
-            pass  # the build is failing already: its staged files go anyway
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _stale_files(self) -> list[str]:
@@ -214,6 +162,3 @@ def _remove_empty_folders(root: Path, removed: list[str]) -> None:
         while folder != root and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
-
-
-os.register_at_fork(before=_before_fork)

@@ -47,39 +47,3 @@ def test_same_path_twice_case_insensitively_is_refused(tmp_path):
     with pytest.raises(UnsafeOutputPath):
         pub.add("a/index.html", b"2")
     pub.abort()
-
-
-def test_a_failed_write_fails_the_commit_and_leaves_the_output_untouched(tmp_path, monkeypatch):
-    import pathlib
-    out = tmp_path / "public"
-    _publish(out, {"a.html": b"a"})
-    write = pathlib.Path.write_bytes
-
-    def full_disk(self, data):
-        if self.name == "b.html":
-            raise OSError(28, "No space left on device")
-        return write(self, data)
-
-    monkeypatch.setattr(pathlib.Path, "write_bytes", full_disk)
-    pub = Publication(out)
-    for n in range(300):  # more files than may wait for a writer thread
-        pub.add(f"p{n}.html", b"x")
-    pub.add("b.html", b"b")
-    with pytest.raises(OSError, match="No space"):
-        pub.commit()
-    pub.abort()
-    assert sorted(p.name for p in out.iterdir()) == ["a.html"]
-    assert [p.name for p in tmp_path.iterdir()] == ["public"], "no staging folders left behind"
-
-
-def test_files_written_by_the_writer_threads_are_all_there_after_a_fork(tmp_path):
-    from generator.parallel import map_chunks
-    out = tmp_path / "public"
-    pub = Publication(out)
-    for n in range(500):
-        pub.add(f"d{n % 7}/p{n}.html", f"页面{n}".encode())
-        if n == 250:  # worker processes start while writes are under way
-            assert map_chunks(lambda chunk: [x * 2 for x in chunk], list(range(100)), jobs=2) == [x * 2 for x in range(100)]
-    pub.commit()
-    assert len(list(out.rglob("*.html"))) == 500
-    assert (out / "d3/p255.html").read_bytes() == "页面255".encode()
