@@ -47,3 +47,24 @@ def test_same_path_twice_case_insensitively_is_refused(tmp_path):
     with pytest.raises(UnsafeOutputPath):
         pub.add("a/index.html", b"2")
     pub.abort()
+
+
+def test_a_failed_write_leaves_the_output_untouched(tmp_path, monkeypatch):
+    import pathlib
+    out = tmp_path / "public"
+    _publish(out, {"a.html": b"a"})
+    write = pathlib.Path.write_bytes
+
+    def full_disk(self, data):
+        if self.name == "b.html":
+            raise OSError(28, "No space left on device")
+        return write(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full_disk)
+    pub = Publication(out)
+    pub.add("c.html", b"c")
+    with pytest.raises(OSError, match="No space"):
+        pub.add("b.html", b"b")
+    pub.abort()
+    assert sorted(p.name for p in out.iterdir()) == ["a.html"]
+    assert [p.name for p in tmp_path.iterdir()] == ["public"], "no staging folders left behind"
