@@ -274,8 +274,6 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
         work.cache.put("wechat", key, result)
         work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
         bundles.append(([(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())], result.problems))
-    for source in current:
-        work.cache.put("wechat-outline", keys[source], outlines[source])
     return bundles
 
 
