@@ -80,11 +80,11 @@ def render_site(inp: SiteInput) -> Output:
     yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {inp.routes.absolute('sitemap.xml')}\n".encode(), None
 
 
-def _page(inp: SiteInput, path: str, template: str, title: str, *, force: bool = False, **extra):
+def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
     """Render one page with the base context, unless the published copy was made from the same inputs."""
     context = _context(inp, path, title, extra)
     key = _key(inp, template, context)
-    if key and not force and inp.is_current(path, key):
+    if key and inp.is_current(path, key):
         return path, None, key
     return path, inp.templates.render(template, context).encode(), key
 
@@ -154,13 +154,10 @@ class _DetailRenderer:
         return [_with_text(self.templates.render(template, context)) for template, context in chunk]
 
 
-def _detail_page(inp: SiteInput, page: Page, force: bool = False):
-    """A detail page and, when it was rendered now, its searchable text (else None: the page is current)."""
-    output = _page(inp, inp.routes.page_path(page), f"{page.type}.html", page.title, force=force,
-                   page=_view(inp, page, body=True))
-    if output[1] is None:
-        return output, None
-    return output, _with_text(output[1].decode())[1]
+def _rendered_text(inp: SiteInput, page: Page) -> str:
+    """The searchable text of a current detail page, by rendering it again (its published copy is kept)."""
+    context = _context(inp, inp.routes.page_path(page), page.title, {"page": _view(inp, page, body=True)})
+    return _with_text(inp.templates.render(f"{page.type}.html", context))[1]
 
 
 def _with_text(html: str) -> tuple[bytes, str]:
@@ -202,7 +199,7 @@ def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
     known = index.texts(missing, inp.read_current) if isinstance(index, SearchIndex) and missing else {}
     for item in found:
         if item.text is None:
-            item.text = known.get(item.page_key) or _detail_page(inp, item.page, force=True)[1]
+            item.text = known.get(item.page_key) or _rendered_text(inp, item.page)
     index = SearchIndex(inp.routes.base_path)
     for path, data in index.rebuild([item.doc() for item in found], keys):
         yield path, data, index.file_keys[path]

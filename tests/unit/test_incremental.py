@@ -109,9 +109,9 @@ def test_adding_a_story_indexes_it_without_rendering_the_other_pages_again(site,
     import generator.site_pages as site_pages
     _build(site)
     _add_story(site)
-    detail_page, forced = site_pages._detail_page, []
-    monkeypatch.setattr(site_pages, "_detail_page", lambda inp, page, force=False: forced.append(force) or
-                        detail_page(inp, page, force))
+    rendered_text, forced = site_pages._rendered_text, []
+    monkeypatch.setattr(site_pages, "_rendered_text", lambda inp, page: forced.append(page.source) or
+                        rendered_text(inp, page))
     report = _build(site)
     assert forced == []  # no page was rendered again for its text: the texts were read back from the published index
     assert "stories/2024-06-zhang/index.html" in report.written
