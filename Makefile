@@ -55,10 +55,10 @@ golden-update: $(STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden
 
 bench: $(STAMP) fonts
-	$(PY) -m generator.bench
+	$(PY) -m tools.bench
 
 bench-peers: $(STAMP) fonts
-	$(PY) -m generator.bench --peers
+	$(PY) -m tools.bench --peers
 
 loc:
 	@find generator -name '*.py' | xargs wc -l | sort -n | tail -25

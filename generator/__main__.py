@@ -2,7 +2,7 @@
 import os
 import sys
 
-from .cli import main
+from generator.cli import main
 
 code = main()
 sys.stdout.flush()

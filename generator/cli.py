@@ -1,4 +1,4 @@
-"""Command line: build, serve, new, check, review sign. The only place (with serve) that prints (layer 7)."""
+"""Command line: build, serve, new, check, review sign. The only place (with serve) that prints."""
 from __future__ import annotations
 
 import argparse
@@ -10,13 +10,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from . import config as config_module
-from .cache import digest
-from .dates import build_time
-from .errors import BuildFailed, SiteError, context_lines
-from .options import BuildOptions
-from .stamp import input_stamp, record_json, unchanged
-from .writer import write_file
+from generator import config as config_module
+from generator.base.cache import digest
+from generator.base.dates import build_time
+from generator.base.errors import BuildFailed, SiteError, context_lines
+from generator.build.options import BuildOptions
+from generator.build.stamp import input_stamp, record_json, unchanged
+from generator.build.writer import write_file
 
 # Commands import the heavy modules (Markdown, Jinja, Pillow, pypinyin) only when they need them, so that
 # `make build` with nothing changed answers in a fraction of a second.
@@ -115,7 +115,7 @@ def _cmd_build(args) -> int:
         if not args.quiet:
             print(f"没有变化，无需重新生成。上次的结果：{summary}")
         return 0
-    from .build import build
+    from generator.build.pipeline import build
 
     progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
     report = build(cfg, replace(opts, progress=progress))
@@ -126,7 +126,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from .serve import serve
+    from generator.serve import serve
 
     cfg = config_module.load(args.config)
     serve(cfg, args.config.resolve(), lambda c, now: replace(options_for(args, c, True, now=now), keep_cache=True),
@@ -135,7 +135,7 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_new(args) -> int:
-    from . import scaffold
+    from generator.model import scaffold
 
     cfg = config_module.load(args.config)
     content_dir = (args.content or cfg.root / "content")
@@ -145,8 +145,8 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from . import content
-    from .checks import pending_report, run_checks
+    from generator.model import content
+    from generator.checks import pending_report, run_checks
 
     cfg = config_module.load(args.config)
     content_dir = (args.content or cfg.root / "content").resolve()
@@ -164,7 +164,7 @@ def _cmd_check(args) -> int:
 
 
 def _apply_fixes(site) -> None:
-    from .checks import fix_file
+    from generator.checks import fix_file
 
     changed = 0
     for page in site.pages:
@@ -180,7 +180,7 @@ def _apply_fixes(site) -> None:
 
 
 def _cmd_sign(args) -> int:
-    from .checks import sign
+    from generator.checks import sign
 
     on = date.fromisoformat(args.date) if args.date else build_time().date()
     print(sign(args.file, args.stage, args.name, on))

@@ -1,12 +1,12 @@
-"""Load site_config.yaml into frozen dataclasses; unknown keys and bad values are all reported at once (layer 1)."""
+"""Load site_config.yaml into frozen dataclasses; unknown keys and bad values are all reported at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from . import schema, source, yamlio
-from .errors import BuildFailed, FieldError, SiteError, error
+from generator.base import schema, source, yamlio
+from generator.base.errors import BuildFailed, FieldError, SiteError, error
 
 DEFAULT_CATEGORIES = ("助人为乐", "见义勇为", "诚实守信", "敬业奉献", "孝老爱亲")
 HONOUR_LEVELS = ("县", "市", "省", "中国好人榜")

@@ -1,4 +1,4 @@
-"""The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in the browser (layer 7)."""
+"""The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in the browser."""
 from __future__ import annotations
 
 import html
@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import config as config_module
-from .build import BuildOptions, build
-from .dates import build_time
-from .config import SiteConfig
-from .errors import BuildFailed, SiteError, context_lines
-from .routes import make_routes
-from .stamp import input_stamp
+from generator import config as config_module
+from generator.build.pipeline import BuildOptions, build
+from generator.base.dates import build_time
+from generator.config import SiteConfig
+from generator.base.errors import BuildFailed, SiteError, context_lines
+from generator.render.routes import make_routes
+from generator.build.stamp import input_stamp
 
 OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
 

@@ -5,15 +5,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ..config import SiteConfig
-from ..cache import Cache, digest, is_missing
-from ..content import Page, Site
-from ..parallel import map_chunks
-from ..errors import SiteError
-from . import consent, freshness, ledger, privacy, punctuation, review, wording
-from .freshness import FreshnessLine
-from .report import pending_report
-from .review import STAGES, ReviewStatus, SourceFile, sign
+from generator.config import SiteConfig
+from generator.base.cache import Cache, digest, is_missing
+from generator.model.content import Page, Site
+from generator.base.parallel import map_chunks
+from generator.base.errors import SiteError
+from generator.checks import consent, freshness, ledger, privacy, punctuation, review, wording
+from generator.checks.freshness import FreshnessLine
+from generator.checks.report import pending_report
+from generator.checks.review import STAGES, ReviewStatus, SourceFile, sign
 
 __all__ = ["run_checks", "CheckResult", "mask_site", "sign", "pending_report", "fix_file", "ReviewStatus",
            "FreshnessLine", "STAGES"]

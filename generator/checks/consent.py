@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..content import Page
-from ..errors import SiteError, error, warning
-from ..fields import Consent
+from generator.model.content import Page
+from generator.base.errors import SiteError, error, warning
+from generator.model.fields import Consent
 
 CHANNEL_NAMES = {"site": "网站", "wechat": "公众号", "led": "LED屏"}
 # Staff may write channels in Chinese in the consent record; read them as the channel ids.

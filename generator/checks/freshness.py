@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..config import Freshness
-from ..content import Page
-from ..dates import chinese_date
-from .consent import CHANNEL_NAMES
+from generator.config import Freshness
+from generator.model.content import Page
+from generator.base.dates import chinese_date
+from generator.checks.consent import CHANNEL_NAMES
 
 LEVEL_NAMES = {"ok": "正常", "warn": "提醒", "alert": "警告"}
 

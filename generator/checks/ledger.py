@@ -5,9 +5,9 @@ import codecs
 import csv
 import io
 
-from ..content import TYPE_NAMES, Page
-from .consent import CHANNEL_NAMES
-from .review import STAGES, ReviewStatus
+from generator.model.content import TYPE_NAMES, Page
+from generator.checks.consent import CHANNEL_NAMES
+from generator.checks.review import STAGES, ReviewStatus
 
 HEADER = ("标题", "类型", "发布渠道", *(f"{s}{part}" for s in STAGES for part in ("人", "日期")),
           "文本指纹", "发布日期", "状态", "文件")

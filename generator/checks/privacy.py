@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .. import source, yamlio
-from ..cache import digest
-from ..config import SiteConfig
-from ..content import Page
-from ..errors import BuildFailed, SiteError, error, warning
+from generator.base import source, yamlio
+from generator.base.cache import digest
+from generator.config import SiteConfig
+from generator.model.content import Page
+from generator.base.errors import BuildFailed, SiteError, error, warning
 
 KIND_NAMES = {"id": "身份证号", "phone": "手机号", "landline": "固定电话", "bankcard": "银行卡号",
               "address": "详细住址", "plate": "车牌号"}

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .. import frontmatter
-from ..content import Page
-from ..errors import BuildFailed, SiteError, warning
-from ..typography import CHINESE_PUNCTUATION, is_han
-from .privacy import page_texts
+from generator.base import frontmatter
+from generator.model.content import Page
+from generator.base.errors import BuildFailed, SiteError, warning
+from generator.base.typography import CHINESE_PUNCTUATION, is_han
+from generator.checks.privacy import page_texts
 
 FULL = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
 _MARKUP = "*_~"  # emphasis markers are looked through when deciding whether a mark sits in Chinese text

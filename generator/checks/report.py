@@ -5,14 +5,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import SiteConfig
-from ..content import Site
-from ..dates import chinese_date
-from ..errors import SiteError
-from .review import STAGES, signer
+from generator.config import SiteConfig
+from generator.model.content import Site
+from generator.base.dates import chinese_date
+from generator.base.errors import SiteError
+from generator.checks.review import STAGES, signer
 
 if TYPE_CHECKING:  # only for the type hint; the package imports this module
-    from . import CheckResult
+    from generator.checks import CheckResult
 
 
 def pending_report(site: Site, cfg: SiteConfig, result: "CheckResult", *, today: date) -> str:

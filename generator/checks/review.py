@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .. import frontmatter, source
-from ..content import Page
-from ..dates import chinese_date
-from ..errors import BuildFailed, SiteError, error, warning
-from ..fields import Stage
+from generator.base import frontmatter, source
+from generator.model.content import Page
+from generator.base.dates import chinese_date
+from generator.base.errors import BuildFailed, SiteError, error, warning
+from generator.model.fields import Stage
 
 REVIEW_STAGES = ("初审", "复审", "终审")
 PROOF_STAGES = ("一校", "二校", "三校")

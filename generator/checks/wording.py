@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import source, yamlio
-from ..content import Page
-from ..errors import BuildFailed, SiteError, error, warning
-from .privacy import page_texts
+from generator.base import source, yamlio
+from generator.model.content import Page
+from generator.base.errors import BuildFailed, SiteError, error, warning
+from generator.checks.privacy import page_texts
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.build import BuildOptions, build
-from generator.routes import make_routes
+from generator.build.pipeline import BuildOptions, build
+from generator.render.routes import make_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

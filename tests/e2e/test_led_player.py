@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, content
-from generator.led import render_led
+from generator import config
+from generator.model import content
+from generator.formats.led import render_led
+from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 REPO = Path(__file__).resolve().parents[2]
 ACORN = REPO / ".tools" / "node_modules" / "acorn"
@@ -43,7 +45,7 @@ def write_output(make_site, files: dict[str, str], out: Path) -> dict[str, str]:
     """Build the LED output of a small site into `out`; return {slide title: frame file} for the gate screen."""
     root = make_site(files)
     cfg = config.load(root / "site_config.yaml")
-    result = render_led(content.load_site(cfg, root / "content"), cfg, now=BUILT, build_id="one")
+    result = render_led(content.load_site(cfg, root / "content"), cfg, now=BUILT, build_id="one", templates=Templates(SHIPPED_TEMPLATES))
     assert not [p for p in result.problems if p.is_error]
     for rel, data in result.files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)

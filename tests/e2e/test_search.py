@@ -8,7 +8,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from generator.search import build_search_index
+from generator.formats.site.search import build_search_index
 
 from .test_showcase import build_showcase_site, serve
 

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator import config
-from generator.content import load_site
-from generator.routes import make_routes
-from generator.search import build_search_index
+from generator.model.content import load_site
+from generator.render.routes import make_routes
+from generator.formats.site.search import build_search_index
 
 
 pytestmark = pytest.mark.e2e

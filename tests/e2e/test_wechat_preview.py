@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image, ImageChops
 
-from generator import config, content
-from generator.markdown import MarkdownRenderer
-from generator.wechat import render_wechat
+from generator import config
+from generator.model import content
+from generator.render.markdown import MarkdownRenderer
+from generator.formats.wechat import render_wechat
+from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +84,8 @@ def publish(make_site, out: Path) -> None:
             (site_root / rel).write_bytes(found.read_bytes())
             return "/wenming/" + rel
         rendered = renderer.render(page.body, resolve, page.body_line)
-        result = render_wechat(page, rendered, site, cfg, page_url=f"{cfg.site.base_url}{page.folder}/{page.slug}/")
+        result = render_wechat(page, rendered, site, cfg, page_url=f"{cfg.site.base_url}{page.folder}/{page.slug}/",
+                               templates=Templates(SHIPPED_TEMPLATES))
         for rel, data in result.files.items():
             (site_root / rel).parent.mkdir(parents=True, exist_ok=True)
             (site_root / rel).write_bytes(data)

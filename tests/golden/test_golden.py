@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.build import BuildOptions, build
+from generator.build.pipeline import BuildOptions, build
 
 HERE = Path(__file__).parent
 CASES = sorted(p.name for p in (HERE / "cases").iterdir() if p.is_dir())

@@ -1,4 +1,5 @@
-"""The package's layers: a module may import only from lower layers, and third-party libraries stay in their module."""
+"""The package's rooms: a module imports only from its own layer group or those below it, absolute and relative
+imports alike; third-party libraries stay in their modules; only the apps print."""
 from __future__ import annotations
 
 import ast
@@ -6,79 +7,133 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "generator"
 
-LAYERS = {
-    "errors": 0, "corpus": 0,
-    "dates": 1, "cache": 1, "bodies": 2, "parallel": 1, "options": 1, "stamp": 2, "yamlio": 1, "source": 1, "slugs": 1, "markdown": 1, "typography": 1, "writer": 1,
-    "schema": 2, "frontmatter": 2, "fields": 2, "templates": 2,
-    "config": 3,
-    "content": 4,
-    "routes": 5, "checks": 5,
-    "images": 6, "scaffold": 6, "dashboard": 6, "honour": 6, "search": 6,
-    "showcase": 7, "led": 7, "wechat": 7, "site_pages": 8,
-    "build": 9, "bench": 10,
-    "serve": 10, "cli": 11, "__main__": 12, "__init__": 0,
-}
-# Each third-party library lives in the modules named here and nowhere else.
+# Layer groups, lowest first. A module belongs to the first group whose prefix its dotted name starts with.
+GROUPS = [
+    ("base", ("generator.base",)),
+    ("config", ("generator.config",)),
+    ("model", ("generator.model",)),
+    ("checks", ("generator.checks",)),
+    ("render", ("generator.render",)),
+    ("formats", ("generator.formats",)),
+    ("build", ("generator.build",)),
+    ("apps", ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")),
+]
+RANK = {name: rank for rank, (name, _) in enumerate(GROUPS)}
+# The package's own __init__ holds only the version string: every group may read it.
+SHARED = {"generator"}
+
+# Each third-party library lives in the modules (dotted prefixes) named here and nowhere else.
 LIBRARIES = {
-    "yaml": {"yamlio"}, "markdown": {"markdown"}, "nh3": {"markdown"}, "jinja2": {"templates", "led", "wechat"},
-    "livereload": {"serve"}, "pypinyin": {"slugs"}, "css_inline": {"wechat"}, "PIL": {"images", "led", "wechat"},
+    "yaml": {"generator.base.yamlio"},
+    "markdown": {"generator.render.markdown"},
+    "nh3": {"generator.render.markdown"},
+    "jinja2": {"generator.render.templates"},
+    "livereload": {"generator.serve"},
+    "tornado": {"generator.serve", "generator.desk"},
+    "pypinyin": {"generator.base.slugs"},
+    "css_inline": {"generator.formats.wechat.style"},
+    "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
 }
+APPS = ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")
 
 
-def _top(module_path: Path) -> str:
-    rel = module_path.relative_to(PACKAGE)
-    return rel.parts[0].removesuffix(".py")
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    """generator/formats/led/layout.py → generator.formats.led.layout (a package's __init__ is the package)."""
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> list[tuple[str, int]]:
-    """Every import of a file as (top-level name, line); package-relative imports become "generator.<module>"."""
-    depth = len(path.relative_to(PACKAGE).parts) - 1  # 0 for generator/x.py, 1 for generator/led/x.py
+def group_of(module: str) -> str | None:
+    """The layer group of a dotted module name inside the package, or None outside it."""
+    for name, prefixes in GROUPS:
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return name
+    return None
+
+
+def imports_of(path: Path, package: Path = PACKAGE) -> list[tuple[str, int]]:
+    """Every module a file imports, as (absolute dotted name, line); relative imports are resolved."""
+    own = module_name(path, package)
+    is_package = path.name == "__init__.py"
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found += [(a.name.split(".")[0], node.lineno) for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            found.append((node.module.split(".")[0], node.lineno))
-        elif isinstance(node, ast.ImportFrom) and node.level - 1 >= depth:  # reaches the generator package itself
-            names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
-            found += [("generator." + n, node.lineno) for n in names]
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = own.split(".")
+                anchor = anchor[:len(anchor) - node.level + (1 if is_package else 0)]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            # `from x import y` may name a submodule y: count it as x.y, which lies in the same group or deeper.
+            found += [(f"{base}.{alias.name}" if _is_module(f"{base}.{alias.name}", package) else base, node.lineno)
+                      for alias in node.names]
     return found
 
 
-def test_every_module_has_a_layer():
-    unknown = sorted({_top(p) for p in PACKAGE.rglob("*.py")} - set(LAYERS))
-    assert unknown == [], f"give these modules a layer in test_architecture.py: {unknown}"
+def _is_module(dotted: str, package: Path) -> bool:
+    path = package.parent.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
-def test_modules_import_only_from_lower_layers():
+def layer_violations(package: Path = PACKAGE) -> list[str]:
+    """Upward imports in a package tree, as `file:line imports module (group ≥ group)` lines."""
     violations = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        own = _top(path)
-        for name, line in _imports(path):
-            if name.startswith("generator."):
-                target = name.split(".")[1]
-                if target in LAYERS and target != own and LAYERS[target] >= LAYERS[own]:
-                    violations.append(f"{path.relative_to(PACKAGE)}:{line} imports {target} (layer {LAYERS[target]} ≥ {LAYERS[own]})")
-    assert violations == []
+    for path in sorted(package.rglob("*.py")):
+        own = group_of(module_name(path, package))
+        for target, line in imports_of(path, package):
+            if target in SHARED or group_of(target) is None:
+                continue
+            if own is None or RANK[group_of(target)] > RANK[own]:
+                violations.append(f"{path.relative_to(package)}:{line} imports {target} "
+                                  f"({group_of(target)} above {own})")
+    return violations
+
+
+def test_every_module_belongs_to_a_group():
+    unplaced = sorted(module_name(p) for p in PACKAGE.rglob("*.py")
+                      if module_name(p) not in SHARED and group_of(module_name(p)) is None)
+    assert unplaced == [], f"put these modules in a room listed in GROUPS: {unplaced}"
+
+
+def test_modules_import_only_from_their_group_or_below():
+    assert layer_violations() == []
+
+
+def test_an_upward_import_of_either_kind_is_caught(tmp_path):
+    """The check itself: a low module importing the build, absolutely or relatively, is reported."""
+    package = tmp_path / "generator"
+    for folder in ("base", "build", "model"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text('"""x"""\n')
+    (package / "__init__.py").write_text('"""x"""\n')
+    (package / "build" / "pipeline.py").write_text("def build(): pass\n")
+    (package / "base" / "errors.py").write_text("from generator.build.pipeline import build\n")
+    (package / "model" / "content.py").write_text("from ..build import pipeline\nfrom ..base import errors\n")
+    assert layer_violations(package) == [
+        "base/errors.py:1 imports generator.build.pipeline (build above base)",
+        "model/content.py:1 imports generator.build.pipeline (build above model)",
+    ]
 
 
 def test_third_party_libraries_stay_in_their_modules():
     violations = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        own = _top(path)
-        for name, line in _imports(path):
-            if name in LIBRARIES and own not in LIBRARIES[name]:
-                violations.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
+        own = module_name(path)
+        for name, line in imports_of(path):
+            top = name.split(".")[0]
+            if top in LIBRARIES and not any(own == m or own.startswith(m + ".") for m in LIBRARIES[top]):
+                violations.append(f"{path.relative_to(PACKAGE)}:{line} imports {top}")
     assert violations == []
 
 
-def test_only_cli_and_serve_print():
+def test_only_the_apps_print():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if _top(path) in ("cli", "serve", "bench", "__main__"):
+        if module_name(path).startswith(APPS):
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert offenders == []
@@ -91,6 +146,14 @@ def test_every_module_and_public_function_has_a_docstring():
         if not ast.get_docstring(tree):
             missing.append(str(path.relative_to(PACKAGE)))
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") and not ast.get_docstring(node):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") \
+                    and not ast.get_docstring(node):
                 missing.append(f"{path.relative_to(PACKAGE)}:{node.name}")
     assert missing == []
+
+
+def test_module_docstrings_do_not_claim_old_layer_numbers():
+    """Rooms replaced the numbered layers: a docstring that still says "(layer N)" is stale."""
+    stale = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
+             if "(layer " in (ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) or "")]
+    assert stale == []

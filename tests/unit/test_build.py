@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.build import BuildOptions, build
-from generator.dates import build_time
+from generator.build.pipeline import BuildOptions, build
+from generator.base.dates import build_time
 from generator.checks import sign
-from generator.errors import BuildFailed
+from generator.base.errors import BuildFailed
 from tests.conftest import MINIMAL_CONFIG, STORY
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import run_checks
 
 HEAD = "---\ntitle: 好人故事\ndate: 2023-09-11\nperson: 毛建国\n"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import fix_file, mask_site, pending_report, run_checks
 from generator.checks.privacy import find
 

@@ -6,7 +6,8 @@ import csv
 import io
 from datetime import date
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import STAGES, run_checks, sign
 
 PAGES = {

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import mask_site, run_checks
 from generator.checks.privacy import find, luhn, mask, valid_id
 

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import fix_file, run_checks
 from generator.checks.punctuation import find, fix_text
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import STAGES, run_checks, sign
 from generator.checks.review import text_hash
-from generator.errors import BuildFailed
+from generator.base.errors import BuildFailed
 
 PAGE = """\
 ---

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, content
+from generator import config
+from generator.model import content
 from generator.checks import run_checks
 from generator.checks.wording import Entry, find, load_dictionary
 

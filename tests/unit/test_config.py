@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load
-from generator.errors import BuildFailed
+from generator.base.errors import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,13 +11,13 @@ import pytest
 import yaml
 
 from generator import config
-from generator.content import load_site
-from generator.dashboard import Row, bar_chart, read_totals, split_place, volunteer_dashboard
-from generator.errors import BuildFailed
-from generator.routes import make_routes
-from generator.showcase import render_showcase
-from generator.site_pages import SiteInput, _page
-from generator.templates import Templates
+from generator.model.content import load_site
+from generator.formats.site.dashboard import Row, bar_chart, read_totals, split_place, volunteer_dashboard
+from generator.base.errors import BuildFailed
+from generator.render.routes import make_routes
+from generator.formats.site.showcase import render_showcase
+from generator.formats.site.pages import SiteInput, _page
+from generator.render.templates import Templates
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"

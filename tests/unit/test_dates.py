@@ -3,7 +3,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from generator.dates import chinese_date, parse_date, parse_datetime, parse_time
+from generator.base.dates import chinese_date, parse_date, parse_datetime, parse_time
 
 
 @pytest.mark.parametrize("text", ["2023-09-11", "2023年9月11日", "2023/9/11", "2023.9.11", "２０２３年９月１１日", " 2023-9-11 "])

@@ -1,8 +1,8 @@
 """Front matter: problems at the real file line, Chinese input habits accepted with warnings."""
 import pytest
 
-from generator.errors import BuildFailed
-from generator.frontmatter import split
+from generator.base.errors import BuildFailed
+from generator.base.frontmatter import split
 
 
 def test_positions_are_file_lines():

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.content import load_site
-from generator.honour import LEVELS, honour_wall, level_name
-from generator.routes import make_routes
-from generator.showcase import render_showcase
-from generator.site_pages import SiteInput, _page
-from generator.templates import Templates
+from generator.model.content import load_site
+from generator.formats.site.honour import LEVELS, honour_wall, level_name
+from generator.render.routes import make_routes
+from generator.formats.site.showcase import render_showcase
+from generator.formats.site.pages import SiteInput, _page
+from generator.render.templates import Templates
 
 ROOT = Path(__file__).resolve().parents[2]
 CATEGORIES = ("助人为乐", "见义勇为", "诚实守信", "敬业奉献", "孝老爱亲")

@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image
 
-from generator.images import prepare
+from generator.render.images import prepare
 
 
 def _jpeg_with_gps(width: int) -> bytes:

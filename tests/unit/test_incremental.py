@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.build import BuildOptions, build
+from generator.build.pipeline import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "tests/golden/cases/basic"
@@ -106,7 +106,7 @@ def test_editing_a_story_rewrites_its_page_its_lists_and_the_search_files_it_cha
 
 
 def test_adding_a_story_indexes_it_without_rendering_the_other_pages_again(site, monkeypatch):
-    import generator.site_pages as site_pages
+    import generator.formats.site.pages as site_pages
     _build(site)
     _add_story(site)
     rendered_text, forced = site_pages._rendered_text, []
@@ -120,7 +120,7 @@ def test_adding_a_story_indexes_it_without_rendering_the_other_pages_again(site,
 
 
 def test_the_preview_keeps_its_cache_in_memory_between_builds(site, monkeypatch):
-    import generator.cache as cache_module
+    import generator.base.cache as cache_module
     load, loads = cache_module.Cache._load, []
     monkeypatch.setattr(cache_module.Cache, "_load", lambda self, namespace, shard: loads.append((namespace, shard)) or
                         load(self, namespace, shard))
@@ -134,7 +134,7 @@ def test_the_preview_keeps_its_cache_in_memory_between_builds(site, monkeypatch)
 
 
 def test_a_preview_between_two_builds_leaves_the_build_cache_alone(site, monkeypatch):
-    import generator.content as content_module
+    import generator.model.content as content_module
     _build(site)
     _build(site, ".preview", keep=True)
     _edit_body(site)
@@ -145,7 +145,7 @@ def test_a_preview_between_two_builds_leaves_the_build_cache_alone(site, monkeyp
 
 
 def test_an_edit_reads_only_the_bodies_of_pages_made_again(site, monkeypatch):
-    import generator.cache as cache_module
+    import generator.base.cache as cache_module
     for n in range(25):  # more dated pages than the feed's 20 entries
         text = NEW_STORY.replace("2024-06-10", f"2023-01-{n + 1:02d}").replace("张师傅修车", f"张师傅第{n}次修车")
         (site / f"content/stories/2023-zhang-{n}.md").write_text(text, encoding="utf-8")
@@ -170,7 +170,7 @@ def test_pages_rendered_in_worker_processes_equal_pages_rendered_in_one(site):
 
 def test_an_unchanged_image_is_not_read_again_and_a_replaced_one_is(site, monkeypatch):
     import os
-    import generator.images as images_module
+    import generator.render.images as images_module
     _build(site)
     cover = site / "content/images/cover.jpg"
     published = (site / "public/media/images/cover.jpg").read_bytes()
@@ -193,7 +193,7 @@ def test_an_unchanged_image_is_not_read_again_and_a_replaced_one_is(site, monkey
 
 
 def test_a_template_mistake_met_in_a_worker_process_is_reported_in_chinese(site, tmp_path):
-    from generator.errors import BuildFailed
+    from generator.base.errors import BuildFailed
     for n in range(60):
         text = NEW_STORY.replace("2024-06-10", f"2023-0{n % 9 + 1}-1{n % 10}").replace("张师傅修车", f"张师傅第{n}次修车")
         (site / f"content/stories/2023-zhang-{n}.md").write_text(text, encoding="utf-8")

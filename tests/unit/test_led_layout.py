@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.led.layout import (Box, Unfittable, break_lines, clusters, fit, keep_phrases, layout_at, normalise,
+from generator.formats.led.layout import (Box, Unfittable, break_lines, clusters, fit, keep_phrases, layout_at, normalise,
                                   paginate, split_phrases, wrap)
-from generator.typography import NO_LINE_END, NO_LINE_START, is_cjk
+from generator.base.typography import NO_LINE_END, NO_LINE_START, is_cjk
 
 SIZE = 10
 

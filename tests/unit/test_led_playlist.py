@@ -6,8 +6,10 @@ import json
 import re
 from datetime import datetime
 
-from generator import config, content
-from generator.led import render_led
+from generator import config
+from generator.model import content
+from generator.formats.led import render_led
+from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 NOW = datetime(2024, 3, 11, 10, 0)
 STRIP_SCROLL = """\
@@ -27,7 +29,8 @@ def build(make_site, files, cfg_text=None, **options):
     root = make_site(files, cfg_text)
     cfg = config.load(root / "site_config.yaml")
     site = content.load_site(cfg, root / "content")
-    return render_led(site, cfg, now=NOW, build_id=options.pop("build_id", "b1"), **options), site
+    return render_led(site, cfg, now=NOW, build_id=options.pop("build_id", "b1"),
+                      templates=Templates(SHIPPED_TEMPLATES), **options), site
 
 
 def playlist(result, screen: str) -> dict:

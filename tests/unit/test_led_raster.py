@@ -12,10 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw
 
-from generator import config, content
-from generator.led import raster, render_led
-from generator.led.fonts import FontBook, find_font
-from generator.led.layout import Box, fit
+from generator import config
+from generator.model import content
+from generator.formats.led import raster, render_led
+from generator.formats.led.fonts import FontBook, find_font
+from generator.formats.led.layout import Box, fit
+from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = (REPO / "site_config.yaml").read_text(encoding="utf-8")
@@ -192,7 +194,7 @@ def test_a_configured_font_that_is_missing_is_reported_not_raised(tmp_path):
     root.mkdir(parents=True)
     (root / "a.md").write_text("---\ntitle: 标语\ndate: 2024-01-01\n---\n文明常山\n", encoding="utf-8")
     site = content.load_site(cfg, tmp_path / "content")
-    result = render_led(site, cfg, now=NOW, build_id="t")
+    result = render_led(site, cfg, now=NOW, build_id="t", templates=Templates(SHIPPED_TEMPLATES))
     assert [p.message for p in result.problems] == ["led.font 指定的字体文件 “fonts/missing.ttf” 不存在"]
     assert result.files == {} and result.frames_drawn == 0
 
@@ -273,7 +275,7 @@ def test_when_the_fast_measure_is_wrong_the_exact_one_takes_over(tmp_path, monke
     (tmp_path / "content" / "slides").mkdir(parents=True)
     (tmp_path / "content" / "slides" / "a.md").write_text(
         "---\ntitle: 标语\ndate: 2024-01-01\nled: {screens: [gate]}\n---\n" + LONG_TEXTS[0][0] + "\n", encoding="utf-8")
-    result = render_led(content.load_site(cfg, tmp_path / "content"), cfg, now=NOW, build_id="t")
+    result = render_led(content.load_site(cfg, tmp_path / "content"), cfg, now=NOW, build_id="t", templates=Templates(SHIPPED_TEMPLATES))
     screen = cfg.screen("gate")
     frames = [Image.open(io.BytesIO(data)) for name, data in result.files.items() if "/frames/" in name]
     assert frames and not result.problems

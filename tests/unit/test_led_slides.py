@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator import config, content
-from generator.led.slides import collect, loop_order, one_line, plain, screens_for, slides_of
+from generator import config
+from generator.model import content
+from generator.formats.led.slides import collect, loop_order, one_line, plain, screens_for, slides_of
 
 TODAY = date(2024, 3, 11)
 

@@ -1,5 +1,5 @@
 """Markdown: Chinese emphasis, Chinese heading ids, sanitized raw HTML, images with their lines."""
-from generator.markdown import MarkdownRenderer, safe_url
+from generator.render.markdown import MarkdownRenderer, safe_url
 
 
 def test_bold_next_to_chinese_punctuation_renders():

@@ -3,9 +3,12 @@ from datetime import date
 
 import pytest
 
-from generator import config, content, fields, schema
-from generator.errors import BuildFailed, Problems
-from generator.scaffold import TYPES, create, render
+from generator import config
+from generator.model import content
+from generator.model import fields
+from generator.base import schema
+from generator.base.errors import BuildFailed, Problems
+from generator.model.scaffold import TYPES, create, render
 
 
 @pytest.mark.parametrize("page_type", TYPES)

@@ -5,7 +5,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from generator.search import (INDEX_DIR, build_search_index, decode_postings, encode_postings, page_text,
+from generator.formats.site.search import (INDEX_DIR, build_search_index, decode_postings, encode_postings, page_text,
                               shard_of, tokens)
 
 BASE = "/wenming/"
@@ -135,7 +135,7 @@ def _as_docs(pairs):
 @settings(max_examples=300)
 @given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]), st.sampled_from([1, 2, 3, 256]))
 def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes, block_docs):
-    from generator.search import SearchIndex, digest_of
+    from generator.formats.site.search import SearchIndex, digest_of
     pairs, edits = corpus
     index = SearchIndex(BASE, shard_bytes, block_docs)
     before = dict(index.rebuild(_as_docs(pairs), [digest_of(d) for d in _as_docs(pairs)]))
@@ -156,7 +156,7 @@ def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, s
 
 
 def test_editing_one_page_rewrites_its_document_and_the_shards_of_its_terms_only():
-    from generator.search import SearchIndex, digest_of
+    from generator.formats.site.search import SearchIndex, digest_of
     docs = _as_docs([("文明交通", "礼让斑马线"), ("胡柚采摘", "志愿者帮老人摘柚子"), ("送餐", "志愿服务送餐")])
     index = SearchIndex(BASE, 24_000)
     dict(index.rebuild(docs, [digest_of(d) for d in docs]))
@@ -168,7 +168,7 @@ def test_editing_one_page_rewrites_its_document_and_the_shards_of_its_terms_only
 
 
 def test_a_term_added_before_a_later_block_codes_that_blocks_first_gap_again():
-    from generator.search import SearchIndex, digest_of
+    from generator.formats.site.search import SearchIndex, digest_of
     docs = _as_docs([("", "志愿"), ("", "文明"), ("", "志愿")])
     index = SearchIndex(BASE, 24_000, block_docs=1)  # one document per block: every gap crosses a block
     dict(index.rebuild(docs, [digest_of(d) for d in docs]))

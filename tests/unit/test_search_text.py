@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import article_text, page_text
+from generator.formats.site.search import article_text, page_text
 
 EXPECTED = Path(__file__).resolve().parents[1] / "golden" / "expected"
 # Detail pages are the ones the build indexes with article_text.

@@ -2,7 +2,7 @@
 from datetime import datetime
 from pathlib import Path
 
-from generator.build import BuildOptions
+from generator.build.pipeline import BuildOptions
 from generator.serve import Preview
 from tests.conftest import STORY
 

@@ -1,5 +1,5 @@
 """Slugs: readable pinyin, phrase-aware, never empty for real titles, never unsafe."""
-from generator.slugs import is_safe, slugify
+from generator.base.slugs import is_safe, slugify
 
 
 def test_pinyin_is_phrase_aware():

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import BuildFailed
-from generator.source import decode, read_text
+from generator.base.errors import BuildFailed
+from generator.base.source import decode, read_text
 
 
 @pytest.mark.parametrize("raw", [codecs.BOM_UTF8 + "好人".encode(), codecs.BOM_UTF16_LE + "好人".encode("utf-16-le"),

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.content import Page, Site
-from generator.fields import Story
-from generator.markdown import ImageRef, Rendered
-from generator.wechat import covers
+from generator.model.content import Page, Site
+from generator.model.fields import Story
+from generator.render.markdown import ImageRef, Rendered
+from generator.formats.wechat import covers
 
 CROP = re.compile(r"^\d(\.\d{1,6})?(_\d(\.\d{1,6})?){3}$")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.config import Wechat, WechatLimits
-from generator.content import Page
-from generator.fields import Story
-from generator.wechat import lint, style
+from generator.model.content import Page
+from generator.model.fields import Story
+from generator.formats.wechat import lint, style
 
 PATH = Path("content/stories/zhang.md")
 URL = "https://example.gov.cn/wenming/stories/zhang/"

@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from generator import config, content
-from generator.markdown import MarkdownRenderer
-from generator.wechat import WechatResult, lint, render_wechat
+from generator import config
+from generator.model import content
+from generator.render.markdown import MarkdownRenderer
+from generator.formats.wechat import WechatResult, lint, render_wechat
+from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 
 # The parts of tests/conftest.py's MINIMAL_CONFIG this file relies on, for tests that change the config.
@@ -104,7 +106,8 @@ def render_all(make_site, files=FILES, config_text=None, preview_mark=False) -> 
             return base + "media/" + found.relative_to(site.content_dir.resolve()).as_posix() if found else None
         rendered = renderer.render(page.body, resolve, page.body_line)
         url = f"{cfg.site.base_url}{page.folder}/{page.slug}/"
-        results[page.slug] = render_wechat(page, rendered, site, cfg, page_url=url, preview_mark=preview_mark)
+        results[page.slug] = render_wechat(page, rendered, site, cfg, page_url=url,
+                                          templates=Templates(SHIPPED_TEMPLATES), preview_mark=preview_mark)
     return results
 
 

@@ -5,8 +5,8 @@ import re
 import textwrap
 
 from generator.config import Wechat
-from generator.markdown import MarkdownRenderer
-from generator.wechat import style, transform
+from generator.render.markdown import MarkdownRenderer
+from generator.formats.wechat import style, transform
 
 BASE = "https://example.gov.cn/wenming/"
 PAGE = "https://example.gov.cn/wenming/stories/zhang/"

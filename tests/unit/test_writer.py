@@ -1,7 +1,7 @@
 """The writer: atomic swap, unchanged files kept, stale files pruned, nothing outside the output folder."""
 import pytest
 
-from generator.writer import Publication, UnsafeOutputPath
+from generator.build.writer import Publication, UnsafeOutputPath
 
 
 def _publish(out, files):

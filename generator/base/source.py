@@ -1,0 +1,64 @@
+"""Decode files as staff really save them: BOMs, UTF-16, GBK, CRLF, Word paste debris."""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from generator.base.errors import BuildFailed, SiteError, error, warning
+
+# Invisible characters that Word and web pages leave behind; they break YAML and search.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = {ord("\u00a0"): " ", ord("\u202f"): " "}
+_DEBRIS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\r]")
+
+
+def read_text(path: Path) -> tuple[str, list[SiteError]]:
+    """Read a text file as clean Unicode with LF line ends; return the text and any warnings.
+
+    Raises BuildFailed with a Chinese explanation for files that are not text (Word .docx, images, empty).
+    """
+    return text_from_bytes(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or BuildFailed with a Chinese explanation."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise BuildFailed([error(path, 1, f"无法读取文件（{exc.strerror}）", "检查文件是否存在、是否被其他程序占用。")]) from None
+
+
+def text_from_bytes(raw: bytes, path: Path) -> tuple[str, list[SiteError]]:
+    """Decode and clean bytes already read from `path` (see read_text)."""
+    text, notes = decode(raw, path)
+    if _DEBRIS.search(text):  # str.translate is slow on long text: only pay for it when there is debris
+        text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE).translate(_SPACES)
+    return text, notes
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, list[SiteError]]:
+    """Pick the encoding by BOM, then UTF-8, then GB18030 (with a warning); refuse binary files."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise BuildFailed([error(path, 1, "这是一个 Word 文档（.docx），不是纯文本文件",
+                                 "请在 Word 里选 “另存为 → 纯文本（.txt）”，编码选 UTF-8，再把扩展名改成 .md；"
+                                 "或者把正文复制到记事本里保存。")])
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), []
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), []
+    if b"\x00" in raw:
+        raise BuildFailed([error(path, 1, "这不是文本文件（里面有二进制内容）",
+                                 "图片等文件请放在 content/images/，文章必须是 .md 纯文本。")])
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line = raw[:utf8_error.start].count(b"\n") + 1
+        raise BuildFailed([error(path, line, "文件编码无法识别（既不是 UTF-8 也不是 GBK）",
+                                 "用记事本打开，选 “另存为”，编码选 “UTF-8”。")]) from None
+    return text, [warning(path, 1, "文件是 GBK 编码，已按 GBK 读取",
+                          "建议用记事本 “另存为” 并选 UTF-8 编码，以免个别字显示成乱码。", code="source.gbk")]

@@ -1,0 +1,26 @@
+"""The options of one build: where to read and write, the clock, and how.
+
+Kept apart from `build` so the command line can decide "nothing changed" without importing the renderers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Where to read and write, and how: the CLI and the preview server fill these in."""
+
+    content_dir: Path
+    out_dir: Path
+    templates_dir: Path
+    now: datetime
+    preview: bool = False
+    cache_dir: Path | None = None
+    jobs: int | None = None  # worker processes; None = one per core
+    ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
+    progress: Callable[[str], None] | None = None  # called with short status lines on long builds
+    keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)

@@ -1,0 +1,366 @@
+"""The orchestrator: load → check → route → render site, LED and WeChat → publish atomically."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator import __version__
+from generator.model import content
+from generator.render import routes as routing
+from generator.checks import run_checks, mask_site
+from generator.config import SiteConfig
+from generator.model.content import Page, Site
+from generator.base.errors import BuildFailed, Problems, Severity, SiteError, error
+from generator.render.images import ImageProblem, MediaLibrary
+from generator.render.bodies import Bodies
+from generator.render.markdown import ImageRef, MarkdownRenderer, Rendered
+from generator.build.options import BuildOptions
+from generator.formats.site.pages import SiteInput, render_site
+from generator.render.templates import Templates
+from generator.build.writer import Publication, UnsafeOutputPath, write_file
+from generator.base.cache import Cache, digest, is_missing
+from generator.base.parallel import map_chunks, workers
+
+
+
+@dataclass
+class BuildReport:
+    """What a build did: files, pages, findings and timings."""
+
+    out_dir: Path
+    preview: bool
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[SiteError] = field(default_factory=list)
+    published: int = 0
+    held_back: list[str] = field(default_factory=list)  # unreviewed sources kept out of a real build
+    frames_drawn: int = 0
+    freshness: list = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
+    """Build every output into opts.out_dir, or raise BuildFailed and leave the old output untouched."""
+    report = BuildReport(opts.out_dir, opts.preview)
+    clock = _Stopwatch(report.timings, opts.progress)
+    problems = Problems()
+    # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the other's cache.
+    folder = opts.cache_dir / ("data-preview" if opts.preview else "data") if opts.cache_dir else None
+    cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
+    jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
+    with clock("读取内容"):
+        site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)
+        problems.extend(list(site.warnings))
+    with clock("审核与检查"):
+        checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs)
+        report.freshness = checks.freshness
+        if cfg.privacy.mask:
+            site, _same_warnings_as_checks = mask_site(site, cfg)
+        site, unreviewed = _select(site, cfg, checks.unreviewed, opts.preview, report)
+        found = checks.problems if cfg.publish.require_review or opts.preview else \
+            [p for p in checks.problems if not p.code.startswith("review.")]  # the gate is off: no sign-off nagging
+        problems.extend(_soften_held_back(found, site.content_dir, report.held_back))
+        routes = routing.make_routes(cfg)
+        routing.check_unique(site, routes)
+    problems.raise_if_errors()  # nothing has been written yet
+    publication = Publication(opts.out_dir, _manifest(opts))
+    try:
+        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs)
+        _render_all(work, clock)
+        problems.raise_if_errors()
+        with clock("发布"):
+            written = publication.commit()
+    except BaseException:
+        publication.abort()
+        raise
+    if opts.ledger is not None and not opts.preview:  # the ledger depends on nothing but the pages' texts
+        write_file(opts.ledger, cache.memo("ledger", digest([p.identity for p in checks.pages]), lambda: checks.ledger_csv))
+    cache.save()
+    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.warnings = problems.warnings
+    report.published = len(site.pages)
+    return report
+
+
+def _select(site: Site, cfg: SiteConfig, unreviewed: frozenset[str], preview: bool, report: BuildReport):
+    """Keep unreviewed pages out of a real build (when review is required); a preview shows them, marked."""
+    if preview:
+        return site, unreviewed
+    if not cfg.publish.require_review:
+        return site, frozenset()
+    report.held_back = sorted(p.source for p in site.pages if p.source in unreviewed)
+    kept = tuple(p for p in site.pages if p.source not in unreviewed)
+    return replace(site, pages=kept), frozenset()
+
+
+def _soften_held_back(found: list[SiteError], content_dir: Path, held_back: list[str]) -> list[SiteError]:
+    """Findings in pages that are not being published cannot leak: report them, but let the rest of the site go out."""
+    held = {str(content_dir / source) for source in held_back}
+    return [replace(p, severity=Severity.WARNING) if p.path in held else p for p in found]
+
+
+@dataclass
+class _Work:
+    """One build's shared state while rendering (kept together so each step reads like the flow above)."""
+
+    cfg: SiteConfig
+    opts: BuildOptions
+    site: Site
+    routes: routing.Routes
+    unreviewed: frozenset[str]
+    problems: Problems
+    publication: Publication
+    report: BuildReport
+    cache: Cache
+    jobs: int
+
+
+def _render_all(work: _Work, clock) -> None:
+    opts, cfg, site = work.opts, work.cfg, work.site
+    media = MediaLibrary(site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None, work.cache)
+    with clock("排版正文"):
+        rendered, images = _render_bodies(work, media)
+    with clock("LED 画面"):
+        loops = _render_led(work)
+    with clock("公众号文章"):
+        for files, problems in _wechat_bundles(work, rendered):
+            work.problems.extend(problems)
+            _add_all(work.publication, files)
+    with clock("网站页面"):
+        inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
+                        work.unreviewed, loops, opts.templates_dir / "static",
+                        is_current=work.publication.is_current, read_current=work.publication.read_current,
+                        cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
+        _add_all(work.publication, render_site(inp))
+        _add_all(work.publication, media.outputs(work.publication.is_current))
+
+
+def _render_led(work: _Work) -> tuple:
+    """Every screen's frames and playlists; the LED package (and Pillow) is loaded only for a site that has any."""
+    site, cfg, opts = work.site, work.cfg, work.opts
+    if not cfg.led.screens and not any(p.goes_to("led") or p.type == "slide" for p in site.pages):
+        return ()
+    from generator.formats.led import render_led
+
+    led = render_led(site, cfg, now=opts.now, build_id=_build_id(site, cfg), templates=Templates(opts.templates_dir),
+                     unreviewed=work.unreviewed, cache_dir=opts.cache_dir / "led" if opts.cache_dir else None)
+    work.problems.extend(led.problems)
+    work.report.frames_drawn = led.frames_drawn
+    _add_all(work.publication, led.files.items())
+    return tuple(led.loops)
+
+
+@dataclass(frozen=True)
+class _BodyRenderer:
+    """Renders page bodies in a worker process: image sources become their published URLs (publishing comes later)."""
+
+    content_dir: Path
+    routes: routing.Routes
+
+    def render(self, pages) -> list[Rendered]:
+        """Render a chunk of pages with one Markdown converter."""
+        renderer = MarkdownRenderer()
+        return [renderer.render(page.body, self._locator(page), page.body_line) for page in pages]
+
+    def _locator(self, page: Page):
+        def locate(src: str) -> str | None:
+            found = content.find_image(self.content_dir, page, src)
+            return self.routes.url(self.routes.media_path(self.content_dir, found)) if found else None
+        return locate
+
+
+def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
+    """Render every changed body once (site and WeChat share it) and publish the images of every body.
+
+    Unchanged bodies stay in the cache until a page that is made again asks for one (see bodies.Bodies); their
+    image references are small and read for every page.
+    """
+    site, cache = work.site, work.cache
+    keys = {p.source: p.identity for p in site.pages}  # a front-matter edit renders the body again: cheap
+    refs = {p.source: cache.get("body-images", keys[p.source]) for p in site.pages}
+    todo = [p for p in site.pages if is_missing(refs[p.source])]
+    renderer = _BodyRenderer(site.content_dir, work.routes)
+    fresh = dict(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
+    images: dict[tuple[str, str], str] = {}
+    for page in site.pages:
+        source = page.source
+        if source in fresh:
+            refs[source] = fresh[source].images
+        if not _publish_body_images(page, refs[source], media, work.problems):
+            fresh[source] = renderer.render([page])[0]  # an image appeared or vanished since it was cached
+            refs[source] = fresh[source].images
+            _publish_body_images(page, refs[source], media, work.problems)
+        cache.put("body-images", keys[source], refs[source])
+        if source in fresh:
+            cache.put("bodies", keys[source], fresh[source])
+        for src, alt, field_keys in _front_matter_images(page):
+            _publish_front_image(page, src, alt, field_keys, media, images, work.problems)
+    cache.retain("bodies", keys.values())
+    pages = {p.source: p for p in site.pages}
+
+    def fetch(source: str) -> Rendered:
+        body = cache.get("bodies", keys[source])
+        if is_missing(body) or body.images != refs[source]:  # lost from the cache: render it again
+            body = renderer.render([pages[source]])[0]
+            cache.put("bodies", keys[source], body)
+        return body
+
+    return Bodies(refs, fresh, fetch), images
+
+
+def _publish_body_images(page: Page, refs: list[ImageRef], media: MediaLibrary, problems: Problems) -> bool:
+    """Publish a body's images, reporting unusable ones; False when the HTML points elsewhere than it should."""
+    path = media.site.content_dir / page.source
+    found = []
+    for ref in refs:
+        if not ref.alt:
+            found.append(error(path, ref.line, f"图片 “{ref.src}” 缺少说明文字", "写成 ![说明文字](图片路径)，方便读屏软件朗读。",
+                               code="image.alt"))
+        try:
+            url = media.publish(page, ref.src)
+        except ImageProblem as problem:
+            url = None
+            found.append(error(path, ref.line, problem.message, problem.hint, code="image.missing"))
+        if url != ref.url and url is not None:
+            return False
+    problems.extend(found)
+    return True
+
+
+@dataclass(frozen=True)
+class _WechatRenderer:
+    """Makes WeChat bundles in a worker process."""
+
+    content_dir: Path
+    cfg: SiteConfig
+    routes: routing.Routes
+    unreviewed: frozenset[str]
+    templates_dir: Path
+
+    def render(self, jobs) -> list:
+        """Render a chunk of (page, rendered body) pairs."""
+        from generator.formats.wechat import render_wechat
+
+        site, templates = Site((), self.content_dir), Templates(self.templates_dir)
+        return [render_wechat(page, body, site, self.cfg, page_url=self.routes.absolute(self.routes.page_path(page)),
+                              templates=templates, preview_mark=page.source in self.unreviewed)
+                for page, body in jobs]
+
+
+def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[SiteError]]]:
+    """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when its page, body,
+    images or review mark changed; a bundle whose files are all published as they are is not even read from the
+    cache (its covers are images)."""
+    pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
+    # The body HTML is made from the page's text and its images' URLs: those stand in for it in the key.
+    keys = {p.source: digest(p.identity, [ref.url for ref in rendered.images(p.source)], p.source in work.unreviewed,
+                             _image_stamps(work.site, p)) for p in pages}
+    outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}  # (paths, problems)
+    current = {p.source for p in pages if not is_missing(outlines[p.source]) and all(
+        work.publication.is_current(rel, digest(keys[p.source], rel)) for rel in outlines[p.source][0])}
+    results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current}
+    todo = [(p, rendered[p.source]) for p in pages if p.source in results and is_missing(results[p.source])]
+    renderer = _WechatRenderer(work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir)
+    if todo:  # (rendering loads the WeChat modules)
+        results.update(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs)))
+    work.cache.retain("wechat", keys.values())
+    bundles = []
+    for page in pages:
+        key = keys[page.source]
+        if page.source in current:
+            rels, problems = outlines[page.source]
+            bundles.append(([(rel, None, digest(key, rel)) for rel in rels], problems))
+            continue
+        result = results[page.source]
+        work.cache.put("wechat", key, result)
+        work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
+        bundles.append(([(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())], result.problems))
+    return bundles
+
+
+def _image_stamps(site: Site, page: Page) -> list:
+    """Size and time of every image a page names in its front matter (covers are cut from them)."""
+    stamps = []
+    for src, _alt, _keys in _front_matter_images(page):
+        found = site.find_image(page, src)
+        stat = found.stat() if found else None
+        stamps.append((src, stat.st_size, stat.st_mtime_ns) if stat else (src, None))
+    return stamps
+
+
+def _front_matter_images(page: Page) -> list[tuple[str, str, tuple]]:
+    meta = page.meta
+    found = [(meta.cover, meta.cover_alt, ("cover",))] if meta.cover else []
+    if page.type == "story" and meta.photo:
+        found.append((meta.photo, meta.photo_alt, ("photo",)))
+    if page.type == "activity":
+        found += [(p.src, p.alt, ("photos", i)) for i, p in enumerate(meta.photos)]
+    return found
+
+
+def _publish_front_image(page, src, alt, keys, media, images, problems) -> None:
+    path = media.site.content_dir / page.source
+    line = page.line_of(*keys)
+    if not alt.strip():
+        field_name = {"cover": "cover_alt", "photo": "photo_alt"}.get(keys[0], "alt")
+        problems.add(error(path, line, f"图片 “{src}” 缺少说明文字（{field_name}）",
+                           f"在文件头里加一行 {field_name}: 图片内容的简短描述。", code="image.alt"))
+    try:
+        images[(page.source, src)] = media.publish(page, src)
+    except ImageProblem as problem:
+        problems.add(error(path, line, problem.message, problem.hint, code="image.missing"))
+
+
+def _add_all(publication: Publication, files) -> None:
+    for item in files:
+        rel, data, key = item if len(item) == 3 else (*item, None)
+        try:
+            publication.add(rel, data, key)
+        except UnsafeOutputPath as exc:
+            raise BuildFailed([error(rel, 1, str(exc), "检查 slug、标签和屏幕名称是否重复。")]) from None
+
+
+def _manifest(opts: BuildOptions) -> Path | None:
+    """Where the keys of this output folder's files are kept between builds (beside the cache)."""
+    return opts.cache_dir / f"manifest-{digest(str(opts.out_dir.resolve()))}.pickle" if opts.cache_dir else None
+
+
+def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:
+    """Changes whenever the generator's code, the templates or the config change: every cache entry depends on it."""
+    code = sorted(Path(__file__).parents[1].rglob("*.py"))  # the whole package
+    templates = sorted(p for p in opts.templates_dir.rglob("*") if p.is_file())
+    return digest(__version__, replace(cfg, root=Path()), opts.now.date(), opts.preview,
+                  *(p.read_bytes() for p in code), *(p.relative_to(opts.templates_dir).as_posix() for p in templates),
+                  *(p.read_bytes() for p in templates))
+
+
+def _build_id(site: Site, cfg: SiteConfig) -> str:
+    """A short id that changes exactly when the published input changes (no clock: builds stay identical)."""
+    digest = hashlib.sha256(f"{__version__}|{replace(cfg, root=Path())!r}".encode())
+    for page in site.pages:
+        digest.update(page.identity.encode())  # covers the page's path and text
+    return digest.hexdigest()[:12]
+
+
+class _Stopwatch:
+    """Times named phases into a dict and reports progress lines."""
+
+    def __init__(self, timings: dict[str, float], progress):
+        self.timings, self.progress = timings, progress
+
+    def __call__(self, name: str):
+        stopwatch = self
+
+        class _Phase:
+            def __enter__(self):
+                self.start = time.perf_counter()
+                if stopwatch.progress:
+                    stopwatch.progress(name)
+
+            def __exit__(self, *exc):
+                stopwatch.timings[name] = round(time.perf_counter() - self.start, 4)
+
+        return _Phase()

@@ -1,0 +1,40 @@
+"""A fingerprint of everything a build reads, so a build with no changed input can stop at once."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from generator.base.cache import digest
+
+
+def input_stamp(roots: list[Path], *extra: object) -> str:
+    """Digest of the relative path, size and modification time of every file under `roots`, plus `extra` values."""
+    entries = []
+    for root in roots:
+        if root.is_file():
+            stat = root.stat()
+            entries.append((str(root), stat.st_size, stat.st_mtime_ns))
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                stat = os.stat(os.path.join(folder, name))
+                entries.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+    return digest(entries, *extra)
+
+
+def unchanged(record: Path, stamp: str, out_dir: Path) -> str | None:
+    """The summary saved with the last build if it had this same stamp and its output is still there, else None."""
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if saved.get("stamp") == stamp and out_dir.is_dir():
+        return saved.get("summary", "")
+    return None
+
+
+def record_json(stamp: str, summary: str) -> bytes:
+    """What to save after a successful build (written by the caller through writer.write_file)."""
+    return json.dumps({"stamp": stamp, "summary": summary}, ensure_ascii=False).encode()

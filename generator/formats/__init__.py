@@ -1,0 +1,1 @@
+"""The three output formats of one page model: site/ (the public website), led/ (screen frames) and wechat/."""

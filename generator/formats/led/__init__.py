@@ -1,0 +1,299 @@
+"""The LED output: every screen's frames, playlist.json, playlist.txt and offline player, from the site's pages."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import PIL
+
+from generator.config import Screen, SiteConfig
+from generator.model.content import Page, Site
+from generator.base.errors import SiteError, error
+from generator.model.fields import parse_window
+from generator.formats.led import raster
+from generator.formats.led.fonts import FontBook, FontChoice, find_font
+from generator.formats.led.layout import LAYOUT_VERSION, Box, Fitted, Unfittable, fit
+from generator.formats.led.player import render_player
+from generator.formats.led.playlist import (
+    LED_COLOUR_NAMES, LoopItem, ScreenLoop, ScrollImage, loop_total, playlist_data, playlist_json, playlist_text,
+)
+from generator.formats.led.slides import SlideSpec, collect, screens_for
+from generator.render.templates import Templates
+
+__all__ = ["LedResult", "LoopItem", "ScreenLoop", "ScrollImage", "render_led"]
+
+
+@dataclass
+class LedResult:
+    """What the LED output produced: files under the output root, one loop per screen, problems and work done."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    loops: list[ScreenLoop] = field(default_factory=list)
+    problems: list[SiteError] = field(default_factory=list)
+    frames_drawn: int = 0  # frames actually drawn this build (not found in this build or the cache)
+
+
+@dataclass
+class _Run:
+    """What one render shares across screens: the site, loaded fonts, the frame cache and the result so far."""
+
+    site: Site
+    unreviewed: frozenset[str]
+    cache_dir: Path | None
+    result: LedResult
+    templates: Templates
+    book: FontBook = field(default_factory=FontBook)
+    frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One screen being rendered, with its font and palette."""
+
+    screen: Screen
+    font: FontChoice
+    palette: raster.Palette
+    book: FontBook
+    measures: dict = field(default_factory=dict)  # (size, exact) → PillowMeasure, whose memory of lines is reused
+
+    def font_at(self, size: int):
+        """The Pillow font at a pixel size."""
+        return self.book.get(self.font.face_for(size), size)
+
+    def measure_at(self, size: int, exact: bool = False) -> raster.PillowMeasure:
+        """The layout's measure at a pixel size, shared by every slide of this screen."""
+        if (size, exact) not in self.measures:
+            self.measures[size, exact] = raster.PillowMeasure(self.font_at(size), self.palette.smooth, exact)
+        return self.measures[size, exact]
+
+    def fit(self, paragraphs: tuple[str, ...], box: Box) -> Fitted:
+        """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if they differ."""
+        fitted = fit(list(paragraphs), self.measure_at, box, self.screen.font_size, self.screen.min_font_size)
+        lines = tuple(line for frame in fitted.frames for line in frame)
+        if raster.lines_fit(self.font_at(fitted.size), self.palette, lines, box.width):
+            return fitted
+        return fit(list(paragraphs), lambda size: self.measure_at(size, exact=True), box,
+                   self.screen.font_size, self.screen.min_font_size)
+
+
+def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
+               templates: Templates, unreviewed: frozenset[str] = frozenset(),
+               cache_dir: Path | None = None) -> LedResult:
+    """Draw every screen's frames and write its playlists and player; content problems come back as SiteErrors."""
+    result = LedResult()
+    specs, problems = collect(site, cfg, now.date())
+    result.problems.extend(problems)
+    wanted = _screens_by_page(specs, site, cfg, result.problems)
+    run = _Run(site, unreviewed, cache_dir, result, templates)
+    fonts: dict[tuple[str, str], FontChoice | SiteError] = {}
+    for screen in cfg.led.screens:
+        key = (screen.font, cfg.led.font)
+        if key not in fonts:
+            fonts[key] = find_font(screen, cfg)
+            if isinstance(fonts[key], SiteError):
+                result.problems.append(fonts[key])
+        if isinstance(fonts[key], FontChoice):
+            target = _Target(screen, fonts[key], raster.palette_for(screen), run.book)
+            _render_screen(run, target, [s for s in specs if screen.name in wanted[s.page.source]], now.date(), build_id)
+    result.problems.sort(key=SiteError.sort_key)
+    return result
+
+
+def _screens_by_page(specs: list[SlideSpec], site: Site, cfg: SiteConfig, problems: list[SiteError]) -> dict[str, set]:
+    """For each page with slides, the names of the screens it shows on (unknown names reported once)."""
+    wanted: dict[str, set] = {}
+    for spec in specs:
+        if spec.page.source not in wanted:
+            screens, found = screens_for(spec.page, cfg, site.content_dir)
+            problems.extend(found)
+            wanted[spec.page.source] = {s.name for s in screens}
+    return wanted
+
+
+def _render_screen(run: _Run, target: _Target, specs: list[SlideSpec], today: date, build_id: str) -> None:
+    """One screen's frames, scrolling image, playlist files and player, added to the result."""
+    screen = target.screen
+    width, height = screen.size
+    loop = ScreenLoop(screen.name, screen.title, width, height, screen.colour, rotation=screen.rotation)
+    files: dict[str, bytes] = {}
+    drawn = [(spec, data) for spec in specs for data in _slide_frames(run, target, spec)]
+    per_page = Counter(spec.page.source for spec, _ in drawn)
+    seen: Counter = Counter()
+    for spec, (key, data) in drawn:
+        page = spec.page
+        seen[page.source] += 1
+        name = f"frames/{page.slug}-{seen[page.source]}-{key[:10]}.png"
+        files[name] = data
+        total = per_page[page.source]
+        title = page.title if total == 1 else f"{page.title}（{seen[page.source]}/{total}）"
+        loop.items.append(_loop_item(name, title, page, screen))
+    loop.total_ms = loop_total(loop.items)
+    loop.scroll = _scroll(run, target, specs, today, files)
+    data = playlist_data(loop, files, build_id)
+    files["playlist.json"] = playlist_json(data)
+    files["playlist.txt"] = playlist_text(loop, data, _colour_note(screen))
+    files["index.html"] = render_player(loop, data, run.templates)
+    run.result.files.update({f"led/{screen.name}/{rel}": files[rel] for rel in sorted(files)})
+    run.result.loops.append(loop)
+
+
+def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str, bytes]]:
+    """The frames of one slide on one screen as (content key, PNG bytes); none, with a problem, when it cannot fit."""
+    screen, palette = target.screen, target.palette
+    photo = _photo_path(run.site, spec, screen)
+    layout = raster.plan(screen, photo=raster.photo_size(photo) if photo else None,
+                         marked=spec.page.source in run.unreviewed)
+    box = Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
+    try:
+        fitted = _fitted(run, target, spec.paragraphs, box)
+    except Unfittable as exc:
+        run.result.problems.append(_unfittable(run.site, spec, screen, exc))
+        return []
+    face = target.font.face_for(fitted.size)
+    common = (screen.width, screen.height, screen.rotation, palette, face.digest, face.index, fitted.size,
+              fitted.ink_top, fitted.ink_bottom, fitted.gap, layout, _file_digest(photo) if photo else "")
+    out, start = [], 0
+    for lines in fitted.frames:
+        heading = max(0, min(len(lines), fitted.heading_lines - start))
+        start += len(lines)
+        draw = (lambda lines=lines, heading=heading: raster.draw_frame(
+            screen, palette, target.font_at, layout, fitted, lines, heading, photo))
+        key = _key(common, lines, heading)
+        out.append((key, _cached(run, key, draw)))
+    return out
+
+
+def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box) -> Fitted:
+    """A slide's layout from the cache folder when this exact text, box and font were laid out before."""
+    screen, font = target.screen, target.font
+    inputs = (LAYOUT_VERSION, paragraphs, box, screen.font_size, screen.min_font_size, target.palette.smooth,
+              font.regular, font.bold)
+    key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+    path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            return Fitted(**{**saved, "frames": tuple(tuple(frame) for frame in saved["frames"])})
+        except (ValueError, TypeError, KeyError):
+            pass  # a damaged cache entry is simply laid out again
+    fitted = target.fit(paragraphs, box)
+    if path is not None:
+        _store(path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"))
+    return fitted
+
+
+def _scroll(run: _Run, target: _Target, specs: list[SlideSpec], today: date,
+            files: dict[str, bytes]) -> ScrollImage | None:
+    """The strip screen's long scrolling image of its steady items (no dates to come, no weekdays or windows)."""
+    screen, palette = target.screen, target.palette
+    if not (screen.scroll and screen.is_strip):
+        return None
+    pieces = [(text, number == 0) for spec in specs if _steady(spec.page, today)
+              for number, text in enumerate(spec.paragraphs)]
+    size = _scroll_size(target, pieces)
+    if not pieces or size is None:
+        return None
+    font = target.font_at(size)
+    face = target.font.face_for(size)
+    key = _key((screen.width, screen.height, screen.rotation, screen.margins, palette, face.digest, face.index, size,
+                "scroll"), tuple(pieces), 0)
+    name = f"scroll-{key[:10]}.png"
+    files[name] = _cached(run, key, lambda: raster.draw_scroll(screen, palette, font, pieces))
+    length = raster.scroll_width(screen, palette, font, pieces)
+    width, height = (screen.height, length) if screen.rotation in ("90", "270") else (length, screen.height)
+    speed = max(1, screen.scroll_speed)
+    return ScrollImage(name, width, height, speed, round(length * 1000 / speed))
+
+
+def _scroll_size(target: _Target, pieces: list[tuple[str, bool]]) -> int | None:
+    """The largest allowed font size whose ink fits the strip's height, or None."""
+    screen = target.screen
+    inner = screen.height - screen.margins.top - screen.margins.bottom
+    text = "".join(t for t, _ in pieces) + "国"
+    for size in range(screen.font_size, screen.min_font_size - 1, -1):
+        ink = target.measure_at(size).ink(text)
+        if ink[3] - ink[1] <= inner:
+            return size
+    return None
+
+
+def _steady(page: Page, today: date) -> bool:
+    led = page.meta.led
+    return not (led.emergency or led.weekdays or led.time or (led.start and led.start > today))
+
+
+def _loop_item(file: str, title: str, page: Page, screen: Screen) -> LoopItem:
+    led = page.meta.led
+    duration = led.duration if led.duration is not None else screen.duration
+    return LoopItem(file, round(duration * 1000), title, page.source, led.start, led.end,
+                    tuple(sorted(set(led.weekdays))), tuple(parse_window(w) for w in led.time), led.priority,
+                    led.emergency)
+
+
+def _key(common: tuple, lines: tuple, heading: int) -> str:
+    """A content key of everything that decides a frame's pixels (including the renderer and Pillow versions)."""
+    text = repr((raster.RENDERER_VERSION, PIL.__version__, common, lines, heading))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cached(run: _Run, key: str, draw: Callable[[], bytes]) -> bytes:
+    """A frame from this build, else from the cache folder, else drawn now (and stored in the cache)."""
+    if key in run.frames:
+        return run.frames[key]
+    path = run.cache_dir / f"{key}.png" if run.cache_dir else None
+    if path is not None and path.is_file():
+        data = path.read_bytes()
+    else:
+        data = draw()
+        run.result.frames_drawn += 1
+        if path is not None:
+            _store(path, data)
+    run.frames[key] = data
+    return data
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file atomically, so a build stopped half-way never leaves a broken frame behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temp, path)
+
+
+def _photo_path(site: Site, spec: SlideSpec, screen: Screen) -> Path | None:
+    """The slide's photo when the screen can show one and the file is a readable image (the build reports bad ones)."""
+    if not spec.photo or screen.colour != "full" or screen.is_strip:
+        return None
+    path = site.find_image(spec.page, spec.photo)
+    return path if path is not None and raster.photo_size(path) else None
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _unfittable(site: Site, spec: SlideSpec, screen: Screen, exc: Unfittable) -> SiteError:
+    where = f"“{spec.page.source}” 的第 {spec.number} 张 LED 幻灯片"
+    name = f"屏幕 “{screen.title or screen.name}”（{screen.name}，{screen.width}×{screen.height}）"
+    if exc.reason == "tall":
+        return error(site.content_dir / spec.page.source, spec.line,
+                     f"{where}在{name}上用最小字号 {screen.min_font_size}px 也放不下一行字的高度",
+                     "在 site_config.yaml 里调小这块屏幕的 min_font_size 或上下边距。", code="led.fit")
+    return error(site.content_dir / spec.page.source, spec.line,
+                 f"{where}里的 “{exc.unit}” 不能拆开，在{name}上用最小字号 {screen.min_font_size}px 也放不下",
+                 "把这段改短或在中间加空格；也可以在 led.text 里自己分行，或用 led.screens 不上这块屏。",
+                 code="led.fit")
+
+
+def _colour_note(screen: Screen) -> str:
+    if screen.colour == "mono":
+        return f"（{LED_COLOUR_NAMES[screen.led_colour]}色{'，带灰度' if screen.greyscale else ''}）"
+    return "（带灰度）" if screen.greyscale and screen.colour == "dual" else ""

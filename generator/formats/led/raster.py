@@ -1,0 +1,246 @@
+"""Draw LED frames with Pillow: exact pixel size after rotation, only the screen's colours, dark background."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from generator.config import Screen
+from generator.formats.led.layout import Fitted, Ink
+
+RENDERER_VERSION = "1"  # bump whenever the drawing changes, so cached frames are redrawn
+MARK_TEXT = "未审定 · 仅供预览"
+MARK_SHORT = "未审定"
+SCROLL_GAP = "　　"  # two ideographic spaces between slides on the scrolling image
+
+LED_RGB = {"red": (255, 0, 0), "green": (0, 255, 0), "yellow": (255, 255, 0), "blue": (0, 0, 255),
+           "white": (255, 255, 255)}
+DUAL_RGB = ((0, 0, 0), (255, 0, 0), (0, 255, 0), (255, 255, 0))  # off, red, green, red+green = yellow
+FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK = (0, 0, 0), (255, 214, 90), (240, 240, 240), (200, 30, 30)
+_ROTATE = {"90": Image.Transpose.ROTATE_270, "180": Image.Transpose.ROTATE_180, "270": Image.Transpose.ROTATE_90}
+
+FontAt = Callable[[int], ImageFont.FreeTypeFont]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """How a screen shows colour: the image mode, the palette, and the ink for each kind of text."""
+
+    mode: str  # "P" for palette screens, "RGB" for full colour and dual with greyscale
+    colours: tuple[tuple[int, int, int], ...]  # the palette (P) or the allowed colours (RGB dual/full)
+    background: int | tuple[int, int, int]
+    heading: int | tuple[int, int, int]
+    body: int | tuple[int, int, int]
+    mark: int | tuple[int, int, int]
+    mark_text: int | tuple[int, int, int]
+    smooth: bool  # anti-aliased text; only where the screen can show in-between shades
+
+
+def palette_for(screen: Screen) -> Palette:
+    """The palette of a screen profile: 1-bit mono, 4-colour dual, greyscale variants, or full colour."""
+    if screen.colour == "mono":
+        led = LED_RGB[screen.led_colour]
+        if screen.greyscale:
+            ramp = tuple(tuple(round(c * level / 255) for c in led) for level in range(256))
+            return Palette("P", ramp, 0, 255, 255, 255, 0, True)
+        return Palette("P", ((0, 0, 0), led), 0, 1, 1, 1, 0, False)
+    if screen.colour == "dual":
+        if screen.greyscale:
+            return Palette("RGB", DUAL_RGB, (0, 0, 0), (255, 255, 0), (255, 0, 0), (255, 255, 0), (0, 0, 0), True)
+        return Palette("P", DUAL_RGB, 0, 3, 1, 3, 0, False)
+    return Palette("RGB", (FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK), FULL_BACKGROUND, FULL_HEADING,
+                   FULL_BODY, FULL_MARK, (255, 255, 255), True)
+
+
+class PillowMeasure:
+    """The layout's view of a Pillow font: ink boxes measured with the same hinting the drawing uses.
+
+    By default a string's box is put together from its characters' boxes and hinted advances, which is
+    what Pillow's basic layout does without kerning and is far faster than measuring every candidate
+    line; `exact` asks Pillow for each string instead (the fallback when a check of the result fails)."""
+
+    def __init__(self, font: ImageFont.FreeTypeFont, smooth: bool, exact: bool = False):
+        self.font, self.mode, self.exact = font, ("L" if smooth else "1"), exact
+        self._seen: dict[str, Ink] = {}  # line breaking measures the same strings again and again
+        self._glyphs: dict[str, tuple[int, Ink]] = {}
+
+    def ink(self, text: str) -> Ink:
+        """Left, top, right, bottom of the text drawn at the left end of the baseline."""
+        if text not in self._seen:
+            self._seen[text] = self._pillow(text) if self.exact or len(text) < 2 else self._composed(text)
+        return self._seen[text]
+
+    def _pillow(self, text: str) -> Ink:
+        box = self.font.getbbox(text, mode=self.mode, anchor="ls")
+        return (int(box[0]), int(box[1]), int(box[2]), int(box[3]))
+
+    def _composed(self, text: str) -> Ink:
+        left, top, right, bottom, pen = 0, 0, 0, 0, 0
+        for char in text:
+            if char not in self._glyphs:
+                self._glyphs[char] = (int(self.font.getlength(char, mode=self.mode)), self._pillow(char))
+            advance, (l, t, r, b) = self._glyphs[char]
+            left, top, right, bottom = min(left, pen + l), min(top, t), max(right, pen + r), max(bottom, b)
+            pen += advance
+        return (left, top, max(right, pen), bottom)
+
+
+def lines_fit(font: ImageFont.FreeTypeFont, palette: Palette, lines: tuple[str, ...], width: int) -> bool:
+    """Check laid-out lines against Pillow's own measurement: every line's ink within the width."""
+    boxes = (font.getbbox(line, mode=_mode(palette), anchor="ls") for line in lines)
+    return all(box[2] - box[0] <= width for box in boxes)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A rectangle of the (unrotated) frame."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go on a frame: the text area, the photo area (if any) and the preview band (if any)."""
+
+    text: Area
+    photo: Area | None = None
+    band: Area | None = None
+    band_size: int = 0
+
+
+def mark_size(screen: Screen) -> int:
+    """The font size of the 「未审定」 band: a tenth of the height, 12 to 40 px."""
+    return max(12, min(40, screen.height // 10))
+
+
+def photo_size(path: Path) -> tuple[int, int] | None:
+    """The upright size of a photo (phones store rotation in EXIF), or None when it cannot be read."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # orientations that swap the sides
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return None
+    return (height, width) if turned else (width, height)
+
+
+def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layout:
+    """Split the screen's inner area (inside the margins) between the preview band, the photo and the text."""
+    m = screen.margins
+    inner = Area(m.left, m.top, screen.width - m.left - m.right, screen.height - m.top - m.bottom)
+    band = None
+    size = mark_size(screen)
+    if marked:
+        band_h = size + 2
+        # Too short for a band above the text: the band then covers the bottom of the frame.
+        # A text line needs about 1.5 × its font size; strip screens never have room for both.
+        roomy = not screen.is_strip and inner.height - band_h - 1 >= screen.min_font_size * 3 // 2
+        band = Area(inner.x, inner.y if roomy else inner.y + inner.height - band_h, inner.width, band_h)
+        if roomy:
+            inner = Area(inner.x, inner.y + band_h + 1, inner.width, inner.height - band_h - 1)
+    if not photo or screen.colour != "full" or screen.is_strip:
+        return Layout(inner, None, band, size)
+    gap = max(4, inner.width // 40)
+    # At most two fifths of the width; narrower for a portrait photo, so the text gets what it leaves.
+    width = max(1, min(inner.width * 2 // 5, inner.height * photo[0] // max(1, photo[1])))
+    photo_area = Area(inner.x, inner.y, width, inner.height)
+    text = Area(inner.x + photo_area.width + gap, inner.y, inner.width - photo_area.width - gap, inner.height)
+    return Layout(text, photo_area, band, size)
+
+
+def draw_frame(screen: Screen, palette: Palette, font_at: FontAt, layout: Layout, fitted: Fitted,
+               lines: tuple[str, ...], heading_lines: int, photo: Path | None = None) -> bytes:
+    """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them."""
+    image = _canvas(screen, palette)
+    draw = _drawer(image, palette)
+    font = font_at(fitted.size)
+    pitch = fitted.line_height + fitted.gap
+    block = len(lines) * pitch - fitted.gap
+    top = layout.text.y + (layout.text.height - block) // 2 - fitted.ink_top
+    for number, line in enumerate(lines):
+        ink = font.getbbox(line, mode=_mode(palette), anchor="ls")
+        x = layout.text.x + (layout.text.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
+        colour = palette.heading if number < heading_lines else palette.body
+        draw.text((x, top + number * pitch), line, font=font, fill=colour, anchor="ls")
+    if photo is not None and layout.photo is not None:
+        _paste_photo(image, photo, layout.photo)
+    if layout.band is not None:
+        _draw_band(draw, palette, font_at(layout.band_size), layout.band)
+    return encode(rotate(image, screen))
+
+
+def scroll_width(screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont, pieces: list[tuple[str, bool]]) -> int:
+    """The width of the scrolling image before rotation: the text plus one blank screen before it comes round."""
+    return screen.width + sum(int(font.getlength(text + SCROLL_GAP, mode=_mode(palette))) for text, _ in pieces)
+
+
+def draw_scroll(screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont,
+                pieces: list[tuple[str, bool]]) -> bytes:
+    """One long single-line image for continuous left scrolling; pieces are (text, is_heading)."""
+    mode = _mode(palette)
+    inks = [font.getbbox(text, mode=mode, anchor="ls") for text, _ in pieces]
+    top, bottom = min(int(i[1]) for i in inks), max(int(i[3]) for i in inks)
+    image = _canvas(screen, palette, (scroll_width(screen, palette, font, pieces), screen.height))
+    draw = _drawer(image, palette)
+    inner = screen.height - screen.margins.top - screen.margins.bottom
+    baseline = screen.margins.top + (inner - (bottom - top)) // 2 - top
+    x = screen.width  # the text enters from the right edge, as 走马灯 programs do
+    for text, heading in pieces:
+        draw.text((x, baseline), text, font=font, fill=palette.heading if heading else palette.body, anchor="ls")
+        x += int(font.getlength(text + SCROLL_GAP, mode=mode))
+    return encode(rotate(image, screen))
+
+
+def rotate(image: Image.Image, screen: Screen) -> Image.Image:
+    """Turn the drawn frame clockwise by the screen's rotation, so the controller gets its own pixel grid."""
+    return image.transpose(_ROTATE[screen.rotation]) if screen.rotation in _ROTATE else image
+
+
+def encode(image: Image.Image) -> bytes:
+    """PNG bytes with no timestamps or text chunks, so identical frames are identical files."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+def _mode(palette: Palette) -> str:
+    return "L" if palette.smooth else "1"
+
+
+def _canvas(screen: Screen, palette: Palette, size: tuple[int, int] | None = None) -> Image.Image:
+    size = size or (screen.width, screen.height)
+    image = Image.new(palette.mode, size, palette.background)
+    if palette.mode == "P":
+        image.putpalette([c for rgb in palette.colours for c in rgb])
+    return image
+
+
+def _drawer(image: Image.Image, palette: Palette) -> ImageDraw.ImageDraw:
+    draw = ImageDraw.Draw(image)
+    # "1" draws glyphs with hard on/off pixels: mono and dual screens have no in-between shades.
+    draw.fontmode = "L" if palette.smooth else "1"
+    return draw
+
+
+def _paste_photo(image: Image.Image, photo: Path, area: Area) -> None:
+    with Image.open(photo) as source:
+        picture = ImageOps.exif_transpose(source).convert("RGB")
+    # contain() keeps the aspect ratio: a photo is fitted into its box, never stretched.
+    picture = ImageOps.contain(picture, (area.width, area.height), Image.Resampling.LANCZOS)
+    image.paste(picture, (area.x + (area.width - picture.width) // 2, area.y + (area.height - picture.height) // 2))
+
+
+def _draw_band(draw: ImageDraw.ImageDraw, palette: Palette, font: ImageFont.FreeTypeFont, band: Area) -> None:
+    mode = _mode(palette)
+    text = MARK_TEXT if font.getlength(MARK_TEXT, mode=mode) <= band.width else MARK_SHORT
+    draw.rectangle((band.x, band.y, band.x + band.width - 1, band.y + band.height - 1), fill=palette.mark)
+    ink = font.getbbox(text, mode=mode, anchor="ls")
+    x = band.x + (band.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
+    y = band.y + (band.height - int(ink[3] - ink[1])) // 2 - int(ink[1])
+    draw.text((x, y), text, font=font, fill=palette.mark_text, anchor="ls")

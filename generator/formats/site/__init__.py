@@ -1,0 +1,1 @@
+"""The public website format: pages, lists, search, honour wall and volunteer dashboard."""

