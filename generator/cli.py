@@ -158,13 +158,9 @@ def _cmd_check(args) -> int:
 
 def _review_status(cfg, site) -> dict:
     """Each article's live and working revision and who it waits for, for `check` (nothing when review is off)."""
-    if not cfg.publish.require_review:
-        return {}
     from generator.checks import review
 
-    store = review.ReviewStore.for_config(cfg, site.content_dir)
-    selection = review.select(site, store, preview=True, cfg=cfg)
-    return {"statuses": selection.statuses, "people": store.people(), "extra": selection.problems}
+    return review.for_check(site, cfg)
 
 
 def _apply_fixes(site) -> None:

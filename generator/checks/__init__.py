@@ -76,7 +76,8 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
     problems += privacy.data_findings(site.content_dir, setup.allowed)
     problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
     problems += list(extra)  # findings made elsewhere (the review step's records that do not verify)
-    published = [p for p in site.pages if not p.meta.draft]
+    live = {source for source, status in (statuses or {}).items() if status.live}
+    published = [p for p in site.pages if not p.meta.draft and (statuses is None or p.source in live)]
     return CheckResult(
         problems=sorted(dict.fromkeys(problems), key=SiteError.sort_key),
         statuses=dict(statuses or {}),
