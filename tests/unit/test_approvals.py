@@ -187,7 +187,8 @@ def test_a_record_copied_from_another_revision_is_ignored(site):
     old_final = json.loads(journal.read(path)[5].text)
     assert old_final["stage"] == "终审"
     page = content.load_site(config.load(site / "site_config.yaml"), site / "content").by_source("stories/a.md")
-    copied = dict(old_final, revision=review.status(page).working, prev=journal.tail_hash(path))
+    copied = dict(old_final, revision=review.status(page).working, prev=journal.tail_hash(path),
+                  time=stamp(next_time(review, "stories/a.md")))
     journal.append(path, copied)
     report = _build(site)
     assert report.held_back == ["stories/a.md"]
