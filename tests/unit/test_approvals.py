@@ -357,7 +357,7 @@ def test_the_preview_shows_the_working_file_marked(site):
     _edit(site, "stories/a.md", "热心人", "热心肠")
     _build(site, preview=True, out=".preview")
     page = (site / ".preview/stories/a/index.html").read_text(encoding="utf-8")
-    assert "热心肠" in page and "未审定" in page
+    assert "热心肠" in page and "未审定 · 仅供预览（待签：初审、一校、复审、二校、三校、终审）" in page
 
 
 def test_a_copy_under_a_new_name_is_not_published(site):

@@ -63,8 +63,12 @@ def _live_page(store: ReviewStore, status: ArticleStatus, cfg, problems: list[Si
 
 
 def _mark(status: ArticleStatus) -> str:
+    if status.withdrawn and not status.live:
+        return f"已由{status.withdrawn.signer}撤稿"
+    if status.returned:
+        return f"已被{status.returned[-1].signer}退回：{status.returned[-1].reason}"
     missing = "、".join(status.missing)
-    return f"未审定 · 缺{missing}" if missing else "未审定"
+    return f"待签：{missing}" if missing else "草稿"
 
 
 def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
