@@ -96,12 +96,17 @@ def _edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _page(root: Path, article: str):
+    site = content.load_site(config.load(root / "site_config.yaml"), root / "content")
+    return next(p for p in site.pages if p.source == article)
+
+
 def _raw_record(root: Path, article: str, stage: str, signer: str, revision: str | None = None,
                 kind: str = "approve") -> dict:
     """A validly signed record written past the tool's own checks (as someone holding the key could)."""
     review = store(root)
     if revision is None:
-        page = content.load_site(config.load(root / "site_config.yaml"), root / "content").by_source(article)
+        page = _page(root, article)
         revision = review.status(page).working
     keyfile = json.loads((root / "content/_review/keys" / f"{signer}.json").read_text(encoding="utf-8"))
     path = path_of(review.dir, article)
@@ -153,7 +158,7 @@ def test_a_hand_written_record_is_ignored_and_reported(make_site):
     root = _fresh(make_site)
     _sign_until(root, "stories/a.md", "三校")
     review = store(root)
-    page = content.load_site(config.load(root / "site_config.yaml"), root / "content").by_source("stories/a.md")
+    page = _page(root, "stories/a.md")
     path = path_of(review.dir, "stories/a.md")
     record = record_of("approve", "stories/a.md", review.status(page).working, "终审", REVIEWERS["终审"],
                        stamp(next_time(review, "stories/a.md")), "", journal.tail_hash(path))
@@ -186,7 +191,7 @@ def test_a_record_copied_from_another_revision_is_ignored(site):
     path = path_of(review.dir, "stories/a.md")
     old_final = json.loads(journal.read(path)[5].text)
     assert old_final["stage"] == "终审"
-    page = content.load_site(config.load(site / "site_config.yaml"), site / "content").by_source("stories/a.md")
+    page = _page(site, "stories/a.md")
     copied = dict(old_final, revision=review.status(page).working, prev=journal.tail_hash(path),
                   time=stamp(next_time(review, "stories/a.md")))
     journal.append(path, copied)
@@ -200,7 +205,7 @@ def test_a_record_copied_from_another_revision_is_ignored(site):
 def test_a_recomputed_fingerprint_without_the_key_publishes_nothing(site):
     _edit(site, "stories/a.md", "热心人", "热心肠")
     review = store(site)
-    page = content.load_site(config.load(site / "site_config.yaml"), site / "content").by_source("stories/a.md")
+    page = _page(site, "stories/a.md")
     new = fingerprint.revision(page, lambda p, src: content.find_image(site / "content", p, src)).fingerprint
     path = path_of(review.dir, "stories/a.md")
     lines, prev = [], ""
