@@ -256,6 +256,13 @@ class ReviewStore:
         """Replay the article's history: verify every line, then apply the rules in order."""
         events, problems = history.read(self.dir, article, self.roster, self._clock())
         ledger = Ledger(problems=list(self.roster.problems) + problems)
+        if author_of is None:
+            authors: dict[str, str] = {}  # one read of each revision's snapshot, however many stages it has
+
+            def author_of(article_: str, revision: str) -> str:
+                if revision not in authors:
+                    authors[revision] = self._author(article_, revision)
+                return authors[revision]
         for event in events:
             why = self._replay(ledger, event, author_of)
             if why:
@@ -273,7 +280,7 @@ class ReviewStore:
             return why
         state = ledger.revisions.setdefault(event.revision, policy.RevisionState())
         if event.kind == "approve":
-            author = (author_of or self._author)(event.article, event.revision)
+            author = author_of(event.article, event.revision)
             why = policy.refuse_approve(state, event.stage, person, event.signer, author, self.separation)
         else:
             why = policy.refuse_return(state, event.stage, person, event.signer, event.reason)
