@@ -40,7 +40,7 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
 
     With a cache, an article whose file, images, history, roster and kept revisions are unchanged is not
     verified again (everything it depends on is in the key)."""
-    cfg = cfg or store.cfg
+    cfg = cfg or store.config()
     pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
     for page in site.pages:
         status, live_page, found = _decide(store, page, cfg, preview, cache)

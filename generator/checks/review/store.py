@@ -230,9 +230,19 @@ class ReviewStore:
         return Event(kind, article, revision, stage, signer, parse_time(record["time"]), reason.strip(), str(path),
                      len(journal.read(path)))
 
-    def _working(self, article: str) -> tuple[Page, bytes]:
+    def config(self) -> SiteConfig:
+        """The site config articles are read with: the one given, else site_config.yaml beside content/."""
         if self.cfg is None:
-            raise ReviewRefused("内部错误：审核库没有配置")
+            from generator import config as config_module
+
+            path = self.content_dir.parent / "site_config.yaml"
+            if not path.is_file():
+                raise ReviewRefused(f"找不到配置文件 {path}")
+            self.cfg = config_module.load(path)
+        return self.cfg
+
+    def _working(self, article: str) -> tuple[Page, bytes]:
+        self.config()
         path = self.content_dir / article
         if not path.is_file():
             raise ReviewRefused(f"找不到文章 content/{article}")
