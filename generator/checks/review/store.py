@@ -223,6 +223,9 @@ class ReviewStore:
 
     def _append(self, private, kind, article, revision, stage, signer, reason, now) -> Event:
         path = history.path_of(self.dir, article)
+        events = self.history(article)
+        if events and utc(now) < utc(events[-1].time):  # this computer's clock is behind: keep the order
+            now = events[-1].time
         record = history.record_of(kind, article, revision, stage, signer, stamp(now), reason,
                                    journal.tail_hash(path))
         record["sig"] = keys.sign(private, canonical(record))
