@@ -32,6 +32,7 @@ LIBRARIES = {
     "tornado": {"generator.serve", "generator.desk"},
     "pypinyin": {"generator.base.slugs"},
     "css_inline": {"generator.formats.wechat.style"},
+    "budoux": {"generator.base.phrases"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
 }
 APPS = ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")

@@ -1,0 +1,74 @@
+"""Where Chinese text may break between lines: between phrases (BudouX), never inside a kept word or name.
+
+BudouX (Google's phrase segmenter, Simplified Chinese model) proposes the phrase boundaries; a boundary inside
+a word the caller keeps whole (a person's name, an issuer, a place, a team, an honour title) or inside one of
+the campaign's common words below is dropped. Every output (LED frames, WeChat covers, site headings) asks
+this module, so they all break alike. GB/T 15834 punctuation rules are applied by the callers on top.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import budoux
+
+# Common words of the office's texts that the model splits (新|时代, 最|美…); kept whole everywhere.
+COMMON_WORDS = (
+    "新时代", "文明实践", "实践站", "实践所", "志愿者", "志愿服务", "网格员", "垃圾分类", "移风易俗", "道德模范",
+    "常山", "常山县", "最美", "好人", "身边好人", "中国好人", "常山人", "有礼常山人", "最美常山人", "倡议书", "文明城市", "文明办",
+    "见义勇为", "助人为乐", "诚实守信", "敬业奉献", "孝老爱亲", "学雷锋", "好儿媳", "好少年", "山塘",
+)
+_NUMBER_UNIT = re.compile(r"\d+(?:\.\d+)?[年月日号时分秒岁人名个户次场元万亿%％]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.cache
+def _parser() -> budoux.Parser:
+    """The Simplified Chinese model, loaded once per process (it is read-only)."""
+    return budoux.load_default_simplified_chinese_parser()
+
+
+def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
+    """Offsets in `text` (0 < n < len) where a line may break between phrases."""
+    if not _HAN.search(text):
+        return frozenset(range(1, len(text)))  # no Chinese: the callers' own rules (spaces, units) decide
+    cuts, position = set(), 0
+    for chunk in _parser().parse(text):
+        position += len(chunk)
+        cuts.add(position)
+    spans = _kept_spans(text, keep)
+    for start, end in spans:  # a kept word is a phrase of its own …
+        cuts.update((start, end))
+    for start, end in spans:  # … and never cut inside (a longer kept word wins over a shorter one in it)
+        cuts.difference_update(range(start + 1, end))
+    cuts.discard(0)
+    cuts.discard(len(text))
+    return frozenset(cuts)
+
+
+def _kept_spans(text: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of a kept word, a common word or a number with its unit (10月)."""
+    spans = [(m.start(), m.end()) for m in _NUMBER_UNIT.finditer(text)]
+    for word in {w.strip() for w in (*keep, *COMMON_WORDS) if len(w.strip()) > 1}:
+        start = text.find(word)
+        while start >= 0:
+            spans.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return spans
+
+
+def phrases(text: str, keep: tuple[str, ...] = ()) -> list[str]:
+    """The text cut at its phrase boundaries (the pieces join back to the text)."""
+    cuts = sorted(boundaries(text, keep))
+    edges = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(edges, edges[1:]) if b > a]
+
+
+def names_of(*values) -> tuple[str, ...]:
+    """Kept words from front-matter values: strings and lists of strings, split at 、，, and spaces."""
+    found: list[str] = []
+    for value in values:
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
+            found += [w for w in re.split(r"[、，,；;\s/]+", str(item or "")) if len(w) > 1]
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,104 @@
+"""`python -m tools.led_layout_bench`: time LED text fitting (layout.fit) apart from drawing and PNG encoding.
+
+CPU time (process_time), since other work shares the machine. Two figures: (1) every slide of the sample site on every screen, with the number of ink measurements Pillow
+was asked for; (2) one slide of growing text length on the 384×192 screen, as microseconds per character, to
+show whether layout time stays flat in text length.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+
+from generator import config
+from generator.formats.led import _Target, raster
+from generator.formats.led.fonts import FontBook, FontChoice, find_font
+from generator.formats.led.layout import Box
+from generator.formats.led.slides import collect
+from generator.model.content import load_site
+
+REPO = Path(__file__).resolve().parents[1]
+SENTENCE = "网格员王大姐每天走访独居老人，新时代文明实践站开展垃圾分类宣传，10月起全县推行文明交通劝导。"
+
+
+class _Counting:
+    """Wraps a measure and counts the calls the layout makes to it."""
+
+    def __init__(self, inner, counter: list[int]):
+        self.inner, self.counter = inner, counter
+
+    def __getattr__(self, name):
+        self.counter[0] += 1
+        return getattr(self.inner, name)
+
+
+def _targets(cfg) -> list[_Target]:
+    book = FontBook()
+    out = []
+    for screen in cfg.led.screens:
+        font = find_font(screen, cfg)
+        if isinstance(font, FontChoice):
+            out.append(_Target(screen, font, raster.palette_for(screen), book))
+    return out
+
+
+def _box(screen) -> Box:
+    layout = raster.plan(screen, photo=None, marked=False)
+    return Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
+
+
+def sample_site(root: Path, rounds: int) -> tuple[float, int, int]:
+    """Seconds to fit every slide of the site on every screen (best of `rounds`), calls, slides."""
+    cfg = config.load(root / "site_config.yaml")
+    site = load_site(cfg, root / "content")
+    specs, _ = collect(site, cfg, date(2026, 12, 1))
+    best, calls = float("inf"), [0]
+    for _ in range(rounds):
+        calls[0] = 0
+        targets = _targets(cfg)
+        for target in targets:
+            measure_at = target.measure_at
+            target.measures.clear()
+            object.__setattr__(target, "measure_at", lambda size, exact=False, m=measure_at: _Counting(m(size, exact), calls))
+        start = time.process_time()
+        for target in targets:
+            box = _box(target.screen)
+            for spec in specs:
+                try:
+                    target.fit(spec.paragraphs, box)
+                except Exception:  # an unfittable slide is reported by the build, not here
+                    pass
+        best = min(best, time.process_time() - start)
+    return best, calls[0], len(specs) * len(targets)
+
+
+def by_length(root: Path, lengths: list[int]) -> list[tuple[int, float]]:
+    """Microseconds per character to fit one paragraph of n characters on the 384×192 screen."""
+    cfg = config.load(root / "site_config.yaml")
+    target = next(t for t in _targets(cfg) if t.screen.width == 384)
+    box = _box(target.screen)
+    out = []
+    for n in lengths:
+        text = (SENTENCE * (n // len(SENTENCE) + 1))[:n]
+        target.measures.clear()
+        target.fit((text,), box)  # glyphs measured once per size: not part of what grows with length
+        start = time.process_time()
+        target.fit((text,), box)
+        out.append((n, (time.process_time() - start) * 1e6 / n))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--site", type=Path, default=REPO)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    seconds, calls, slides = sample_site(args.site, args.rounds)
+    print(f"样例站：{slides} 张幻灯片×屏幕，排版 {seconds:.3f} 秒，测量调用 {calls} 次")
+    for n, per_char in by_length(args.site, [40, 160, 640, 2560]):
+        print(f"一段 {n:5d} 字：每字 {per_char:8.1f} 微秒")
+
+
+if __name__ == "__main__":
+    main()
