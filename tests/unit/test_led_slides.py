@@ -39,6 +39,18 @@ def test_a_story_shows_its_title_with_the_person_and_honour(make_site):
     assert {"姜彩霞", "2023年第三季度“浙江好人”"} <= set(slide.keep)
 
 
+def test_a_story_whose_title_names_the_person_does_not_repeat_the_name(make_site):
+    _, _, page = only_page(make_site, "content/stories/a.md", """\
+        ---
+        title: 床前尽孝十八年的好儿媳姜彩霞
+        date: 2024-01-05
+        person: 姜彩霞
+        honour: 浙江好人
+        ---
+        """)
+    assert slides_of(page)[0].paragraphs == ("床前尽孝十八年的好儿媳姜彩霞", "浙江好人")
+
+
 # A body as real ones come in: a newspaper byline, then a profile with what a street screen must never show.
 PROFILE_BODY = """\
     本报讯（通讯员 周晓燕）

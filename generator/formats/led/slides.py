@@ -176,7 +176,8 @@ def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
 # may hold what an outdoor screen must not show (a birth date, party membership, a newspaper byline).
 def _story(page: Page) -> list[tuple[list[str], int]]:
     meta = page.meta
-    who = " ".join(part for part in (meta.person, meta.honour or meta.category) if part)
+    person = "" if meta.person and meta.person in meta.title else meta.person  # a title often names the person
+    who = " ".join(part for part in (person, meta.honour or meta.category) if part)
     return [([meta.title, who or one_line(meta.summary)], page.line_of("title"))]
 
 
