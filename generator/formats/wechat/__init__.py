@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.config import SiteConfig, Wechat
 from generator.model.content import Page, Site
 from generator.base.dates import chinese_date
-from generator.base.errors import SiteError, error, warning
+from generator.base.errors import Severity, SiteError, error, warning
 from generator.render.markdown import Rendered
 from generator.render.templates import Templates
 from generator.formats.wechat import covers as cover_images, lint, preview, style, transform
@@ -27,9 +27,46 @@ class WechatResult:
     problems: list[SiteError] = field(default_factory=list)
 
 
+# A limit of the 公众号 alone: breaking it holds back this article's WeChat bundle, never the site or LED.
+CHANNEL_LIMITS = frozenset({"wechat.title", "wechat.digest", "wechat.author", "wechat.body", "wechat.source_url"})
+
+
+def title_of(page: Page) -> str:
+    """The article's WeChat title: wechat.title when the editor set one, else the page's title."""
+    return page.meta.wechat.title.strip() or page.title
+
+
+def digest_of(page: Page) -> str:
+    """The digest: wechat.digest, else the summary ("" lets WeChat take the body's start)."""
+    return page.meta.wechat.digest.strip() or page.meta.summary.strip()
+
+
+def author_of(page: Page) -> str:
+    """The author shown in the editor: wechat.author, else the page's author."""
+    return page.meta.wechat.author.strip() or page.meta.author.strip()
+
+
 def render_wechat(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, *, page_url: str,
                   templates: Templates, preview_mark: bool = False) -> WechatResult:
-    """Build article.html, article.json, index.html (preview) and the covers of one page."""
+    """Build article.html, article.json, index.html (preview) and the covers of one page; when the article breaks
+    a limit of the 公众号 itself, no files and one warning per limit saying its WeChat version is held back."""
+    result = _render(page, rendered, site, cfg, page_url, templates, preview_mark)
+    held = [p for p in result.problems if p.is_error and p.code in CHANNEL_LIMITS]
+    if not held:
+        return result
+    kept = [p for p in result.problems if p not in held]
+    return WechatResult({}, kept + [_held_back(page, p) for p in held])
+
+
+def _held_back(page: Page, problem: SiteError) -> SiteError:
+    """A channel limit as a warning: this article's WeChat version is not made; the rest of the build goes on."""
+    return replace(problem, severity=Severity.WARNING, code=problem.code,
+                   message=f"{problem.message}——这篇的公众号版本暂不生成，网站和 LED 照常发布",
+                   hint=problem.hint)
+
+
+def _render(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, page_url: str,
+            templates: Templates, preview_mark: bool) -> WechatResult:
     path = site.content_dir / page.source
     body = transform.transform_body(rendered.html, cfg.site.base_url, page_url, letter=page.type == "letter")
     fragment = transform.with_guards(compose(page, body, cfg.wechat, preview_mark))
@@ -151,7 +188,7 @@ def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: P
         problems.append(warning(path, page.line_of("cover"), "没有封面图，也找不到中文字体来生成文字封面",
                                 "在文件头里写 cover: 图片路径，或安装中文字体（make fonts）。", code="wechat.cover"))
         return None, problems
-    return cover_images.drawn(page.title, cfg.wechat.account, cfg.wechat.accent_colour, font,
+    return cover_images.drawn(title_of(page), cfg.wechat.account, cfg.wechat.accent_colour, font,
                               cfg.images.jpeg_quality), problems
 
 
@@ -159,9 +196,9 @@ def article_json(page: Page, article: str, page_url: str, covers: cover_images.C
     """The draft API's article object (plus local cover file names), with stable bytes."""
     data = {
         "article_type": "news",
-        "title": page.title,
-        "author": page.meta.author,
-        "digest": page.meta.summary.strip(),
+        "title": title_of(page),
+        "author": author_of(page),
+        "digest": digest_of(page),
         "content": article,
         "content_source_url": page_url,
         "thumb_media_id": "",  # filled in by whoever uploads cover.jpg as permanent material
@@ -185,8 +222,8 @@ def _preview_context(page: Page, cfg: SiteConfig, article: str, page_url: str,
                        {"label": "小图 1:1", "file": "cover-1.jpg", "size": "500×500"}]
     limits = cfg.wechat.limits
     return {
-        "title": page.title, "account": cfg.wechat.account, "author": page.meta.author,
-        "digest": page.meta.summary.strip(), "digest_fallback": limits.digest_fallback,
+        "title": title_of(page), "account": cfg.wechat.account, "author": author_of(page),
+        "digest": digest_of(page), "digest_fallback": limits.digest_fallback,
         "date": chinese_date(page.date), "source_url": page_url, "covers": covers_view,
         "crops": {"pic_crop_235_1": covers.crop_235_1 if covers else "",
                   "pic_crop_1_1": covers.crop_1_1 if covers else ""},
