@@ -8,6 +8,7 @@ this module, so they all break alike. GB/T 15834 punctuation rules are applied b
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 import budoux
@@ -72,3 +73,16 @@ def names_of(*values) -> tuple[str, ...]:
         for item in items:
             found += [w for w in re.split(r"[、，,；;\s/]+", str(item or "")) if len(w) > 1]
     return tuple(dict.fromkeys(found))
+
+
+KEPT_FIELDS = ("person", "honour", "issuer", "place", "team", "organiser", "township", "community")
+
+
+def kept_words(meta) -> tuple[str, ...]:
+    """The words of a page's front matter a line never breaks inside: person, honour, issuers, place, team…"""
+    return names_of(*(getattr(meta, name, "") for name in KEPT_FIELDS))
+
+
+def with_wbr(text: str, keep: tuple[str, ...] = ()) -> str:
+    """HTML-escaped text with <wbr> at its phrase boundaries, for headings styled `word-break: keep-all`."""
+    return "<wbr>".join(html.escape(part, quote=False) for part in phrases(text, keep))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.base import dates
-from generator.base.phrases import names_of
+from generator.base import phrases
 from generator.config import Expiry, Screen, SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import SiteError, did_you_mean, error, warning
@@ -145,9 +145,7 @@ def slides_of(page: Page) -> list[SlideSpec]:
 
 def kept_words(page: Page) -> tuple[str, ...]:
     """The words a line never breaks inside: the page's person, honour, issuers, place, team and township."""
-    meta = page.meta
-    fields = ("person", "honour", "issuer", "place", "team", "organiser", "township", "community")
-    return names_of(*(getattr(meta, name, "") for name in fields))
+    return phrases.kept_words(page.meta)
 
 
 def plain(text: str) -> str:

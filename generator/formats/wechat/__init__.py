@@ -11,8 +11,11 @@ from generator.config import SiteConfig, Wechat
 from generator.model.content import Page, Site
 from generator.base.dates import chinese_date
 from generator.base.errors import Severity, SiteError, error, warning
+from generator.render import salutation
+from generator.render.credits import source_parts
 from generator.render.markdown import Rendered
 from generator.render.templates import Templates
+from generator.formats.led.slides import kept_words
 from generator.formats.wechat import covers as cover_images, lint, preview, style, transform
 
 __all__ = ["WechatResult", "render_wechat"]
@@ -68,8 +71,11 @@ def _held_back(page: Page, problem: SiteError) -> SiteError:
 def _render(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, page_url: str,
             templates: Templates, preview_mark: bool) -> WechatResult:
     path = site.content_dir / page.source
-    body = transform.transform_body(rendered.html, cfg.site.base_url, page_url, letter=page.type == "letter")
-    fragment = transform.with_guards(compose(page, body, cfg.wechat, preview_mark))
+    greeting, html = page.meta.salutation if page.type == "letter" else "", rendered.html
+    if page.type == "letter" and not greeting.strip():  # a salutation written in the body, as real letters do
+        greeting, html = salutation.split(html)
+    body = transform.transform_body(html, cfg.site.base_url, page_url, letter=page.type == "letter")
+    fragment = transform.with_guards(compose(page, body, cfg.wechat, preview_mark, greeting))
     article = style.inline(fragment, style.stylesheet(cfg.wechat))
     problems = [_located(path, page.body_line, f) for f in body.findings]
     problems += lint.check_article(page, path, article, page_url, cfg.wechat.limits)
@@ -89,11 +95,11 @@ def _located(path: Path, line: int, finding: transform.Finding) -> SiteError:
     return make(path, line, finding.message, finding.hint, code="wechat.body")
 
 
-def compose(page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False) -> str:
+def compose(page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False, greeting: str = "") -> str:
     """The article inside one styled section: brand, lead-in by type, body, notes, credits, footer."""
     parts = [f'<p class="wx-mark-preview">{PREVIEW_MARK}</p>'] if preview_mark else []
     parts += _brand("wx-head", wx.header)
-    parts += _lead(page)
+    parts += _lead(page, greeting or getattr(page.meta, "salutation", ""))
     parts.append(f'<section class="wx-body">{body.html}</section>')
     parts += _signoff(page)
     parts += [body.footnotes, body.references]
@@ -110,12 +116,12 @@ def _brand(cls: str, text: str) -> list[str]:
     return [f'<section class="{cls}">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</section>"]
 
 
-def _lead(page: Page) -> list[str]:
+def _lead(page: Page, greeting: str = "") -> list[str]:
     """What comes before the body: the 倡议书 title and salutation, a story's profile, an activity's facts."""
     meta = page.meta
     if page.type == "letter":
         parts = [f'<h1 class="wx-letter-title">{escape(page.title)}</h1>']
-        salutation = meta.salutation.strip().rstrip(":：")
+        salutation = greeting.strip().rstrip(":：")
         if salutation:  # a 称呼 always ends with a full-width colon (research §6)
             parts.append(f'<p class="wx-salutation">{escape(salutation)}：</p>')
         return parts
@@ -163,7 +169,8 @@ def _signoff(page: Page) -> list[str]:
 
 def _credits(page: Page) -> list[str]:
     meta = page.meta
-    items = [("来源", meta.source), ("作者", meta.author), ("责任编辑", meta.editor)]
+    # A pasted URL shows as its label: the editor refuses outside links, and a raw URL overflows a phone.
+    items = [("来源", source_parts(meta.source)[0]), ("作者", author_of(page)), ("责任编辑", meta.editor)]
     text = "　".join(f"{label}：{escape(value)}" for label, value in items if value.strip())
     return [f'<p class="wx-credits">{text}</p>'] if text else []
 
@@ -189,7 +196,7 @@ def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: P
                                 "在文件头里写 cover: 图片路径，或安装中文字体（make fonts）。", code="wechat.cover"))
         return None, problems
     return cover_images.drawn(title_of(page), cfg.wechat.account, cfg.wechat.accent_colour, font,
-                              cfg.images.jpeg_quality), problems
+                              cfg.images.jpeg_quality, kept_words(page)), problems
 
 
 def article_json(page: Page, article: str, page_url: str, covers: cover_images.Covers | None) -> bytes:
