@@ -252,7 +252,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         if page.source in inp.rendered:
             view["html"] = inp.rendered.html(page.source)
             if page.type == "letter" and not view["salutation"]:  # written in the body, as real letters do
-                found, rest = salutation.split(view["html"])
+                found, rest = salutation.split(str(view["html"]))
                 if found:
                     view["salutation"], view["html"] = found + "：", rest
             # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
