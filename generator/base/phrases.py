@@ -1,14 +1,17 @@
-"""Where Chinese text may break between lines: between phrases (BudouX), never inside a kept word or name.
+"""Where Chinese text may break between lines: between phrases (BudouX), never inside a word or a kept name.
 
-BudouX (Google's phrase segmenter, Simplified Chinese model) proposes the phrase boundaries; a boundary inside
-a word the caller keeps whole (a person's name, an issuer, a place, a team, an honour title) or inside one of
-the campaign's common words below is dropped. Every output (LED frames, WeChat covers, site headings) asks
+BudouX (Google's phrase segmenter, Simplified Chinese model) proposes the phrase boundaries. Its Chinese model
+alone splits common words (照|顾, 瘫|痪, 十|年), so a boundary is kept only where jieba's dictionary also ends
+a word (jieba's default tokenizer, shared with anything else in the process that uses it), and never inside
+a word the caller keeps whole (a person's name, an issuer, a place, a team, an honour title) or one of the
+campaign's common words below. Every output (LED frames, WeChat covers, site headings) asks
 this module, so they all break alike. GB/T 15834 punctuation rules are applied by the callers on top.
 """
 from __future__ import annotations
 
 import functools
 import html
+import logging
 import re
 
 import budoux
@@ -29,6 +32,24 @@ def _parser() -> budoux.Parser:
     return budoux.load_default_simplified_chinese_parser()
 
 
+@functools.cache
+def _words():
+    """jieba's default tokenizer, quiet (its dictionary loads on first use, about a second)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.dt
+
+
+def _inside_words(text: str) -> set[int]:
+    """Offsets that fall inside a dictionary word (no guessing of unknown words: names come from `keep`)."""
+    inside, position = set(), 0
+    for word in _words().cut(text, HMM=False):
+        inside.update(range(position + 1, position + len(word)))
+        position += len(word)
+    return inside
+
+
 def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     """Offsets in `text` (0 < n < len) where a line may break between phrases."""
     if not _HAN.search(text):
@@ -37,6 +58,7 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     for chunk in _parser().parse(text):
         position += len(chunk)
         cuts.add(position)
+    cuts.difference_update(_inside_words(text))
     spans = _kept_spans(text, keep)
     for start, end in spans:  # a kept word is a phrase of its own …
         cuts.update((start, end))
@@ -44,6 +66,17 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
         cuts.difference_update(range(start + 1, end))
     cuts.discard(0)
     cuts.discard(len(text))
+    return frozenset(cuts)
+
+
+def word_boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
+    """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than a line);
+    never inside a kept word."""
+    if not _HAN.search(text):
+        return frozenset(range(1, len(text)))
+    cuts = set(range(1, len(text))) - _inside_words(text)
+    for start, end in _kept_spans(text, keep):
+        cuts.difference_update(range(start + 1, end))
     return frozenset(cuts)
 
 

@@ -5,9 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
-from generator.base import phrases
 from generator.base.dates import chinese_date
 from generator.base.errors import BuildFailed, error
 
@@ -36,7 +34,6 @@ class Templates:
         )
         self.env.filters["cn_date"] = _cn_date
         self.env.filters["iso"] = _iso
-        self.env.filters["phrases"] = _phrases
 
     def load(self, name: str) -> None:
         """Compile a template now (it is kept for later renders); mistakes raise BuildFailed as in `render`."""
@@ -75,11 +72,6 @@ def _cn_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime) and (value.hour or value.minute):
         text += f" {value:%H:%M}"
     return text
-
-
-def _phrases(text: str, keep=()) -> Markup:
-    """A heading with <wbr> between its phrases (the site's CSS keeps words whole: word-break: keep-all)."""
-    return Markup(phrases.with_wbr(str(text), tuple(keep or ())))
 
 
 def _iso(value: date | datetime) -> str:

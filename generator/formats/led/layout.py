@@ -84,21 +84,25 @@ def clusters(text: str) -> list[tuple[bool, str]]:
 
 @dataclass(frozen=True)
 class Piece:
-    """A phrase: broken inside only when it is wider than a whole line, and then between its units."""
+    """A phrase: broken inside only when it is wider than a whole line, then between its words (and a word
+    wider than a line between its kinsoku units)."""
 
     spaced: bool  # a space comes before it
     text: str
-    units: tuple[str, ...]
+    units: tuple[str, ...]  # its words, each made of whole kinsoku units
 
 
 def pieces(text: str, keep: tuple[str, ...] = ()) -> list[Piece]:
-    """A paragraph as phrases (BudouX, with kept names whole), each made of kinsoku units."""
+    """A paragraph as phrases (BudouX, with dictionary words and kept names whole), each made of words."""
     norm = normalise(text)
-    cuts = phrases.boundaries(norm, keep)
+    cuts, words = phrases.boundaries(norm, keep), phrases.word_boundaries(norm, keep)
     out: list[list] = []
     for spaced, unit, offset in _units(norm):
         if out and not spaced and offset not in cuts:
-            out[-1][1].append(unit)
+            if offset in words:
+                out[-1][1].append(unit)
+            else:
+                out[-1][1][-1] += unit
         else:
             out.append([spaced, [unit]])
     return [Piece(spaced, "".join(units), tuple(units)) for spaced, units in out]
@@ -221,19 +225,33 @@ def _break(found: list[Piece], meter: Meter, width: int, size: int, limit: int |
 
 
 def _split(piece: Piece, meter: Meter, width: int, size: int, line: Run, lines: list[Run]) -> Run:
-    """A phrase wider than a line, broken between its units; returns the line left open."""
-    for number, unit in enumerate(piece.units):
-        run = meter.run(unit)
-        joined = meter.join(line, run, piece.spaced and number == 0)
+    """A phrase wider than a line, broken between its words (a word wider than a line between its units);
+    returns the line left open."""
+    for number, word in enumerate(piece.units):
+        spaced = piece.spaced and number == 0
+        run = meter.run(word)
+        joined = meter.join(line, run, spaced)
         if joined.width <= width:
             line = joined
-            continue
-        if run.width > width:
-            raise Unfittable(unit, size)
-        if line.text:
-            lines.append(line)
-        line = run
+        elif run.width <= width:
+            lines.append(line) if line.text else None
+            line = run
+        else:
+            for index, (_, unit, _) in enumerate(_units(word)):
+                line = _add_unit(meter, line, lines, unit, spaced and index == 0, width, size)
     return line
+
+
+def _add_unit(meter: Meter, line: Run, lines: list[Run], unit: str, spaced: bool, width: int, size: int) -> Run:
+    run = meter.run(unit)
+    joined = meter.join(line, run, spaced)
+    if joined.width <= width:
+        return joined
+    if run.width > width:
+        raise Unfittable(unit, size)
+    if line.text:
+        lines.append(line)
+    return run
 
 
 def wrap(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0,

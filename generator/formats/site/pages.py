@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from generator.base.cache import Cache, digest, is_missing
-from generator.base.phrases import kept_words
+from generator.base.phrases import kept_words, with_wbr
 from generator.render import salutation
 from generator.render.credits import source_parts
 from generator.config import SiteConfig
@@ -269,7 +269,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
         "html": "",
-        "unreviewed": page.source in inp.unreviewed, "meta": meta, "keep": kept_words(meta),
+        "unreviewed": page.source in inp.unreviewed, "meta": meta, "title_html": _title_html(inp, meta),
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -283,6 +283,12 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     derived = (view["url"], view["tags"], view["unreviewed"], view["cover"], view.get("photo"), view.get("photos"))
     view["fp"] = digest(page.identity, derived)
     return view
+
+
+def _title_html(inp: SiteInput, meta) -> str:
+    """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a dictionary)."""
+    keep = kept_words(meta)
+    return inp.cache.memo("title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep))
 
 
 def _newest(pages: list[Page]) -> list[Page]:
