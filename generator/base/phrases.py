@@ -50,6 +50,7 @@ def _inside_words(text: str) -> set[int]:
     return inside
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function: every screen of a build asks for the same slides
 def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     """Offsets in `text` (0 < n < len) where a line may break between phrases."""
     if not _HAN.search(text):
@@ -69,6 +70,7 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     return frozenset(cuts)
 
 
+@functools.lru_cache(maxsize=4096)
 def word_boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than a line);
     never inside a kept word."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable, NamedTuple, Protocol
 
 from generator.base import phrases
 from generator.base.typography import NO_LINE_END, NO_LINE_START, UNSPLITTABLE_PAIRS
@@ -113,9 +113,9 @@ def ink_width(ink: Ink) -> int:
     return max(0, ink[2] - ink[0])
 
 
-@dataclass(frozen=True)
-class Run:
-    """A measured stretch of text: its pen advance and ink box, relative to the left end of its baseline."""
+class Run(NamedTuple):
+    """A measured stretch of text: its pen advance and ink box, relative to the left end of its baseline
+    (a named tuple: lines are built by the thousand while sizes are tried)."""
 
     text: str
     pen: int
@@ -294,7 +294,9 @@ def _groups(found: list[Piece]) -> list[list[Piece]]:
 
 def _balanced(found: list[Piece], meter: Meter, max_width: int, size: int, count: int) -> list[Run]:
     """The narrowest breaking that still needs no more than `count` lines: even lines, not a short last one."""
-    low, high = 1, max_width
+    # No line can be narrower than the widest word, nor `count` lines hold less than the whole text.
+    total = sum(meter.run(p.text).width for p in found)
+    low, high = max(1, min(max_width, total * 9 // (10 * count))), max_width
     while low < high:
         middle = (low + high) // 2
         try:
@@ -302,7 +304,8 @@ def _balanced(found: list[Piece], meter: Meter, max_width: int, size: int, count
         except Unfittable:
             fits = False
         low, high = (low, middle) if fits else (middle + 1, high)
-    return _break(found, meter, low, size, max_width)
+    lines = _break(found, meter, low, size, max_width)
+    return lines if len(lines) <= count else _break(found, meter, max_width, size)
 
 
 def _phrases(pieces_: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
