@@ -113,7 +113,7 @@ def playlist_text(loop: ScreenLoop, data: dict, colour_note: str = "",
     if data["scroll"]:
         lines.extend(_scroll_lines(data["scroll"]))
     if expired:
-        lines += ["", f"已下屏（{len(expired)} 篇，控制卡里如果还有它们的画面，请删掉）："]
+        lines += ([] if lines[-1] == "" else [""]) + [f"已下屏（{len(expired)} 篇，控制卡里如果还有它们的画面，请删掉）："]
         lines += [f"    {title}（content/{source}）：{_chinese(last.isoformat())}后不再播放，{reason}"
                   for title, source, last, reason in expired]
     return ("\n".join(lines).rstrip() + "\n").encode("utf-8")

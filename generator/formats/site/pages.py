@@ -302,7 +302,8 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
     featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
     shown = {p.source for p in featured}  # the sections below do not repeat the featured stories
     sections = [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)),
-                 [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]]) for t in LIST_FOLDERS]
+                 [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]], bool(by_type[t]))
+                for t in LIST_FOLDERS]
     return {"featured": [_view(inp, p) for p in featured], "sections": sections}
 
 
