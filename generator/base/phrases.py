@@ -22,6 +22,7 @@ COMMON_WORDS = (
     "常山", "常山县", "最美", "好人", "身边好人", "中国好人", "常山人", "有礼常山人", "最美常山人", "倡议书", "文明城市", "文明办",
     "见义勇为", "助人为乐", "诚实守信", "敬业奉献", "孝老爱亲", "学雷锋", "好儿媳", "好少年", "山塘",
 )
+NAME_LENGTH = 4  # kept words up to this long are names, never split even when a line is narrower
 _NUMBER_UNIT = re.compile(r"\d+(?:\.\d+)?[年月日号时分秒岁人名个户次场元万亿%％]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -73,12 +74,14 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
 @functools.lru_cache(maxsize=4096)
 def word_boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than a line);
-    never inside a kept word."""
+    never inside a name or a number with its unit (a long kept title such as an honour still breaks between
+    its words when it is wider than a line)."""
     if not _HAN.search(text):
         return frozenset(range(1, len(text)))
     cuts = set(range(1, len(text))) - _inside_words(text)
     for start, end in _kept_spans(text, keep):
-        cuts.difference_update(range(start + 1, end))
+        if end - start <= NAME_LENGTH:
+            cuts.difference_update(range(start + 1, end))
     return frozenset(cuts)
 
 

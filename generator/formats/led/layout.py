@@ -17,7 +17,7 @@ _PAIRS = "|".join(re.escape(p) for p in UNSPLITTABLE_PAIRS)
 _ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]"
 _UNIT = re.compile(rf"{_PAIRS}|{_ALNUM}+(?:[.,:'’\-/·_]{_ALNUM}+)*|\S")
 _SPACES = re.compile(r"\s+")
-LAYOUT_VERSION = "2"  # bump whenever breaking or fitting changes, so cached layouts are redone
+LAYOUT_VERSION = "3"  # bump whenever breaking or fitting changes, so cached layouts are redone
 
 Ink = tuple[int, int, int, int]  # left, top, right, bottom of the drawn pixels, relative to the left end of the baseline
 
