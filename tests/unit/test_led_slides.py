@@ -19,7 +19,7 @@ def load(make_site, files: dict[str, str]):
 
 def only_page(make_site, path: str, text: str):
     cfg, site = load(make_site, {path: text})
-    return cfg, site, site.by_source(path.removeprefix("content/"))
+    return cfg, site, next(p for p in site.pages if p.source == path.removeprefix("content/"))
 
 
 def test_a_story_shows_its_title_with_the_person_and_honour(make_site):
