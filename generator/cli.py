@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
     c.set_defaults(run=_cmd_check)
+    d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布")
+    _add_desk(d)
     r = commands.add_parser("review", help="三审三校签字")
     r_sub = r.add_subparsers(dest="review_command", required=True)
     sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节")
@@ -77,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     sign_cmd.add_argument("--date", default=None, help="签字日期，默认今天")
     sign_cmd.set_defaults(run=_cmd_sign)
     return parser
+
+
+def _add_desk(sub: argparse.ArgumentParser) -> None:
+    from generator.desk import command  # (imports tornado only when the desk runs)
+
+    command.add_arguments(sub)
+    sub.set_defaults(run=command.run)
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
