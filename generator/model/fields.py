@@ -108,8 +108,6 @@ class Common:
     slug: str = ""
     draft: bool = False
     outputs: tuple[str, ...] = ()
-    review: Review = Review()
-    proof: Proof = Proof()
     led: LedOptions = LedOptions()
 
     def __post_init__(self):

@@ -1,0 +1,84 @@
+"""The review gate as a build step: for each article, the page to publish — the newest fully approved revision read
+from its snapshot (a real build) or the working file marked 未审定 (a preview) — and what is held back and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.base.errors import SiteError, warning
+from generator.config import SiteConfig
+from generator.model.content import Page, Site
+from generator.checks.review import snapshots
+from generator.checks.review.fingerprint import short
+from generator.checks.review.store import ArticleStatus, ReviewStore
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the gate decided: the site to publish, the articles held back, and every record that did not verify."""
+
+    site: Site
+    waiting: tuple[str, ...]  # working files whose revision is not (yet) the live one
+    problems: list[SiteError]  # forged or out-of-policy records (errors that do not stop the build)
+    notes: list[SiteError] = field(default_factory=list)  # warnings: what each held-back article waits for
+    statuses: dict[str, ArticleStatus] = field(default_factory=dict)  # by article
+    unreviewed: frozenset[str] = frozenset()  # pages published marked 未审定 (previews)
+    marks: dict[str, str] = field(default_factory=dict)  # article → 未审定 mark text with the missing stages
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        """The pages to publish."""
+        return self.site.pages
+
+
+def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None) -> Selection:
+    """Choose every article's published page. `site` should include drafts; a draft working file keeps its live
+    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every channel."""
+    cfg = cfg or store.cfg
+    pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
+    for page in site.pages:
+        status = store.status(page)
+        statuses[page.source] = status
+        problems += status.problems
+        chosen = page if preview else _live_page(store, status, cfg, problems)
+        if preview:
+            if page.meta.draft or not status.complete:
+                marks[page.source] = _mark(status)
+        elif status.live != status.working:
+            waiting.append(page.source)
+            notes.append(_waiting_note(site.content_dir / page.source, status))
+        if chosen is not None and (preview or not chosen.meta.draft):
+            pages.append(chosen)
+    unreviewed = frozenset(marks)
+    return Selection(replace(site, pages=tuple(pages)), tuple(waiting), _unique(problems), notes, statuses,
+                     unreviewed, marks)
+
+
+def _live_page(store: ReviewStore, status: ArticleStatus, cfg, problems: list[SiteError]) -> Page | None:
+    if status.live is None:
+        return None
+    page, found = snapshots.load(store.dir, status.article, status.live, cfg)
+    problems += found
+    return page
+
+
+def _mark(status: ArticleStatus) -> str:
+    missing = "、".join(status.missing)
+    return f"未审定 · 缺{missing}" if missing else "未审定"
+
+
+def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
+    live = f"网上仍是已审定的版本 {short(status.live)}" if status.live else "还没有已审定的版本，暂不发布"
+    if status.withdrawn and not status.live:
+        live = f"已由{status.withdrawn.signer}撤稿，所有渠道都已撤下"
+    if status.returned:
+        wait = f"已被{status.returned[-1].signer}在{status.returned[-1].stage}退回：{status.returned[-1].reason}"
+    else:
+        wait = f"等待{status.next_stage}" if status.next_stage else "等待审核"
+    return warning(path, 1, f"当前版本 {short(status.working)} 未审定（{wait}）；{live}",
+                   f"签署方法：python -m generator review sign content/{status.article} --stage {status.next_stage or '初审'}",
+                   code="review.waiting")
+
+
+def _unique(problems: list[SiteError]) -> list[SiteError]:
+    return sorted(dict.fromkeys(problems), key=SiteError.sort_key)
