@@ -2,7 +2,7 @@
 revision's text; everything goes through `generator.checks.review` (the desk never writes signatures itself)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.checks import review
 from generator.config import SiteConfig
@@ -40,12 +40,8 @@ class Row:
 
 def store_for(ws: Workspace, cfg: SiteConfig):
     """The review store of the site's content, anchored at the administrator key pinned in the config."""
-    return review.ReviewStore.open(ws.content_dir, trust_of(cfg))
-
-
-def trust_of(cfg: SiteConfig) -> str | None:
-    """The pinned root administrator key (config `review: {trust: …}`), if any."""
-    return getattr(getattr(cfg, "review", None), "trust", None) or None
+    options = {"kdf_n": ws.kdf_n} if ws.kdf_n else {}
+    return review.ReviewStore.for_config(cfg, ws.content_dir, now=ws.clock(), **options)
 
 
 def rows(site: Site, store, account: Account, writers: dict[str, str]) -> list[Row]:
@@ -75,7 +71,10 @@ def state_of(page: Page, status) -> str:
 
 def live_text(site: Site, store, source: str) -> str | None:
     """The source text of the article's live (fully approved) revision, or None when none is live."""
-    selection = review.select(site, store, preview=False)
+    page = site.by_source(source)
+    if page is None or store.status(page).live is None:
+        return None
+    selection = review.select(replace(site, pages=(page,)), store, preview=False)
     page = next((p for p in selection.pages if p.source == source), None)
     return page.source_text if page is not None else None
 

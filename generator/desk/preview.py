@@ -77,7 +77,7 @@ def led_frames(ws: Workspace, page: Page) -> list[Frames]:
                         item.get("duration_ms", 0) / 1000)
                        for item in data.get("items", []) if item.get("source") == page.source)
         if images:
-            found.append(Frames(folder, data.get("title", folder), images))
+            found.append(Frames(folder, data.get("title") or folder, images))
     return found
 
 

@@ -28,6 +28,7 @@ class Workspace:
     clock: Callable[[], datetime] = build_time
     secure_cookies: bool = False  # set when the desk is reached over HTTPS (behind a reverse proxy)
     db_path: Path | None = None
+    kdf_n: int | None = None  # scrypt cost of new reviewer keys (None: the review module's; tests lower it)
     build_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):

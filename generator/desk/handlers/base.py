@@ -62,12 +62,12 @@ class DeskHandler(tornado.web.RequestHandler):
         """The logged-in account (handlers other than the public ones always have one)."""
         return self.current_user
 
-    def page(self, name: str, status: int = 200, **context) -> None:
+    def page(self, template: str, status: int = 200, **context) -> None:
         """Render templates/desk/<name> with the shared context (account, CSRF token, title)."""
         self.set_status(status)
         shared = {"account": self.current_user, "xsrf": self.xsrf_token.decode(), "path": self.request.path}
         templates = Templates(self.ws.templates_dir)
-        self.finish(templates.render(f"desk/{name}", {**shared, **context}))
+        self.finish(templates.render(f"desk/{template}", {**shared, **context}))
 
     def note(self, action: str, article: str = "", detail: str = "") -> None:
         """Append an audit event for the current account."""
