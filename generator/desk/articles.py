@@ -16,6 +16,7 @@ from generator.model.content import FOLDER_TYPES, TYPE_FOLDERS, load_page
 from generator.desk.formspec import CHANNEL_NAMES, Field, fields_for
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
 _UNSAFE = set('\\/:*?"<>|\0') | {"\n", "\r", "\t"}
 
 
@@ -82,11 +83,15 @@ def to_text(values: dict, body: str) -> str:
 
 
 def _typed(value):
-    """Dates read back as text become dates again, so they are written unquoted (2024-05-01), as by hand."""
+    """Dates, numbers and true/false read back as text are written unquoted again (2024-05-01, 28), as by hand."""
     if isinstance(value, dict):
         return {k: _typed(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_typed(v) for v in value]
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value) if "." in value else int(value)  # read back as the same text: no quotes needed
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)

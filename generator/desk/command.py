@@ -83,8 +83,11 @@ def _adduser(ws: Workspace, args) -> int:
     try:
         if first:
             trust = store.init_admin(args.name, password, now)
-            print(f"已建立第一位管理员 {args.name}。请把下面这一行写进 site_config.yaml（review: 下）：\n"
-                  f"  trust: {trust}")
+            if _pin(ws.config_path, trust):
+                print(f"已建立第一位管理员 {args.name}，管理员公钥已写进 {ws.config_path.name}：\n  trust: {trust}")
+            else:
+                print(f"已建立第一位管理员 {args.name}。请把下面这一行写进 site_config.yaml（review: 下）：\n"
+                      f"  trust: {trust}")
             if stages:
                 store.add_person(args.name, stages, admin=True, password=password, by=args.name,
                                  by_password=password, now=now)
@@ -98,6 +101,15 @@ def _adduser(ws: Workspace, args) -> int:
     sessions.end_all(ws.db_path, args.name)
     print(f"已添加账号 {args.name}（{'、'.join(stages) or '写稿'}{'，管理员' if args.admin or first else ''}）。")
     return 0
+
+
+def _pin(config_path: Path, trust: str) -> bool:
+    """Write review.trust into a config that has no review section yet; False when a person must do it."""
+    text = config_path.read_text(encoding="utf-8")
+    if any(line.startswith("review:") for line in text.splitlines()):
+        return False
+    config_path.write_text(text.rstrip("\n") + f"\nreview:\n  trust: {trust}\n", encoding="utf-8")
+    return True
 
 
 def _passwords(args) -> tuple[str, str]:
