@@ -20,6 +20,19 @@ _WIDGETS = {
     "consent": "consent", "guardian_consent": "consent", "photos": "photos",
 }
 _REQUIRED = {"title", "date"}
+# Where the scaffold's note explains how to type YAML, the form needs its own words.
+_LABELS = {"outputs": "发布渠道", "draft": "草稿（暂不发布）", "minor": "人物未满 14 周岁",
+           "consent": "本人同意发布的记录", "guardian_consent": "监护人同意记录（未成年人必填）"}
+_HELP = {
+    "outputs": "不勾选就按这一类文章的默认渠道发布",
+    "draft": "勾选后只在预览里看得到，不会发布",
+    "minor": "勾选后必须填写下面的监护人同意记录",
+    "consent": "谁同意、哪天同意、同意公开哪些内容、在哪些渠道发布；没有本人同意的记录不能发布",
+    "guardian_consent": "人物未满 14 周岁时，由监护人同意；填写方法同上",
+    "tags": "用逗号或顿号分开，例如 志愿服务、孝老爱亲",
+    "issuer": "倡议单位，一行写一个",
+    "photos": "每张照片写路径（例如 images/activities/照片.jpg）、说明（必填）和图注；可以先在下面“在正文里插入照片”上传",
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,8 @@ def fields_for(page_type: str, cfg: SiteConfig) -> list[Field]:
         widget = _WIDGETS.get(key, "text")
         choices = {"category": cfg.types.categories, "honour_level": HONOUR_LEVELS,
                    "outputs": CHANNELS}.get(key, ())
-        out.append(Field(key, label_of(note), note, widget, tuple(choices), key in _REQUIRED))
+        out.append(Field(key, _LABELS.get(key) or label_of(note), _HELP.get(key, note), widget, tuple(choices),
+                         key in _REQUIRED))
     return out
 
 

@@ -220,11 +220,25 @@ def test_the_return_dialog_works_from_the_keyboard(browser, desk):
 
 @pytest.mark.skipif(not os.environ.get("DESK_SCREENSHOTS"), reason="DESK_SCREENSHOTS=1 refreshes the README's pictures")
 def test_screenshots_for_the_readme(browser, desk):
+    store = ReviewStore.for_config(config.load(desk.ws.config_path), desk.ws.content_dir, kdf_n=TEST_SCRYPT_N,
+                                   now=NOW)
+    folder = desk.ws.content_dir / "stories"
+    for name, title, person in [("2026-10-12-修车师傅老李.md", "修车摊前的老李：十年分文不取", "李国强"),
+                                ("2026-09-03-巡河员.md", "天马街道的“河小二”巡河员", "徐春兰")]:
+        text = (folder / EXISTING.split("/")[1]).read_text(encoding="utf-8")
+        (folder / name).write_text(text.replace("好人张三", title).replace("张三", person), encoding="utf-8")
+    for name, stage in ORDER:
+        store.sign("stories/2026-10-12-修车师傅老李.md", stage, name, PASSWORD, NOW)
+    edited = folder / "2026-10-12-修车师傅老李.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("十年来", "十二年来"), encoding="utf-8")
+    store.return_("stories/2026-09-03-巡河员.md", "初审", "陈初审", PASSWORD, "请补充本人同意书的日期。", NOW)
     _returned(desk)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (390, 1280):
+        inbox = _tab(browser, desk, "陈初审", width)
+        inbox.screenshot(path=str(SHOTS / f"desk-inbox-{width}.png"), full_page=width == 1280)
+        inbox.context.close()
         tab = _tab(browser, desk, "赵一校", width)
-        tab.screenshot(path=str(SHOTS / f"desk-inbox-{width}.png"), full_page=width == 1280)
         _open(tab, desk, "好人张三")
         tab.wait_for_timeout(800)
         tab.screenshot(path=str(SHOTS / f"desk-article-{width}.png"))

@@ -47,7 +47,10 @@ class WriteHandler(DeskHandler):
             raise tornado.web.HTTPError(400)
         source = self.get_body_argument("src", "")
         form = {k: [v.decode("utf-8", errors="replace") for v in vs] for k, vs in self.request.body_arguments.items()}
-        old = articles.open_article(self.ws.content_dir, source).values if source else {}
+        try:
+            old = articles.open_article(self.ws.content_dir, source).values if source else {}
+        except (KeyError, OSError):
+            raise tornado.web.HTTPError(404) from None
         values = articles.from_form(kind, form, cfg, old)
         draft = Draft(kind, values, self.get_body_argument("body", ""), self.get_body_argument("base", ""), source)
         problems = self._attach_photos(draft)
