@@ -10,7 +10,7 @@ import tornado.web
 
 from generator.desk.handlers import article, files, inbox, login, publish, write
 from generator.desk.handlers.base import DeskHandler
-from generator.desk.preview import PreviewState
+from generator.desk.preview import PreviewState, refresh
 from generator.desk.workspace import Workspace
 
 MAX_BODY = 12 * 1024 * 1024  # a photo of up to 10 MB plus the form
@@ -28,6 +28,7 @@ def make_app(ws: Workspace) -> tornado.web.Application:
         (r"/upload", write.UploadHandler),
         (r"/render", write.RenderHandler),
         (r"/publish", publish.PublishHandler),
+        (r"/audit", publish.AuditHandler),
         (r"/desk-static/([a-z]+\.(?:css|js|svg))", files.StaticHandler),
         (r"/_preview/(.*)", files.PreviewFileHandler),
         (r"/content/images/(.+)", files.ContentImageHandler),
@@ -50,12 +51,21 @@ class _NotFound(DeskHandler):
         raise tornado.web.HTTPError(404)
 
 
+def _first_preview(app: tornado.web.Application) -> None:
+    try:
+        app.settings["preview_state"] = refresh(app.settings["workspace"], app.settings["preview_state"])
+    except Exception:  # noqa: BLE001 - a broken site is reported on the article page, with file and line
+        pass
+
+
 async def serve(ws: Workspace, host: str, port: int, ready=None) -> None:
     """Listen on host:port until cancelled; `ready` (if given) is called with the port once listening."""
     sockets = tornado.netutil.bind_sockets(port, address=host)
     # Behind the reverse proxy (secure cookies) the client's address comes from X-Real-IP / X-Forwarded-For.
-    server = tornado.httpserver.HTTPServer(make_app(ws), max_body_size=MAX_BODY, xheaders=ws.secure_cookies)
+    app = make_app(ws)
+    server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY, xheaders=ws.secure_cookies)
     server.add_sockets(sockets)
+    asyncio.get_running_loop().run_in_executor(None, _first_preview, app)  # the first article opens sooner
     bound = sockets[0].getsockname()[1]
     if ready:
         ready(bound)

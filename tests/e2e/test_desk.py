@@ -154,7 +154,7 @@ def _returned(desk) -> None:
 
 
 PAGES = ["/", f"/article?src={urllib.parse.quote(EXISTING)}", "/write?type=story", "/write?type=activity",
-         f"/write?src={urllib.parse.quote(EXISTING)}", "/publish"]
+         f"/write?src={urllib.parse.quote(EXISTING)}", "/publish", "/audit"]
 
 
 def test_axe_finds_no_serious_or_critical_violations_on_desk_pages(browser, desk):

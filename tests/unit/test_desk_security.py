@@ -19,7 +19,7 @@ ROUTES = [("GET", "/"), ("GET", f"/article?src={Q}"), ("GET", "/write?type=story
           ("GET", "/publish"), ("GET", "/_preview/index.html"), ("GET", "/content/images/x.jpg"),
           ("GET", "/nothing-here"), ("POST", "/article/sign"), ("POST", "/article/return"),
           ("POST", "/article/withdraw"), ("POST", "/write"), ("POST", "/upload"), ("POST", "/render"),
-          ("POST", "/publish"), ("POST", "/logout")]
+          ("POST", "/publish"), ("POST", "/logout"), ("GET", "/audit")]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_the_writer_cannot_withdraw_or_sign(desk):
     client.login(WRITER)
     assert client.post("/article/sign", {"src": ARTICLE, "stage": "初审", "password": PASSWORD})[0] == 403
     assert client.post("/article/withdraw", {"src": ARTICLE, "reason": "x", "password": PASSWORD})[0] == 403
-    assert client.get("/publish")[0] == 403
+    assert client.get("/publish")[0] == 403 and client.get("/audit")[0] == 403
 
 
 def test_a_request_without_the_csrf_token_is_refused(desk):

@@ -3,6 +3,7 @@ findings on the text, the difference to the live revision, the history, and é€šè
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import tornado.web
 from tornado.ioloop import IOLoop
@@ -32,7 +33,8 @@ class ArticleHandler(DeskHandler):
         store = approvals.store_for(self.ws, cfg)
         status_ = store.status(page)
         live = approvals.live_text(site, store, source)
-        findings = [p for p in run_checks(site, cfg, today=self.ws.clock().date()).problems
+        alone = replace(site, pages=(page,))  # a page's findings depend on its own text only
+        findings = [p for p in run_checks(alone, cfg, today=self.ws.clock().date()).problems
                     if p.path == str(self.ws.content_dir / source)]
         self.page("article.html", status, page=page, type_name=TYPE_NAMES[page.type], st=status_,
                   state=approvals.STATES[approvals.state_of(page, status_)],

@@ -6,16 +6,29 @@ from tornado.ioloop import IOLoop
 
 from generator.base.errors import BuildFailed
 from generator.build.pipeline import build
+from generator.desk import audit
 from generator.desk.handlers.base import DeskHandler
 
 
-class PublishHandler(DeskHandler):
-    """GET /publish shows the button (administrators only); POST runs the build and shows what it did."""
+class AdminHandler(DeskHandler):
+    """A page for administrators only (refused server-side for everyone else)."""
 
     def prepare(self) -> None:
         super().prepare()
         if self.current_user is not None and not self.current_user.admin:
             raise tornado.web.HTTPError(403)
+
+
+class AuditHandler(AdminHandler):
+    """GET /audit : the newest 300 events of the audit log."""
+
+    def get(self) -> None:
+        """Show who did what, when and from where."""
+        self.page("audit.html", entries=audit.recent(self.ws.db_path, limit=300))
+
+
+class PublishHandler(AdminHandler):
+    """GET /publish shows the button (administrators only); POST runs the build and shows what it did."""
 
     def get(self) -> None:
         """The publish page with the last report, if any."""
