@@ -61,6 +61,7 @@ def _open(tab, desk, title: str) -> None:
     tab.goto(desk.url + "/")
     tab.get_by_role("link", name=title).first.click()
     tab.wait_for_selector("h1")
+    tab.wait_for_load_state("load")  # desk.js (deferred) has wired the buttons
 
 
 def test_the_whole_path_from_a_story_to_all_three_channels_and_an_edit_after_approval(browser, desk, tmp_path):
