@@ -157,12 +157,19 @@ def _cmd_check(args) -> int:
         _apply_fixes(site)
         site = content.load_site(cfg, content_dir, include_drafts=True)
     today = build_time().date()
-    result = run_checks(site, cfg, today=today)
+    result = run_checks(site, cfg, today=today, **_review_status(cfg, site))
     # The report already lists the findings, masked; printing them again with their source lines would
     # put ID and phone numbers on the screen in full.
     print(pending_report(site, cfg, result, today=today))
     _print_problems(list(site.warnings), sys.stdout)
     return 1 if any(p.is_error for p in list(site.warnings) + result.problems) else 0
+
+
+def _review_status(cfg, site) -> dict:
+    """Each article's live and working revision and who it waits for, for `check` (nothing when review is off)."""
+    from generator.checks import review
+
+    return review.for_check(site, cfg)
 
 
 def _apply_fixes(site) -> None:

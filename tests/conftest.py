@@ -5,6 +5,19 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run beside a loaded machine: Hypothesis' per-example deadline would make them flaky. Speed is
+# measured in `make bench`, never in a test.
+settings.register_profile("wenming", deadline=None)
+settings.load_profile("wenming")
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e/ needs Chromium or the tools `make test` installs: mark it e2e."""
+    for item in items:
+        if "/tests/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
 
 MINIMAL_CONFIG = """\
 site:
@@ -52,6 +65,20 @@ def make_site(tmp_path):
         root = tmp_path / "site"
         write_tree(root, {"site_config.yaml": config if config is not None else MINIMAL_CONFIG, **files})
         (root / "content").mkdir(exist_ok=True)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def make_approved_site(make_site):
+    """Like make_site, with the review gate on, a throwaway roster (tests/approvals.py) and every article approved."""
+    from tests.approvals import approve, make_roster
+
+    def make(files: dict[str, str | bytes], config: str | None = None) -> Path:
+        root = make_site(files, config)
+        make_roster(root)
+        approve(root)
         return root
 
     return make

@@ -69,7 +69,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     problems.raise_if_errors()  # nothing has been written yet
     publication = Publication(opts.out_dir, _manifest(opts))
     try:
-        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs)
+        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks)
         _render_all(work, clock)
         problems.raise_if_errors()
         with clock("发布"):
@@ -112,6 +112,7 @@ class _Work:
     report: BuildReport
     cache: Cache
     jobs: int
+    marks: dict = field(default_factory=dict)  # page.source → what a page shown 未审定 waits for
 
 
 def _render_all(work: _Work, clock) -> None:
@@ -127,7 +128,7 @@ def _render_all(work: _Work, clock) -> None:
             _add_all(work.publication, files)
     with clock("网站页面"):
         inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
-                        work.unreviewed, loops, opts.templates_dir / "static",
+                        work.unreviewed, work.marks, loops, opts.templates_dir / "static",
                         is_current=work.publication.is_current, read_current=work.publication.read_current,
                         cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
         _add_all(work.publication, render_site(inp))

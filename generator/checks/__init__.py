@@ -63,7 +63,8 @@ class _Setup:
 
 
 def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None = None, jobs: int = 1,
-               statuses: dict[str, ArticleStatus] | None = None, people: tuple = ()) -> CheckResult:
+               statuses: dict[str, ArticleStatus] | None = None, people: tuple = (),
+               extra: list[SiteError] = ()) -> CheckResult:
     """Run every check on the pages to publish (the review step chose them; `statuses` are its findings).
 
     Each page's findings depend only on its text and the shared setup, so with a cache an unchanged page is not
@@ -74,7 +75,9 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
                    cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation)
     problems += privacy.data_findings(site.content_dir, setup.allowed)
     problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
-    published = [p for p in site.pages if not p.meta.draft]
+    problems += list(extra)  # findings made elsewhere (the review step's records that do not verify)
+    live = {source for source, status in (statuses or {}).items() if status.live}
+    published = [p for p in site.pages if not p.meta.draft and (statuses is None or p.source in live)]
     return CheckResult(
         problems=sorted(dict.fromkeys(problems), key=SiteError.sort_key),
         statuses=dict(statuses or {}),

@@ -63,8 +63,12 @@ def _live_page(store: ReviewStore, status: ArticleStatus, cfg, problems: list[Si
 
 
 def _mark(status: ArticleStatus) -> str:
+    if status.withdrawn and not status.live:
+        return f"已由{status.withdrawn.signer}撤稿"
+    if status.returned:
+        return f"已被{status.returned[-1].signer}退回：{status.returned[-1].reason}"
     missing = "、".join(status.missing)
-    return f"未审定 · 缺{missing}" if missing else "未审定"
+    return f"待签：{missing}" if missing else "草稿"
 
 
 def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
@@ -75,9 +79,21 @@ def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
         wait = f"已被{status.returned[-1].signer}在{status.returned[-1].stage}退回：{status.returned[-1].reason}"
     else:
         wait = f"等待{status.next_stage}" if status.next_stage else "等待审核"
+    code = ("review.withdrawn" if status.withdrawn and not status.live else "review.returned" if status.returned
+            else "review.stale" if status.live else "review.missing")
     return warning(path, 1, f"当前版本 {short(status.working)} 未审定（{wait}）；{live}",
                    f"签署方法：python -m generator review sign content/{status.article} --stage {status.next_stage or '初审'}",
-                   code="review.waiting")
+                   code=code)
+
+
+def for_check(site: Site, cfg: SiteConfig) -> dict:
+    """What `check` adds to the other checks (as run_checks keywords): every article's status, the roster, and
+    a finding for each held-back article and each record that does not verify. Empty when review is off."""
+    if not cfg.publish.require_review:
+        return {}
+    store = ReviewStore.for_config(cfg, site.content_dir)
+    real = select(site, store, preview=False, cfg=cfg)
+    return {"statuses": real.statuses, "people": store.people(), "extra": real.problems + real.notes}
 
 
 def _unique(problems: list[SiteError]) -> list[SiteError]:

@@ -14,7 +14,8 @@ from generator.config import SiteConfig
 from generator.model import content
 from generator.model.content import Page
 from generator.checks.review import fingerprint, history, journal, keys, policy, roster, snapshots
-from generator.checks.review.records import (STAGES, Event, Person, ReviewRefused, canonical, stamp, utc)
+from generator.checks.review.records import (STAGES, Event, Person, ReviewRefused, canonical, parse_time, stamp,
+                                             utc)
 
 FOLDER = "_review"
 _NAME = re.compile(r"^[\w\u00b7\u30fb\u4e00-\u9fff .\-]{1,40}$")
@@ -226,7 +227,8 @@ class ReviewStore:
                                    journal.tail_hash(path))
         record["sig"] = keys.sign(private, canonical(record))
         journal.append(path, record)
-        return self.history(article)[-1]
+        return Event(kind, article, revision, stage, signer, parse_time(record["time"]), reason.strip(), str(path),
+                     len(journal.read(path)))
 
     def _working(self, article: str) -> tuple[Page, bytes]:
         if self.cfg is None:

@@ -35,6 +35,7 @@ class SiteInput:
     images: dict[tuple[str, str], str]  # (page.source, src) → published URL
     now: datetime
     unreviewed: frozenset[str] = frozenset()
+    review_marks: dict[str, str] = field(default_factory=dict)  # page.source → what it waits for (previews)
     led_loops: tuple = ()
     static_dir: Path | None = None
     is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
@@ -43,7 +44,6 @@ class SiteInput:
     salt: str = ""  # changes with the templates and the generator's code: part of every page key
     site_view: dict | None = None  # filled once per build by render_site
     tag_urls: dict[str, str] | None = None
-    tag_slugs: dict[str, str] | None = None
     views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
     jobs: int = 1  # worker processes for detail pages
 
@@ -57,9 +57,7 @@ def render_site(inp: SiteInput) -> Output:
     # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this order.
     pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
     tags = sorted({t for p in pages for t in p.meta.tags})
-    slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
-    inp = replace(inp, tag_slugs=slugs)
-    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(inp, tags).items()})
+    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()})
     inp = replace(inp, site_view=_site_view(inp), views={})
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
@@ -91,10 +89,10 @@ def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
 
 def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
     context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
-               "canonical": inp.routes.absolute(path), "preview": False, **extra}
+               "canonical": inp.routes.absolute(path), "preview": False, "review_mark": "", **extra}
     page = extra.get("page")
     if page is not None:
-        context["preview"] = page["unreviewed"]
+        context["preview"], context["review_mark"] = page["unreviewed"], page["review_mark"]
     return context
 
 
@@ -262,6 +260,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
         "html": "",
         "unreviewed": page.source in inp.unreviewed, "meta": meta,
+        "review_mark": inp.review_marks.get(page.source, "") if page.source in inp.unreviewed else "",
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -272,7 +271,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view["signed"] = meta.signed or meta.date
     # Everything in the view is derived from the page's text and the values below: their digest stands in for
     # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    derived = (view["url"], view["tags"], view["unreviewed"], view["cover"], view.get("photo"), view.get("photos"))
+    derived = (view["url"], view["tags"], view["unreviewed"], view["review_mark"], view["cover"], view.get("photo"), view.get("photos"))
     view["fp"] = digest(page.identity, derived)
     return view
 
@@ -313,7 +312,7 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
     for page in pages:
         for tag in page.meta.tags:
             tagged[tag].append(page)
-    folders = _tag_folders(inp, sorted(tagged))
+    folders = _tag_folders(sorted(tagged))
     summary = [(tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag])) for tag in sorted(tagged)]
     yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
     for tag in sorted(tagged):
@@ -322,11 +321,11 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
                               lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"))
 
 
-def _tag_folders(inp: SiteInput, tags: list[str]) -> dict[str, str]:
+def _tag_folders(tags: list[str]) -> dict[str, str]:
     """Each tag's folder: its pinyin, plus a short hash when two tags sound alike (志愿 and 智远)."""
     folders, used = {}, set()
     for tag in tags:
-        slug = (inp.tag_slugs or {}).get(tag) or tag_slug(tag)
+        slug = tag_slug(tag)
         if slug in used:
             slug += "-" + digest(tag)[:6]
         used.add(slug)
