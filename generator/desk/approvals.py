@@ -69,9 +69,14 @@ def state_of(page: Page, status) -> str:
     return "changed" if status.live else "waiting"
 
 
+def page_of(site: Site | None, source: str) -> Page | None:
+    """The page read from a content-relative path, or None."""
+    return next((p for p in site.pages if p.source == source), None) if site else None
+
+
 def live_text(site: Site, store, source: str) -> str | None:
     """The source text of the article's live (fully approved) revision, or None when none is live."""
-    page = site.by_source(source)
+    page = page_of(site, source)
     if page is None or store.status(page).live is None:
         return None
     selection = review.select(replace(site, pages=(page,)), store, preview=False)

@@ -98,3 +98,13 @@ def test_the_audit_log_is_for_administrators(desk):
     admin.login("林文")
     status, _, text = admin.get("/audit")
     assert status == 200 and "登录" in text and "林文" in text
+
+
+def test_someone_on_the_roster_gets_a_desk_account_on_first_login(desk):
+    _store(desk).add_person("郑新人", ["二校"], admin=False, password="new-person-1", by="林文",
+                            by_password=PASSWORD, now=NOW)
+    assert Client(desk.port).login("郑新人", "wrong-password") == 403
+    client = Client(desk.port)
+    assert client.login("郑新人", "new-person-1") == 302
+    assert "郑新人（二校）" in client.get("/")[2]
+    assert Client(desk.port).login("不在名单", "new-person-1") == 403

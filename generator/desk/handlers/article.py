@@ -27,7 +27,7 @@ class ArticleHandler(DeskHandler):
         """Render the article page, with a message after an action (e.g. why a signature was refused)."""
         cfg = self.ws.config()
         site, problems = self.ws.site(cfg)
-        page = site.by_source(source) if site else None
+        page = approvals.page_of(site, source)
         if page is None:
             raise tornado.web.HTTPError(404)
         store = approvals.store_for(self.ws, cfg)
