@@ -48,6 +48,13 @@ def add_commands(commands, common) -> None:
     remove.add_argument("--by", required=True, help="管理员姓名")
     remove.add_argument("--password-stdin", action="store_true")
     remove.set_defaults(run=_roster_remove)
+    keygen = sub.add_parser("keygen", help="为名单上的人换一把新钥匙（忘记密码时；环节不变，需管理员签名）")
+    common(keygen)
+    keygen.add_argument("person", help="姓名")
+    keygen.add_argument("--by", required=True, help="管理员姓名")
+    keygen.add_argument("--password-stdin", action="store_true", help="从标准输入读两行：管理员密码、新密码")
+    keygen.add_argument("--test-keys", action="store_true", help=argparse_suppress())
+    keygen.set_defaults(run=_keygen)
     listing = roster_sub.add_parser("list", help="列出名单")
     common(listing)
     listing.set_defaults(run=_roster_list)
@@ -149,6 +156,19 @@ def _roster_add(args) -> int:
                                   by_password=by_password, now=_now()))
     print(f"已加入审核名单：{args.person}，可签：{'、'.join(stages) or '无'}{'，管理员' if args.admin else ''}"
           f"（由 {args.by} 签名）")
+    return 0
+
+
+def _keygen(args) -> int:
+    _cfg, _content, store = _setup(args)
+    person = store.roster.current(args.person)
+    if person is None:
+        raise _refused(f"{args.person} 不在审核名单上；新人请用 review roster add")
+    by_password = _password(args, f"管理员 {args.by} 的密码：")
+    password = _new_password(args, args.person)
+    _act(lambda: store.add_person(args.person, list(person.stages), admin=person.admin, password=password,
+                                  by=args.by, by_password=by_password, now=_now()))
+    print(f"已为 {args.person} 换了新钥匙（可签环节不变：{'、'.join(person.stages) or '无'}）。此前的签名仍然有效。")
     return 0
 
 

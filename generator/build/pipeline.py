@@ -55,7 +55,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         working = content.load_site(cfg, opts.content_dir, include_drafts=True, cache=cache)
         problems.extend(list(working.warnings))
     with clock("三审三校"):
-        selection = _select(working, cfg, opts, report)
+        selection = _select(working, cfg, opts, report, cache)
         site, unreviewed = selection.site, selection.unreviewed
         problems.extend(selection.notes)
     with clock("检查"):
@@ -87,13 +87,14 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     return report
 
 
-def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildReport) -> review.Selection:
+def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildReport,
+            cache: Cache) -> review.Selection:
     """The review gate: each article's approved revision (a preview shows the working files, marked 未审定)."""
     if not cfg.publish.require_review:
         pages = tuple(p for p in working.pages if opts.preview or not p.meta.draft)
         return review.Selection(replace(working, pages=pages), (), [])
     store = review.ReviewStore.for_config(cfg, working.content_dir, now=opts.now)
-    selection = review.select(working, store, preview=opts.preview, cfg=cfg)
+    selection = review.select(working, store, preview=opts.preview, cfg=cfg, cache=cache)
     report.held_back = list(selection.waiting)
     return selection
 

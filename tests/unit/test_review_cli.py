@@ -91,3 +91,15 @@ def test_migrate_removes_old_blocks(make_site, monkeypatch, capsys):
     code, out, _ = run(root, monkeypatch, capsys, "review", "migrate")
     assert code == 0 and "改了 1 个文件" in out
     assert (root / "content/stories/a.md").read_text(encoding="utf-8") == STORY
+
+
+def test_keygen_replaces_a_forgotten_password(office, monkeypatch, capsys):
+    code, out, err = run(office, monkeypatch, capsys, "review", "keygen", "审核人1", "--by", "管理员",
+                         "--password-stdin", "--test-keys", stdin="admin-pass\nnew-pass-1\n")
+    assert code == 0 and "换了新钥匙" in out, err
+    code, _, err = run(office, monkeypatch, capsys, "review", "sign", "content/stories/a.md", "--stage", "初审",
+                       "--name", "审核人1", "--password-stdin", stdin="pass-1\n")
+    assert code == 1 and "密码不对" in err
+    code, out, err = run(office, monkeypatch, capsys, "review", "sign", "content/stories/a.md", "--stage", "初审",
+                         "--name", "审核人1", "--password-stdin", stdin="new-pass-1\n")
+    assert code == 0, err

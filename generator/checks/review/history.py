@@ -41,8 +41,9 @@ def read(review_dir: Path, article: str, roster: Roster, now: datetime) -> tuple
         if event is not None and last is not None and utc(event.time) < utc(last):
             event, why = None, "时间早于前一条记录"
         if event is None:
+            code = "review.future" if why.endswith("还没到") else "review.forged"
             problems.append(error(path, line.number, f"审核记录无效（{why}），已忽略：《{article}》",
-                                  "审核记录只能用 review 命令写入；请核对这一行是谁改的。", code="review.forged"))
+                                  "审核记录只能用 review 命令写入；请核对这一行是谁改的。", code=code))
             continue
         events.append(event)
         last = event.time

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.base.cache import Cache, digest, is_missing
 from generator.base.errors import SiteError, warning
 from generator.config import SiteConfig
+from generator.model import content
 from generator.model.content import Page, Site
-from generator.checks.review import snapshots
-from generator.checks.review.fingerprint import short
+from generator.checks.review import history, roster, snapshots
+from generator.checks.review.fingerprint import image_sources, short
 from generator.checks.review.store import ArticleStatus, ReviewStore
 
 
@@ -31,16 +33,20 @@ class Selection:
         return self.site.pages
 
 
-def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None) -> Selection:
+def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None,
+           cache: Cache | None = None) -> Selection:
     """Choose every article's published page. `site` should include drafts; a draft working file keeps its live
-    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every channel."""
-    cfg = cfg or store.cfg
+    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every channel.
+
+    With a cache, an article whose file, images, history, roster and kept revisions are unchanged is not
+    verified again (everything it depends on is in the key)."""
+    cfg = cfg or store.config()
     pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
     for page in site.pages:
-        status = store.status(page)
+        status, live_page, found = _decide(store, page, cfg, preview, cache)
         statuses[page.source] = status
-        problems += status.problems
-        chosen = page if preview else _live_page(store, status, cfg, problems)
+        problems += status.problems + found
+        chosen = page if preview else live_page
         if preview:
             if page.meta.draft or not status.complete:
                 marks[page.source] = _mark(status)
@@ -54,12 +60,40 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
                      unreviewed, marks)
 
 
-def _live_page(store: ReviewStore, status: ArticleStatus, cfg, problems: list[SiteError]) -> Page | None:
-    if status.live is None:
-        return None
-    page, found = snapshots.load(store.dir, status.article, status.live, cfg)
-    problems += found
-    return page
+def _decide(store: ReviewStore, page: Page, cfg, preview: bool, cache: Cache | None):
+    """(status, the live revision's page or None, problems of its snapshot), from the cache when nothing changed."""
+    key = _key(store, page, preview) if cache is not None else None
+    if key is not None:
+        hit = cache.get("review", key)
+        if not is_missing(hit):
+            return hit
+    status = store.status(page)
+    live, found = (None, []) if preview or status.live is None else \
+        snapshots.load(store.dir, status.article, status.live, cfg)
+    result = (status, live, found)
+    if key is not None and not any(p.code == "review.future" for p in status.problems):
+        cache.put("review", key, result)  # a record dated later than now may become valid: never kept
+    return result
+
+
+def _key(store: ReviewStore, page: Page, preview: bool) -> str:
+    stamps = []
+    for src in image_sources(page):
+        found = content.find_image(store.content_dir, page, src)
+        stat = found.stat() if found else None
+        stamps.append((src, str(found), stat.st_size, stat.st_mtime_ns) if stat else (src,))
+    kept = snapshots.folder_of(store.dir, page.source, "x").parent
+    files = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()) \
+        if kept.is_dir() else []
+    return digest(page.identity, preview, stamps, files, store.trust, store.separation,
+                  _bytes(history.path_of(store.dir, page.source)), _bytes(store.dir / roster.FILE))
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _mark(status: ArticleStatus) -> str:

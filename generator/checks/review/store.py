@@ -223,6 +223,9 @@ class ReviewStore:
 
     def _append(self, private, kind, article, revision, stage, signer, reason, now) -> Event:
         path = history.path_of(self.dir, article)
+        events = self.history(article)
+        if events and utc(now) < utc(events[-1].time):  # this computer's clock is behind: keep the order
+            now = events[-1].time
         record = history.record_of(kind, article, revision, stage, signer, stamp(now), reason,
                                    journal.tail_hash(path))
         record["sig"] = keys.sign(private, canonical(record))
@@ -230,9 +233,19 @@ class ReviewStore:
         return Event(kind, article, revision, stage, signer, parse_time(record["time"]), reason.strip(), str(path),
                      len(journal.read(path)))
 
-    def _working(self, article: str) -> tuple[Page, bytes]:
+    def config(self) -> SiteConfig:
+        """The site config articles are read with: the one given, else site_config.yaml beside content/."""
         if self.cfg is None:
-            raise ReviewRefused("内部错误：审核库没有配置")
+            from generator import config as config_module
+
+            path = self.content_dir.parent / "site_config.yaml"
+            if not path.is_file():
+                raise ReviewRefused(f"找不到配置文件 {path}")
+            self.cfg = config_module.load(path)
+        return self.cfg
+
+    def _working(self, article: str) -> tuple[Page, bytes]:
+        self.config()
         path = self.content_dir / article
         if not path.is_file():
             raise ReviewRefused(f"找不到文章 content/{article}")
@@ -256,6 +269,13 @@ class ReviewStore:
         """Replay the article's history: verify every line, then apply the rules in order."""
         events, problems = history.read(self.dir, article, self.roster, self._clock())
         ledger = Ledger(problems=list(self.roster.problems) + problems)
+        if author_of is None:
+            authors: dict[str, str] = {}  # one read of each revision's snapshot, however many stages it has
+
+            def author_of(article_: str, revision: str) -> str:
+                if revision not in authors:
+                    authors[revision] = self._author(article_, revision)
+                return authors[revision]
         for event in events:
             why = self._replay(ledger, event, author_of)
             if why:
@@ -273,7 +293,7 @@ class ReviewStore:
             return why
         state = ledger.revisions.setdefault(event.revision, policy.RevisionState())
         if event.kind == "approve":
-            author = (author_of or self._author)(event.article, event.revision)
+            author = author_of(event.article, event.revision)
             why = policy.refuse_approve(state, event.stage, person, event.signer, author, self.separation)
         else:
             why = policy.refuse_return(state, event.stage, person, event.signer, event.reason)
