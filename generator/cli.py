@@ -68,8 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
     c.set_defaults(run=_cmd_check)
+    d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布")
+    _add_desk(d)
     _review_commands(commands)
     return parser
+
+
+def _add_desk(sub: argparse.ArgumentParser) -> None:
+    from generator.desk import command  # (imports tornado only when the desk runs)
+
+    command.add_arguments(sub)
+    sub.set_defaults(run=command.run)
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
