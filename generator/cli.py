@@ -16,7 +16,7 @@ from generator.base.dates import build_time
 from generator.base.errors import BuildFailed, SiteError, context_lines
 from generator.build.options import BuildOptions
 from generator.build.stamp import input_stamp, record_json, unchanged
-from generator.build.writer import write_file
+from generator.build.writer import manifest_path, write_file
 
 # Commands import the heavy modules (Markdown, Jinja, Pillow, pypinyin) only when they need them, so that
 # `make build` with nothing changed answers in a fraction of a second.
@@ -107,7 +107,7 @@ def _cmd_build(args) -> int:
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
     stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
                         now.date(), opts.out_dir, opts.preview, sys.version)
-    saved = unchanged(record, stamp, opts.out_dir) if record else None
+    saved = unchanged(record, stamp, opts.out_dir, manifest_path(opts.cache_dir, opts.out_dir)) if record else None
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
         if warnings:

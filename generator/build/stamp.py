@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from generator.base.cache import digest
+from generator.build.writer import outputs_intact
 
 
 def input_stamp(roots: list[Path], *extra: object) -> str:
@@ -24,15 +25,16 @@ def input_stamp(roots: list[Path], *extra: object) -> str:
     return digest(entries, *extra)
 
 
-def unchanged(record: Path, stamp: str, out_dir: Path) -> str | None:
-    """The summary saved with the last build if it had this same stamp and its output is still there, else None."""
+def unchanged(record: Path, stamp: str, out_dir: Path, manifest: Path) -> str | None:
+    """The summary saved with the last build if it had this same stamp and its output is still exactly what
+    the manifest says (no file missing, added or edited by hand), else None."""
     try:
         saved = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if saved.get("stamp") == stamp and out_dir.is_dir():
-        return saved.get("summary", "")
-    return None
+    if not isinstance(saved, dict) or saved.get("stamp") != stamp:
+        return None
+    return str(saved.get("summary", "")) if outputs_intact(out_dir, manifest) else None
 
 
 def record_json(stamp: str, summary: str) -> bytes:

@@ -1,7 +1,9 @@
 """The writer: atomic swap, unchanged files kept, stale files pruned, nothing outside the output folder."""
+import os
+
 import pytest
 
-from generator.build.writer import Publication, UnsafeOutputPath
+from generator.build.writer import Publication, UnsafeOutputPath, outputs_intact
 
 
 def _publish(out, files):
@@ -68,3 +70,82 @@ def test_a_failed_write_leaves_the_output_untouched(tmp_path, monkeypatch):
     pub.abort()
     assert sorted(p.name for p in out.iterdir()) == ["a.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["public"], "no staging folders left behind"
+
+
+def test_killed_builds_leftovers_are_cleaned_by_the_next_build(tmp_path):
+    out = tmp_path / "public"
+    _publish(out, {"a.html": b"a"})
+    for n in range(3):  # what `kill -9` during staging and after the swap leaves behind
+        (tmp_path / f".public-new-killed{n}" / "x").mkdir(parents=True)
+    _publish(out, {"a.html": b"A"})
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_cut_fallback_swap_is_repaired_to_the_old_tree(tmp_path):
+    out = tmp_path / "public"
+    _publish(out, {"a.html": b"a"})
+    out.rename(tmp_path / ".public-old-cut")  # killed between the two renames where there is no exchange
+    pub = Publication(out)
+    assert (out / "a.html").read_bytes() == b"a"
+    pub.abort()
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_the_old_tree_is_served_until_the_switch(tmp_path):
+    out = tmp_path / "public"
+    _publish(out, {"a.html": b"a", "gone.html": b"g"})
+    pub = Publication(out)
+    pub.add("a.html", b"new")
+    pub.add("b.html", b"b")
+    assert sorted(p.name for p in out.iterdir()) == ["a.html", "gone.html"]
+    assert (out / "a.html").read_bytes() == b"a"
+    pub.commit()
+    assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html"]
+
+
+def test_the_published_folder_stays_readable_by_others(tmp_path):
+    out = tmp_path / "public"
+    _publish(out, {"a.html": b"a"})
+    _publish(out, {"a.html": b"b"})
+    assert out.stat().st_mode & 0o055 == 0o055
+
+
+def _manifested(out, manifest, files):
+    pub = Publication(out, manifest)
+    for rel, data in files.items():
+        pub.add(rel, data if data is not None or not pub.is_current(rel, "k-" + rel) else b"fresh", "k-" + rel)
+    return pub.commit()
+
+
+@pytest.mark.parametrize("damage", ["delete", "edit", "edit-same-size"])
+def test_a_damaged_output_file_is_not_believed_current(tmp_path, damage):
+    out, manifest = tmp_path / "public", tmp_path / "manifest.json"
+    _manifested(out, manifest, {"a.html": b"aaaa", "b.html": b"bbbb"})
+    if damage == "delete":
+        (out / "a.html").unlink()
+    else:
+        (out / "a.html").write_bytes(b"hand-edited page" if damage == "edit" else b"AAAA")
+    pub = Publication(out, manifest)
+    assert not pub.is_current("a.html", "k-a.html") and pub.read_current("a.html", "k-a.html") is None
+    assert pub.is_current("b.html", "k-b.html")
+    pub.abort()
+
+
+def test_a_touched_but_unchanged_file_is_still_current(tmp_path):
+    out, manifest = tmp_path / "public", tmp_path / "manifest.json"
+    _manifested(out, manifest, {"a.html": b"aaaa"})
+    os.utime(out / "a.html", ns=(1, 1))
+    pub = Publication(out, manifest)
+    assert pub.is_current("a.html", "k-a.html")
+    pub.abort()
+
+
+def test_outputs_intact_notices_missing_added_and_edited_files(tmp_path):
+    out, manifest = tmp_path / "public", tmp_path / "manifest.json"
+    _manifested(out, manifest, {"a.html": b"aaaa", "d/b.html": b"bbbb"})
+    assert outputs_intact(out, manifest)
+    (out / "extra.html").write_bytes(b"x")
+    assert not outputs_intact(out, manifest)
+    (out / "extra.html").unlink()
+    (out / "d/b.html").write_bytes(b"BBBB")
+    assert not outputs_intact(out, manifest)
