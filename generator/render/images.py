@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, digest, is_missing, read_sealed, write_sealed
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.render.routes import Routes
@@ -84,12 +84,12 @@ class MediaLibrary:
         if key in self._data:
             return self._data[key]
         cached = self.cache_dir / f"{key}{source.suffix.lower()}" if self.cache_dir else None
-        if cached and cached.is_file():
-            return cached.read_bytes()
+        data = read_sealed(cached, self.cache.key) if cached else None  # a damaged copy is prepared again
+        if data is not None:
+            return data
         data = prepare(source.read_bytes() if raw is None else raw, self.cfg.images.max_width, self.cfg.images.jpeg_quality)
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(data)
+            write_sealed(cached, data, self.cache.key)
         else:
             self._data[key] = data
         return data
