@@ -15,6 +15,7 @@ from generator.base.dates import build_time
 from generator.config import SiteConfig
 from generator.base.errors import BuildFailed, SiteError, context_lines
 from generator.render.routes import make_routes
+from generator.build.lock import BuildBusy, BuildLock, lock_path
 from generator.build.stamp import input_stamp
 
 OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
@@ -42,12 +43,16 @@ class Preview:
             try:
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
-                report = build(self.cfg, self.opts)
+                with BuildLock(lock_path(self.cfg.root), on_wait=lambda said: print(said, file=sys.stderr)):
+                    report = build(self.cfg, self.opts)
                 self.problems = []
                 print(f"预览已更新：写入 {len(report.written)} 个文件", file=sys.stderr)
             except BuildFailed as failed:
                 self.problems = failed.problems
                 print(f"预览构建出错：{len(failed.problems)} 个问题，详情见浏览器页面", file=sys.stderr)
+            except BuildBusy as busy:
+                self.stamp = ""  # try again on the next request
+                self.problems = [SiteError(str(self.config_path), 1, 1, busy.message, "")]
             except Exception as exc:  # noqa: BLE001 - the preview must keep running whatever happens
                 self.problems = [SiteError(str(self.config_path), 1, 1, f"内部错误：{exc!r}", "请把这条信息发给技术人员。")]
 
