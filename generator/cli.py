@@ -119,6 +119,8 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
 
 
 def _cmd_build(args) -> int:
+    planned = (args.out or args.config.resolve().parent / (".preview" if args.preview else "public")).resolve()
+    args.output = (planned, folder_identity(planned))  # for the final line, should the config be wrong
     cfg = config_module.load(args.config)
     now = datetime.fromisoformat(args.build_time) if args.build_time else build_time()
     opts = options_for(args, cfg, args.preview, args.out, now)

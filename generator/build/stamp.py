@@ -20,8 +20,12 @@ def input_stamp(roots: list[Path], *extra: object) -> str:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
-                stat = os.stat(os.path.join(folder, name))
-                entries.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a broken or looping link (the build warns about it): the link itself counts
+                    stat = os.lstat(path)
+                entries.append((path, stat.st_size, stat.st_mtime_ns))
     return digest(entries, *extra)
 
 

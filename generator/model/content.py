@@ -181,14 +181,21 @@ def _scan(folder: Path, top: str, root: Path, problems: Problems, found: list[Pa
     with os.scandir(folder) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
     for entry in entries:
-        if not entry.is_dir() and _accept(folder, entry.name, entry.is_symlink(), top, root, problems):
+        if not _is_dir(entry) and _accept(folder, entry.name, entry.is_symlink(), top, root, problems):
             found.append(folder / entry.name)
     for entry in entries:
         name = entry.name
         if entry.is_symlink() and not name.startswith("."):
             _linked_folder(folder / name, root, problems)
-        elif entry.is_dir() and not name.startswith(".") and name not in SKIPPED_DIRS:
+        elif _is_dir(entry) and not name.startswith(".") and name not in SKIPPED_DIRS:
             _scan(folder / name, name if top == "." else top, root, problems, found)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops: reported as a file that cannot be read
+        return False
 
 
 def _linked_folder(path: Path, root: Path, problems: Problems) -> None:

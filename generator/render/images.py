@@ -112,10 +112,11 @@ def prepare(raw: bytes, max_width: int, quality: int) -> bytes:
     try:
         image = Image.open(io.BytesIO(raw))  # reads the header only: the size is known before any pixel
         if image.width * image.height > MAX_PIXELS:
-            raise ValueError(f"太大（{image.width}×{image.height} 像素，上限 {MAX_PIXELS // 1_000_000} 百万像素），"
-                             "可能是损坏的或恶意的 “图片炸弹”")
+            raise Image.DecompressionBombError(image.size)
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise ValueError(f"太大（超过 {MAX_PIXELS // 1_000_000} 百万像素），可能是损坏的或恶意的 “图片炸弹”") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValueError("打不开（文件损坏或不是图片）") from None
     if image.format == "GIF":
         return raw  # animated GIFs would lose frames; GIF carries no EXIF

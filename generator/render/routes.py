@@ -113,12 +113,13 @@ def check_unique(site: Site, routes: Routes) -> None:
             key = target.lower()
             if key in claimed and claimed[key] is not page:
                 other = claimed[key]
-                problems.append(error(site.content_dir / page.source, page.line_of("slug"),
+                problems.append(error(site.content_dir / page.source, _slug_line(page),
                                       f"网址 /{target.removesuffix('index.html')} 和 {other.source} 第 "
                                       f"{_slug_line(other)} 行重复",
                                       f"两篇文章都要用这个网址：{other.source} 第 {_slug_line(other)} 行和 "
                                       f"{page.source} 第 {_slug_line(page)} 行。给其中一篇写一个不同的 slug。",
                                       code="route.duplicate"))
+                break  # (its WeChat folder clashes too: once is enough)
             claimed.setdefault(key, page)
     if problems:
         raise BuildFailed(problems)
