@@ -39,16 +39,16 @@ def secret() -> bytes:
     home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "wenming"
     path = home / "cache-secret"
     try:
+        if not path.is_file() or path.stat().st_size < 32:
+            home.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=home, prefix=".cache-secret-")  # created with mode 600
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(32))
+            os.replace(temp, path)
         data = path.read_bytes()
-        if len(data) >= 32:
-            return data[:32]
-        home.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(secrets.token_bytes(32))
-        return path.read_bytes()[:32]
     except OSError:
         return _PROCESS_SECRET
+    return data[:32] if len(data) >= 32 else _PROCESS_SECRET
 
 
 def _mac(key: bytes, *parts: bytes) -> bytes:

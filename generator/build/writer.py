@@ -1,10 +1,13 @@
 """The only code that writes the output folder: each build is a complete new tree, swapped in by one rename.
 
-A build stages every output file in a folder beside the output folder: unchanged files are hard links to the
-published ones (same inode and time, so livereload and rsync see only real changes), new and changed files are
-written there. `commit()` then exchanges the staging folder with the output folder in one `renameat2` call
-(RENAME_EXCHANGE on Linux; elsewhere two renames that the next build repairs) and removes the old tree. A build
-killed at any moment leaves the old tree or the new one, never a mix; the next build removes what it left.
+Beside the output folder `public/` lives its standby tree `.public-standby/` (the tree published before). A build
+brings the standby up to date: each unchanged file becomes a hard link to the published one (same inode and
+time, so livereload and rsync see only real changes), each new or changed file is written as a new file (never
+in place: the standby's files are links to published ones), files no longer made are removed. `commit()` then
+exchanges the two folders in one `renameat2` call (RENAME_EXCHANGE on Linux; elsewhere two renames that the next
+build repairs), and the old tree stays as the next build's standby. So a build touches only what changed (plus
+what the build before changed), and a build killed at any moment leaves the old tree or the new one, never a
+mix; the standby is rebuilt from whatever state it is in, and the next build removes other leftovers.
 
 The manifest (JSON beside the cache) records each published file's key, size, time and SHA-256, so that "this
 file is current" is believed only when the file on disk still is what the manifest says.
@@ -43,11 +46,15 @@ class Publication:
         self._out = str(self.out_dir)  # is_current runs for every page: plain strings are several times faster
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out_dir)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
-        # mkdtemp makes a private folder: the published one must stay readable by the web server
+        self.staging = standby_path(self.out_dir)
+        if not self.staging.is_dir() or not self.out_dir.is_dir():
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging.mkdir()
+        # the standby becomes the published folder: it must stay readable by the web server
         os.chmod(self.staging, self.out_dir.stat().st_mode & 0o7777 if self.out_dir.is_dir() else 0o755)
         self.report = WriteReport()
         self._paths: set[str] = set()
+        self._rels: set[str] = set()
         self._dirs: set[str] = {str(self.staging)}
         self.manifest = manifest
         previous = read_manifest(manifest) if manifest and self.out_dir.is_dir() else {}
@@ -75,15 +82,17 @@ class Publication:
         if rel.lower() in self._paths:
             raise UnsafeOutputPath(f"两个输出文件都要写到 {rel}")
         self._paths.add(rel.lower())
+        self._rels.add(rel)
         target = os.path.join(self.staging, rel)
         folder = os.path.dirname(target)
         if folder not in self._dirs:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder, str(self.staging))
             self._dirs.add(folder)
         if data is None or self._same_as_published(rel, data):
             self._keep(rel, target)
             self.report.unchanged.append(rel)
         else:
+            _clear(target)  # (a link to a published file, which must not change)
             Path(target).write_bytes(data)
             stat = os.stat(target)
             self._files[rel] = [key, stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest()]
@@ -93,9 +102,9 @@ class Publication:
     def commit(self) -> WriteReport:
         """Swap the complete new tree in, remove the old one, record the manifest and report what changed."""
         self.report.removed = sorted(self._stale_files())
+        _prune(self.staging, self._rels)
         if self.out_dir.is_dir():
-            _exchange(self.staging, self.out_dir)
-            shutil.rmtree(self.staging, ignore_errors=True)  # the old tree, now under the staging name
+            _exchange(self.staging, self.out_dir)  # the old tree is now the standby of the next build
         else:
             os.rename(self.staging, self.out_dir)
         if self.manifest is not None:
@@ -105,8 +114,7 @@ class Publication:
         return self.report
 
     def abort(self) -> None:
-        """Throw the staged tree away; the output folder stays exactly as it was."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Leave the output folder exactly as it was (the standby is put right by the next build)."""
 
     def _intact(self, rel: str) -> bool:
         if rel not in self._verified:
@@ -122,10 +130,12 @@ class Publication:
     def _keep(self, rel: str, target: str) -> None:
         """Hard-link the published file into the new tree (a copy where the file system has no links)."""
         source = os.path.join(self._out, rel)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        if not _same_file(source, target):
+            _clear(target)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
         entry = self._previous.get(rel) if rel in self._previous and self._intact(rel) else None
         if entry is None:
             stat = os.stat(target)
@@ -136,6 +146,60 @@ class Publication:
         if not self.out_dir.is_dir():
             return []
         return [rel for rel in published_files(self.out_dir) if rel.lower() not in self._paths]
+
+
+def standby_path(out_dir: Path) -> Path:
+    """The standby tree of an output folder (the one published before it)."""
+    return out_dir.parent / f".{out_dir.name}-standby"
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        first, second = os.stat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (first.st_ino, first.st_dev) == (second.st_ino, second.st_dev)
+
+
+def _clear(target: str) -> None:
+    """Remove whatever is at `target` in the standby (a file, or a folder where a file now goes)."""
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        shutil.rmtree(target)
+
+
+def _make_folder(folder: str, root: str) -> None:
+    """Make a folder in the standby, removing a file that stands where a folder now goes."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        part = folder
+        while part != root and not os.path.isfile(part):
+            part = os.path.dirname(part)
+        if part == root:
+            raise
+        os.unlink(part)
+        os.makedirs(folder, exist_ok=True)
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Remove the standby's files that this build does not make, and folders left empty."""
+    for folder, _dirs, files in os.walk(root, topdown=False):
+        base = os.path.relpath(folder, root).replace(os.sep, "/")
+        kept = 0
+        for name in files:
+            if (name if base == "." else f"{base}/{name}") in keep:
+                kept += 1
+            else:
+                os.unlink(os.path.join(folder, name))
+        if not kept and folder != str(root):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass  # it still holds folders that are kept
 
 
 def clean_leftovers(out_dir: Path) -> list[str]:

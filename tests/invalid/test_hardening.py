@@ -167,7 +167,7 @@ def test_disk_full_and_read_only_output_get_their_own_message(tmp_path, monkeypa
     write = pathlib.Path.write_bytes
 
     def failing(self, data):
-        if ".public-new-" in str(self) and self.name == "index.html":
+        if ".public-standby" in str(self) and self.name == "index.html":
             raise OSError(code_, os.strerror(code_), str(self))
         return write(self, data)
 

@@ -121,3 +121,16 @@ def test_a_planted_compiled_template_is_not_loaded(site):
     shutil.rmtree(site / "public")
     _build(site)
     assert _tree(site / "public") == _tree(site / "cold")
+
+
+def test_the_secret_is_kept_between_processes(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("WENMING_CACHE_SECRET", raising=False)
+    code = "from generator.base.cache import secret; print(secret().hex())"
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and len(runs[0].strip()) == 64
+    assert (tmp_path / "wenming/cache-secret").stat().st_mode & 0o077 == 0

@@ -116,6 +116,6 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(two_sites):
         state = _state(root, trees)
         survived += 1
     _ops(_run(root, 0))
-    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".public")) == []
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".public")) == [".public-standby"]
     assert survived == len(moments) + 8
     print(f"kills survived: {survived} of {survived} ({len(moments)} at file operations of {total})")

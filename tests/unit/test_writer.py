@@ -6,6 +6,11 @@ import pytest
 from generator.build.writer import Publication, UnsafeOutputPath, outputs_intact
 
 
+def _beside(folder):
+    """What is in the output folder's parent, apart from its standby tree."""
+    return sorted(p.name for p in folder.iterdir() if p.name != ".public-standby")
+
+
 def _publish(out, files):
     pub = Publication(out)
     for rel, data in files.items():
@@ -22,7 +27,7 @@ def test_unchanged_files_keep_their_inode_and_stale_files_go(tmp_path):
     after = (out / "a.html").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not (out / "old.html").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["public"], "no staging folders left behind"
+    assert _beside(tmp_path) == ["public"], "no staging folders left behind"
 
 
 def test_abort_leaves_output_untouched(tmp_path):
@@ -32,7 +37,7 @@ def test_abort_leaves_output_untouched(tmp_path):
     pub.add("a.html", b"changed")
     pub.abort()
     assert (out / "a.html").read_bytes() == b"a"
-    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    assert _beside(tmp_path) == ["public"]
 
 
 @pytest.mark.parametrize("rel", ["../x.html", "/etc/passwd", "a/../../x", ""])
@@ -69,7 +74,7 @@ def test_a_failed_write_leaves_the_output_untouched(tmp_path, monkeypatch):
         pub.add("b.html", b"b")
     pub.abort()
     assert sorted(p.name for p in out.iterdir()) == ["a.html"]
-    assert [p.name for p in tmp_path.iterdir()] == ["public"], "no staging folders left behind"
+    assert _beside(tmp_path) == ["public"], "no staging folders left behind"
 
 
 def test_killed_builds_leftovers_are_cleaned_by_the_next_build(tmp_path):
@@ -78,7 +83,7 @@ def test_killed_builds_leftovers_are_cleaned_by_the_next_build(tmp_path):
     for n in range(3):  # what `kill -9` during staging and after the swap leaves behind
         (tmp_path / f".public-new-killed{n}" / "x").mkdir(parents=True)
     _publish(out, {"a.html": b"A"})
-    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    assert _beside(tmp_path) == ["public"]
 
 
 def test_a_cut_fallback_swap_is_repaired_to_the_old_tree(tmp_path):
@@ -88,7 +93,7 @@ def test_a_cut_fallback_swap_is_repaired_to_the_old_tree(tmp_path):
     pub = Publication(out)
     assert (out / "a.html").read_bytes() == b"a"
     pub.abort()
-    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    assert _beside(tmp_path) == ["public"]
 
 
 def test_the_old_tree_is_served_until_the_switch(tmp_path):
@@ -149,3 +154,20 @@ def test_outputs_intact_notices_missing_added_and_edited_files(tmp_path):
     (out / "extra.html").unlink()
     (out / "d/b.html").write_bytes(b"BBBB")
     assert not outputs_intact(out, manifest)
+
+
+def test_the_standby_tree_never_changes_a_published_file(tmp_path):
+    out = tmp_path / "public"
+    for n in range(4):  # the standby's files are links to published ones: writing them in place would show
+        _publish(out, {"a.html": b"same", "b.html": f"version {n}".encode(), f"only-{n}.html": b"x"})
+        assert (out / "a.html").read_bytes() == b"same" and (out / "b.html").read_bytes() == f"version {n}".encode()
+        assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", f"only-{n}.html"]
+
+
+def test_a_file_may_become_a_folder_and_back(tmp_path):
+    out = tmp_path / "public"
+    _publish(out, {"x": b"file"})
+    _publish(out, {"x/index.html": b"folder"})
+    _publish(out, {"x": b"file again"})
+    _publish(out, {"x/index.html": b"folder again"})
+    assert (out / "x/index.html").read_bytes() == b"folder again"
