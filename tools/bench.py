@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -181,7 +182,10 @@ def browser_reload(root: Path, saves: int) -> tuple[float, int]:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
     story = sorted((root / "content/stories").glob("*.md"))[0]
     original = story.read_text(encoding="utf-8")
-    url = f"http://127.0.0.1:{port}{base}stories/{story.stem}/"
+    from generator.base.slugs import slugify
+
+    given = re.search(r"^slug:\s*(\S+)", original, re.M)
+    url = f"http://127.0.0.1:{port}{base}stories/{given.group(1) if given else slugify(story.stem)}/"
     samples, missed = [], 0
     try:
         _wait_for(url, "", 120)
