@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from generator.base.cache import Cache, digest, is_missing
+from generator.base.phrases import kept_words, with_wbr
+from generator.render import salutation
+from generator.render.credits import source_parts
 from generator.config import SiteConfig
 from generator.model.content import TYPE_NAMES, Page, Site
 from generator.render.bodies import Bodies
@@ -43,7 +46,6 @@ class SiteInput:
     salt: str = ""  # changes with the templates and the generator's code: part of every page key
     site_view: dict | None = None  # filled once per build by render_site
     tag_urls: dict[str, str] | None = None
-    tag_slugs: dict[str, str] | None = None
     views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
     jobs: int = 1  # worker processes for detail pages
 
@@ -57,9 +59,7 @@ def render_site(inp: SiteInput) -> Output:
     # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this order.
     pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
     tags = sorted({t for p in pages for t in p.meta.tags})
-    slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
-    inp = replace(inp, tag_slugs=slugs)
-    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(inp, tags).items()})
+    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()})
     inp = replace(inp, site_view=_site_view(inp), views={})
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
@@ -248,6 +248,10 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view = dict(_view(inp, page))
         if page.source in inp.rendered:
             view["html"] = inp.rendered.html(page.source)
+            if page.type == "letter" and not view["salutation"]:  # written in the body, as real letters do
+                found, rest = salutation.split(str(view["html"]))
+                if found:
+                    view["salutation"], view["html"] = found + "：", rest
             # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
             html = [ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html
             view["fp"] = digest(view["fp"], html)
@@ -256,12 +260,13 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
         "type": page.type, "type_name": TYPE_NAMES[page.type], "title": meta.title, "date": meta.date,
-        "summary": meta.summary, "author": meta.author, "source": meta.source, "editor": meta.editor,
+        "summary": meta.summary, "author": meta.author, "editor": meta.editor,
+        "source": source_parts(meta.source)[0], "source_url": source_parts(meta.source)[1],
         "url": inp.routes.url(inp.routes.page_path(page)),
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
         "html": "",
-        "unreviewed": page.source in inp.unreviewed, "meta": meta,
+        "unreviewed": page.source in inp.unreviewed, "meta": meta, "title_html": _title_html(inp, meta),
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -277,6 +282,12 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     return view
 
 
+def _title_html(inp: SiteInput, meta) -> str:
+    """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a dictionary)."""
+    keep = kept_words(meta)
+    return inp.cache.memo("title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep))
+
+
 def _newest(pages: list[Page]) -> list[Page]:
     return sorted(pages, key=lambda p: (-p.date.toordinal(), p.slug))
 
@@ -286,9 +297,11 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
     for page in pages:
         by_type[page.type].append(page)
     featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
-    return {"featured": [_view(inp, p) for p in featured],
-            "sections": [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)), [_view(inp, p) for p in by_type[t][:4]])
-                         for t in LIST_FOLDERS]}
+    shown = {p.source for p in featured}  # the sections below do not repeat the featured stories
+    sections = [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)),
+                 [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]], bool(by_type[t]))
+                for t in LIST_FOLDERS]
+    return {"featured": [_view(inp, p) for p in featured], "sections": sections}
 
 
 def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
@@ -313,7 +326,7 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
     for page in pages:
         for tag in page.meta.tags:
             tagged[tag].append(page)
-    folders = _tag_folders(inp, sorted(tagged))
+    folders = _tag_folders(sorted(tagged))
     summary = [(tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag])) for tag in sorted(tagged)]
     yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
     for tag in sorted(tagged):
@@ -322,11 +335,11 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
                               lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"))
 
 
-def _tag_folders(inp: SiteInput, tags: list[str]) -> dict[str, str]:
+def _tag_folders(tags: list[str]) -> dict[str, str]:
     """Each tag's folder: its pinyin, plus a short hash when two tags sound alike (志愿 and 智远)."""
     folders, used = {}, set()
     for tag in tags:
-        slug = (inp.tag_slugs or {}).get(tag) or tag_slug(tag)
+        slug = tag_slug(tag)
         if slug in used:
             slug += "-" + digest(tag)[:6]
         used.add(slug)
