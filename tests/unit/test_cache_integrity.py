@@ -47,7 +47,7 @@ def _flip(path: Path, at: int | None = None) -> None:
 
 def test_corrupted_led_frames_are_drawn_again_and_the_playlist_tells_the_truth(site):
     frames = sorted((site / ".cache/led").glob("*.png"))
-    assert len(frames) > 10
+    assert len(frames) >= 5
     for frame in frames:
         _flip(frame)
     shutil.rmtree(site / "public")

@@ -100,7 +100,7 @@ def test_a_port_in_use_gets_its_own_message(served):
     second = subprocess.run([sys.executable, "-m", "generator", "serve", "--port", str(port),
                              "--config", str(root / "site_config.yaml")], cwd=root,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
-    assert second.returncode == 1 and f"端口已被占用" in second.stderr and "Traceback" not in second.stderr
+    assert second.returncode == 1 and "端口已被占用" in second.stderr and "Traceback" not in second.stderr
 
 
 def test_every_save_is_pushed_to_the_open_page(served):
