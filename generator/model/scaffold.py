@@ -25,8 +25,6 @@ _COMMON = [
     ("slug", "", "网址名，留空会按文件名自动生成拼音"),
     ("draft", "false", "草稿：true 表示暂不发布"),
     ("outputs", "[]", "发布渠道 site（网站）/wechat（公众号）/led（大屏），留空按类型默认"),
-    ("review", "", "三审记录（初审、复审、终审）：用 make review-sign 签字后自动填写，请勿手改"),
-    ("proof", "", "三校记录（一校、二校、三校）：同样用 make review-sign 签字"),
 ]
 _BY_TYPE = {
     "story": [
