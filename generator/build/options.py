@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from generator.build.writer import default_staff_dir
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -24,3 +26,9 @@ class BuildOptions:
     ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
     keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)
+    staff_dir: Path | None = None  # WeChat and LED staff files; None = beside out_dir (see staff)
+
+    @property
+    def staff(self) -> Path:
+        """The staff folder of this build: staff_dir, or `staff/` beside `public/` (`X-staff/` beside `X/`)."""
+        return self.staff_dir if self.staff_dir is not None else default_staff_dir(self.out_dir)
