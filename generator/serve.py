@@ -35,10 +35,10 @@ DEBOUNCE = 0.04  # seconds of quiet after a save before the rebuild (editors wri
 LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
 
 
-@dataclass
 STAFF_PATH = "_staff/"  # the preview serves the staff folder (WeChat, LED) here, under the site's base path
 
 
+@dataclass
 class Preview:
     """The preview's state: the last good output folder and the problems of the last build, if it failed."""
 
