@@ -250,10 +250,12 @@ def _print_problems(problems: list[SiteError], stream) -> None:
 
 
 def _format_problems(problems: list[SiteError]) -> str:
+    from generator.checks.privacy import mask  # a number in a file name or message is never echoed in full
+
     shown = []
     for problem in sorted(problems, key=SiteError.sort_key):
-        relative = SiteError(_show_path(Path(problem.path)), problem.line, problem.col, problem.message,
-                             problem.hint, problem.severity, problem.code)
+        relative = SiteError(mask(_show_path(Path(problem.path))), problem.line, problem.col, mask(problem.message),
+                             mask(problem.hint), problem.severity, problem.code)
         shown.append(relative.format(_context(problem)))
     return "\n".join(shown)
 

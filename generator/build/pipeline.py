@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import __version__
 from generator.model import content
 from generator.render import routes as routing
-from generator.checks import ledger, review, run_checks, mask_site
+from generator.checks import ledger, privacy, review, run_checks, mask_site
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import BuildFailed, Problems, Severity, SiteError, error
@@ -79,7 +79,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         publication.abort()
         raise
     if opts.ledger is not None and not opts.preview:  # made from the verified history and the working files
-        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses))
+        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses, _ledger_hide(cfg, working)))
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     # Records that do not verify are errors, yet only their articles are held back: the rest of the site goes out.
@@ -320,6 +320,14 @@ def _add_all(publication: TwoRoots, files) -> None:
             publication.add(rel, data, key)
         except UnsafeOutputPath as exc:
             raise BuildFailed([error(rel, 1, str(exc), "检查 slug、标签和屏幕名称是否重复。")]) from None
+
+
+def _ledger_hide(cfg: SiteConfig, working: Site):
+    """How the ledger shows titles and file names: masked like the published text when masking is on."""
+    if not cfg.privacy.mask:
+        return str
+    allowed = privacy.allowed_numbers(cfg, working.content_dir)
+    return lambda text: privacy.mask(text, allowed)
 
 
 def _publication(opts: BuildOptions) -> TwoRoots:
