@@ -38,6 +38,9 @@ class BuildReport:
     published: int = 0
     held_back: list[str] = field(default_factory=list)  # unreviewed sources kept out of a real build
     frames_drawn: int = 0
+    problems: list[SiteError] = field(default_factory=list)  # a dry build: every finding, errors included
+    checks: object = None  # a dry build: the CheckResult (review statuses, freshness) for the check report
+    site: Site | None = None  # a dry build: the site as read
     freshness: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -50,10 +53,12 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the other's cache.
     folder = opts.cache_dir / ("data-preview" if opts.preview else "data") if opts.cache_dir else None
     cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
-    jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
+    # The preview server runs threads: never fork there (a dry run is the `check` command, a process of its own).
+    jobs = 1 if opts.preview and not opts.dry else (opts.jobs or workers())
     with clock("读取内容"):
         site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)
         problems.extend(list(site.warnings))
+        loaded = site
     with clock("审核与检查"):
         checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs)
         report.freshness = checks.freshness
@@ -65,11 +70,15 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         problems.extend(_soften_held_back(found, site.content_dir, report.held_back))
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
-    problems.raise_if_errors()  # nothing has been written yet
+    if not opts.dry:  # a dry run goes on rendering, so `check` also reports what only the renderers find
+        problems.raise_if_errors()  # nothing has been written yet
     publication = Publication(opts.out_dir, _manifest(opts))
     try:
         work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs)
         _render_all(work, clock)
+        if opts.dry:
+            report.site = loaded
+            return _dry_report(report, problems, checks, publication, cache)
         problems.raise_if_errors()
         with clock("发布"):
             written = publication.commit()
@@ -82,6 +91,16 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.warnings = problems.warnings
     report.published = len(site.pages)
+    return report
+
+
+def _dry_report(report: BuildReport, problems: Problems, checks, publication: Publication, cache: Cache):
+    """End a dry run: throw the staged files away, keep the cache, hand back every finding."""
+    publication.abort()
+    cache.save()
+    report.problems = sorted(dict.fromkeys(problems.items), key=SiteError.sort_key)
+    report.warnings = [p for p in report.problems if not p.is_error]
+    report.checks = checks
     return report
 
 
