@@ -214,6 +214,10 @@ def _print_report(report, quiet: bool) -> str:
         print(f"有 {len(report.held_back)} 篇未完成三审三校，没有发布（运行 make check 查看）：")
         for source in report.held_back:
             print(f"  - content/{source}")
+    if report.withheld:
+        print(f"有 {len(report.withheld)} 篇含有占位或残留内容，没有发布（见上面的警告）：")
+        for source in report.withheld:
+            print(f"  - content/{source}")
     for line in report.freshness:
         print(str(line))
     return summary

@@ -37,6 +37,7 @@ class BuildReport:
     warnings: list[SiteError] = field(default_factory=list)
     published: int = 0
     held_back: list[str] = field(default_factory=list)  # unreviewed sources kept out of a real build
+    withheld: list[str] = field(default_factory=list)  # sources with placeholders or leftovers, kept out
     frames_drawn: int = 0
     problems: list[SiteError] = field(default_factory=list)  # a dry build: every finding, errors included
     checks: object = None  # a dry build: the CheckResult (review statuses, freshness) for the check report
@@ -67,7 +68,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         site, unreviewed = _select(site, cfg, checks.unreviewed, opts.preview, report)
         found = checks.problems if cfg.publish.require_review or opts.preview else \
             [p for p in checks.problems if not p.code.startswith("review.")]  # the gate is off: no sign-off nagging
-        problems.extend(_soften_held_back(found, site.content_dir, report.held_back))
+        site, found = _withhold(site, found, opts.preview, report)
+        problems.extend(_soften_held_back(found, site.content_dir, report.held_back + report.withheld))
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
     if not opts.dry:  # a dry run goes on rendering, so `check` also reports what only the renderers find
@@ -113,6 +115,17 @@ def _select(site: Site, cfg: SiteConfig, unreviewed: frozenset[str], preview: bo
     report.held_back = sorted(p.source for p in site.pages if p.source in unreviewed)
     kept = tuple(p for p in site.pages if p.source not in unreviewed)
     return replace(site, pages=kept), frozenset()
+
+
+def _withhold(site: Site, found: list[SiteError], preview: bool, report: BuildReport):
+    """A real build leaves out the pages with placeholders or leftovers (and the dashboard the sample totals):
+    their errors are reported as warnings, and the rest of the site goes out."""
+    if preview:
+        return site, found
+    blocked = {p.path for p in found if p.is_error and p.code.startswith("placeholder.")}
+    report.withheld = sorted(p.source for p in site.pages if str(site.content_dir / p.source) in blocked)
+    softened = [replace(p, severity=Severity.WARNING) if p.code.startswith("placeholder.") else p for p in found]
+    return replace(site, pages=tuple(p for p in site.pages if p.source not in report.withheld)), softened
 
 
 def _soften_held_back(found: list[SiteError], content_dir: Path, held_back: list[str]) -> list[SiteError]:

@@ -65,6 +65,18 @@ _BODY = {
     "letter": "（开头一段：说明为什么发出倡议。）\n\n一、（第一条倡议。）\n\n二、（第二条倡议。）\n\n（结尾一段：表达希望，不写“此致敬礼”。）\n",
     "slide": "第一幅标语的第一行\n第一幅标语的第二行\n\n---\n\n第二幅标语\n",
 }
+_DEFAULT_BODY = "在这里写正文。段落之间空一行。\n"
+
+
+def placeholder_sentences() -> tuple[str, ...]:
+    """The prompts a new file's body starts with (without list numbers): left in, they must not be published."""
+    found = []
+    for text in (*_BODY.values(), _DEFAULT_BODY):
+        for line in text.split("\n"):
+            line = line.strip().lstrip("一二三四五六七八九十、").strip()
+            if line and line != "---":
+                found.append(line)
+    return tuple(dict.fromkeys(found))
 
 
 def render(page_type: str, title: str, today: date) -> str:
@@ -74,7 +86,7 @@ def render(page_type: str, title: str, today: date) -> str:
     for key, value, comment in rows:
         value = value.format(title=json.dumps(title, ensure_ascii=False), today=today.isoformat()) if "{t" in value else value
         lines.append(f"{key}: {value}".rstrip().ljust(20) + f"  # {comment}")
-    lines += [_LED, "---", "", _BODY.get(page_type, "在这里写正文。段落之间空一行。\n")]
+    lines += [_LED, "---", "", _BODY.get(page_type, _DEFAULT_BODY)]
     return "\n".join(lines)
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from generator.config import SiteConfig, Wechat
+from generator.checks.placeholders import lead_text
+from generator.config import SiteConfig, Wechat, WechatLimits
 from generator.model.content import Page, Site
 from generator.base.dates import chinese_date
 from generator.base.errors import SiteError, error, warning
@@ -155,13 +156,19 @@ def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: P
                               cfg.images.jpeg_quality), problems
 
 
+def digest_of(page: Page, fallback: int = WechatLimits().digest_fallback) -> str:
+    """The digest: the summary, else the body's first words, never a placeholder, byline or source line (left
+    empty, WeChat would take them)."""
+    return page.meta.summary.strip() or lead_text(page, fallback)
+
+
 def article_json(page: Page, article: str, page_url: str, covers: cover_images.Covers | None) -> bytes:
     """The draft API's article object (plus local cover file names), with stable bytes."""
     data = {
         "article_type": "news",
         "title": page.title,
         "author": page.meta.author,
-        "digest": page.meta.summary.strip(),
+        "digest": digest_of(page),
         "content": article,
         "content_source_url": page_url,
         "thumb_media_id": "",  # filled in by whoever uploads cover.jpg as permanent material
@@ -186,7 +193,7 @@ def _preview_context(page: Page, cfg: SiteConfig, article: str, page_url: str,
     limits = cfg.wechat.limits
     return {
         "title": page.title, "account": cfg.wechat.account, "author": page.meta.author,
-        "digest": page.meta.summary.strip(), "digest_fallback": limits.digest_fallback,
+        "digest": digest_of(page, limits.digest_fallback), "digest_fallback": limits.digest_fallback,
         "date": chinese_date(page.date), "source_url": page_url, "covers": covers_view,
         "crops": {"pic_crop_235_1": covers.crop_235_1 if covers else "",
                   "pic_crop_1_1": covers.crop_1_1 if covers else ""},

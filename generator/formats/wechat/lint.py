@@ -10,6 +10,7 @@ from generator.config import WechatLimits
 from generator.model.content import Page
 from generator.base.errors import SiteError, error, warning
 from generator.base.typography import count_characters
+from generator.checks.placeholders import lead_text
 
 _LENGTH = re.compile(r"^-?(\d+(\.\d+)?|\.\d+)(px|em|rem|%)?$")
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -166,9 +167,10 @@ def _check_author(page: Page, path: Path, author: str, limits: WechatLimits) -> 
 def _check_digest(page: Page, path: Path, digest: str, limits: WechatLimits) -> list[SiteError]:
     line, length = page.line_of("summary"), count_characters(digest)
     if not digest:
-        return [warning(path, line, "没有摘要（summary），公众号会自动取正文前 "
-                        f"{limits.digest_fallback} 个字", "在文件头里写一行 summary: 一两句话的摘要。",
-                        code="wechat.digest")]
+        lead = lead_text(page, limits.digest_fallback)
+        return [warning(path, line, f"没有摘要（summary），公众号摘要将用正文前 {limits.digest_fallback} 个字："
+                        f"“{lead}”" if lead else "没有摘要（summary），正文里也没有可以用作摘要的段落",
+                        "在文件头里写一行 summary: 一两句话的摘要。", code="wechat.digest")]
     if length > limits.digest_max:
         return [error(path, line, f"摘要有 {length} 个字，公众号最多 {limits.digest_max} 个",
                       "把 summary 改短。", code="wechat.digest")]
