@@ -79,11 +79,11 @@ def page_findings(page: Page, path: Path, blocking: bool) -> list[SiteError]:
             found.append(make(path, para.line, f"正文这一段{reason}", _hint(para.text), code="placeholder.leftover"))
     scaffold = placeholder_sentences()
     for text in page_texts(page):
-        words = plain(text.text) if not text.key else text.text
-        kept = next((s for s in scaffold if s in words), "")
-        if kept or (text.key == ("title",) and words.strip() == "新文章"):
-            found.append(make(path, text.line_at(text.text.find(kept)) if kept else text.line,
-                              f"{text.label}里还留着新建文章时的提示文字 “{kept or words}”",
+        kept = [s for s in scaffold if s in text.text]
+        kept += [text.text.strip()] if text.key == ("title",) and text.text.strip() == "新文章" else []
+        for sentence in kept:
+            found.append(make(path, text.line_at(max(text.text.find(sentence), 0)),
+                              f"{text.label}里还留着新建文章时的提示文字 “{sentence}”",
                               "把它换成真正的内容，或删掉。", code="placeholder.scaffold"))
         for mark in _SAMPLE.finditer(text.text):
             found.append(make(path, text.line_at(mark.start()), f"{text.label}里有 “{mark.group(0)}”：这是样例或"
