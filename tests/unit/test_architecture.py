@@ -31,6 +31,7 @@ LIBRARIES = {
     "livereload": {"generator.serve"},
     "tornado": {"generator.serve", "generator.desk"},
     "pypinyin": {"generator.base.slugs"},
+    "jieba": {"generator.checks.names"},
     "css_inline": {"generator.formats.wechat.style"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
 }
