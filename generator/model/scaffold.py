@@ -27,6 +27,8 @@ _COMMON = [
     ("outputs", "[]", "发布渠道 site（网站）/wechat（公众号）/led（大屏），留空按类型默认"),
     ("review", "", "三审记录（初审、复审、终审）：用 make review-sign 签字后自动填写，请勿手改"),
     ("proof", "", "三校记录（一校、二校、三校）：同样用 make review-sign 签字"),
+    ("consent", "", "文中写到的人同意发布的记录 {who: 姓名, date: 2024-05-01, scope: [姓名, 照片, 事迹], "
+     "channels: [site, wechat, led]}；写到几个人就写成列表，每人一条；写到健康、残疾等敏感信息要在 scope 里写明"),
 ]
 _BY_TYPE = {
     "story": [
@@ -39,7 +41,6 @@ _BY_TYPE = {
         ("photo", "", "人物照片路径"),
         ("photo_alt", "", "人物照片的文字说明"),
         ("minor", "false", "人物未满 14 周岁时写 true，并填写监护人同意"),
-        ("consent", "", "本人同意发布的记录，写成 {who: 姓名, date: 2024-05-01, scope: [姓名, 照片, 事迹], channels: [site, wechat, led]}"),
         ("guardian_consent", "", "未成年人的监护人同意记录，格式同上"),
     ],
     "activity": [

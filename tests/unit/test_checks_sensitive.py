@@ -132,19 +132,19 @@ def test_each_record_must_cover_the_channels(make_site):
     assert found.code == "consent.channel" and "徐美兰" in found.message and found.line == 11
 
 
-def test_a_minor_is_covered_by_the_guardian_consent(make_site):
+def test_a_child_is_the_guardian_consents_business_and_a_forgotten_minor_flag_is_caught(make_site):
     text = """\
 ---
 title: 圩日里的小小劝导员
 date: 2026-06-01
 person: 叶子涵
-minor: true
 {consent}
 ---
 10岁的叶子涵每逢圩日就戴上红袖章，在集市口劝导大家排队。
 """
-    guardian = "guardian_consent: {who: 吴丽娟（叶子涵的母亲）, date: 2026-05-18}"
-    for consent, codes in (("", {"consent.guardian", "sensitive.minor"}), (guardian, set())):
+    guardian = "minor: true\nguardian_consent: {who: 吴丽娟（叶子涵的母亲）, date: 2026-05-18}"
+    forgot = "consent: {who: 叶子涵, date: 2026-05-18}"
+    for consent, codes in (("minor: true", {"consent.guardian"}), (guardian, set()), (forgot, {"sensitive.minor"})):
         root = make_site({"content/stories/a.md": text.format(consent=consent), **DICTIONARY})
         cfg = config.load(root / "site_config.yaml")
         result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2026, 6, 2))
