@@ -11,7 +11,7 @@ from generator.model.content import Page, Site
 from generator.base.parallel import map_chunks
 from generator.base.errors import SiteError
 from generator.checks import (consent, freshness, ledger, placeholders, privacy, punctuation, review, sensitive,
-                             wording)
+                             spacing, wording)
 from generator.checks.freshness import FreshnessLine
 from generator.checks.report import pending_report
 from generator.checks.review import STAGES, ReviewStatus, SourceFile, sign
@@ -62,6 +62,7 @@ class _Setup:
         found += wording.page_findings(page, path, list(self.entries), self.block_wording)
         found += placeholders.page_findings(page, path, self.placeholders)
         found += sensitive.page_findings(page, path, self.categories, self.strict_consent)
+        found += spacing.page_findings(page, path)
         if self.punctuation:
             found += punctuation.page_findings(page, path)
         return found

@@ -59,6 +59,11 @@ def _protected(text: str, front_matter: bool) -> bytearray:
     return flags
 
 
+def protected(text: str) -> bytearray:
+    """A 0/1 flag per character of a Markdown body: 1 inside code, markup, link targets and URLs."""
+    return _protected(text, False)
+
+
 def _code_blocks(text: str) -> Iterator[tuple[int, int]]:
     """Fenced blocks, and indented blocks after a blank line that do not continue a list item."""
     offset, fence, blank, in_list, in_code = 0, "", True, False, False
