@@ -13,24 +13,25 @@ from generator.model import content
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "tests/data/sensitive_sentences.tsv"
+HELD_OUT = ROOT / "tests/data/sensitive_heldout.tsv"  # written after the rules were tuned; never tuned on
 PRECISION_FLOOR, RECALL_FLOOR, CATEGORY_FLOOR = 0.88, 0.95, 0.95
 
 
-def labelled() -> list[tuple[frozenset[str], str]]:
-    """(expected categories, sentence) of every line of the labelled set."""
+def labelled(path: Path = LABELLED) -> list[tuple[frozenset[str], str]]:
+    """(expected categories, sentence) of every line of a labelled set."""
     rows = []
-    for line in LABELLED.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             label, text = line.split("\t")
             rows.append((frozenset() if label == "-" else frozenset(label.split(",")), text))
     return rows
 
 
-def evaluate() -> dict[str, float]:
+def evaluate(path: Path = LABELLED) -> dict[str, float]:
     """Sentence-level precision and recall (a finding or not), and how often the categories are exactly right."""
     categories, _ = sensitive.load(ROOT / "content")
     tp = fp = fn = tn = exact = 0
-    for expected, text in labelled():
+    for expected, text in labelled(path):
         found = frozenset(m.category.key for m in sensitive.mentions(text, categories))
         tp, fp = tp + bool(found and expected), fp + bool(found and not expected)
         fn, tn = fn + bool(expected and not found), tn + bool(not found and not expected)
@@ -54,8 +55,14 @@ def test_precision_and_recall_stay_above_their_floors():
     assert scores["categories_exact"] >= CATEGORY_FLOOR, scores
 
 
+def test_the_held_out_sentences_score_as_well():
+    scores = evaluate(HELD_OUT)
+    assert scores["sentences"] >= 40 and scores["precision"] >= 0.8 and scores["recall"] >= 0.8, scores
+
+
 if __name__ == "__main__":  # python -m tests.unit.test_checks_sensitive prints the numbers for the notes
     print(evaluate())
+    print(evaluate(HELD_OUT))
 
 
 STORY = """\
