@@ -46,13 +46,13 @@ class Name:
 
 @functools.lru_cache(maxsize=1)
 def tagger():
-    """jieba's part-of-speech tokenizer, loaded once per process (the dictionary takes about a second)."""
+    """jieba's part-of-speech tokenizer over its default dictionary, which the line breaker (base.phrases) shares:
+    loaded once per process (about a second) whichever asks first. Nothing here adds words to it."""
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    return jieba.posseg.dt
 
 
 def find(text: str, known: tuple[str, ...] = ()) -> list[Name]:

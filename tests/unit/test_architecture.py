@@ -31,8 +31,9 @@ LIBRARIES = {
     "livereload": {"generator.serve"},
     "tornado": {"generator.serve", "generator.desk"},
     "pypinyin": {"generator.base.slugs"},
-    "jieba": {"generator.checks.names"},
     "css_inline": {"generator.formats.wechat.style"},
+    "budoux": {"generator.base.phrases"},
+    "jieba": {"generator.base.phrases", "generator.checks.names"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
 }
 APPS = ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")
