@@ -1,4 +1,4 @@
-"""Command line: build, serve, new, check, review sign. The only place (with serve) that prints."""
+"""Command line: build, serve, new, check, review …. The only place (with serve) that prints."""
 from __future__ import annotations
 
 import argparse
@@ -69,14 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（先显示改动，确认后才写入）")
     c.add_argument("--yes", action="store_true", help="与 --fix 同用：不询问，直接写入（用于脚本）")
     c.set_defaults(run=_cmd_check)
-    r = commands.add_parser("review", help="三审三校签字")
-    r_sub = r.add_subparsers(dest="review_command", required=True)
-    sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节")
-    sign_cmd.add_argument("file", type=Path)
-    sign_cmd.add_argument("--stage", required=True, help="初审 / 复审 / 终审 / 一校 / 二校 / 三校")
-    sign_cmd.add_argument("--name", required=True, help="审核人姓名")
-    sign_cmd.add_argument("--date", default=None, help="签字日期，默认今天")
-    sign_cmd.set_defaults(run=_cmd_sign)
+    _review_commands(commands)
     return parser
 
 
@@ -147,7 +140,7 @@ def _cmd_new(args) -> int:
 
 def _cmd_check(args) -> int:
     from generator.build.pipeline import build
-    from generator.checks import pending_report
+    from generator.checks import pending_report, run_checks
 
     cfg = config_module.load(args.config)
     if args.fix:
@@ -156,11 +149,21 @@ def _cmd_check(args) -> int:
     # shows each finding the build would (drafts and unreviewed pages included, as in the preview).
     now = build_time()
     report = build(cfg, replace(options_for(args, cfg, True, now=now), dry=True))
-    result = replace(report.checks, problems=report.problems)
+    # The review section shows what a real build would publish; the findings are the dry build's, plus the
+    # review step's own (records that do not verify, held-back articles).
+    review = run_checks(report.site, cfg, today=now.date(), **_review_status(cfg, report.site))
+    result = replace(review, problems=sorted(dict.fromkeys(review.problems + report.problems), key=SiteError.sort_key))
     # The report lists the findings, masked; printing them again with their source lines would put ID and phone
     # numbers on the screen in full.
     print(pending_report(report.site, cfg, result, today=now.date()))
-    return 1 if any(p.is_error for p in report.problems) else 0
+    return 1 if any(p.is_error for p in result.problems) else 0
+
+
+def _review_status(cfg, site) -> dict:
+    """Each article's live and working revision and who it waits for, for `check` (nothing when review is off)."""
+    from generator.checks import review
+
+    return review.for_check(site, cfg)
 
 
 def _apply_fixes(cfg, args) -> None:
@@ -193,12 +196,10 @@ def _confirm(question: str) -> bool:
         return False
 
 
-def _cmd_sign(args) -> int:
-    from generator.checks import sign
+def _review_commands(commands) -> None:
+    from generator import review_cli
 
-    on = date.fromisoformat(args.date) if args.date else build_time().date()
-    print(sign(args.file, args.stage, args.name, on))
-    return 0
+    review_cli.add_commands(commands, _common)
 
 
 def _print_report(report, quiet: bool) -> str:

@@ -49,7 +49,7 @@ def _matching(page: Page, path: Path, person: str, make) -> list[SiteError]:
         shown = "、".join(f"“{r.who}”" for r in records)
         found.append(make(path, lines[0], f"同意记录写的是 {shown}，但人物（person）是 “{person}”",
                           "consent 的 who 要写同意发布的人本人的姓名，与 person 一致；文章写到几个人时，consent "
-                          "写成列表，每人一条。", code="consent.who"))
+                          "写成列表，每人一条。", code="consent.person"))
     text = "\n".join((meta.title, meta.summary, page.body, *meta.led.text))
     for record, line in zip(records, lines):
         name = consent_name(record.who)
@@ -74,6 +74,10 @@ def _coverage(page: Page, path: Path, key: tuple, record: Consent, make, photo: 
         found.append(make(path, page.line_of(*key, "scope"), f"{record.who} 的同意范围不包括{'、'.join(uncovered)}",
                           "补充同意，或去掉文章里相应的内容。", code="consent.scope"))
     return found
+
+
+def _name(text: str) -> str:
+    return "".join(str(text).split())
 
 
 def _has_photo(page: Page) -> bool:

@@ -25,8 +25,6 @@ _COMMON = [
     ("slug", "", "网址名，留空会按文件名自动生成拼音"),
     ("draft", "false", "草稿：true 表示暂不发布"),
     ("outputs", "[]", "发布渠道 site（网站）/wechat（公众号）/led（大屏），留空按类型默认"),
-    ("review", "", "三审记录（初审、复审、终审）：用 make review-sign 签字后自动填写，请勿手改"),
-    ("proof", "", "三校记录（一校、二校、三校）：同样用 make review-sign 签字"),
     ("consent", "", "文中写到的人同意发布的记录 {who: 姓名, date: 2024-05-01, scope: [姓名, 照片, 事迹], "
      "channels: [site, wechat, led]}；写到几个人就写成列表，每人一条；写到健康、残疾等敏感信息要在 scope 里写明"),
 ]

@@ -123,7 +123,7 @@ def test_a_pronoun_carries_the_person_to_the_next_sentence(make_site):
 def test_a_consent_for_someone_else_is_an_error(make_site):
     consent = "consent: {who: 徐美兰, date: 2025-10-20, scope: [姓名, 事迹, 健康]}"
     found = problems(make_site, consent)
-    assert [p.code for p in found] == ["consent.who", "sensitive.health"]
+    assert [p.code for p in found] == ["consent.person", "sensitive.health"]
     assert "毛根土" in found[0].message and found[0].line == 9
 
 
