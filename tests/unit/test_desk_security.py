@@ -108,8 +108,12 @@ def test_repeated_failures_lock_the_account(tmp_path):
 XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
+# A file name cannot carry < > " (refused: they are invalid on Windows), but it can carry ' = & and spaces.
+FILE_XSS = "x' onmouseover='alert(3)' &amp"
+
+
 def test_xss_payloads_are_escaped_on_every_desk_page(tmp_path):
-    name = f"{XSS}.md".replace("/", "")
+    name = f"{FILE_XSS}.md"
     ws = make_desk_site(tmp_path / "site", {f"content/stories/2026-11-02-{name}": (
         f"---\ntitle: \"{XSS}\"\ndate: 2026-11-02\nperson: 李四\ncategory: 助人为乐\nauthor: 方写稿\n"
         f"summary: \"{XSS}\"\nconsent: {{who: 李四, date: 2026-10-20}}\n---\n{XSS}正文\n")})
@@ -126,6 +130,7 @@ def test_xss_payloads_are_escaped_on_every_desk_page(tmp_path):
             status, _, text = client.get(path)
             assert status == 200, path
             assert "<script>alert" not in text and "<img src=x" not in text, path
+            assert "onmouseover='alert" not in text, path
             assert "&lt;script&gt;" in text, path
         writer = Client(server.port)
         writer.login(WRITER)
