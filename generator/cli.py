@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     n.set_defaults(run=_cmd_new)
     c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词和标点")
     _common(c)
-    c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
+    c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（先显示改动，确认后才写入）")
+    c.add_argument("--yes", action="store_true", help="与 --fix 同用：不询问，直接写入（用于脚本）")
     c.set_defaults(run=_cmd_check)
     d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布")
     _add_desk(d)
@@ -178,22 +179,24 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from generator.model import content
+    from generator.build.pipeline import build
     from generator.checks import pending_report, run_checks
 
     cfg = config_module.load(args.config)
-    content_dir = (args.content or cfg.root / "content").resolve()
-    site = content.load_site(cfg, content_dir, include_drafts=True)
     if args.fix:
-        _apply_fixes(site)
-        site = content.load_site(cfg, content_dir, include_drafts=True)
-    today = build_time().date()
-    result = run_checks(site, cfg, today=today, **_review_status(cfg, site))
-    # The report already lists the findings, masked; printing them again with their source lines would
-    # put ID and phone numbers on the screen in full.
-    print(pending_report(site, cfg, result, today=today))
-    _print_problems(list(site.warnings), sys.stdout)
-    return 1 if any(p.is_error for p in list(site.warnings) + result.problems) else 0
+        _apply_fixes(cfg, args)
+    # The same path as `build`, dry: every check and every renderer runs, nothing is written, and the report
+    # shows each finding the build would (drafts and unreviewed pages included, as in the preview).
+    now = build_time()
+    report = build(cfg, replace(options_for(args, cfg, True, now=now), dry=True))
+    # The review section shows what a real build would publish; the findings are the dry build's, plus the
+    # review step's own (records that do not verify, held-back articles).
+    review = run_checks(report.site, cfg, today=now.date(), **_review_status(cfg, report.site))
+    result = replace(review, problems=sorted(dict.fromkeys(review.problems + report.problems), key=SiteError.sort_key))
+    # The report lists the findings, masked; printing them again with their source lines would put ID and phone
+    # numbers on the screen in full.
+    print(pending_report(report.site, cfg, result, today=now.date()))
+    return 1 if any(p.is_error for p in result.problems) else 0
 
 
 def _review_status(cfg, site) -> dict:
@@ -203,20 +206,34 @@ def _review_status(cfg, site) -> dict:
     return review.for_check(site, cfg)
 
 
-def _apply_fixes(site) -> None:
+def _apply_fixes(cfg, args) -> None:
+    """Show the safe fixes as a diff and write them once the user agrees (or with --yes)."""
     from generator.checks import fix_file
+    from generator.model import content
 
-    changed = 0
-    for page in site.pages:
-        path = site.content_dir / page.source
-        fixed = fix_file(path, write=True)
-        if fixed is None:
-            continue
-        old, new = fixed
-        diff = difflib.unified_diff(old.splitlines(), new.splitlines(), _show_path(path), _show_path(path) + "（修正后）", lineterm="")
-        print("\n".join(diff))
-        changed += 1
-    print(f"已修正 {changed} 个文件的标点。" if changed else "没有需要自动修正的标点。")
+    site = content.load_site(cfg, (args.content or cfg.root / "content").resolve(), include_drafts=True)
+    fixes = [(site.content_dir / p.source, fixed) for p in site.pages
+             if (fixed := fix_file(site.content_dir / p.source)) is not None]
+    for path, (old, new) in fixes:
+        shown = _show_path(path)
+        print("\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), shown, shown + "（修正后）",
+                                             lineterm="")))
+    if not fixes:
+        print("没有需要自动修正的标点。")
+        return
+    if not (args.yes or _confirm(f"以上是 {len(fixes)} 个文件的标点修正。写入文件吗？[y/N] ")):
+        print("没有改动任何文件。确认无误后再运行一次，输入 y；脚本里可以加 --yes。")
+        return
+    for path, _ in fixes:
+        fix_file(path, write=True)
+    print(f"已修正 {len(fixes)} 个文件的标点（改过的文章需要重新审核签字）。")
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes", "是", "好")
+    except EOFError:  # no keyboard (a script): never write without --yes
+        return False
 
 
 def _review_commands(commands) -> None:
@@ -238,6 +255,10 @@ def _print_report(report, quiet: bool) -> str:
     if report.held_back:
         print(f"有 {len(report.held_back)} 篇未完成三审三校，没有发布（运行 make check 查看）：")
         for source in report.held_back:
+            print(f"  - content/{source}")
+    if report.withheld:
+        print(f"有 {len(report.withheld)} 篇含有占位或残留内容，没有发布（见上面的警告）：")
+        for source in report.withheld:
             print(f"  - content/{source}")
     for line in report.freshness:
         print(str(line))

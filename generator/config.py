@@ -89,6 +89,13 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class ContentChecks:
+    """Placeholders and leftovers: "error" holds the article (or the data item) back, "warn" only reports it."""
+
+    placeholders: Literal["error", "warn"] = "error"
+
+
+@dataclass(frozen=True)
 class Freshness:
     """Days without a new item before a channel is flagged."""
 
@@ -237,6 +244,7 @@ class SiteConfig:
     review: Review = Review()
     privacy: Privacy = Privacy()
     wording: Wording = Wording()
+    checks: ContentChecks = ContentChecks()
     freshness: Freshness = Freshness()
     images: Images = Images()
     led: Led = Led()

@@ -26,6 +26,7 @@ class BuildOptions:
     ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
     keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)
+    dry: bool = False  # `check`: run every check and render every output, report every problem, write nothing
     staff_dir: Path | None = None  # WeChat and LED staff files; None = beside out_dir (see staff)
 
     @property

@@ -38,7 +38,11 @@ class BuildReport:
     warnings: list[SiteError] = field(default_factory=list)
     published: int = 0
     held_back: list[str] = field(default_factory=list)  # unreviewed sources kept out of a real build
+    withheld: list[str] = field(default_factory=list)  # sources with placeholders or leftovers, kept out
     frames_drawn: int = 0
+    problems: list[SiteError] = field(default_factory=list)  # a dry build: every finding, errors included
+    checks: object = None  # a dry build: the CheckResult (review statuses, freshness) for the check report
+    site: Site | None = None  # a dry build: the site as read
     freshness: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -51,10 +55,12 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the other's cache.
     folder = opts.cache_dir / ("data-preview" if opts.preview else "data") if opts.cache_dir else None
     cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
-    jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
+    # The preview server runs threads: never fork there (a dry run is the `check` command, a process of its own).
+    jobs = 1 if opts.preview and not opts.dry else (opts.jobs or workers())
     with clock("读取内容"):
         working = content.load_site(cfg, opts.content_dir, include_drafts=True, cache=cache)
         problems.extend(list(working.warnings))
+        loaded = working
     with clock("三审三校"):
         selection = _select(working, cfg, opts, report, cache)
         site, unreviewed = selection.site, selection.unreviewed
@@ -64,14 +70,19 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         report.freshness = checks.freshness
         if cfg.privacy.mask:
             site, _same_warnings_as_checks = mask_site(site, cfg)
-        problems.extend(checks.problems)
+        site, found = _withhold(site, checks.problems, opts.preview, report)
+        problems.extend(found)
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
-    problems.raise_if_errors()  # nothing has been written yet
+    if not opts.dry:  # a dry run goes on rendering, so `check` also reports what only the renderers find
+        problems.raise_if_errors()  # nothing has been written yet
     publication = _publication(opts)
     try:
         work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks)
         _render_all(work, clock)
+        if opts.dry:
+            report.site = loaded
+            return _dry_report(report, problems, checks, publication, cache)
         problems.raise_if_errors()
         with clock("发布"):
             written = publication.commit()
@@ -88,6 +99,16 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     return report
 
 
+def _dry_report(report: BuildReport, problems: Problems, checks, publication: TwoRoots, cache: Cache):
+    """End a dry run: throw the staged files away, keep the cache, hand back every finding."""
+    publication.abort()
+    cache.save()
+    report.problems = sorted(dict.fromkeys(problems.items), key=SiteError.sort_key)
+    report.warnings = [p for p in report.problems if not p.is_error]
+    report.checks = checks
+    return report
+
+
 def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildReport,
             cache: Cache) -> review.Selection:
     """The review gate: each article's approved revision (a preview shows the working files, marked 未审定)."""
@@ -98,6 +119,17 @@ def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildRep
     selection = review.select(working, store, preview=opts.preview, cfg=cfg, cache=cache)
     report.held_back = list(selection.waiting)
     return selection
+
+
+def _withhold(site: Site, found: list[SiteError], preview: bool, report: BuildReport):
+    """A real build leaves out the pages with placeholders or leftovers (and the dashboard the sample totals):
+    their errors are reported as warnings, and the rest of the site goes out."""
+    if preview:
+        return site, found
+    blocked = {p.path for p in found if p.is_error and p.code.startswith("placeholder.")}
+    report.withheld = sorted(p.source for p in site.pages if str(site.content_dir / p.source) in blocked)
+    softened = [replace(p, severity=Severity.WARNING) if p.code.startswith("placeholder.") else p for p in found]
+    return replace(site, pages=tuple(p for p in site.pages if p.source not in report.withheld)), softened
 
 
 @dataclass

@@ -10,7 +10,8 @@ from generator.base.cache import Cache, digest, is_missing
 from generator.model.content import Page, Site
 from generator.base.parallel import map_chunks
 from generator.base.errors import SiteError
-from generator.checks import consent, freshness, ledger, privacy, punctuation, wording
+from generator.checks import (consent, freshness, ledger, placeholders, privacy, punctuation, sensitive, spacing,
+                             wording)
 from generator.checks.freshness import FreshnessLine
 from generator.checks.report import pending_report
 from generator.checks.review import STAGES, ArticleStatus
@@ -47,6 +48,8 @@ class _Setup:
     strict_consent: bool
     block_wording: bool
     punctuation: bool
+    placeholders: bool = True  # placeholder findings are errors
+    categories: tuple = ()  # sensitive-information categories (content/_data/sensitive.yaml)
 
     def page_problems(self, pages: list[Page]) -> list[list[SiteError]]:
         """Every finding of each page (a whole chunk at a time, so it can run in a worker process)."""
@@ -58,6 +61,9 @@ class _Setup:
         found += privacy.name_findings(page, path, self.allowed)
         found += consent.check_page(page, path, self.strict_consent)
         found += wording.page_findings(page, path, list(self.entries), self.block_wording)
+        found += placeholders.page_findings(page, path, self.placeholders)
+        found += sensitive.page_findings(page, path, self.categories, self.strict_consent)
+        found += spacing.page_findings(page, path)
         if self.punctuation:
             found += punctuation.page_findings(page, path)
         return found
@@ -72,9 +78,13 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
     checked again, and the others are spread over `jobs` processes.
     """
     entries, problems = wording.load_dictionary(cfg.resolve(cfg.wording.dictionary))
+    categories, found = sensitive.load(site.content_dir)
+    problems += found
     setup = _Setup(site.content_dir, privacy.allowed_numbers(cfg, site.content_dir), tuple(entries), cfg.privacy.mask,
-                   cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation)
+                   cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation,
+                   cfg.checks.placeholders == "error", categories)
     problems += privacy.data_findings(site.content_dir, setup.allowed)
+    problems += placeholders.data_findings(site.content_dir, setup.placeholders)
     problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
     problems += list(extra)  # findings made elsewhere (the review step's records that do not verify)
     live = {source for source, status in (statuses or {}).items() if status.live}
@@ -91,7 +101,8 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
 def _page_findings(site: Site, setup: _Setup, cache: Cache, jobs: int) -> list[SiteError]:
     # Not digest(setup): a frozenset's repr follows string hashing, which changes from run to run.
     setup_key = digest(str(setup.content_dir), sorted(setup.allowed), setup.entries, setup.masking,
-                       setup.strict_consent, setup.block_wording, setup.punctuation)
+                       setup.strict_consent, setup.block_wording, setup.punctuation, setup.placeholders,
+                       setup.categories)
     keys = {page.source: digest(setup_key, page.identity) for page in site.pages}
     found = {page.source: cache.get("checks", keys[page.source]) for page in site.pages}
     todo = [page for page in site.pages if is_missing(found[page.source])]

@@ -59,6 +59,11 @@ def _protected(text: str, front_matter: bool) -> bytearray:
     return flags
 
 
+def protected(text: str) -> bytearray:
+    """A 0/1 flag per character of a Markdown body: 1 inside code, markup, link targets and URLs."""
+    return _protected(text, False)
+
+
 def _code_blocks(text: str) -> Iterator[tuple[int, int]]:
     """Fenced blocks, and indented blocks after a blank line that do not continue a list item."""
     offset, fence, blank, in_list, in_code = 0, "", True, False, False
@@ -201,13 +206,58 @@ def find(text: str, front_matter: bool = False) -> list[Finding]:
 
 
 def fix_text(text: str) -> str:
-    """Apply the safe punctuation fixes to a Markdown file or body; front matter, code and URLs stay untouched."""
+    """Apply the safe punctuation fixes to a Markdown file or body, and to its title and summary; the rest of the
+    front matter, code and URLs stay untouched."""
     for _ in range(3):  # a fix can reveal another (“好”!! only reads as Chinese once its quotes are curly)
         fixed = _apply(text, sorted(edit for f in find(text, front_matter=True) for edit in f.edits))
         if fixed == text:
             break
         text = fixed
+    return _fix_fields(text)
+
+
+def fix_prose(text: str) -> str:
+    """The safe fixes of a short text that is all prose (a title or a summary)."""
+    for _ in range(3):
+        fixed = _apply(text, sorted(edit for f in find(text) for edit in f.edits))
+        if fixed == text:
+            break
+        text = fixed
     return text
+
+
+# A title or summary written on one line: plain, or in quotes, maybe followed by a comment.
+_FIELD_LINE = re.compile(r"""^(?P<key>title|summary):[ \t]+(?P<v>"[^"\\\n]*"|'[^'\n]*'|[^#\n"'|>\[{&*!%@`][^#\n]*?)"""
+                         r"(?P<rest>[ \t]+#[^\n]*)?[ \t]*$", re.M)
+
+
+def fixable_fields(text: str) -> set[str]:
+    """The front-matter keys (title, summary) that `fix_text` can fix: those written on one line."""
+    head = _front_matter_end(text)
+    return {m.group("key") for m in _FIELD_LINE.finditer(text, 0, head)} if head else set()
+
+
+def _fix_fields(text: str) -> str:
+    head = _front_matter_end(text)
+    out = text
+    for m in reversed(list(_FIELD_LINE.finditer(text, 0, head)) if head else []):
+        value = m.group("v")
+        quote = value[0] if value[0] in "\"'" else ""
+        inner = fix_prose(value[1:-1] if quote else value)
+        if (quote and quote in inner) or (not quote and ": " in inner):
+            continue  # the fixed value would read differently as YAML
+        out = out[:m.start("v")] + quote + inner + quote + out[m.end("v"):]
+    return out if out == text or _only_fields_changed(text, out) else text
+
+
+def _only_fields_changed(old: str, new: str) -> bool:
+    """The fixed file reads as the old one with its title and summary fixed, and nothing else changed."""
+    try:
+        before, after = frontmatter.split(old, "文本").data, frontmatter.split(new, "文本").data
+    except BuildFailed:
+        return False
+    expected = {k: fix_prose(v) if k in ("title", "summary") and isinstance(v, str) else v for k, v in before.items()}
+    return after == expected
 
 
 def _apply(text: str, edits: list[Edit]) -> str:
@@ -220,12 +270,30 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return "".join(parts) + text[position:]
 
 
+KIND_NAMES = {"punct.halfwidth": "半角标点", "punct.quotes": "不规范的引号", "punct.repeat": "重复的标点",
+              "punct.ellipsis": "不规范的省略号", "punct.dash": "不规范的破折号"}
+
+
 def page_findings(page: Page, path: Path) -> list[SiteError]:
-    """Punctuation warnings for the prose of a page (body, title, summary, alt texts, captions, LED text)."""
-    found = []
+    """Punctuation warnings for the prose of a page (body, title, summary, alt texts, captions, LED text).
+
+    What `make fix` can mend is counted per kind in one warning per file, at its first place; the rest is
+    reported one by one, for the writer to change by hand.
+    """
+    fields, found, fixable = fixable_fields(page.source_text), [], {}
     for text in (t for t in page_texts(page) if t.prose):
+        mendable = not text.key or (len(text.key) == 1 and text.key[0] in fields)
         for f in find(text.text):
-            hint = "运行 make fix 可以自动改正（会先显示改动）。" if f.fixable and not text.key else "请手动修改。"
-            found.append(warning(path, text.line_at(f.start), f"{text.label}：{f.message}", hint,
-                                 text.col_at(f.start), f.code))
+            line, col = text.line_at(f.start), text.col_at(f.start)
+            if f.fixable and mendable:
+                fixable.setdefault(f.code, []).append((line, col, f"{text.label}：{f.message}"))
+            else:
+                found.append(warning(path, line, f"{text.label}：{f.message}", "请手动修改。", col, f.code))
+    for code, places in fixable.items():
+        line, col, message = min(places)
+        if len(places) > 1:
+            lines = "、".join(str(n) for n in sorted({p[0] for p in places})[:8]) + ("…" if len(places) > 8 else "")
+            message = f"本文 {len(places)} 处{KIND_NAMES.get(code, '标点问题')}（第 {lines} 行）"
+        found.append(warning(path, line, message, "运行 make fix 可以自动改正（会先显示改动，确认后才写入）。",
+                             col, code))
     return found

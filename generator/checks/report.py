@@ -53,7 +53,7 @@ def _entitled(result: "CheckResult", stage: str) -> list[str]:
 def _problem_section(cfg: SiteConfig, problems: list[SiteError]) -> list[str]:
     errors = [p for p in problems if p.is_error]
     if not problems:
-        return ["没有发现个人信息、同意书、用词或标点问题。"]
+        return ["没有发现问题：个人信息、敏感信息、同意书、占位和残留、用词、标点和公众号限制都检查过了。"]
     out = [f"发现的问题：错误 {len(errors)} 个（会阻止发布），警告 {len(problems) - len(errors)} 个"]
     for problem in sorted(problems, key=SiteError.sort_key):
         shown = problem.format().replace(problem.path, _relative(cfg, problem.path), 1)

@@ -1,6 +1,7 @@
 """Report wrong and discouraged words from the project's wording dictionary; never rewrite them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +9,10 @@ from generator.base import source, yamlio
 from generator.model.content import Page
 from generator.base.errors import BuildFailed, SiteError, error, warning
 from generator.checks.privacy import page_texts
+
+
+# Quotations: “…” 「…」 and the inner ‘…’ 『…』 (a quotation may run over several lines of a paragraph).
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|‘[^’]*’|『[^』]*』")
 
 
 @dataclass(frozen=True)
@@ -115,8 +120,11 @@ def page_findings(page: Page, path: Path, entries: list[Entry], block: bool) -> 
     make = error if block else warning
     found = []
     for text in page_texts(page):
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text.text)]
         for match in find(text.text, entries):
             entry = match.entry
+            if entry.kind == "discouraged" and any(a < match.start < b for a, b in quoted):
+                continue  # someone else's words, quoted: not the writer's own claim (a typo is still reported)
             if entry.kind == "wrong":
                 message = f"{text.label}里有错字 “{entry.term}”，应为 “{entry.suggest}”"
                 hint = "用词检查不会自动改正，请核对后自己修改。"

@@ -1,6 +1,7 @@
 """The front-matter fields of each content type, as typed dataclasses read by `schema`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,6 +21,11 @@ class Consent:
     date: date
     scope: tuple[str, ...] = ("姓名", "照片", "事迹")
     channels: tuple[str, ...] = ("site", "wechat", "led")
+
+
+def consent_name(who: str) -> str:
+    """The person's name in a consent's `who`: 吴丽娟（叶子涵的母亲） → 吴丽娟."""
+    return re.split(r"[（(\s,，、]", who.strip(), maxsplit=1)[0]
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,11 @@ class Common:
     outputs: tuple[str, ...] = ()
     led: LedOptions = LedOptions()
     wechat: WechatOptions = WechatOptions()
+    consent: tuple[Consent, ...] = ()  # one record, or one per person the page names
+
+    def consent_for(self, name: str) -> Consent | None:
+        """The consent record for a person (matched on the name in its `who`), if any."""
+        return next((c for c in self.consent if consent_name(c.who) == name), None)
 
     def __post_init__(self):
         if not self.title.strip():
@@ -117,7 +128,6 @@ class Story(Common):
     photo: str = ""
     photo_alt: str = ""
     minor: bool = False  # the person is under 14: guardian consent is required
-    consent: Consent | None = None
     guardian_consent: Consent | None = None
 
 

@@ -25,6 +25,8 @@ _COMMON = [
     ("slug", "", "网址名，留空会按文件名自动生成拼音"),
     ("draft", "false", "草稿：true 表示暂不发布"),
     ("outputs", "[]", "发布渠道 site（网站）/wechat（公众号）/led（大屏），留空按类型默认"),
+    ("consent", "", "文中写到的人同意发布的记录 {who: 姓名, date: 2024-05-01, scope: [姓名, 照片, 事迹], "
+     "channels: [site, wechat, led]}；写到几个人就写成列表，每人一条；写到健康、残疾等敏感信息要在 scope 里写明"),
 ]
 _BY_TYPE = {
     "story": [
@@ -37,7 +39,6 @@ _BY_TYPE = {
         ("photo", "", "人物照片路径"),
         ("photo_alt", "", "人物照片的文字说明"),
         ("minor", "false", "人物未满 14 周岁时写 true，并填写监护人同意"),
-        ("consent", "", "本人同意发布的记录，写成 {who: 姓名, date: 2024-05-01, scope: [姓名, 照片, 事迹], channels: [site, wechat, led]}"),
         ("guardian_consent", "", "未成年人的监护人同意记录，格式同上"),
     ],
     "activity": [
@@ -64,6 +65,18 @@ _BODY = {
     "letter": "（开头一段：说明为什么发出倡议。）\n\n一、（第一条倡议。）\n\n二、（第二条倡议。）\n\n（结尾一段：表达希望，不写“此致敬礼”。）\n",
     "slide": "第一幅标语的第一行\n第一幅标语的第二行\n\n---\n\n第二幅标语\n",
 }
+_DEFAULT_BODY = "在这里写正文。段落之间空一行。\n"
+
+
+def placeholder_sentences() -> tuple[str, ...]:
+    """The prompts a new file's body starts with (without list numbers): left in, they must not be published."""
+    found = []
+    for text in (*_BODY.values(), _DEFAULT_BODY):
+        for line in text.split("\n"):
+            line = line.strip().lstrip("一二三四五六七八九十、").strip()
+            if line and line != "---":
+                found.append(line)
+    return tuple(dict.fromkeys(found))
 
 
 def field_notes(page_type: str) -> list[tuple[str, str]]:
@@ -78,7 +91,7 @@ def render(page_type: str, title: str, today: date) -> str:
     for key, value, comment in rows:
         value = value.format(title=json.dumps(title, ensure_ascii=False), today=today.isoformat()) if "{t" in value else value
         lines.append(f"{key}: {value}".rstrip().ljust(20) + f"  # {comment}")
-    lines += [_LED, _WECHAT, "---", "", _BODY.get(page_type, "在这里写正文。段落之间空一行。\n")]
+    lines += [_LED, _WECHAT, "---", "", _BODY.get(page_type, _DEFAULT_BODY)]
     return "\n".join(lines)
 
 

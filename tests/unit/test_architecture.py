@@ -34,7 +34,7 @@ LIBRARIES = {
     "pypinyin": {"generator.base.slugs"},
     "css_inline": {"generator.formats.wechat.style"},
     "budoux": {"generator.base.phrases"},
-    "jieba": {"generator.base.phrases"},
+    "jieba": {"generator.base.phrases", "generator.checks.names"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
     "cryptography": {"generator.checks.review.keys"},
 }

@@ -29,7 +29,7 @@ EXPECTED = {
     "stories/2023-09-新时代好少年.md": {"consent.guardian"},
     "stories/2023-09-柚见好邻里工作室.md": {"review.stale"},
     "stories/2023-09-热心邻居.md": {"privacy.address"},
-    "stories/2023-09-爱心接力救助.md": {"privacy.bankcard"},
+    "stories/2023-09-爱心接力救助.md": {"privacy.bankcard", "sensitive.health", "sensitive.finance"},
     "stories/2023-09-白石镇创文联络员.md": {"consent.missing"},
 }
 CLEAN = "stories/2023-09-送餐奶奶徐秀英.md"
@@ -58,7 +58,8 @@ def test_privacy_and_consent_findings_block_publishing(checked):
     _, _, result = checked
     blocking = {p.code for p in result.problems if p.is_error}
     assert blocking == {"privacy.id", "privacy.phone", "privacy.landline", "privacy.bankcard", "privacy.address",
-                        "privacy.plate", "consent.missing", "consent.guardian"}
+                        "privacy.plate", "consent.missing", "consent.guardian", "sensitive.health",
+                        "sensitive.finance"}
 
 
 def test_the_readme_documents_every_example_file_and_code():

@@ -68,9 +68,21 @@ def test_what_must_not_change(text):
     assert [f for f in find(text) if f.fixable] == []
 
 
-def test_front_matter_keys_and_values_are_never_touched():
-    text = "---\ntitle: 文明,出行\nsummary: \"他说:好\"\nreview: {初审: {name: 张琳}}\n---\n正文,内容。\n"
-    assert fix_text(text) == text.replace("正文,内容", "正文，内容")
+def test_title_and_summary_are_fixed_and_the_rest_of_the_front_matter_is_never_touched():
+    text = ("---\ntitle: 文明,出行  # 标题\nsummary: \"他说:好\"\ntags: [文明,出行]\nreview: {初审: {name: 张琳}}\n"
+            "---\n正文,内容。\n")
+    assert fix_text(text) == text.replace("正文,内容", "正文，内容").replace("title: 文明,出行", "title: 文明，出行") \
+        .replace('"他说:好"', '"他说：好"')
+
+
+def test_a_summary_on_several_lines_is_left_alone_and_reported_for_a_hand_fix(make_site):
+    text = "---\ntitle: 文明出行\ndate: 2023-09-11\nsummary: >\n  今天,我们出发了\n---\n正文。\n"
+    assert fix_text(text) == text
+    root = make_site({"content/activities/a.md": text})
+    cfg = config.load(root / "site_config.yaml")
+    result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2023, 9, 12))
+    [found] = [p for p in result.problems if p.code.startswith("punct.")]
+    assert "摘要" in found.message and found.hint == "请手动修改。"
 
 
 def test_a_broken_front_matter_block_is_left_alone():
@@ -92,9 +104,20 @@ def test_site_report_names_field_file_line_and_column(make_site):
     cfg = config.load(root / "site_config.yaml")
     result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2023, 9, 12))
     found = [(p.line, p.col, p.code, p.message.split("：")[0]) for p in result.problems if p.code.startswith("punct.")]
-    assert found == [(2, 1, "punct.halfwidth", "标题"), (7, 3, "punct.halfwidth", "正文"),
-                     (7, 6, "punct.quotes", "正文"), (7, 11, "punct.repeat", "正文")]
+    assert found == [(2, 1, "punct.halfwidth", "本文 2 处半角标点（第 2、7 行）"), (7, 6, "punct.quotes", "正文"),
+                     (7, 11, "punct.repeat", "正文")]
     assert all(not p.is_error for p in result.problems if p.code.startswith("punct."))
+
+
+def test_many_commas_make_one_warning_per_kind_and_file(make_site):
+    body = "".join(f"第{i}段,志愿者们来到社区,为老人理发.\n\n" for i in range(1, 18)) + "他说:\"好\"\n"
+    root = make_site({"content/activities/a.md": "---\ntitle: 理发\ndate: 2023-09-11\n---\n" + body})
+    cfg = config.load(root / "site_config.yaml")
+    result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2023, 9, 12))
+    found = sorted((p.code, p.message) for p in result.problems if p.code.startswith("punct."))
+    assert [code for code, _ in found] == ["punct.halfwidth", "punct.quotes"]
+    assert found[0][1].startswith("本文 52 处半角标点（第 5、7、9、11、13、15、17、19… 行）")
+    assert "make fix" in [p for p in result.problems if p.code == "punct.halfwidth"][0].hint
 
 
 def test_punctuation_report_can_be_switched_off(make_site):
@@ -112,7 +135,8 @@ def test_fix_file_shows_a_diff_and_writes_only_when_asked(tmp_path):
     old, new = fix_file(path)
     assert path.read_bytes() == raw
     diff = [line for line in difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="") if line[:1] in "+-"]
-    assert diff == ["--- ", "+++ ", "-今天,我们\"出发\"了!!", "+今天，我们“出发”了！"]
+    assert diff == ["--- ", "+++ ", "-title: 文明,出行", "+title: 文明，出行", "-今天,我们\"出发\"了!!",
+                    "+今天，我们“出发”了！"]
     assert fix_file(path, write=True) == (old, new)
     assert path.read_bytes() == codecs.BOM_UTF8 + new.replace("\n", "\r\n").encode("utf-8")
     assert fix_file(path) is None
@@ -122,4 +146,5 @@ def test_fix_file_keeps_gbk_files_in_gbk(tmp_path):
     path = tmp_path / "a.md"
     path.write_bytes(PAGE.encode("gb18030"))
     fix_file(path, write=True)
-    assert path.read_bytes().decode("gb18030") == PAGE.replace('今天,我们"出发"了!!', "今天，我们“出发”了！")
+    assert path.read_bytes().decode("gb18030") == PAGE.replace('今天,我们"出发"了!!', "今天，我们“出发”了！") \
+        .replace("文明,出行", "文明，出行")

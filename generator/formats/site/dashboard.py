@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.base import dates, yamlio
 from generator.model.content import Page, Site
 from generator.base.errors import BuildFailed, SiteError, did_you_mean, error
+from generator.checks.placeholders import is_sample
 
 TOTALS_FILE = "_data/volunteers.yaml"
 TOTALS_KEYS = ("label", "value", "unit", "source", "as_of")
@@ -74,7 +75,7 @@ class Dashboard:
     missing_hours: int
 
 
-def volunteer_dashboard(site: Site, content_dir: Path) -> Dashboard:
+def volunteer_dashboard(site: Site, content_dir: Path, hide_samples: bool = False) -> Dashboard:
     """Aggregate every activity of the site and read the official totals; raise BuildFailed on a bad totals file."""
     activities = site.of_type("activity")
     days = sorted(activity_day(p) for p in activities)
@@ -85,7 +86,7 @@ def volunteer_dashboard(site: Site, content_dir: Path) -> Dashboard:
     breakdowns = tuple(Breakdown(key, title, heading, rows, bar_chart(f"chart-{key}", f"{title}统计的服务时长（小时）", rows))
                        for key, title, heading, rows in groups)
     return Dashboard(
-        total=_sum("合计", activities), breakdowns=breakdowns, official=read_totals(content_dir),
+        total=_sum("合计", activities), breakdowns=breakdowns, official=read_totals(content_dir, hide_samples),
         first=days[0] if days else None, last=days[-1] if days else None,
         missing_participants=sum(p.meta.participants is None for p in activities),
         missing_hours=sum(p.meta.service_hours is None for p in activities))
@@ -143,8 +144,11 @@ def number(value: float) -> str:
 # ---- official totals -------------------------------------------------------------------------------------------
 
 
-def read_totals(content_dir: Path) -> tuple[Official, ...]:
-    """Read content/_data/volunteers.yaml (optional); every mistake is reported at its line, all at once."""
+def read_totals(content_dir: Path, hide_samples: bool = False) -> tuple[Official, ...]:
+    """Read content/_data/volunteers.yaml (optional); every mistake is reported at its line, all at once.
+
+    With hide_samples, a total marked as sample data (（样例）) is left out: `check` reports it.
+    """
     path = content_dir / TOTALS_FILE
     if not path.is_file():
         return ()
@@ -160,7 +164,7 @@ def read_totals(content_dir: Path) -> tuple[Official, ...]:
     totals = _totals(doc, path, problems)
     if problems:
         raise BuildFailed(problems)
-    return totals
+    return tuple(t for t in totals if not (hide_samples and is_sample([t.label, t.unit, t.source])))
 
 
 def _totals(doc: yamlio.YamlDoc, path: Path, problems: list[SiteError]) -> tuple[Official, ...]:

@@ -87,4 +87,5 @@ def _photo_allowed(page: Page) -> bool:
     meta = page.meta
     if meta.minor:
         return meta.guardian_consent is not None and "照片" in meta.guardian_consent.scope
-    return meta.consent is None or "照片" in meta.consent.scope
+    record = meta.consent_for(meta.person)
+    return record is None or "照片" in record.scope

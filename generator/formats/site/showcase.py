@@ -32,7 +32,7 @@ RenderPage = Callable[..., tuple]
 
 def render_showcase(inp: ShowcaseInput, render_page: RenderPage) -> Iterator[tuple]:
     """Yield (output path, bytes or None, key) of dashboard/index.html, honour/index.html and search/index.html."""
-    board = volunteer_dashboard(inp.site, inp.site.content_dir)
+    board = volunteer_dashboard(inp.site, inp.site.content_dir, inp.cfg.checks.placeholders == "error")
     yield render_page(inp, DASHBOARD_PATH, "dashboard.html", "志愿服务数据", board=board, number=number)
     wall = honour_wall(inp.site, inp.cfg.types.categories, lambda p: inp.routes.url(inp.routes.page_path(p)),
                        lambda p, src: _image(inp, p, src))

@@ -7,7 +7,8 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from generator.config import SiteConfig, Wechat
+from generator.checks.placeholders import lead_text
+from generator.config import SiteConfig, Wechat, WechatLimits
 from generator.model.content import Page, Site
 from generator.base.dates import chinese_date
 from generator.base.errors import Severity, SiteError, error, warning
@@ -39,9 +40,10 @@ def title_of(page: Page) -> str:
     return page.meta.wechat.title.strip() or page.title
 
 
-def digest_of(page: Page) -> str:
-    """The digest: wechat.digest, else the summary ("" lets WeChat take the body's start)."""
-    return page.meta.wechat.digest.strip() or page.meta.summary.strip()
+def digest_of(page: Page, fallback: int = WechatLimits().digest_fallback) -> str:
+    """The digest: wechat.digest, else the summary, else the body's first words, never a placeholder, byline or
+    source line (left empty, WeChat would take them)."""
+    return page.meta.wechat.digest.strip() or page.meta.summary.strip() or lead_text(page, fallback)
 
 
 def author_of(page: Page) -> str:
@@ -230,7 +232,7 @@ def _preview_context(page: Page, cfg: SiteConfig, article: str, page_url: str,
     limits = cfg.wechat.limits
     return {
         "title": title_of(page), "account": cfg.wechat.account, "author": author_of(page),
-        "digest": digest_of(page), "digest_fallback": limits.digest_fallback,
+        "digest": digest_of(page, limits.digest_fallback), "digest_fallback": limits.digest_fallback,
         "date": chinese_date(page.date), "source_url": page_url, "covers": covers_view,
         "crops": {"pic_crop_235_1": covers.crop_235_1 if covers else "",
                   "pic_crop_1_1": covers.crop_1_1 if covers else ""},

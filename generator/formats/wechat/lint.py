@@ -10,6 +10,7 @@ from generator.config import WechatLimits
 from generator.model.content import Page
 from generator.base.errors import SiteError, error, warning
 from generator.base.typography import count_characters
+from generator.checks.placeholders import lead_text
 
 _LENGTH = re.compile(r"^-?(\d+(\.\d+)?|\.\d+)(px|em|rem|%)?$")
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -178,9 +179,10 @@ def _check_digest(page: Page, path: Path, limits: WechatLimits) -> list[SiteErro
     digest, named, line = _field(page, "digest", "summary")
     length = count_characters(digest)
     if not digest:
-        return [warning(path, line, "没有摘要（summary），公众号会自动取正文前 "
-                        f"{limits.digest_fallback} 个字", "在文件头里写一行 summary: 一两句话的摘要。",
-                        code="wechat.digest")]
+        lead = lead_text(page, limits.digest_fallback)
+        return [warning(path, line, f"没有摘要（summary），公众号摘要将用正文前 {limits.digest_fallback} 个字："
+                        f"“{lead}”" if lead else "没有摘要（summary），正文里也没有可以用作摘要的段落",
+                        "在文件头里写一行 summary: 一两句话的摘要。", code="wechat.digest")]
     if length > limits.digest:  # the editor takes 120 (the API 128): a longer one cannot be pasted
         return [error(path, line, f"公众号摘要（{named}）有 {length} 个字，编辑器里最多 {limits.digest} 个",
                       _digest_hint(named, limits), code="wechat.digest")]
