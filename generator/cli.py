@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 public/，预览为 .preview/）")
     b.add_argument("--preview", action="store_true", help="预览：包括未审定内容，加 “未审定” 标记，不写 public/")
     b.add_argument("--build-time", default=None, help="固定构建时间，例如 2024-05-01T08:00（用于复现）")
+    b.add_argument("--future", action="store_true", help="连还没到发布日期的文章也发布（定时发布的预演）")
     b.add_argument("--no-cache", action="store_true", help="不使用缓存")
     b.add_argument("--quiet", action="store_true", help="只显示错误")
     b.set_defaults(run=_cmd_build)
@@ -106,7 +107,7 @@ def _cmd_build(args) -> int:
     opts = options_for(args, cfg, args.preview, args.out, now)
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
     stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
-                        now.date(), opts.out_dir, opts.preview, sys.version)
+                        now.date(), opts.out_dir, opts.preview, args.future, sys.version)
     saved = unchanged(record, stamp, opts.out_dir) if record else None
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
@@ -118,7 +119,7 @@ def _cmd_build(args) -> int:
     from generator.build.pipeline import build
 
     progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
-    report = build(cfg, replace(opts, progress=progress))
+    report = build(cfg, replace(opts, progress=progress, future=args.future))
     summary = _print_report(report, quiet=args.quiet)
     if record:  # the warnings are kept too, so a build with nothing new shows them again
         write_file(record, record_json(stamp, _format_problems(report.warnings) + "\n" + summary))
@@ -159,8 +160,16 @@ def _cmd_check(args) -> int:
     # The report already lists the findings, masked; printing them again with their source lines would
     # put ID and phone numbers on the screen in full.
     print(pending_report(site, cfg, result, today=today))
+    _print_schedule(site)
     _print_problems(list(site.warnings), sys.stdout)
     return 1 if any(p.is_error for p in list(site.warnings) + result.problems) else 0
+
+
+def _print_schedule(site) -> None:
+    from generator.model import schedule
+
+    lines = schedule.report_lines(schedule.apply(site, build_time()))
+    print("\n".join(lines) if lines else "定时发布：没有等待发布或已下线的文章。")
 
 
 def _apply_fixes(site) -> None:
@@ -202,6 +211,11 @@ def _print_report(report, quiet: bool) -> str:
             print(f"  - content/{source}")
     for line in report.freshness:
         print(str(line))
+    if report.schedule is not None:
+        from generator.model.schedule import report_lines
+
+        for line in report_lines(report.schedule):
+            print(line)
     return summary
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import __version__
-from generator.model import content
+from generator.model import content, schedule
 from generator.render import routes as routing
 from generator.checks import run_checks, mask_site
 from generator.config import SiteConfig
@@ -39,6 +39,7 @@ class BuildReport:
     held_back: list[str] = field(default_factory=list)  # unreviewed sources kept out of a real build
     frames_drawn: int = 0
     freshness: list = field(default_factory=list)
+    schedule: schedule.Schedule | None = None  # what waits for its date and what has expired
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -54,6 +55,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     with clock("读取内容"):
         site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)
         problems.extend(list(site.warnings))
+        report.schedule = schedule.apply(site, opts.now, future=opts.future or opts.preview)
+        site = report.schedule.site  # not due yet or expired: on no channel at all
     with clock("审核与检查"):
         checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs)
         report.freshness = checks.freshness
