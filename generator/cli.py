@@ -10,7 +10,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from generator import config as config_module
+from generator import __version__, config as config_module
+from generator.cliargs import ChineseParser
 from generator.base.cache import digest
 from generator.base.dates import build_time
 from generator.base.errors import BuildFailed, SiteError, context_lines
@@ -44,10 +45,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="文明常山发布工具")
+    parser = ChineseParser(prog="python -m generator", description="文明常山发布工具",
+                           example="python -m generator build\npython -m generator build -h")
+    parser.add_argument("--version", action="version", version=f"文明常山发布工具 {__version__}",
+                        help="显示版本号后退出")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
-    commands = parser.add_subparsers(dest="command", required=True)
-    b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章")
+    commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
+                                     parser_class=ChineseParser)
+    b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章",
+                            example="python -m generator build\npython -m generator build --preview")
     _common(b)
     b.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 public/，预览为 .preview/）")
     b.add_argument("--preview", action="store_true", help="预览：包括未审定内容，加 “未审定” 标记，不写 public/")
@@ -56,32 +62,38 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="不使用缓存")
     b.add_argument("--quiet", action="store_true", help="只显示错误")
     b.set_defaults(run=_cmd_build)
-    s = commands.add_parser("serve", help="本地预览，改动后自动刷新")
+    s = commands.add_parser("serve", help="本地预览，改动后自动刷新", example="python -m generator serve --port 8001")
     _common(s)
-    s.add_argument("--port", type=int, default=None)
+    s.add_argument("--port", type=int, default=None, help="端口（默认 8000）")
     s.set_defaults(run=_cmd_serve)
-    n = commands.add_parser("new", help="新建一篇文章")
+    n = commands.add_parser("new", help="新建一篇文章", example='python -m generator new story "身边好人张三"')
     _common(n)
-    n.add_argument("type", choices=("story", "activity", "letter", "page", "slide"), help="story / activity / letter / page / slide")
-    n.add_argument("title")
+    n.add_argument("type", choices=("story", "activity", "letter", "page", "slide"),
+                   help="story（榜样人物）/ activity（志愿服务）/ letter（倡议书）/ page（页面）/ slide（LED 标语）")
+    n.add_argument("title", help="文章标题")
     n.set_defaults(run=_cmd_new)
-    c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词和标点")
+    c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词、标点和定时发布",
+                            example="python -m generator check\npython -m generator check --fix")
     _common(c)
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
     c.set_defaults(run=_cmd_check)
-    r = commands.add_parser("review", help="三审三校签字")
-    r_sub = r.add_subparsers(dest="review_command", required=True)
-    sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节")
-    sign_cmd.add_argument("file", type=Path)
+    r = commands.add_parser("review", help="三审三校签字",
+                            example="python -m generator review sign content/stories/张三.md --stage 初审 --name 王五")
+    r_sub = r.add_subparsers(dest="review_command", required=True, title="命令", metavar="命令",
+                             parser_class=ChineseParser)
+    sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节",
+                                example="python -m generator review sign content/stories/张三.md --stage 初审 --name 王五")
+    sign_cmd.add_argument("file", type=Path, help="文章文件")
     sign_cmd.add_argument("--stage", required=True, help="初审 / 复审 / 终审 / 一校 / 二校 / 三校")
     sign_cmd.add_argument("--name", required=True, help="审核人姓名")
     sign_cmd.add_argument("--date", default=None, help="签字日期，默认今天")
     sign_cmd.set_defaults(run=_cmd_sign)
+    _add_deploy(commands)
     return parser
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="配置文件")
+    sub.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="配置文件（默认 site_config.yaml）")
     sub.add_argument("--content", type=Path, default=None, help="内容文件夹（默认与配置文件同级的 content/）")
 
 
@@ -123,6 +135,39 @@ def _cmd_build(args) -> int:
     summary = _print_report(report, quiet=args.quiet)
     if record:  # the warnings are kept too, so a build with nothing new shows them again
         write_file(record, record_json(stamp, _format_problems(report.warnings) + "\n" + summary))
+    return 0
+
+
+def _add_deploy(commands) -> None:
+    d = commands.add_parser("deploy", help="把 public/ 上传到网站服务器（只传有变化的文件）",
+                            example="python -m generator deploy --dry-run\npython -m generator deploy")
+    _common(d)
+    d.add_argument("--dry-run", action="store_true", help="只列出会上传和删除的文件，不真的改动服务器")
+    d.add_argument("--out", type=Path, default=None, help="要上传的网站文件夹（默认 public/）")
+    d.set_defaults(run=_cmd_deploy)
+
+
+def _cmd_deploy(args) -> int:
+    """Build public/ (refusing to upload when the build has errors), then upload what changed."""
+    from generator.deploy import DeployProblem, deploy, summary
+
+    cfg = config_module.load(args.config)
+    build_args = argparse.Namespace(config=args.config, content=args.content, out=args.out, preview=False,
+                                    build_time=None, future=False, no_cache=False, quiet=True)
+    try:
+        _cmd_build(build_args)
+    except BuildFailed as failed:
+        _print_problems(failed.problems, sys.stderr)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"\n没有上传：这次生成有 {errors} 个错误，服务器上的网站保持原样。改好后再运行 deploy。", file=sys.stderr)
+        return 1
+    site_dir = options_for(build_args, cfg, False, args.out).out_dir
+    try:
+        result = deploy(cfg, site_dir, dry_run=args.dry_run)
+    except DeployProblem as problem:
+        print(str(problem), file=sys.stderr)
+        return 1
+    print(summary(result, cfg.deploy.target, args.dry_run))
     return 0
 
 

@@ -1,6 +1,7 @@
 """Load site_config.yaml into frozen dataclasses; unknown keys and bad values are all reported at once."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -195,6 +196,22 @@ class Serve:
 
 
 @dataclass(frozen=True)
+class Deploy:
+    """Where `deploy` uploads public/: an rsync target over ssh, e.g. wenming@web.example.gov.cn:/srv/wenming/."""
+
+    method: Literal["rsync"] = "rsync"
+    target: str = ""
+    port: int | None = None
+    identity: str = ""  # the ssh key to log in with (relative to the config file); empty: ssh's own default
+    known_hosts: str = ""  # a known_hosts file that holds the server's key; empty: ssh's own default
+
+    def __post_init__(self):
+        if self.target and not re.match(r"^[^\s:/@]+@[^\s:/]+:\S*/$", self.target):
+            raise FieldError("target", f"deploy.target “{self.target}” 要写成 用户名@服务器:/网站目录/ "
+                             "的形式，例如 wenming@10.0.0.8:/srv/wenming/（最后要有 /）")
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The whole site configuration, plus where it was loaded from."""
 
@@ -208,6 +225,7 @@ class SiteConfig:
     led: Led = Led()
     wechat: Wechat = Wechat()
     serve: Serve = Serve()
+    deploy: Deploy = Deploy()
     root: Path = field(default=Path("."), metadata={"key": "_root"})
 
     def outputs_for(self, page_type: str) -> tuple[str, ...]:

@@ -16,7 +16,8 @@ GROUPS = [
     ("render", ("generator.render",)),
     ("formats", ("generator.formats",)),
     ("build", ("generator.build",)),
-    ("apps", ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")),
+    ("apps", ("generator.cli", "generator.cliargs", "generator.deploy", "generator.serve", "generator.desk",
+              "generator.__main__")),
 ]
 RANK = {name: rank for rank, (name, _) in enumerate(GROUPS)}
 # The package's own __init__ holds only the version string: every group may read it.
@@ -34,7 +35,7 @@ LIBRARIES = {
     "css_inline": {"generator.formats.wechat.style"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
 }
-APPS = ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")
+APPS = ("generator.cli", "generator.cliargs", "generator.deploy", "generator.serve", "generator.desk", "generator.__main__")
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
