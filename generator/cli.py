@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="显示版本号后退出")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
     commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
+                                     help="选一个命令；命令后加 -h 查看它的用法",
                                      parser_class=ChineseParser)
     b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章",
                             example="python -m generator build\npython -m generator build --preview")
