@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.base.slugs import windows_name_ok
+
 
 class UnsafeOutputPath(ValueError):
     """An output path that would leave the output folder or is claimed twice."""
@@ -134,6 +136,9 @@ def _safe_relative(rel: str) -> str:
     normal = posixpath.normpath(rel.replace("\\", "/"))
     if not rel or normal.startswith(("../", "/")) or normal in ("..", ".") or "\x00" in rel:
         raise UnsafeOutputPath(f"输出路径 “{rel}” 不在输出文件夹里")
+    bad = next((part for part in normal.split("/") if not windows_name_ok(part)), None)
+    if bad is not None:
+        raise UnsafeOutputPath(f"输出路径 “{rel}” 里的 “{bad}” 在 Windows 上不能作文件名")
     return normal
 
 

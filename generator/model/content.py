@@ -234,7 +234,7 @@ def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: by
     slug = meta.slug.strip() or slugs.slugify(Path(rel).stem) or f"{meta.date:%Y-%m-%d}-{page_type}"
     if not slugs.is_safe(slug):
         problems.add(error(path, matter.line_of(("slug",)), f"网址名（slug）“{slug}” 不安全",
-                           "slug 只能用字母、数字和 -，不能含 / 或以 . 开头。"))
+                           "slug 只能用字母、数字和 -，不能含 / 或以 . 开头，也不能是 CON、NUL 这类 Windows 保留名。"))
         return None
     if not meta.outputs:
         meta = replace(meta, outputs=cfg.outputs_for(page_type))
