@@ -111,6 +111,7 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
         preview=preview,
         cache_dir=root / ".cache" if use_cache else None,
         ledger=None if preview else cfg.resolve(cfg.publish.ledger),
+        nginx_map=None if preview else cfg.resolve(cfg.deploy.nginx_map),
     )
 
 

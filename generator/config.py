@@ -204,6 +204,7 @@ class Deploy:
     port: int | None = None
     identity: str = ""  # the ssh key to log in with (relative to the config file); empty: ssh's own default
     known_hosts: str = ""  # a known_hosts file that holds the server's key; empty: ssh's own default
+    nginx_map: str = "reports/nginx-redirects.conf"  # old addresses → new ones, for the web server's admin
 
     def __post_init__(self):
         if self.target and not re.match(r"^[^\s:/@]+@[^\s:/]+:\S*/$", self.target):

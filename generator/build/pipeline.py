@@ -16,7 +16,9 @@ from generator.base.errors import BuildFailed, Problems, Severity, SiteError, er
 from generator.render.images import ImageProblem, MediaLibrary
 from generator.render.bodies import Bodies
 from generator.render.markdown import ImageRef, MarkdownRenderer, Rendered
+from generator.build import addresses
 from generator.build.options import BuildOptions
+from generator.formats.site import redirects
 from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 from generator.build.writer import Publication, UnsafeOutputPath, write_file
@@ -68,6 +70,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         problems.extend(_soften_held_back(found, site.content_dir, report.held_back))
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
+        problems.extend(addresses.moved_warnings(site, routes, opts))
     problems.raise_if_errors()  # nothing has been written yet
     publication = Publication(opts.out_dir, _manifest(opts))
     try:
@@ -81,6 +84,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         raise
     if opts.ledger is not None and not opts.preview:  # the ledger depends on nothing but the pages' texts
         write_file(opts.ledger, cache.memo("ledger", digest([p.identity for p in checks.pages]), lambda: checks.ledger_csv))
+    addresses.save(site, routes, opts)
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.warnings = problems.warnings
@@ -139,6 +143,7 @@ def _render_all(work: _Work, clock) -> None:
                         cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, media.outputs(work.publication.is_current))
+        _add_all(work.publication, redirects.outputs(site, work.routes))
 
 
 def _render_led(work: _Work) -> tuple:
