@@ -196,6 +196,13 @@ class Serve:
 
 
 @dataclass(frozen=True)
+class Links:
+    """Links in bodies to pages, files or anchors of this site that do not exist: an error, or a warning."""
+
+    broken: Literal["error", "warn"] = "error"
+
+
+@dataclass(frozen=True)
 class Deploy:
     """Where `deploy` uploads public/: an rsync target over ssh, e.g. wenming@web.example.gov.cn:/srv/wenming/."""
 
@@ -226,6 +233,7 @@ class SiteConfig:
     led: Led = Led()
     wechat: Wechat = Wechat()
     serve: Serve = Serve()
+    links: Links = Links()
     deploy: Deploy = Deploy()
     root: Path = field(default=Path("."), metadata={"key": "_root"})
 

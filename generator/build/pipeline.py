@@ -16,7 +16,7 @@ from generator.base.errors import BuildFailed, Problems, Severity, SiteError, er
 from generator.render.images import ImageProblem, MediaLibrary
 from generator.render.bodies import Bodies
 from generator.render.markdown import ImageRef, MarkdownRenderer, Rendered
-from generator.build import addresses
+from generator.build import addresses, linkcheck
 from generator.build.options import BuildOptions
 from generator.formats.site import redirects
 from generator.formats.site.pages import SiteInput, render_site
@@ -57,6 +57,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     with clock("读取内容"):
         site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)
         problems.extend(list(site.warnings))
+        loaded = site
         report.schedule = schedule.apply(site, opts.now, future=opts.future or opts.preview)
         site = report.schedule.site  # not due yet or expired: on no channel at all
     with clock("审核与检查"):
@@ -74,7 +75,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     problems.raise_if_errors()  # nothing has been written yet
     publication = Publication(opts.out_dir, _manifest(opts))
     try:
-        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs)
+        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, loaded)
         _render_all(work, clock)
         problems.raise_if_errors()
         with clock("发布"):
@@ -123,6 +124,7 @@ class _Work:
     report: BuildReport
     cache: Cache
     jobs: int
+    loaded: Site  # every page read, before scheduling and the review gate (the link check names withheld ones)
 
 
 def _render_all(work: _Work, clock) -> None:
@@ -144,6 +146,8 @@ def _render_all(work: _Work, clock) -> None:
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, media.outputs(work.publication.is_current))
         _add_all(work.publication, redirects.outputs(site, work.routes))
+    work.problems.extend(linkcheck.check(cfg, work.loaded, site, work.routes, work.publication.has, rendered,
+                                         opts.templates_dir))
 
 
 def _render_led(work: _Work) -> tuple:

@@ -61,6 +61,13 @@ class Publication:
         except OSError:
             return None
 
+    def has(self, rel: str) -> bool:
+        """True when this build stages or keeps a file at `rel` (compared as the writer does, ignoring case)."""
+        try:
+            return _safe_relative(rel).lower() in self._paths
+        except UnsafeOutputPath:
+            return False
+
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
         """Stage one file at a relative output path; `data=None` keeps the current file (see is_current)."""
         rel = _safe_relative(rel)
