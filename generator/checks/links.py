@@ -18,7 +18,7 @@ from generator.model.content import Page, Site
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$", re.M | re.S)
 _CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
 _INLINE = re.compile(r"(?P<image>!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*<?(?P<url>[^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
-_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(?P<url>[^\s>]+)>?", re.M)
+_REFERENCE = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]]+\]:[ \t]*<?(?P<url>[^\s>]+)>?", re.M)
 _HTML = re.compile(r"""\b(?:href|src)\s*=\s*["'](?P<url>[^"']*)["']""", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _IDS = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")

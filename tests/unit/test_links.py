@@ -84,3 +84,7 @@ def test_target_of_resolves_relative_and_site_paths():
     assert target_of("/wenming/about", page, "/wenming/") == Target("about/index.html", "")
     assert target_of("https://x.cn/", page, "/wenming/") is None
     assert isinstance(target_of("../../../../x", page, "/wenming/"), str)
+
+
+def test_footnote_definitions_are_not_links():
+    assert links_in("正文[^1]。\n\n[^1]: 据样例县融媒体中心。\n[ref]: /y/") == [links_in("[ref]: /y/", 4)[0]]
