@@ -89,3 +89,13 @@ def test_an_expiry_before_the_date_is_refused(make_site):
         _build(root, datetime(2024, 1, 1))
     problem = failed.value.problems[0]
     assert "下线日期（expires）不能早于发布日期" in problem.message and problem.line == 4
+
+
+def test_check_lists_what_is_scheduled_and_what_expired(site, monkeypatch, capsys):
+    from generator.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2025, 7, 1, 8).timestamp())))
+    main(["check", "--config", str(site / "site_config.yaml")])
+    out = capsys.readouterr().out
+    assert "定时发布：1 篇还没到发布日期" in out and "content/stories/later.md：2027-03-01 发布《春节志愿者王二》" in out
+    assert "已下线：1 篇过了下线日期" in out and "content/stories/short.md：2025-06-30 下线《夏季活动李四》" in out
