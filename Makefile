@@ -8,7 +8,7 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: help build serve new check fix review-sign deploy clean test test-fast e2e golden-update bench bench-peers fonts \
+.PHONY: help build serve new check fix review-sign deploy clean test test-fast e2e golden-update bench bench-peers bench-search fonts \
 	system-packages loc
 .DEFAULT_GOAL := help
 
@@ -26,6 +26,7 @@ help:
 	@echo "  make golden-update  重新生成对照输出（提交前看清差异）"
 	@echo "  make bench        测量生成速度"
 	@echo "  make bench-peers  和 Hugo 等工具比较速度"
+	@echo "  make bench-search  测量一万篇文章时站内搜索的速度"
 	@echo "  make fonts        没有中文字体时安装 fonts-noto-cjk"
 	@echo "  make loc          列出代码最多的模块"
 	@echo "  make clean        删除生成的网站、预览和缓存"
@@ -87,6 +88,9 @@ bench: $(STAMP) fonts
 
 bench-peers: $(STAMP) fonts
 	$(PY) -m tools.bench --peers
+
+bench-search: $(STAMP) fonts
+	$(PY) -m tools.bench_search
 
 loc:
 	@find generator -name '*.py' | xargs wc -l | sort -n | tail -25
