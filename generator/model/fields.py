@@ -82,6 +82,16 @@ class LedOptions:
             raise FieldError("end", "led.end 不能早于 led.start")
 
 
+@dataclass(frozen=True)
+class WechatOptions:
+    """What the 公众号 version uses instead of the page's own fields (each is optional): a shorter title, the digest,
+    the author shown in the editor."""
+
+    title: str = ""
+    digest: str = ""
+    author: str = ""
+
+
 def parse_window(window: str) -> tuple[str, str]:
     """Split a daily time window "HH:MM-HH:MM" into normalised start and end strings."""
     parts = str(window).replace("—", "-").replace("～", "-").replace("~", "-").replace("至", "-").split("-")
@@ -113,6 +123,7 @@ class Common:
     review: Review = Review()
     proof: Proof = Proof()
     led: LedOptions = LedOptions()
+    wechat: WechatOptions = WechatOptions()
 
     def __post_init__(self):
         if not self.title.strip():

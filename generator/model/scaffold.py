@@ -63,6 +63,7 @@ _BY_TYPE = {
     "slide": [],
 }
 _LED = "led:                  # LED 大屏设置（可不填）：text 屏幕文字、duration 秒数、screens 屏幕、start/end 日期、weekdays 星期、time 时段、priority、emergency"
+_WECHAT = "wechat:               # 公众号专用（可不填）：title 公众号标题（32 字内）、digest 摘要（120 字内）、author 作者"
 _BODY = {
     "letter": "（开头一段：说明为什么发出倡议。）\n\n一、（第一条倡议。）\n\n二、（第二条倡议。）\n\n（结尾一段：表达希望，不写“此致敬礼”。）\n",
     "slide": "第一幅标语的第一行\n第一幅标语的第二行\n\n---\n\n第二幅标语\n",
@@ -76,7 +77,7 @@ def render(page_type: str, title: str, today: date) -> str:
     for key, value, comment in rows:
         value = value.format(title=json.dumps(title, ensure_ascii=False), today=today.isoformat()) if "{t" in value else value
         lines.append(f"{key}: {value}".rstrip().ljust(20) + f"  # {comment}")
-    lines += [_LED, "---", "", _BODY.get(page_type, "在这里写正文。段落之间空一行。\n")]
+    lines += [_LED, _WECHAT, "---", "", _BODY.get(page_type, "在这里写正文。段落之间空一行。\n")]
     return "\n".join(lines)
 
 

@@ -33,6 +33,8 @@ LIBRARIES = {
     "tornado": {"generator.serve", "generator.desk"},
     "pypinyin": {"generator.base.slugs"},
     "css_inline": {"generator.formats.wechat.style"},
+    "budoux": {"generator.base.phrases"},
+    "jieba": {"generator.base.phrases"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
 }
 APPS = ("generator.cli", "generator.cliargs", "generator.deploy", "generator.serve", "generator.desk", "generator.__main__")

@@ -93,3 +93,43 @@ def test_deleted_source_disappears_and_a_failed_build_changes_nothing(make_site)
 
 def test_source_date_epoch_fixes_the_clock():
     assert build_time({"SOURCE_DATE_EPOCH": "1700000000"}) == datetime(2023, 11, 15, 6, 13, 20)
+
+
+LONG_TITLE_STORY = """\
+---
+title: 常山县白石镇红旗岗村网格员何桂英十年如一日照顾村里十二位独居老人的故事
+date: 2024-05-20
+person: 何桂英
+honour: 常山好人
+summary: 何桂英十年如一日照顾村里的独居老人。
+consent: {who: 何桂英, date: 2024-05-01}
+---
+何桂英每天走访独居老人。
+"""
+
+
+def test_a_wechat_limit_holds_back_only_that_articles_wechat_version(make_site):
+    root = make_site({"content/stories/long.md": LONG_TITLE_STORY, "content/stories/zhang.md": STORY})
+    report = _build(root)
+    public = root / "public"
+    assert (public / "wechat/zhang/article.html").is_file()
+    long_page = next(p for p in (public / "stories").rglob("index.html") if "何桂英" in p.read_text(encoding="utf-8"))
+    assert long_page.is_file()
+    assert not [p for p in (public / "wechat").rglob("*") if p.is_file() and "何桂英" in p.read_text("utf-8", "ignore")]
+    assert any("何桂英" in p.read_text("utf-8", "ignore") for p in (public / "led").rglob("playlist.json"))
+    [held] = [w for w in report.warnings if w.code == "wechat.title"]
+    assert held.path.endswith("long.md") and held.line == 2
+    assert "公众号版本暂不生成" in held.message and "wechat: {title:" in held.hint
+
+
+def test_a_wechat_title_override_lets_the_article_out_with_its_own_title(make_site):
+    fixed = LONG_TITLE_STORY.replace("summary:", "wechat: {title: 网格员何桂英：十年照顾村里独居老人, author: 周晓燕}\nsummary:")
+    root = make_site({"content/stories/long.md": fixed})
+    report = _build(root)
+    assert not [w for w in report.warnings if w.code == "wechat.title"]
+    [bundle] = (root / "public/wechat").glob("*/article.json")
+    import json
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    assert data["title"] == "网格员何桂英：十年照顾村里独居老人" and data["author"] == "周晓燕"
+    pages = [p.read_text("utf-8").replace("<wbr>", "") for p in (root / "public/stories").rglob("index.html")]
+    assert any(">常山县白石镇红旗岗村网格员何桂英十年如一日照顾村里十二位独居老人的故事</h1>" in p for p in pages)

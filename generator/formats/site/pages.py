@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from generator.base.cache import Cache, digest, is_missing
+from generator.base.phrases import kept_words, with_wbr
+from generator.render import salutation
+from generator.render.credits import source_parts
 from generator.config import SiteConfig
 from generator.model.content import TYPE_NAMES, Page, Site
 from generator.render.bodies import Bodies
@@ -259,6 +262,10 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view = dict(_view(inp, page))
         if page.source in inp.rendered:
             view["html"] = inp.rendered.html(page.source)
+            if page.type == "letter" and not view["salutation"]:  # written in the body, as real letters do
+                found, rest = salutation.split(str(view["html"]))
+                if found:
+                    view["salutation"], view["html"] = found + "：", rest
             # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
             html = [ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html
             view["fp"] = digest(view["fp"], html)
@@ -267,12 +274,13 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
         "type": page.type, "type_name": TYPE_NAMES[page.type], "title": meta.title, "date": meta.date,
-        "summary": meta.summary, "author": meta.author, "source": meta.source, "editor": meta.editor,
+        "summary": meta.summary, "author": meta.author, "editor": meta.editor,
+        "source": source_parts(meta.source)[0], "source_url": source_parts(meta.source)[1],
         "url": inp.routes.url(inp.routes.page_path(page)),
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
         "html": "",
-        "unreviewed": page.source in inp.unreviewed, "meta": meta,
+        "unreviewed": page.source in inp.unreviewed, "meta": meta, "title_html": _title_html(inp, meta),
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -288,6 +296,12 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     return view
 
 
+def _title_html(inp: SiteInput, meta) -> str:
+    """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a dictionary)."""
+    keep = kept_words(meta)
+    return inp.cache.memo("title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep))
+
+
 def _newest(pages: list[Page]) -> list[Page]:
     return sorted(pages, key=lambda p: (-p.date.toordinal(), p.slug))
 
@@ -297,9 +311,11 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
     for page in pages:
         by_type[page.type].append(page)
     featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
-    return {"featured": [_view(inp, p) for p in featured],
-            "sections": [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)), [_view(inp, p) for p in by_type[t][:4]])
-                         for t in LIST_FOLDERS]}
+    shown = {p.source for p in featured}  # the sections below do not repeat the featured stories
+    sections = [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)),
+                 [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]], bool(by_type[t]))
+                for t in LIST_FOLDERS]
+    return {"featured": [_view(inp, p) for p in featured], "sections": sections}
 
 
 def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
