@@ -8,7 +8,7 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: help build serve new check fix review-sign deploy clean test test-fast e2e golden-update bench bench-peers bench-search fonts \
+.PHONY: help build serve new check fix review-sign review-history deploy clean test test-fast e2e golden-update bench bench-peers bench-search fonts \
 	system-packages loc
 .DEFAULT_GOAL := help
 
@@ -20,6 +20,7 @@ help:
 	@echo "  make check        检查审核进度、个人信息、用词、标点和定时发布"
 	@echo "  make fix          自动修正安全的标点问题"
 	@echo "  make review-sign FILE=… STAGE=初审 NAME=姓名   为文章签署一个审核环节"
+	@echo "  make review-history FILE=…   查看一篇文章的审核历史"
 	@echo "  make deploy       把 public/ 上传到网站服务器（只传有变化的文件）"
 	@echo "  make test         安装测试所需的系统软件，运行全部测试"
 	@echo "  make test-fast    只运行不需要浏览器的测试"
@@ -66,6 +67,9 @@ fix: $(STAMP)
 
 review-sign: $(STAMP)
 	$(PY) -m generator review sign "$(FILE)" --stage "$(STAGE)" --name "$(NAME)"
+
+review-history: $(STAMP)
+	$(PY) -m generator review history "$(FILE)"
 
 # chromium, fonts, java, npm, pdftotext, sshd and rsync: installed when root with apt-get, else named in one line.
 system-packages:

@@ -1,4 +1,4 @@
-"""Command line: build, serve, new, check, review sign. The only place (with serve) that prints."""
+"""Command line: build, serve, new, check, review …. The only place (with serve) that prints."""
 from __future__ import annotations
 
 import argparse
@@ -78,17 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
     c.set_defaults(run=_cmd_check)
-    r = commands.add_parser("review", help="三审三校签字",
-                            example="python -m generator review sign content/stories/张三.md --stage 初审 --name 王五")
-    r_sub = r.add_subparsers(dest="review_command", required=True, title="命令", metavar="命令",
-                             parser_class=ChineseParser)
-    sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节",
-                                example="python -m generator review sign content/stories/张三.md --stage 初审 --name 王五")
-    sign_cmd.add_argument("file", type=Path, help="文章文件")
-    sign_cmd.add_argument("--stage", required=True, help="初审 / 复审 / 终审 / 一校 / 二校 / 三校")
-    sign_cmd.add_argument("--name", required=True, help="审核人姓名")
-    sign_cmd.add_argument("--date", default=None, help="签字日期，默认今天")
-    sign_cmd.set_defaults(run=_cmd_sign)
+    _review_commands(commands)
     _add_deploy(commands)
     return parser
 
@@ -203,7 +193,7 @@ def _cmd_check(args) -> int:
         _apply_fixes(site)
         site = content.load_site(cfg, content_dir, include_drafts=True)
     today = build_time().date()
-    result = run_checks(site, cfg, today=today)
+    result = run_checks(site, cfg, today=today, **_review_status(cfg, site))
     # The report already lists the findings, masked; printing them again with their source lines would
     # put ID and phone numbers on the screen in full.
     print(pending_report(site, cfg, result, today=today))
@@ -217,6 +207,13 @@ def _print_schedule(site) -> None:
 
     lines = schedule.report_lines(schedule.apply(site, build_time()))
     print("\n".join(lines) if lines else "定时发布：没有等待发布或已下线的文章。")
+
+
+def _review_status(cfg, site) -> dict:
+    """Each article's live and working revision and who it waits for, for `check` (nothing when review is off)."""
+    from generator.checks import review
+
+    return review.for_check(site, cfg)
 
 
 def _apply_fixes(site) -> None:
@@ -235,12 +232,10 @@ def _apply_fixes(site) -> None:
     print(f"已修正 {changed} 个文件的标点。" if changed else "没有需要自动修正的标点。")
 
 
-def _cmd_sign(args) -> int:
-    from generator.checks import sign
+def _review_commands(commands) -> None:
+    from generator import review_cli
 
-    on = date.fromisoformat(args.date) if args.date else build_time().date()
-    print(sign(args.file, args.stage, args.name, on))
-    return 0
+    review_cli.add_commands(commands, _common)
 
 
 def _print_report(report, quiet: bool) -> str:

@@ -64,6 +64,14 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class Review:
+    """三审三校: the pinned root administrator key (the roster's trust anchor) and separation of duties."""
+
+    trust: str = ""  # base64 public key that `review init` prints
+    separation: bool = True
+
+
+@dataclass(frozen=True)
 class Privacy:
     """Personal-data rules: block findings, or mask them in outputs with a warning."""
 
@@ -246,6 +254,7 @@ class SiteConfig:
     site: SiteInfo
     types: Types = Types()
     publish: Publish = Publish()
+    review: Review = Review()
     privacy: Privacy = Privacy()
     wording: Wording = Wording()
     freshness: Freshness = Freshness()

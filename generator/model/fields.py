@@ -13,33 +13,6 @@ def _key(name: str, **extra) -> dict:
 
 
 @dataclass(frozen=True)
-class Stage:
-    """One sign-off: who, when, and the hash of the text they approved."""
-
-    name: str
-    date: date
-    hash: str = ""
-
-
-@dataclass(frozen=True)
-class Review:
-    """三审: 初审 (wording), 复审 (facts), 终审 (direction)."""
-
-    first: Stage | None = field(default=None, **_key("初审"))
-    second: Stage | None = field(default=None, **_key("复审"))
-    final: Stage | None = field(default=None, **_key("终审"))
-
-
-@dataclass(frozen=True)
-class Proof:
-    """三校: the three proofreadings."""
-
-    first: Stage | None = field(default=None, **_key("一校"))
-    second: Stage | None = field(default=None, **_key("二校"))
-    third: Stage | None = field(default=None, **_key("三校"))
-
-
-@dataclass(frozen=True)
 class Consent:
     """A person's (or guardian's) agreement to be published: who, when, what, where."""
 
@@ -120,8 +93,6 @@ class Common:
     expires: date | None = None  # taken off every channel after this day
     aliases: tuple[str, ...] = ()  # old addresses of this page that redirect to it
     outputs: tuple[str, ...] = ()
-    review: Review = Review()
-    proof: Proof = Proof()
     led: LedOptions = LedOptions()
     wechat: WechatOptions = WechatOptions()
 

@@ -27,8 +27,6 @@ _COMMON = [
     ("expires", "", "下线日期，例如 2025-06-30：过了这天网站、公众号和大屏都不再发布；留空表示一直发布"),
     ("aliases", "[]", "旧网址，改了 slug 或合并文章时写上，例如 [/stories/old-name/]，旧网址会跳转到这里"),
     ("outputs", "[]", "发布渠道 site（网站）/wechat（公众号）/led（大屏），留空按类型默认"),
-    ("review", "", "三审记录（初审、复审、终审）：用 make review-sign 签字后自动填写，请勿手改"),
-    ("proof", "", "三校记录（一校、二校、三校）：同样用 make review-sign 签字"),
 ]
 _BY_TYPE = {
     "story": [

@@ -1,7 +1,7 @@
 """The build as a whole: the review gate decides what is published, previews are marked, outputs stay clean."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ import pytest
 from generator import config
 from generator.build.pipeline import BuildOptions, build
 from generator.base.dates import build_time
-from generator.checks import sign
+from tests.approvals import approve, make_roster
 from generator.base.errors import BuildFailed
 from tests.conftest import MINIMAL_CONFIG, STORY
 
@@ -19,39 +19,41 @@ REVIEWED_CONFIG = MINIMAL_CONFIG.replace("require_review: false", "require_revie
 OTHER = STORY.replace("好人张三", "好人李四").replace("person: 张三", "person: 李四").replace("who: 张三", "who: 李四")
 
 
-def _sign_all(path: Path) -> None:
-    for stage in ("初审", "复审", "终审", "一校", "二校", "三校"):
-        sign(path, stage, "王五", date(2023, 9, 10))
-
-
 def _build(root: Path, preview: bool = False, out: str = "public"):
     cfg = config.load(root / "site_config.yaml")
     opts = BuildOptions(root / "content", root / out, TEMPLATES, NOW, preview=preview, ledger=root / "reports/ledger.csv")
     return build(cfg, opts)
 
 
+def _approved(make_site, files: dict, *articles: str) -> Path:
+    root = make_site(files, REVIEWED_CONFIG)
+    make_roster(root)
+    approve(root, *articles)
+    return root
+
+
 def test_only_reviewed_content_is_published_and_the_ledger_stays_outside(make_site):
-    root = make_site({"content/stories/reviewed.md": STORY, "content/stories/waiting.md": OTHER}, REVIEWED_CONFIG)
-    _sign_all(root / "content/stories/reviewed.md")
+    root = _approved(make_site, {"content/stories/reviewed.md": STORY, "content/stories/waiting.md": OTHER},
+                     "stories/reviewed.md")
     report = _build(root)
     assert report.held_back == ["stories/waiting.md"]
     everything = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (root / "public").rglob("*") if p.is_file())
     assert "好人张三" in everything and "好人李四" not in everything
     assert not list((root / "public").rglob("*waiting*"))
     ledger = (root / "reports/ledger.csv").read_bytes().decode("utf-8-sig")
-    assert "好人张三" in ledger and "王五" in ledger
+    assert "好人张三" in ledger and "终审己" in ledger
 
 
-def test_an_edit_after_sign_off_holds_the_page_back(make_site):
-    root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
-    _sign_all(root / "content/stories/a.md")
+def test_an_edit_after_sign_off_waits_while_the_approved_revision_stays_live(make_site):
+    root = _approved(make_site, {"content/stories/a.md": STORY})
     assert _build(root).held_back == []
     path = root / "content/stories/a.md"
     path.write_text(path.read_text(encoding="utf-8").replace("热心人", "热心肠"), encoding="utf-8")
     report = _build(root)
     assert report.held_back == ["stories/a.md"]
     assert any(w.code == "review.stale" for w in report.warnings)
-    assert not (root / "public/stories/a").exists(), "the stale page disappears from the site"
+    page = (root / "public/stories/a/index.html").read_text(encoding="utf-8")
+    assert "热心人" in page and "热心肠" not in page, "the approved revision stays live"
 
 
 def test_preview_marks_every_output_and_never_writes_public(make_site):
@@ -68,9 +70,10 @@ def test_preview_marks_every_output_and_never_writes_public(make_site):
 
 def test_unreviewed_led_frames_differ_from_reviewed_ones(make_site):
     root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
+    make_roster(root)
     _build(root, preview=True, out=".preview")
     marked = {p.name for p in (root / ".preview/led/gate").rglob("*.png")}
-    _sign_all(root / "content/stories/a.md")
+    approve(root)
     _build(root, preview=True, out=".preview")
     clean = {p.name for p in (root / ".preview/led/gate").rglob("*.png")}
     assert marked and clean and marked.isdisjoint(clean)

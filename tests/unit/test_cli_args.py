@@ -12,7 +12,8 @@ from generator import __version__
 from generator.cli import _parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ["build", "serve", "new", "check", "deploy", "review", "review sign"]
+COMMANDS = ["build", "serve", "new", "check", "deploy", "review", "review sign", "review history", "review roster",
+            "review roster add"]
 
 
 def test_version(capsys):
@@ -36,6 +37,7 @@ def test_each_help_is_chinese_and_ends_with_an_example(command, capsys):
 
 @pytest.mark.parametrize("argv, expected", [
     (["bogus"], "不认识 “bogus”（可以选：build、serve、new、check、review、deploy）"),
+    (["review", "sign"], "缺少必填的参数：file、--stage"),
     (["new"], "缺少必填的参数：type、title"),
     (["new", "poem", "x"], "不认识 “poem”"),
     (["serve", "--port", "abc"], "参数 --port：“abc” 不是整数"),

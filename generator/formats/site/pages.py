@@ -39,6 +39,7 @@ class SiteInput:
     images: dict[tuple[str, str], str]  # (page.source, src) → published URL
     now: datetime
     unreviewed: frozenset[str] = frozenset()
+    review_marks: dict[str, str] = field(default_factory=dict)  # page.source → what it waits for (previews)
     led_loops: tuple = ()
     static_dir: Path | None = None
     is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
@@ -95,10 +96,10 @@ def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
 
 def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
     context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
-               "canonical": inp.routes.absolute(path), "preview": False, **extra}
+               "canonical": inp.routes.absolute(path), "preview": False, "review_mark": "", **extra}
     page = extra.get("page")
     if page is not None:
-        context["preview"] = page["unreviewed"]
+        context["preview"], context["review_mark"] = page["unreviewed"], page["review_mark"]
     return context
 
 
@@ -281,6 +282,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
         "html": "",
         "unreviewed": page.source in inp.unreviewed, "meta": meta, "title_html": _title_html(inp, meta),
+        "review_mark": inp.review_marks.get(page.source, "") if page.source in inp.unreviewed else "",
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -291,7 +293,7 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view["signed"] = meta.signed or meta.date
     # Everything in the view is derived from the page's text and the values below: their digest stands in for
     # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    derived = (view["url"], view["tags"], view["unreviewed"], view["cover"], view.get("photo"), view.get("photos"))
+    derived = (view["url"], view["tags"], view["unreviewed"], view["review_mark"], view["cover"], view.get("photo"), view.get("photos"))
     view["fp"] = digest(page.identity, derived)
     return view
 
