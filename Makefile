@@ -8,7 +8,7 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: help build serve new check fix review-sign review-history deploy clean test test-fast e2e golden-update bench bench-peers bench-search fonts \
+.PHONY: help build serve new check fix review-sign review-history deploy desk clean test test-fast e2e golden-update bench bench-browser bench-peers bench-search fonts \
 	system-packages loc
 .DEFAULT_GOAL := help
 
@@ -16,6 +16,7 @@ help:
 	@echo "文明常山发布工具：make 后面加一个目标"
 	@echo "  make build        生成网站、LED 画面和公众号文章（第一次会自动安装所需软件）"
 	@echo "  make serve        本地预览，保存文件后浏览器自动刷新"
+	@echo "  make desk         打开编审台（网页版后台）"
 	@echo "  make new TYPE=story TITLE=标题   新建一篇文章"
 	@echo "  make check        检查审核进度、个人信息、用词、标点和定时发布"
 	@echo "  make fix          自动修正安全的标点问题"
@@ -26,6 +27,7 @@ help:
 	@echo "  make test-fast    只运行不需要浏览器的测试"
 	@echo "  make golden-update  重新生成对照输出（提交前看清差异）"
 	@echo "  make bench        测量生成速度"
+	@echo "  make bench-browser  在浏览器里测量预览刷新的速度"
 	@echo "  make bench-peers  和 Hugo 等工具比较速度"
 	@echo "  make bench-search  测量一万篇文章时站内搜索的速度"
 	@echo "  make fonts        没有中文字体时安装 fonts-noto-cjk"
@@ -55,6 +57,10 @@ build: $(STAMP) fonts
 
 serve: $(STAMP) fonts
 	$(PY) -m generator serve
+
+# The 编审台 (browser back office): http://127.0.0.1:8100/ by default; HOST=… PORT=… to change.
+desk: $(STAMP) fonts
+	$(PY) -m generator desk $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 new: $(STAMP)
 	$(PY) -m generator new $(TYPE) "$(TITLE)"
@@ -89,6 +95,9 @@ golden-update: $(STAMP)
 
 bench: $(STAMP) fonts
 	$(PY) -m tools.bench
+
+bench-browser: $(STAMP) fonts
+	$(PY) -m tools.bench --sizes 1000 --runs 1 --browser
 
 bench-peers: $(STAMP) fonts
 	$(PY) -m tools.bench --peers

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -140,7 +141,7 @@ def _wait_for(url: str, marker: str, limit: float) -> None:
 def led_frames() -> tuple[int, float, int]:
     """Frames drawn by a cold LED build of the sample content, frames per second, and frames drawn by a warm one."""
     from generator import config
-    from generator.build.pipeline.pipeline import BuildOptions, build
+    from generator.build.pipeline import BuildOptions, build
     from generator.base.dates import build_time
 
     cfg = config.load(REPO / "site_config.yaml")
@@ -151,6 +152,68 @@ def led_frames() -> tuple[int, float, int]:
     second = build(cfg, opts)
     seconds = first.timings.get("LED 画面", 0.0)
     return first.frames_drawn, first.frames_drawn / seconds if seconds else 0.0, second.frames_drawn
+
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run"]
+
+
+def sample_site() -> Path:
+    """A copy of the shipped sample site (content, config, templates) to edit while measuring."""
+    root = WORK / "sample-site"
+    shutil.rmtree(root, ignore_errors=True)
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site_config.yaml", root / "site_config.yaml")
+    return root
+
+
+def browser_reload(root: Path, saves: int) -> tuple[float, int]:
+    """Save a story `saves` times with `make serve` running and the page open in Chromium: the median seconds from
+    the save to the new text painted (livereload's push, then a frame drawn), and how many saves never showed."""
+    from playwright.sync_api import sync_playwright
+
+    from generator import config
+    from generator.render.routes import make_routes
+
+    port = 8790
+    base = make_routes(config.load(root / "site_config.yaml")).base_path
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    story = sorted((root / "content/stories").glob("*.md"))[0]
+    original = story.read_text(encoding="utf-8")
+    from generator.base.slugs import slugify
+
+    given = re.search(r"^slug:\s*(\S+)", original, re.M)
+    url = f"http://127.0.0.1:{port}{base}stories/{given.group(1) if given else slugify(story.stem)}/"
+    samples, missed = [], 0
+    try:
+        _wait_for(url, "", 120)
+        with sync_playwright() as play:
+            browser = play.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_function("window.LiveReload !== undefined", timeout=30_000)
+            for n in range(saves):
+                marker = f"刷新测量{n}号"
+                start = time.perf_counter()
+                story.write_text(original + f"\n{marker}\n", encoding="utf-8")
+                try:  # painted: the text is in the document and a frame has been drawn after it
+                    page.wait_for_function("m => document.body && document.body.innerText.includes(m) && "
+                                           "new Promise(r => requestAnimationFrame(() => r(true)))", arg=marker,
+                                           timeout=10_000, polling="raf")
+                    samples.append(time.perf_counter() - start)
+                except Exception:  # noqa: BLE001 - a save that was never pushed
+                    missed += 1
+                    page.goto(url)
+                    page.wait_for_function("window.LiveReload !== undefined", timeout=30_000)
+                time.sleep(0.3)  # a person does not save faster than this
+            browser.close()
+    finally:
+        story.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(10)
+    return (statistics.median(samples) if samples else float("nan")), missed
 
 
 def hugo_cold(root: Path, samples: list):
@@ -201,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo")
+    parser.add_argument("--browser", action="store_true",
+                        help="also measure save → new page painted in Chromium (50 saves, sample size only)")
+    parser.add_argument("--saves", type=int, default=50)
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = str(REPO)
     results = {}
@@ -214,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         if peer_samples:
             results[size]["hugo"] = {"cold": median(peer_samples)}
     print(table(results, args.peers))
+    if args.browser:
+        median_s, missed = browser_reload(sample_site(), args.saves)
+        print(f"\n浏览器里保存 → 新页面画出（Chromium，{args.saves} 次保存）：中位数 {median_s * 1000:.0f} ms，"
+              f"漏推 {missed} 次。")
     drawn, rate, again = led_frames()
     print(f"\nLED（示例内容，4 块屏）：首次绘制 {drawn} 帧，{rate:.0f} 帧/秒；无改动再构建绘制 {again} 帧。")
     for size, result in results.items():

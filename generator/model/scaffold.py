@@ -68,6 +68,11 @@ _BODY = {
 }
 
 
+def field_notes(page_type: str) -> list[tuple[str, str]]:
+    """Each front-matter field of a type with its Chinese explanation, in the order a new file lists them."""
+    return [(key, comment) for key, _value, comment in _COMMON + _BY_TYPE[page_type]]
+
+
 def render(page_type: str, title: str, today: date) -> str:
     """The text of a new file: front matter with every field commented, then a body placeholder."""
     rows = _COMMON + _BY_TYPE[page_type]

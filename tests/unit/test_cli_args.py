@@ -12,7 +12,7 @@ from generator import __version__
 from generator.cli import _parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ["build", "serve", "new", "check", "deploy", "review", "review sign", "review history", "review roster",
+COMMANDS = ["build", "serve", "new", "check", "desk", "deploy", "review", "review sign", "review history", "review roster",
             "review roster add"]
 
 
@@ -36,7 +36,7 @@ def test_each_help_is_chinese_and_ends_with_an_example(command, capsys):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["bogus"], "不认识 “bogus”（可以选：build、serve、new、check、review、deploy）"),
+    (["bogus"], "不认识 “bogus”（可以选：build、serve、new、check、desk、review、deploy）"),
     (["review", "sign"], "缺少必填的参数：file、--stage"),
     (["new"], "缺少必填的参数：type、title"),
     (["new", "poem", "x"], "不认识 “poem”"),

@@ -33,7 +33,7 @@ def test_a_reserved_slug_is_reported_with_its_line(make_site):
         build(config.load(root / "site_config.yaml"),
               BuildOptions(root / "content", root / "public", TEMPLATES, datetime(2024, 1, 1)))
     problem = failed.value.problems[0]
-    assert problem.line == 3 and "Windows 保留名" in problem.hint
+    assert problem.line == 3 and "Windows 的保留名" in problem.message
 
 
 def test_the_writer_refuses_a_name_windows_cannot_hold(tmp_path):

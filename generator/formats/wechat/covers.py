@@ -104,9 +104,11 @@ def _open(source: Path) -> Image.Image:
     """Open a photo upright (phones store rotation in EXIF, which we drop) and flatten it onto white RGB."""
     try:
         with Image.open(source) as raw:
+            if raw.width * raw.height > 50_000_000:  # an image bomb: refused before any pixel is decoded
+                raise ValueError(f"封面图 {source.name} 太大")
             image = ImageOps.exif_transpose(raw)
             image.load()
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise ValueError(f"打不开封面图 {source.name}") from exc
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
