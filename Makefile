@@ -8,7 +8,32 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: build serve desk new check fix review-sign review-history clean test test-fast e2e golden-update bench bench-browser bench-peers bench-search fonts loc
+.PHONY: help build serve new check fix review-sign review-history deploy desk clean test test-fast e2e golden-update bench bench-browser bench-peers bench-search fonts \
+	system-packages loc
+.DEFAULT_GOAL := help
+
+help:
+	@echo "文明常山发布工具：make 后面加一个目标"
+	@echo "  make build        生成网站、LED 画面和公众号文章（第一次会自动安装所需软件）"
+	@echo "  make serve        本地预览，保存文件后浏览器自动刷新"
+	@echo "  make desk         打开编审台（网页版后台）"
+	@echo "  make new TYPE=story TITLE=标题   新建一篇文章"
+	@echo "  make check        检查审核进度、个人信息、用词、标点和定时发布"
+	@echo "  make fix          自动修正安全的标点问题"
+	@echo "  make review-sign FILE=… STAGE=初审 NAME=姓名   为文章签署一个审核环节"
+	@echo "  make review-history FILE=…   查看一篇文章的审核历史"
+	@echo "  make deploy       把 public/ 上传到网站服务器（只传有变化的文件）"
+	@echo "  make test         安装测试所需的系统软件，运行全部测试"
+	@echo "  make test-fast    只运行不需要浏览器的测试"
+	@echo "  make golden-update  重新生成对照输出（提交前看清差异）"
+	@echo "  make bench        测量生成速度"
+	@echo "  make bench-browser  在浏览器里测量预览刷新的速度"
+	@echo "  make bench-peers  和 Hugo 等工具比较速度"
+	@echo "  make bench-search  测量一万篇文章时站内搜索的速度"
+	@echo "  make fonts        没有中文字体时安装 fonts-noto-cjk"
+	@echo "  make loc          列出代码最多的模块"
+	@echo "  make clean        删除生成的网站、预览和缓存"
+	@echo "Windows 上没有 make：双击 wenming.cmd，或在终端运行 wenming build / serve / desk / check"
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,8 +77,15 @@ review-sign: $(STAMP)
 review-history: $(STAMP)
 	$(PY) -m generator review history "$(FILE)"
 
-test: $(STAMP) fonts $(TOOLS)/.installed
+# chromium, fonts, java, npm, pdftotext, sshd and rsync: installed when root with apt-get, else named in one line.
+system-packages:
+	@sh tools/system-packages.sh
+
+test: system-packages $(STAMP) fonts $(TOOLS)/.installed
 	$(PY) -m pytest -n 2 -q
+
+deploy: $(STAMP) fonts
+	$(PY) -m generator deploy
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not e2e"

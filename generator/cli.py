@@ -10,7 +10,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from generator import config as config_module
+from generator import __version__, config as config_module
+from generator.cliargs import ChineseParser
 from generator.base.cache import digest
 from generator.base.dates import build_time
 from generator.base.errors import BuildFailed, SiteError, context_lines
@@ -62,36 +63,47 @@ def _final_line(args) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="文明常山发布工具")
+    parser = ChineseParser(prog="python -m generator", description="文明常山发布工具",
+                           example="python -m generator build\npython -m generator build -h")
+    parser.add_argument("--version", action="version", version=f"文明常山发布工具 {__version__}",
+                        help="显示版本号后退出")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
-    commands = parser.add_subparsers(dest="command", required=True)
-    b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章")
+    commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
+                                     help="选一个命令；命令后加 -h 查看它的用法",
+                                     parser_class=ChineseParser)
+    b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章",
+                            example="python -m generator build\npython -m generator build --preview")
     _common(b)
     b.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 public/，预览为 .preview/）")
     b.add_argument("--staff", type=Path, default=None,
                    help="员工文件夹：公众号和 LED 文件（默认 public/ 旁边的 staff/；--out X 时为 X-staff/）")
     b.add_argument("--preview", action="store_true", help="预览：包括未审定内容，加 “未审定” 标记，不写 public/")
     b.add_argument("--build-time", default=None, help="固定构建时间，例如 2024-05-01T08:00（用于复现）")
+    b.add_argument("--future", action="store_true", help="连还没到发布日期的文章也发布（定时发布的预演）")
     b.add_argument("--no-cache", action="store_true", help="不使用缓存")
     b.add_argument("--quiet", action="store_true", help="只显示错误")
     b.set_defaults(run=_cmd_build)
-    s = commands.add_parser("serve", help="本地预览，改动后自动刷新")
+    s = commands.add_parser("serve", help="本地预览，改动后自动刷新", example="python -m generator serve --port 8001")
     _common(s)
-    s.add_argument("--port", type=int, default=None)
+    s.add_argument("--port", type=int, default=None, help="端口（默认 8000）")
     s.set_defaults(run=_cmd_serve)
-    n = commands.add_parser("new", help="新建一篇文章")
+    n = commands.add_parser("new", help="新建一篇文章", example='python -m generator new story "身边好人张三"')
     _common(n)
-    n.add_argument("type", choices=("story", "activity", "letter", "page", "slide"), help="story / activity / letter / page / slide")
-    n.add_argument("title")
+    n.add_argument("type", choices=("story", "activity", "letter", "page", "slide"),
+                   help="story（榜样人物）/ activity（志愿服务）/ letter（倡议书）/ page（页面）/ slide（LED 标语）")
+    n.add_argument("title", help="文章标题")
     n.set_defaults(run=_cmd_new)
-    c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词和标点")
+    c = commands.add_parser("check", help="检查内容：审核进度、个人信息、用词、标点和定时发布",
+                            example="python -m generator check\npython -m generator check --fix")
     _common(c)
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（先显示改动，确认后才写入）")
     c.add_argument("--yes", action="store_true", help="与 --fix 同用：不询问，直接写入（用于脚本）")
     c.set_defaults(run=_cmd_check)
-    d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布")
+    d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布",
+                            example="python -m generator desk\npython -m generator desk --port 8080")
     _add_desk(d)
     _review_commands(commands)
+    _add_deploy(commands)
     return parser
 
 
@@ -103,7 +115,7 @@ def _add_desk(sub: argparse.ArgumentParser) -> None:
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="配置文件")
+    sub.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="配置文件（默认 site_config.yaml）")
     sub.add_argument("--content", type=Path, default=None, help="内容文件夹（默认与配置文件同级的 content/）")
 
 
@@ -120,7 +132,11 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
         preview=preview,
         cache_dir=root / ".cache" if use_cache else None,
         ledger=None if preview else cfg.resolve(cfg.publish.ledger),
+<<<<<<< HEAD
         staff_dir=staff.resolve() if (staff := getattr(args, "staff", None)) else None,
+=======
+        nginx_map=None if preview else cfg.resolve(cfg.deploy.nginx_map),
+>>>>>>> main
     )
 
 
@@ -139,9 +155,14 @@ def _cmd_build(args) -> int:
 def _build_locked(args, cfg, opts, now) -> int:
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
     stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
+<<<<<<< HEAD
                         now.date(), opts.out_dir, opts.staff, opts.preview, sys.version)
     saved = unchanged(record, stamp, [(d, manifest_path(opts.cache_dir, d)) for d in (opts.out_dir, opts.staff)]) \
         if record else None
+=======
+                        now.date(), opts.out_dir, opts.preview, args.future, sys.version)
+    saved = unchanged(record, stamp, opts.out_dir, manifest_path(opts.cache_dir, opts.out_dir)) if record else None
+>>>>>>> main
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
         if warnings:
@@ -152,10 +173,43 @@ def _build_locked(args, cfg, opts, now) -> int:
     from generator.build.pipeline import build
 
     progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
-    report = build(cfg, replace(opts, progress=progress))
+    report = build(cfg, replace(opts, progress=progress, future=args.future))
     summary = _print_report(report, quiet=args.quiet)
     if record:  # the warnings are kept too, so a build with nothing new shows them again
         write_file(record, record_json(stamp, _format_problems(report.warnings) + "\n" + summary))
+    return 0
+
+
+def _add_deploy(commands) -> None:
+    d = commands.add_parser("deploy", help="把 public/ 上传到网站服务器（只传有变化的文件）",
+                            example="python -m generator deploy --dry-run\npython -m generator deploy")
+    _common(d)
+    d.add_argument("--dry-run", action="store_true", help="只列出会上传和删除的文件，不真的改动服务器")
+    d.add_argument("--out", type=Path, default=None, help="要上传的网站文件夹（默认 public/）")
+    d.set_defaults(run=_cmd_deploy)
+
+
+def _cmd_deploy(args) -> int:
+    """Build public/ (refusing to upload when the build has errors), then upload what changed."""
+    from generator.deploy import DeployProblem, deploy, summary
+
+    cfg = config_module.load(args.config)
+    build_args = argparse.Namespace(config=args.config, content=args.content, out=args.out, preview=False,
+                                    build_time=None, future=False, no_cache=False, quiet=True)
+    try:
+        _cmd_build(build_args)
+    except BuildFailed as failed:
+        _print_problems(failed.problems, sys.stderr)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"\n没有上传：这次生成有 {errors} 个错误，服务器上的网站保持原样。改好后再运行 deploy。", file=sys.stderr)
+        return 1
+    site_dir = options_for(build_args, cfg, False, args.out).out_dir
+    try:
+        result = deploy(cfg, site_dir, dry_run=args.dry_run)
+    except DeployProblem as problem:
+        print(str(problem), file=sys.stderr)
+        return 1
+    print(summary(result, cfg.deploy.target, args.dry_run))
     return 0
 
 
@@ -196,7 +250,15 @@ def _cmd_check(args) -> int:
     # The report lists the findings, masked; printing them again with their source lines would put ID and phone
     # numbers on the screen in full.
     print(pending_report(report.site, cfg, result, today=now.date()))
+    _print_schedule(report.site)
     return 1 if any(p.is_error for p in result.problems) else 0
+
+
+def _print_schedule(site) -> None:
+    from generator.model import schedule
+
+    lines = schedule.report_lines(schedule.apply(site, build_time()))
+    print("\n".join(lines) if lines else "定时发布：没有等待发布或已下线的文章。")
 
 
 def _review_status(cfg, site) -> dict:
@@ -262,6 +324,11 @@ def _print_report(report, quiet: bool) -> str:
             print(f"  - content/{source}")
     for line in report.freshness:
         print(str(line))
+    if report.schedule is not None:
+        from generator.model.schedule import report_lines
+
+        for line in report_lines(report.schedule):
+            print(line)
     return summary
 
 

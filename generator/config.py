@@ -235,6 +235,30 @@ class Serve:
 
 
 @dataclass(frozen=True)
+class Links:
+    """Links in bodies to pages, files or anchors of this site that do not exist: an error, or a warning."""
+
+    broken: Literal["error", "warn"] = "error"
+
+
+@dataclass(frozen=True)
+class Deploy:
+    """Where `deploy` uploads public/: an rsync target over ssh, e.g. wenming@web.example.gov.cn:/srv/wenming/."""
+
+    method: Literal["rsync"] = "rsync"
+    target: str = ""
+    port: int | None = None
+    identity: str = ""  # the ssh key to log in with (relative to the config file); empty: ssh's own default
+    known_hosts: str = ""  # a known_hosts file that holds the server's key; empty: ssh's own default
+    nginx_map: str = "reports/nginx-redirects.conf"  # old addresses → new ones, for the web server's admin
+
+    def __post_init__(self):
+        if self.target and not re.match(r"^[^\s:/@]+@[^\s:/]+:\S*/$", self.target):
+            raise FieldError("target", f"deploy.target “{self.target}” 要写成 用户名@服务器:/网站目录/ "
+                             "的形式，例如 wenming@10.0.0.8:/srv/wenming/（最后要有 /）")
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The whole site configuration, plus where it was loaded from."""
 
@@ -250,6 +274,8 @@ class SiteConfig:
     led: Led = Led()
     wechat: Wechat = Wechat()
     serve: Serve = Serve()
+    links: Links = Links()
+    deploy: Deploy = Deploy()
     root: Path = field(default=Path("."), metadata={"key": "_root"})
 
     def outputs_for(self, page_type: str) -> tuple[str, ...]:

@@ -11,15 +11,31 @@ from generator import config as config_module
 from generator.base.errors import BuildFailed, error
 
 STAGE_HELP = "初审 / 一校 / 复审 / 二校 / 三校 / 终审"
+_FILE = "content/stories/张三.md"
+EXAMPLES = {  # the last lines of each command's -h (the parser class of cli.py prints them)
+    "review": f"python -m generator review sign {_FILE} --stage 初审\npython -m generator review history {_FILE}",
+    "init": "python -m generator review init --name 王主任",
+    "roster": "python -m generator review roster list",
+    "add": "python -m generator review roster add 李编辑 --stages 初审,一校 --by 王主任",
+    "remove": "python -m generator review roster remove 李编辑 --by 王主任",
+    "keygen": "python -m generator review keygen 李编辑 --by 王主任",
+    "list": "python -m generator review roster list",
+    "sign": f"python -m generator review sign {_FILE} --stage 初审 --name 李编辑",
+    "return": f"python -m generator review return {_FILE} --stage 复审 --reason 数字要核实",
+    "withdraw": f"python -m generator review withdraw {_FILE} --reason 当事人要求撤下",
+    "history": f"python -m generator review history {_FILE}",
+    "sheet": f"python -m generator review sheet {_FILE}",
+    "migrate": "python -m generator review migrate",
+}
 
 
 def add_commands(commands, common) -> None:
     """Add `review …` and its subcommands to the top-level parser."""
-    r = commands.add_parser("review", help="三审三校：审核名单、签署、退回、撤稿、审核记录")
+    r = commands.add_parser("review", help="三审三校：审核名单、签署、退回、撤稿、审核记录", example=EXAMPLES["review"])
     sub = r.add_subparsers(dest="review_command", required=True)
 
     def command(name, run, help_text, *, file=False, signer=False):
-        cmd = sub.add_parser(name, help=help_text)
+        cmd = sub.add_parser(name, help=help_text, example=EXAMPLES[name])
         common(cmd)
         if file:
             cmd.add_argument("file", type=Path, help="文章文件，例如 content/stories/xxx.md")
@@ -31,9 +47,9 @@ def add_commands(commands, common) -> None:
 
     init = command("init", _init, "新建审核名单和根管理员（只在第一次用）", signer=True)
     init.add_argument("--test-keys", action="store_true", help=argparse_suppress())
-    roster = sub.add_parser("roster", help="管理审核名单（管理员）")
+    roster = sub.add_parser("roster", help="管理审核名单（管理员）", example=EXAMPLES["roster"])
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
-    add = roster_sub.add_parser("add", help="把一个人加进名单，或更改其可签环节并换新密钥")
+    add = roster_sub.add_parser("add", help="把一个人加进名单，或更改其可签环节并换新密钥", example=EXAMPLES["add"])
     common(add)
     add.add_argument("person", help="姓名")
     add.add_argument("--stages", required=True, help="可签的环节，用逗号分开，例如 初审,终审")
@@ -42,20 +58,20 @@ def add_commands(commands, common) -> None:
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读两行：管理员密码、新人的密码")
     add.add_argument("--test-keys", action="store_true", help=argparse_suppress())
     add.set_defaults(run=_roster_add)
-    remove = roster_sub.add_parser("remove", help="把一个人移出名单")
+    remove = roster_sub.add_parser("remove", help="把一个人移出名单", example=EXAMPLES["remove"])
     common(remove)
     remove.add_argument("person")
     remove.add_argument("--by", required=True, help="管理员姓名")
     remove.add_argument("--password-stdin", action="store_true")
     remove.set_defaults(run=_roster_remove)
-    keygen = sub.add_parser("keygen", help="为名单上的人换一把新钥匙（忘记密码时；环节不变，需管理员签名）")
+    keygen = sub.add_parser("keygen", help="为名单上的人换一把新钥匙（忘记密码时；环节不变，需管理员签名）", example=EXAMPLES["keygen"])
     common(keygen)
     keygen.add_argument("person", help="姓名")
     keygen.add_argument("--by", required=True, help="管理员姓名")
     keygen.add_argument("--password-stdin", action="store_true", help="从标准输入读两行：管理员密码、新密码")
     keygen.add_argument("--test-keys", action="store_true", help=argparse_suppress())
     keygen.set_defaults(run=_keygen)
-    listing = roster_sub.add_parser("list", help="列出名单")
+    listing = roster_sub.add_parser("list", help="列出名单", example=EXAMPLES["list"])
     common(listing)
     listing.set_defaults(run=_roster_list)
     sign = command("sign", _sign, "为一篇文章的当前版本签署一个审核环节", file=True, signer=True)

@@ -1,7 +1,9 @@
 """Shared fixtures: build small throwaway sites from a dict of {path: text}."""
 from __future__ import annotations
 
+import sys
 import textwrap
+import traceback
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,13 @@ from hypothesis import settings
 # measured in `make bench`, never in a test.
 settings.register_profile("wenming", deadline=None)
 settings.load_profile("wenming")
+
+# CPython 3.11 keeps one AST recursion counter per interpreter (gh-106905): when a server thread of a test formats
+# a traceback (3.11's traceback module parses each line to place its ^^^ carets) while the main thread parses too,
+# the counter goes wrong and every later ast.parse in that worker fails with "AST constructor recursion depth
+# mismatch", which pytest-xdist reports as an internal error. The carets are cosmetic: tests go without them.
+if sys.version_info < (3, 12):
+    traceback._extract_caret_anchors_from_line_segment = lambda segment: None
 
 
 def pytest_collection_modifyitems(items):

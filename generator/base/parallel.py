@@ -1,4 +1,10 @@
-"""Spread independent work over the machine's cores, keeping results in input order."""
+"""Spread independent work over the machine's cores, keeping results in input order.
+
+Works with every start method: each task carries its function and its own slice of the items, so nothing relies
+on a worker inheriting the parent's memory (Windows and macOS start workers with `spawn`). WENMING_START_METHOD
+chooses the method (`spawn`, `forkserver`, `fork`); where worker processes cannot be started at all the work is
+done in this process, with the same results.
+"""
 from __future__ import annotations
 
 import multiprocessing
@@ -21,10 +27,24 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def start_context(environ: dict | None = None):
+    """The multiprocessing context to start workers with, or None when this platform cannot start any.
+
+    WENMING_START_METHOD picks one (to test a spawn-only build on Linux); otherwise the platform's default.
+    """
+    environ = os.environ if environ is None else environ
+    wanted = environ.get("WENMING_START_METHOD") or None
+    try:
+        return multiprocessing.get_context(wanted)
+    except (ValueError, OSError, NotImplementedError):
+        return None
+
+
 def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None) -> list[R]:
     """Apply `func` to chunks of `items` (in worker processes when worth it) and concatenate the results in order.
 
     `func` takes a whole chunk so each worker can set up expensive helpers (a Markdown converter) once per chunk.
+    It must be picklable (a module-level function or a method of a small frozen dataclass).
     """
     return list(imap_chunks(func, items, jobs))
 
@@ -32,35 +52,28 @@ def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs:
 def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None,
                 chunk: int | None = None) -> Iterator[R]:
     """Like map_chunks, yielding results in order as their chunks finish, so the caller can use (and drop) them
-    while the workers go on; at most two chunks per worker are ahead of the caller, which bounds the memory
-    that finished results take (`chunk` items each; default: a few chunks per worker)."""
-    global _WORK
+    while the workers go on; at most two chunks per worker are on their way, which bounds the memory that
+    items in transit and finished results take (`chunk` items each; default: a few chunks per worker)."""
     jobs = workers() if jobs is None else jobs
-    if jobs < 2 or len(items) < MIN_ITEMS or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+    context = start_context() if jobs >= 2 and len(items) >= MIN_ITEMS else None
+    if context is None:
         yield from func(items)
         return
     size = chunk or -(-len(items) // (jobs * 4))  # a few chunks per worker even out slow pages
-    bounds = iter([(start, start + size) for start in range(0, len(items), size)])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        # Forked workers inherit the function and the items: only chunk bounds travel to them, results come back.
-        # Sending the items themselves would pickle every page once more (about 100 MB at 10,000 pages). With the
-        # fork start method all workers are started at the first submit, so _WORK is needed only until then.
-        previous, _WORK = _WORK, (func, items)
-        try:
-            pending = deque(pool.submit(_run_chunk, b) for b in islice(bounds, 2 * jobs))
-        finally:
-            _WORK = previous
+    bounds = iter(range(0, len(items), size))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        def submit(start: int):
+            return pool.submit(_run_chunk, func, items[start:start + size])
+
+        pending = deque(submit(start) for start in islice(bounds, 2 * jobs))
         while pending:
             results = pending.popleft().result()
             following = next(bounds, None)
             if following is not None:
-                pending.append(pool.submit(_run_chunk, following))
+                pending.append(submit(following))
             yield from results
 
 
-_WORK: tuple[Callable, Sequence] | None = None  # what the forked workers of the running imap_chunks work on
-
-
-def _run_chunk(bounds: tuple[int, int]) -> list:
-    func, items = _WORK
-    return func(items[bounds[0]:bounds[1]])
+def _run_chunk(func: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]) -> list[R]:
+    """What a worker runs: the function on its slice (a module-level function, so every start method can call it)."""
+    return func(chunk)

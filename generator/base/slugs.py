@@ -19,8 +19,8 @@ def slugify(text: str) -> str:
 
         words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
     joined = "-".join(_UNSAFE.sub("-", w.lower()).strip("-") for w in words)
-    slug = re.sub(r"-{2,}", "-", joined).strip("-")
-    return slug[:MAX_LENGTH].rstrip("-")
+    slug = re.sub(r"-{2,}", "-", joined).strip("-")[:MAX_LENGTH].rstrip("-")
+    return slug + "-1" if slug in WINDOWS_RESERVED else slug  # "con" cannot be a folder on Windows
 
 
 MAX_BYTES = 200  # a folder name may have 255 bytes on most file systems; room is left for what goes inside
@@ -53,6 +53,14 @@ def problem(name: str, check_length: bool = True) -> str | None:
     if check_length and len(name.encode()) > MAX_BYTES:
         return f"太长（{len(name.encode())} 字节，文件系统上限约 {MAX_BYTES} 字节）"
     return None
+
+
+def windows_name_ok(name: str) -> bool:
+    """True when Windows can hold a file or folder of this name: none of <>:"|?* or control characters, no
+    reserved device name (CON, NUL, COM1 …, with or without an extension), no trailing dot or space."""
+    if re.search(r"[\x00-\x1f]", name) or _WINDOWS_CHARS.search(name) or name.endswith((".", " ")):
+        return False
+    return name.split(".")[0].strip().lower() not in WINDOWS_RESERVED
 
 
 def shown(name: str) -> str:

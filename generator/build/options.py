@@ -24,7 +24,9 @@ class BuildOptions:
     cache_dir: Path | None = None
     jobs: int | None = None  # worker processes; None = one per core
     ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
+    nginx_map: Path | None = None  # where to write the nginx map of old addresses; None for previews and tests
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
+    future: bool = False  # publish pages dated after the build time too (previews always show them)
     keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)
     dry: bool = False  # `check`: run every check and render every output, report every problem, write nothing
     staff_dir: Path | None = None  # WeChat and LED staff files; None = beside out_dir (see staff)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import __version__
-from generator.model import content
+from generator.model import content, schedule
 from generator.render import routes as routing
 from generator.checks import ledger, privacy, review, run_checks, mask_site
 from generator.config import SiteConfig
@@ -16,7 +16,9 @@ from generator.base.errors import BuildFailed, Problems, Severity, SiteError, er
 from generator.render.images import ImageProblem, MediaLibrary
 from generator.render.bodies import Bodies
 from generator.render.markdown import ImageRef, MarkdownRenderer, Rendered
+from generator.build import addresses, linkcheck
 from generator.build.options import BuildOptions
+from generator.formats.site import redirects
 from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
@@ -44,6 +46,7 @@ class BuildReport:
     checks: object = None  # a dry build: the CheckResult (review statuses, freshness) for the check report
     site: Site | None = None  # a dry build: the site as read
     freshness: list = field(default_factory=list)
+    schedule: schedule.Schedule | None = None  # what waits for its date and what has expired
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -65,6 +68,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         selection = _select(working, cfg, opts, report, cache)
         site, unreviewed = selection.site, selection.unreviewed
         problems.extend(selection.notes)
+        report.schedule = schedule.apply(site, opts.now, future=opts.future or opts.preview)
+        site = report.schedule.site  # not due yet or expired: on no channel at all
     with clock("检查"):
         checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs, statuses=selection.statuses)
         report.freshness = checks.freshness
@@ -74,11 +79,12 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         problems.extend(found)
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
+        problems.extend(addresses.moved_warnings(site, routes, opts))
     if not opts.dry:  # a dry run goes on rendering, so `check` also reports what only the renderers find
         problems.raise_if_errors()  # nothing has been written yet
     publication = _publication(opts)
     try:
-        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks)
+        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks, working)
         _render_all(work, clock)
         if opts.dry:
             report.site = loaded
@@ -90,7 +96,12 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         publication.abort()
         raise
     if opts.ledger is not None and not opts.preview:  # made from the verified history and the working files
+<<<<<<< HEAD
         write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses, _ledger_hide(cfg, working)))
+=======
+        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses))
+    addresses.save(site, routes, opts)
+>>>>>>> main
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     # Records that do not verify are errors, yet only their articles are held back: the rest of the site goes out.
@@ -147,6 +158,7 @@ class _Work:
     cache: Cache
     jobs: int
     marks: dict = field(default_factory=dict)  # page.source → what a page shown 未审定 waits for
+    loaded: Site | None = None  # every page read, before the review gate and scheduling (for the link check)
 
 
 def _render_all(work: _Work, clock) -> None:
@@ -167,6 +179,9 @@ def _render_all(work: _Work, clock) -> None:
                         cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, media.outputs(work.publication.is_current))
+        _add_all(work.publication, redirects.outputs(site, work.routes))
+    work.problems.extend(linkcheck.check(cfg, work.loaded, site, work.routes, work.publication.has, rendered,
+                                         opts.templates_dir))
 
 
 def _render_led(work: _Work) -> tuple:

@@ -28,6 +28,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.base.slugs import windows_name_ok
+
 
 STAFF_FOLDERS = ("led/", "wechat/")  # output paths that are staff tools, never part of the public website
 
@@ -82,6 +84,13 @@ class Publication:
             return Path(self._out, rel).read_bytes()
         except OSError:
             return None
+
+    def has(self, rel: str) -> bool:
+        """True when this build stages or keeps a file at `rel` (compared as the writer does, ignoring case)."""
+        try:
+            return _safe_relative(rel).lower() in self._paths
+        except UnsafeOutputPath:
+            return False
 
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
         """Stage one file at a relative output path; `data=None` keeps the current file (see is_current)."""
@@ -382,6 +391,9 @@ def _safe_relative(rel: str) -> str:
     normal = posixpath.normpath(rel.replace("\\", "/"))
     if not rel or normal.startswith(("../", "/")) or normal in ("..", ".") or "\x00" in rel:
         raise UnsafeOutputPath(f"输出路径 “{rel}” 不在输出文件夹里")
+    bad = next((part for part in normal.split("/") if not windows_name_ok(part)), None)
+    if bad is not None:
+        raise UnsafeOutputPath(f"输出路径 “{rel}” 里的 “{bad}” 在 Windows 上不能作文件名")
     return normal
 
 

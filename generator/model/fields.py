@@ -96,6 +96,8 @@ class Common:
     cover_focus: tuple[float, ...] = ()  # x, y between 0 and 1: the point WeChat cover crops keep
     slug: str = ""
     draft: bool = False
+    expires: date | None = None  # taken off every channel after this day
+    aliases: tuple[str, ...] = ()  # old addresses of this page that redirect to it
     outputs: tuple[str, ...] = ()
     led: LedOptions = LedOptions()
     wechat: WechatOptions = WechatOptions()
@@ -110,6 +112,11 @@ class Common:
             raise FieldError("title", "标题（title）不能为空")
         if self.cover_focus and (len(self.cover_focus) != 2 or not all(0 <= v <= 1 for v in self.cover_focus)):
             raise FieldError("cover_focus", "cover_focus 要写两个 0 到 1 之间的数，例如 [0.5, 0.3]")
+        if self.expires and self.expires < self.date:
+            raise FieldError("expires", "下线日期（expires）不能早于发布日期（date）")
+        for alias in self.aliases:
+            if not alias.startswith("/") or "://" in alias or ".." in alias.split("/"):
+                raise FieldError("aliases", f"旧网址 “{alias}” 要写成以 / 开头的站内路径，例如 /stories/old-name/")
         unknown = [o for o in self.outputs if o not in ("site", "wechat", "led")]
         if unknown:
             raise FieldError("outputs", f"outputs 只能包含 site、wechat、led，不认识 “{unknown[0]}”")

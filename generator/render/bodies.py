@@ -60,3 +60,14 @@ class LazyHtml:
 
     def __str__(self) -> str:
         return self.__html__()
+
+    def __reduce__(self):
+        # Sent to a worker process (rendering pages in parallel) as the HTML itself, not with every other body.
+        return HtmlText, (self.__html__(),)
+
+
+class HtmlText(str):
+    """Body HTML that templates print unescaped, like LazyHtml once fetched."""
+
+    def __html__(self) -> str:
+        return str(self)

@@ -20,7 +20,7 @@ class Templates:
     passed in as data, never as a template."""
 
     def __init__(self, folder: Path, cache_dir: Path | None = None):
-        self.folder = folder
+        self.folder, self.cache_dir = folder, cache_dir
         # Compiled templates are kept between builds (Jinja checks each template's time stamp before reusing one).
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
@@ -35,6 +35,10 @@ class Templates:
         )
         self.env.filters["cn_date"] = _cn_date
         self.env.filters["iso"] = _iso
+
+    def __reduce__(self):
+        # Sent to a worker process as its folders: the environment (with its locks) is made again there.
+        return Templates, (self.folder, self.cache_dir)
 
     def load(self, name: str) -> None:
         """Compile a template now (it is kept for later renders); mistakes raise BuildFailed as in `render`."""

@@ -16,7 +16,8 @@ GROUPS = [
     ("render", ("generator.render",)),
     ("formats", ("generator.formats",)),
     ("build", ("generator.build",)),
-    ("apps", ("generator.cli", "generator.review_cli", "generator.serve", "generator.desk", "generator.__main__")),
+    ("apps", ("generator.cli", "generator.cliargs", "generator.deploy", "generator.review_cli", "generator.serve",
+              "generator.desk", "generator.__main__")),
 ]
 RANK = {name: rank for rank, (name, _) in enumerate(GROUPS)}
 # The package's own __init__ holds only the version string: every group may read it.
@@ -38,7 +39,8 @@ LIBRARIES = {
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
     "cryptography": {"generator.checks.review.keys"},
 }
-APPS = ("generator.cli", "generator.review_cli", "generator.serve", "generator.desk", "generator.__main__")
+APPS = ("generator.cli", "generator.cliargs", "generator.deploy", "generator.review_cli", "generator.serve",
+        "generator.desk", "generator.__main__")
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -19,6 +19,7 @@ from generator.render.markdown import Rendered
 from generator.base.parallel import imap_chunks
 from generator.render.routes import LIST_FOLDERS, Routes, tag_slug
 from generator.formats.site.search import SearchIndex, article_text, digest_of, page_text
+from generator.formats.site import related
 from generator.formats.site.showcase import render_showcase, showcase_links
 from generator.render.templates import Templates
 
@@ -48,6 +49,7 @@ class SiteInput:
     site_view: dict | None = None  # filled once per build by render_site
     tag_urls: dict[str, str] | None = None
     views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
+    neighbours: dict | None = None  # page.source → related.Neighbours, for detail pages of the listed types
     jobs: int = 1  # worker processes for detail pages
 
 
@@ -61,11 +63,13 @@ def render_site(inp: SiteInput) -> Output:
     pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
     tags = sorted({t for p in pages for t in p.meta.tags})
     inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()})
-    inp = replace(inp, site_view=_site_view(inp), views={})
+    inp = replace(inp, site_view=_site_view(inp), views={},
+                  neighbours=related.neighbours([p for p in pages if p.type in LIST_FOLDERS]))
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
     for page_type in LIST_FOLDERS:
         yield from _lists(inp, page_type, [p for p in pages if p.type == page_type])
+        yield from _type_feed(inp, page_type, [p for p in pages if p.type == page_type])
     searchable = []
     for page, output, text in _detail_pages(inp, pages):  # newest first: the search ranks ties in this order
         searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
@@ -128,7 +132,7 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
     plans, todo = [], []
     for page in pages:
         path, template = inp.routes.page_path(page), f"{page.type}.html"
-        context = _context(inp, path, page.title, {"page": _view(inp, page, body=True)})
+        context = _context(inp, path, page.title, _detail_extra(inp, page))
         key = _key(inp, template, context)
         current = key is not None and inp.is_current(path, key)
         plans.append((page, path, key, current))
@@ -145,6 +149,16 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
             yield page, (path, data, key), text
 
 
+def _detail_extra(inp: SiteInput, page: Page) -> dict:
+    """A detail page's own context: the page, its related articles and its previous and next of the same type."""
+    near = (inp.neighbours or {}).get(page.source)
+    if near is None:
+        return {"page": _view(inp, page, body=True), "related": [], "previous": None, "next": None}
+    return {"page": _view(inp, page, body=True), "related": [_view(inp, p) for p in near.related],
+            "previous": _view(inp, near.previous) if near.previous else None,
+            "next": _view(inp, near.next) if near.next else None}
+
+
 @dataclass(frozen=True)
 class _DetailRenderer:
     """Renders detail pages and takes their searchable text, a chunk at a time (in a worker process when many)."""
@@ -158,7 +172,7 @@ class _DetailRenderer:
 
 def _rendered_text(inp: SiteInput, page: Page) -> str:
     """The searchable text of a current detail page, by rendering it again (its published copy is kept)."""
-    context = _context(inp, inp.routes.page_path(page), page.title, {"page": _view(inp, page, body=True)})
+    context = _context(inp, inp.routes.page_path(page), page.title, _detail_extra(inp, page))
     return _with_text(inp.templates.render(f"{page.type}.html", context))[1]
 
 
@@ -308,10 +322,24 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
 
 
 def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
-    yield from _paginated(inp, TYPE_NAMES[page_type], pages, lambda n: inp.routes.list_path(page_type, n))
+    yield from _paginated(inp, TYPE_NAMES[page_type], pages, lambda n: inp.routes.list_path(page_type, n),
+                          feed=inp.routes.url(_type_feed_path(page_type)))
 
 
-def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callable[[int], str]) -> Output:
+def _type_feed_path(page_type: str) -> str:
+    return f"{LIST_FOLDERS[page_type]}/feed.xml"
+
+
+def _type_feed(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
+    """The feed of one type (/stories/feed.xml …), beside the site's feed, linked from its list pages."""
+    path = _type_feed_path(page_type)
+    context = _feed_context(inp, pages, path, f"{inp.cfg.site.title} · {TYPE_NAMES[page_type]}",
+                            inp.routes.list_path(page_type))
+    yield path, inp.templates.render("feed.xml", context).encode(), None
+
+
+def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callable[[int], str],
+               feed: str | None = None) -> Output:
     """List pages of `per_page` cards each, so no page grows with the size of the site."""
     size = inp.cfg.site.per_page
     chunks = [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
@@ -321,7 +349,7 @@ def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callabl
                  "next": inp.routes.url(path_of(number + 1)) if number < len(chunks) else None}
         title = heading + (f"（第 {number} 页）" if number > 1 else "")
         yield _page(inp, path_of(number), "list.html", title, items=[_view(inp, p) for p in chunk], pager=pager,
-                    heading=heading)
+                    heading=heading, feed=feed)
 
 
 def _tags(inp: SiteInput, pages: list[Page]) -> Output:
@@ -362,14 +390,15 @@ def _archive(inp: SiteInput, pages: list[Page]) -> Output:
         yield _page(inp, inp.routes.archive_path(year), "archive_year.html", f"{year}年归档", year=year, months=months)
 
 
-def _feed_context(inp: SiteInput, pages: list[Page]) -> dict:
+def _feed_context(inp: SiteInput, pages: list[Page], path: str = "feed.xml", title: str = "",
+                  home: str = "index.html") -> dict:
     latest = pages[:20]
     entries = [{"title": p.title, "url": inp.routes.absolute(inp.routes.page_path(p)), "date": p.date,
                 "summary": p.meta.summary, "html": inp.rendered[p.source].html if p.source in inp.rendered else ""}
                for p in latest]
     updated = latest[0].date if latest else inp.now.date()  # the newest item, not the clock: keeps builds identical
-    return {"site": _site_view(inp), "feed_url": inp.routes.absolute("feed.xml"), "home": inp.routes.absolute("index.html"),
-            "entries": entries, "updated": updated}
+    return {"site": _site_view(inp), "feed_url": inp.routes.absolute(path), "home": inp.routes.absolute(home),
+            "entries": entries, "updated": updated, "feed_title": title or inp.cfg.site.title}
 
 
 def _sitemap(inp: SiteInput, pages: list[Page]) -> list[tuple[str, str]]:

@@ -1,0 +1,71 @@
+"""What a detail page offers next: related articles (shared tags, then the same community or township, then the
+newest) and the previous and next article of the same type.
+
+Candidates come from small indexes (tag → pages, place → pages), and from each only the pages nearest in date
+are weighed, so a tag that 5,000 pages share costs as little as one that 5 share.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from generator.model.content import Page
+
+NEAREST = 12  # from each shared tag or place, the pages nearest in date that are weighed
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """A page's previous (older) and next (newer) article of its type, and its related articles."""
+
+    previous: Page | None
+    next: Page | None
+    related: tuple[Page, ...]
+
+
+def _places(page: Page) -> list[tuple[str, str]]:
+    meta = page.meta
+    found = []
+    if getattr(meta, "community", ""):
+        found.append(("community", meta.community))
+    if getattr(meta, "township", ""):
+        found.append(("township", meta.township))
+    return found
+
+
+def neighbours(pages: list[Page], limit: int = 3) -> dict[str, Neighbours]:
+    """For each page (the site's detail pages, newest first) its neighbours in type and its related pages."""
+    by_key: dict[tuple, list[Page]] = defaultdict(list)
+    for page in pages:  # newest first, so each index list is too
+        for tag in page.meta.tags:
+            by_key[("tag", tag)].append(page)
+        for place in _places(page):
+            by_key[place].append(page)
+        by_key[("type", page.type)].append(page)
+    position = {key: {p.source: i for i, p in enumerate(listed)} for key, listed in by_key.items()}
+    result = {}
+    for page in pages:
+        same_type = by_key[("type", page.type)]
+        here = position[("type", page.type)][page.source]
+        newer = same_type[here - 1] if here > 0 else None
+        older = same_type[here + 1] if here + 1 < len(same_type) else None
+        result[page.source] = Neighbours(older, newer, _related(page, by_key, position, limit))
+    return result
+
+
+def _related(page: Page, by_key: dict, position: dict, limit: int) -> tuple[Page, ...]:
+    keys = [("tag", t) for t in page.meta.tags] + _places(page) + [("type", page.type)]
+    scores: dict[str, list] = {}
+    for key in keys:
+        listed, here = by_key[key], position[key][page.source]
+        for other in listed[max(0, here - NEAREST):here + NEAREST + 1]:
+            if other.source != page.source:
+                scores.setdefault(other.source, [other, set()])[1].add(key)
+    ranked = sorted(scores.values(), key=lambda item: (*_weights(item[1]), -item[0].date.toordinal(), item[0].slug))
+    return tuple(other for other, _keys in ranked[:limit])
+
+
+def _weights(keys: set) -> tuple[int, int, int, int]:
+    """Sort keys, smallest first: more shared tags, then same community, same township, same type."""
+    return (-sum(1 for kind, _ in keys if kind == "tag"), -(("community" in {k for k, _ in keys})),
+            -("township" in {k for k, _ in keys}), -("type" in {k for k, _ in keys}))

@@ -1,0 +1,76 @@
+"""Parallel maps work with every start method (Windows has only `spawn`) and without processes at all."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.base import parallel
+from tests.conftest import MINIMAL_CONFIG
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _square_all(chunk):
+    return [(n * n, os.getpid()) for n in chunk]
+
+
+def test_spawn_keeps_results_in_order_and_uses_workers(monkeypatch):
+    monkeypatch.setenv("WENMING_START_METHOD", "spawn")
+    items = list(range(200))
+    results = parallel.map_chunks(_square_all, items, jobs=2)
+    assert [square for square, _ in results] == [n * n for n in items]
+    assert {pid for _, pid in results} - {os.getpid()}, "the chunks ran in worker processes"
+
+
+def test_bounded_results_arrive_in_order_chunk_by_chunk(monkeypatch):
+    monkeypatch.setenv("WENMING_START_METHOD", "spawn")
+    made = parallel.imap_chunks(_square_all, list(range(100)), jobs=2, chunk=7)
+    assert [square for square, _ in made] == [n * n for n in range(100)]
+
+
+def test_a_platform_without_fork_still_builds_in_process(monkeypatch):
+    """As on Windows: asking for `fork` (or any method) fails; the work is done here, in order."""
+    def refuse(method=None):
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)
+    results = parallel.map_chunks(_square_all, list(range(100)), jobs=4)
+    assert [square for square, _ in results] == [n * n for n in range(100)]
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_the_module_keeps_no_global_work():
+    assert not hasattr(parallel, "_WORK")
+
+
+def _site(root: Path, count: int) -> Path:
+    from tools.corpus import write_corpus
+
+    root.mkdir(parents=True)
+    (root / "site_config.yaml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    write_corpus(root, count)
+    return root
+
+
+@pytest.mark.parametrize("method", ["spawn"])
+def test_a_spawn_only_build_of_many_pages_matches_one_in_process(tmp_path, method):
+    """The command line with WENMING_START_METHOD=spawn (what Windows does) builds 60 pages like one process."""
+    root = _site(tmp_path / "site", 60)
+    outputs = {}
+    for name, env in (("spawn", {"WENMING_START_METHOD": method, "WENMING_JOBS": "2"}), ("one", {"WENMING_JOBS": "1"})):
+        out = tmp_path / name
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--config", str(root / "site_config.yaml"),
+                               "--out", str(out), "--no-cache", "--build-time", "2026-06-01T08:00"],
+                              cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "内部错误" not in done.stderr
+        outputs[name] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert len(outputs["spawn"]) > 60
+    assert outputs["spawn"].keys() == outputs["one"].keys()
+    different = [rel for rel in outputs["one"] if outputs["spawn"][rel] != outputs["one"][rel]]
+    assert different == []
