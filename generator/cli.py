@@ -132,11 +132,8 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
         preview=preview,
         cache_dir=root / ".cache" if use_cache else None,
         ledger=None if preview else cfg.resolve(cfg.publish.ledger),
-<<<<<<< HEAD
-        staff_dir=staff.resolve() if (staff := getattr(args, "staff", None)) else None,
-=======
         nginx_map=None if preview else cfg.resolve(cfg.deploy.nginx_map),
->>>>>>> main
+        staff_dir=staff.resolve() if (staff := getattr(args, "staff", None)) else None,
     )
 
 
@@ -155,14 +152,9 @@ def _cmd_build(args) -> int:
 def _build_locked(args, cfg, opts, now) -> int:
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
     stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
-<<<<<<< HEAD
-                        now.date(), opts.out_dir, opts.staff, opts.preview, sys.version)
+                        now.date(), opts.out_dir, opts.staff, opts.preview, args.future, sys.version)
     saved = unchanged(record, stamp, [(d, manifest_path(opts.cache_dir, d)) for d in (opts.out_dir, opts.staff)]) \
         if record else None
-=======
-                        now.date(), opts.out_dir, opts.preview, args.future, sys.version)
-    saved = unchanged(record, stamp, opts.out_dir, manifest_path(opts.cache_dir, opts.out_dir)) if record else None
->>>>>>> main
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
         if warnings:

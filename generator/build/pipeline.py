@@ -96,12 +96,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         publication.abort()
         raise
     if opts.ledger is not None and not opts.preview:  # made from the verified history and the working files
-<<<<<<< HEAD
         write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses, _ledger_hide(cfg, working)))
-=======
-        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses))
     addresses.save(site, routes, opts)
->>>>>>> main
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     # Records that do not verify are errors, yet only their articles are held back: the rest of the site goes out.
