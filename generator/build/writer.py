@@ -183,6 +183,10 @@ class TwoRoots:
         """The published bytes at `rel` in its root if current (see Publication.read_current), else None."""
         return self._root(rel).read_current(rel, key)
 
+    def has(self, rel: str) -> bool:
+        """True when this build made `rel` on the public website (a staff file is no page of the site)."""
+        return self.public.has(rel) and not is_staff_path(rel)
+
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
         """Stage one file in the root its path belongs to."""
         self._root(rel).add(rel, data, key)
