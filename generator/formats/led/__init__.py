@@ -51,6 +51,7 @@ class _Run:
     templates: Templates
     book: FontBook = field(default_factory=FontBook)
     frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
+    memo: dict = field(default_factory=dict)  # what frames share: photos decoded and fitted once per size
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.font_at, layout, fitted, lines, heading, photo))
+            screen, palette, target.font_at, layout, fitted, lines, heading, photo, run.memo))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
     return out
