@@ -49,9 +49,7 @@ class _Run:
     cache_dir: Path | None
     result: LedResult
     templates: Templates
-    book: FontBook = field(default_factory=FontBook)
     frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
-    memo: dict = field(default_factory=dict)  # what frames share: photos decoded and fitted once per size
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,9 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             if isinstance(fonts[key], SiteError):
                 result.problems.append(fonts[key])
         if isinstance(fonts[key], FontChoice):
-            target = _Target(screen, fonts[key], raster.palette_for(screen), run.book)
+            # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are needed only while
+            # it is drawn (the whole sample site held 600 MB of faces when they were kept for all screens).
+            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook())
             _render_screen(run, target, [s for s in specs if screen.name in wanted[s.page.source]], now.date(), build_id)
     result.problems.sort(key=SiteError.sort_key)
     return result
@@ -161,11 +161,12 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     common = (screen.width, screen.height, screen.rotation, palette, face.digest, face.index, fitted.size,
               fitted.ink_top, fitted.ink_bottom, fitted.gap, layout, _file_digest(photo) if photo else "")
     out, start = [], 0
+    memo: dict = {}  # the slide's photo, decoded and fitted once for all its frames (then let go: 2 MB on a hall)
     for lines in fitted.frames:
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.font_at, layout, fitted, lines, heading, photo, run.memo))
+            screen, palette, target.font_at, layout, fitted, lines, heading, photo, memo))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
     return out
