@@ -55,7 +55,7 @@ golden-update: $(STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden
 
 bench: $(STAMP) fonts
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench --peers
 
 bench-peers: $(STAMP) fonts
 	$(PY) -m tools.bench --peers
