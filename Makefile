@@ -8,7 +8,7 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: build serve new check fix review-sign clean test test-fast e2e golden-update bench bench-peers fonts loc
+.PHONY: build serve new check fix review-sign clean test test-fast e2e golden-update bench bench-peers bench-search fonts loc
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ bench: $(STAMP) fonts
 
 bench-peers: $(STAMP) fonts
 	$(PY) -m tools.bench --peers
+
+bench-search: $(STAMP) fonts
+	$(PY) -m tools.bench_search
 
 loc:
 	@find generator -name '*.py' | xargs wc -l | sort -n | tail -25

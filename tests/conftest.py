@@ -5,6 +5,19 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run beside a loaded machine: Hypothesis' per-example deadline would make them flaky. Speed is
+# measured in `make bench`, never in a test.
+settings.register_profile("wenming", deadline=None)
+settings.load_profile("wenming")
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e/ needs Chromium or the tools `make test` installs: mark it e2e."""
+    for item in items:
+        if "/tests/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
 
 MINIMAL_CONFIG = """\
 site:

@@ -32,11 +32,6 @@ def key_of(f: dataclasses.Field) -> str:
     return f.metadata.get("key", f.name)
 
 
-def yaml_keys(cls: type) -> list[str]:
-    """All YAML keys a dataclass accepts, in declaration order."""
-    return [key_of(f) for f in dataclasses.fields(cls)]
-
-
 def build(cls: type, data: object, path: tuple = (), problems: list | None = None):
     """Build `cls` from `data`; return (instance or None, problems). Unknown keys and bad values are all reported."""
     problems = [] if problems is None else problems

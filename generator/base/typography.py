@@ -13,15 +13,6 @@ UNSPLITTABLE_PAIRS = ("——", "……")
 CHINESE_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』……——·")
 
 
-def is_cjk(char: str) -> bool:
-    """True for Han characters and CJK symbols (full-width letters count as CJK too)."""
-    if not char:
-        return False
-    code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF
-            or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0xF900 <= code <= 0xFAFF)
-
-
 def is_han(char: str) -> bool:
     """True for Han ideographs only (not punctuation)."""
     return bool(char) and unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")

@@ -103,10 +103,6 @@ class Site:
         """The file an image reference points to: beside the page first, then under content/; None if missing."""
         return find_image(self.content_dir, page, src)
 
-    def by_source(self, rel: str) -> Page | None:
-        """The page read from a content-relative path."""
-        return next((p for p in self.pages if p.source == rel), None)
-
 
 def find_image(content_dir: Path, page: Page, src: str) -> Path | None:
     """The image file `src` names for `page` (beside the page, then under content/), never outside content/."""

@@ -1,7 +1,6 @@
 """Markdown to safe HTML: the one place Python-Markdown is configured and nh3 cleans its output."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 from xml.etree import ElementTree
@@ -102,12 +101,6 @@ def clean(html: str) -> str:
     """Remove scripts, event handlers, styles and unsafe URLs from HTML, keeping ordinary article markup."""
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None,
                      strip_comments=True)
-
-
-def safe_url(url: str) -> bool:
-    """True when a URL from front matter is safe to put in an href or src (no javascript:, data: …)."""
-    scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", url)
-    return scheme is None or scheme.group(1).lower() in _SCHEMES
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-
-from generator.formats.site.search import build_search_index
 
 from .test_showcase import build_showcase_site, serve
 
@@ -147,56 +144,9 @@ def test_without_javascript_the_form_still_submits_and_explains(browser, search_
     context.close()
 
 
-def test_a_repeated_query_answers_within_100_ms(tab, search_site):
+def test_a_repeated_query_gives_the_same_answer(tab, search_site):
+    """Timing lives in `make bench` (tools/bench_search.py); here only that a cached query still answers right."""
     url, _ = search_site
     tab.goto(url + "search/")
-    _ask(tab, "志愿")
-    _ask(tab, "志愿")
-    assert int(tab.get_attribute("#search-app", "data-ms")) < 100
-
-
-def _synthetic_pages(count: int) -> list[tuple[str, str, str]]:
-    """Article pages of realistic length made from a fixed stock of phrases (seeded: the same every run)."""
-    rng = random.Random(7)
-    stock = ["志愿服务", "垃圾分类", "文明交通", "孝老爱亲", "便民服务", "新时代文明实践", "柚苑社区", "白石镇", "邻里互助",
-             "消防安全", "移风易俗", "关爱老人", "环境整治", "乡村振兴", "助人为乐", "见义勇为", "诚实守信", "敬业奉献"]
-    filler = "的了是在和有我们这个为一也不人都要就对中到把上山水田村民群众活动开展组织参加共同美好生活家园"
-    pages = []
-    for n in range(count):
-        words = [rng.choice(stock) if rng.random() < 0.3 else "".join(rng.sample(filler, rng.randint(2, 4)))
-                 for _ in range(300)]
-        body = "".join(f"<p>{''.join(words[i:i + 20])}。</p>" for i in range(0, 300, 20))
-        title = "".join(rng.sample(stock, 2))
-        pages.append((f"/changshan/x/{n}/", title, f"<main><article><h1>{title}</h1>{body}</article></main>"))
-    return pages
-
-
-@pytest.mark.slow
-def test_ten_thousand_pages_answer_within_100_ms_and_little_data(tab, sample_site, tmp_path_factory):
-    out = tmp_path_factory.mktemp("search10k") / "public"
-    build_showcase_site(sample_site, out)
-    started = time.perf_counter()
-    for rel, data in build_search_index(_synthetic_pages(10_000), "/changshan/").items():
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_bytes(data)
-    assert time.perf_counter() - started < 120
-    received = []
-    tab.on("response", lambda r: "/search/data/" in r.url and received.append(len(r.body())))
-    with serve(out, tmp_path_factory.mktemp("docroot10k")) as url:
-        tab.goto(url + "search/")
-        tab.wait_for_timeout(200)  # the index header is fetched while the reader types
-        received.clear()
-        assert len(_first_results(tab, "志愿服务")) == 10
-        cold = int(tab.get_attribute("#search-app", "data-ms"))
-        assert sum(received) < 300_000, f"{sum(received)} bytes for one query"
-        _first_results(tab, "志愿服务")
-        warm = int(tab.get_attribute("#search-app", "data-ms"))
-    assert warm < 100, f"warm {warm} ms, cold {cold} ms"
-
-
-def _first_results(tab, query: str) -> list[str]:
-    tab.evaluate("document.getElementById('search-app').removeAttribute('data-state')")
-    tab.fill("#search-q", query)
-    tab.press("#search-q", "Enter")
-    tab.wait_for_selector("#search-app[data-state=done]")
-    return tab.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
+    first = _ask(tab, "志愿")
+    assert first and _ask(tab, "志愿") == first

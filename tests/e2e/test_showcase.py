@@ -17,7 +17,7 @@ import pytest
 from generator import config
 from generator.model.content import load_site
 from generator.render.routes import make_routes
-from generator.formats.site.search import build_search_index
+from generator.formats.site.search import index_texts, page_text
 
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +41,8 @@ def build_showcase_site(sample_site: Path, out: Path, shard_bytes: int = 600) ->
     pages = [(routes.url(routes.page_path(p)), p.title, (out / routes.page_path(p)).read_text(encoding="utf-8"))
              for p in sorted(published, key=lambda p: (-p.date.toordinal(), p.slug))]
     shutil.rmtree(out / "search" / "data", ignore_errors=True)
-    for rel, data in build_search_index(pages, routes.base_path, shard_bytes=shard_bytes).items():
+    for rel, data in index_texts([(url, title, page_text(html)) for url, title, html in pages], routes.base_path,
+                                   shard_bytes=shard_bytes).items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
     return pages

@@ -6,15 +6,26 @@ import pytest
 from generator.config import load
 from generator.base.errors import BuildFailed
 
-ROOT = Path(__file__).resolve().parents[2]
+FOUR_SCREENS = """\
+site: {title: 测试站, base_url: https://example.gov.cn/wenming/}
+publish: {require_review: true}
+led:
+  screens:
+    - {name: gate, width: 384, height: 192, colour: full, font_size: 40, min_font_size: 24}
+    - {name: strip, width: 192, height: 32, colour: dual, font_size: 16, min_font_size: 16}
+    - {name: board, width: 128, height: 32, colour: mono, led_colour: red, font_size: 16, min_font_size: 12}
+    - {name: hall, width: 1920, height: 1080, colour: full, font_size: 96, min_font_size: 48}
+"""
 
 
-def test_shipped_config_loads_with_four_screens():
-    cfg = load(ROOT / "site_config.yaml")
+def test_a_config_with_four_screens_loads_typed(tmp_path):
+    path = tmp_path / "site_config.yaml"
+    path.write_text(FOUR_SCREENS, encoding="utf-8")
+    cfg = load(path)
     assert [s.name for s in cfg.led.screens] == ["gate", "strip", "board", "hall"]
     assert cfg.screen("hall").size == (1920, 1080)
     assert {s.colour for s in cfg.led.screens} == {"full", "dual", "mono"}
-    assert cfg.publish.require_review is True
+    assert cfg.publish.require_review is True and cfg.root == tmp_path
 
 
 def test_all_errors_are_reported(tmp_path):

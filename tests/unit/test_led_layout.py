@@ -7,9 +7,16 @@ from hypothesis import strategies as st
 
 from generator.formats.led.layout import (Box, Unfittable, break_lines, clusters, fit, keep_phrases, layout_at, normalise,
                                   paginate, split_phrases, wrap)
-from generator.base.typography import NO_LINE_END, NO_LINE_START, is_cjk
+from generator.base.typography import NO_LINE_END, NO_LINE_START
 
 SIZE = 10
+
+
+def is_cjk(char: str) -> bool:
+    """Han characters and CJK symbols: full width in the fake font below."""
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF
+            or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0xF900 <= code <= 0xFAFF)
 
 
 class FakeMeasure:

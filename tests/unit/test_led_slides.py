@@ -18,7 +18,7 @@ def load(make_site, files: dict[str, str]):
 
 def only_page(make_site, path: str, text: str):
     cfg, site = load(make_site, {path: text})
-    return cfg, site, site.by_source(path.removeprefix("content/"))
+    return cfg, site, next(p for p in site.pages if p.source == path.removeprefix("content/"))
 
 
 def test_a_story_shows_name_honour_and_a_short_line(make_site):

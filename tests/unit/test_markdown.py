@@ -1,5 +1,5 @@
 """Markdown: Chinese emphasis, Chinese heading ids, sanitized raw HTML, images with their lines."""
-from generator.render.markdown import MarkdownRenderer, safe_url
+from generator.render.markdown import MarkdownRenderer
 
 
 def test_bold_next_to_chinese_punctuation_renders():
@@ -32,6 +32,7 @@ def test_renderer_is_reusable_without_leaking_state():
     assert "footnote" not in renderer.render("另一篇").html
 
 
-def test_safe_url():
-    assert safe_url("https://a.cn") and safe_url("images/a.jpg") and not safe_url("javascript:alert(1)")
-    assert not safe_url(" JavaScript:x") and not safe_url("data:text/html,x")
+def test_only_safe_link_schemes_survive():
+    html = MarkdownRenderer().render("[a](https://a.cn) [b](images/a.jpg) [c]( JavaScript:x) [d](data:text/html,x)").html
+    assert 'href="https://a.cn"' in html and 'href="images/a.jpg"' in html
+    assert "javascript" not in html.lower() and "data:" not in html

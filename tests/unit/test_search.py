@@ -5,7 +5,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from generator.formats.site.search import (INDEX_DIR, build_search_index, decode_postings, encode_postings, page_text,
+from generator.formats.site.search import (INDEX_DIR, code_postings, index_texts, page_text,
                               shard_of, tokens)
 
 BASE = "/wenming/"
@@ -28,6 +28,30 @@ PAGES = [
 
 def _load(files: dict[str, bytes], name: str):
     return json.loads(files[INDEX_DIR + name])
+
+
+# The alphabet search.js decodes with: digits < 32 end a number, digits ≥ 32 carry five more bits.
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+
+def build_index(pages, base_path, shard_bytes=None):
+    """The index files of (url, title, html) pages, their text extracted as the build does."""
+    texts = [(url, title, page_text(html)) for url, title, html in pages]
+    return index_texts(texts, base_path, shard_bytes) if shard_bytes else index_texts(texts, base_path)
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    """The browser's decoder of a postings string (search.js), in Python: (doc, weight) pairs."""
+    found, value, shift, doc = [], 0, 0, 0
+    for char in text:
+        digit = DIGITS.index(char)
+        value |= (digit & 31) << shift
+        shift += 5
+        if digit < 32:
+            doc += value >> 3
+            found.append((doc, value & 7))
+            value, shift = 0, 0
+    return found
 
 
 def _lookup(files: dict[str, bytes], term: str) -> list[tuple[int, int]]:
@@ -61,7 +85,7 @@ def _fnv1a_utf16(text: str) -> int:
 @given(st.lists(st.tuples(st.integers(0, 5000), st.integers(1, 7)), max_size=60))
 def test_postings_survive_encoding(raw):
     postings = sorted({doc: weight for doc, weight in raw}.items())
-    text = encode_postings(postings)
+    text = code_postings(doc << 3 | weight for doc, weight in postings)
     assert decode_postings(text) == postings
     assert '"' not in text and "\\" not in text
 
@@ -76,21 +100,21 @@ def test_page_text_falls_back_to_main_and_closes_unclosed_elements():
 
 
 def test_every_term_is_found_in_the_shard_the_browser_will_ask_for():
-    files = build_search_index(PAGES, BASE)
+    files = build_index(PAGES, BASE)
     assert [doc for doc, _ in _lookup(files, "志愿")] == [0, 1]
     assert [doc for doc, _ in _lookup(files, "分类")] == [1]
     assert _lookup(files, "火星") == []
 
 
 def test_title_terms_weigh_more_than_body_terms():
-    files = build_search_index(PAGES, BASE)
+    files = build_index(PAGES, BASE)
     weights = dict(_lookup(files, "垃圾"))
     assert weights[1] >= 4  # in the title of document 1
     assert dict(_lookup(files, "送餐"))[0] >= 4 + 1
 
 
 def test_documents_store_relative_urls_titles_and_text():
-    files = build_search_index(PAGES, BASE)
+    files = build_index(PAGES, BASE)
     doc = _load(files, "d/1.json")
     assert doc["u"] == "activities/b/"  # relative to the base path: the index works wherever the site is mounted
     assert doc["t"] == "垃圾分类积分兑换日"
@@ -98,7 +122,7 @@ def test_documents_store_relative_urls_titles_and_text():
 
 
 def test_small_shards_spread_the_terms_and_keep_every_file_valid_json():
-    files = build_search_index(PAGES, BASE, shard_bytes=40)
+    files = build_index(PAGES, BASE, shard_bytes=40)
     shards = _load(files, "meta.json")["shards"]
     assert shards > 4
     assert sorted(f for f in files if "/s/" in f) == sorted(f"{INDEX_DIR}s/{n}.json" for n in range(shards))
@@ -107,11 +131,11 @@ def test_small_shards_spread_the_terms_and_keep_every_file_valid_json():
 
 
 def test_the_same_pages_give_byte_identical_files():
-    assert build_search_index(PAGES, BASE) == build_search_index(list(PAGES), BASE)
+    assert build_index(PAGES, BASE) == build_index(list(PAGES), BASE)
 
 
 def test_an_empty_site_still_has_a_readable_index():
-    files = build_search_index([], BASE)
+    files = build_index([], BASE)
     assert _load(files, "meta.json") == {"docs": 0, "format": 1, "shards": 1}
     assert _load(files, "s/0.json") == {}
 

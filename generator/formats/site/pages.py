@@ -43,7 +43,6 @@ class SiteInput:
     salt: str = ""  # changes with the templates and the generator's code: part of every page key
     site_view: dict | None = None  # filled once per build by render_site
     tag_urls: dict[str, str] | None = None
-    tag_slugs: dict[str, str] | None = None
     views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
     jobs: int = 1  # worker processes for detail pages
 
@@ -57,9 +56,7 @@ def render_site(inp: SiteInput) -> Output:
     # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this order.
     pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
     tags = sorted({t for p in pages for t in p.meta.tags})
-    slugs = {t: inp.cache.memo("tag-slugs", t, lambda t=t: tag_slug(t)) for t in tags}
-    inp = replace(inp, tag_slugs=slugs)
-    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(inp, tags).items()})
+    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()})
     inp = replace(inp, site_view=_site_view(inp), views={})
     yield from _static_files(inp)
     yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
@@ -313,7 +310,7 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
     for page in pages:
         for tag in page.meta.tags:
             tagged[tag].append(page)
-    folders = _tag_folders(inp, sorted(tagged))
+    folders = _tag_folders(sorted(tagged))
     summary = [(tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag])) for tag in sorted(tagged)]
     yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
     for tag in sorted(tagged):
@@ -322,11 +319,11 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
                               lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"))
 
 
-def _tag_folders(inp: SiteInput, tags: list[str]) -> dict[str, str]:
+def _tag_folders(tags: list[str]) -> dict[str, str]:
     """Each tag's folder: its pinyin, plus a short hash when two tags sound alike (志愿 and 智远)."""
     folders, used = {}, set()
     for tag in tags:
-        slug = (inp.tag_slugs or {}).get(tag) or tag_slug(tag)
+        slug = tag_slug(tag)
         if slug in used:
             slug += "-" + digest(tag)[:6]
         used.add(slug)

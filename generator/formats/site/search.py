@@ -33,16 +33,10 @@ _SKIPPED_CLASSES = frozenset({"meta"})  # the 发布时间/来源/作者 line of
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"})
 
 
-def build_search_index(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES) -> dict[str, bytes]:
-    """Index (url, title, html) of each published page; return the index files by output path under search/data/.
-
-    Ties in the ranking keep the order of `pages`: pass them newest first.
-    """
-    return index_texts([(url, title, page_text(html)) for url, title, html in pages], base_path, shard_bytes)
-
-
 def index_texts(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES) -> dict[str, bytes]:
-    """Like build_search_index, for (url, title, text) whose text `page_text` already extracted."""
+    """Index (url, title, text) of each published page, its text as `page_text` extracts it; return the index
+    files by output path under search/data/. Ties in the ranking keep the order of `pages`: pass them newest first.
+    """
     index = SearchIndex(base_path, shard_bytes)
     return dict(index.rebuild(pages, [digest_of(doc) for doc in pages]))
 
@@ -179,7 +173,7 @@ class SearchIndex:
         postings = self.postings[term]
         if len(postings) <= self.block_docs:
             self.blocks.pop(term, None)
-            return _code_packed(postings)
+            return code_postings(postings)
         blocks = self.blocks.get(term)
         if blocks is None or changed is None:
             wanted = {value >> 3 for value in postings}
@@ -194,7 +188,7 @@ class SearchIndex:
             low = bisect_left(postings, block * self.block_docs << 3)
             high = bisect_left(postings, (block + 1) * self.block_docs << 3)
             if low < high:
-                blocks[block] = _code_packed(postings[low:high], postings[low - 1] >> 3 if low else 0)
+                blocks[block] = code_postings(postings[low:high], postings[low - 1] >> 3 if low else 0)
             else:
                 blocks.pop(block, None)
         return "".join(blocks[block] for block in sorted(blocks))
@@ -251,13 +245,9 @@ def shard_of(token: str, shards: int) -> int:
     return value % shards
 
 
-def encode_postings(postings: list[tuple[int, int]]) -> str:
-    """Doc numbers (ascending) and weights 1-7 as delta-coded variable-length numbers in a JSON-safe alphabet."""
-    return _code_packed(doc << 3 | weight for doc, weight in postings)
-
-
-def _code_packed(packed, previous: int = 0) -> str:
-    """encode_postings for postings packed as doc << 3 | weight (how SearchIndex keeps them), after doc `previous`."""
+def code_postings(packed, previous: int = 0) -> str:
+    """Postings packed as doc << 3 | weight (docs ascending, weights 1-7), after doc `previous`, as delta-coded
+    variable-length numbers in a JSON-safe alphabet (the browser's search.js decodes them)."""
     out = []
     for value in packed:
         gap = value - (previous << 3)  # the weight stays in the low bits: (doc - previous) << 3 | weight
@@ -277,20 +267,6 @@ def _number_code(value: int) -> str:
 
 # Most gaps are small (common terms appear in page after page): their codes are looked up, not computed.
 _SHORT_CODES = [_number_code(value) for value in range(1 << 10)]
-
-
-def decode_postings(text: str) -> list[tuple[int, int]]:
-    """The inverse of encode_postings (the browser does the same; used by the tests)."""
-    found, value, shift, doc = [], 0, 0, 0
-    for char in text:
-        digit = _DIGITS.index(char)
-        value |= (digit & 31) << shift
-        shift += 5
-        if digit < 32:
-            doc += value >> 3
-            found.append((doc, value & 7))
-            value, shift = 0, 0
-    return found
 
 
 def page_text(html: str) -> str:
