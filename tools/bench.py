@@ -15,7 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tools.bench_mix import copy_images_for_hugo, hugo_images_per_second, prepare_mix, rates
+from tools.bench_mix import copy_images_for_hugo, hugo_images_per_second, phone_photo_cost, prepare_mix, rates
 from tools.corpus import write_corpus
 
 WORK = Path(os.environ.get("WENMING_BENCH_DIR", "/tmp/wenming-bench"))
@@ -215,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results, args.peers))
     drawn = sample_rates()
     print("\n示例站（22 篇，4 块屏）首次绘制：" + "，".join(f"{k} {v:.0f}" for k, v in drawn.items()))
+    full, resized, fits = phone_photo_cost()
+    print(f"4000×3000 手机照片：完整解码 {full:.0f} ms；发布为 1080 px {resized:.0f} ms（{resized / full:.2f}×）；"
+          f"1000 px 宽的照片原样去元数据发布 {fits:.1f} ms")
     return 0
 
 
