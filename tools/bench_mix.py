@@ -68,6 +68,18 @@ def _timed(module, name: str, spent: list[float]):
 
 
 def rates(root: Path) -> dict[str, float]:
+    """rates_here(root) in a fresh process: a process that has built a site is large, and every process it
+    starts afterwards would report that size as its own peak memory (Linux counts it before exec)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "tools.bench_mix", str(root)], check=True, capture_output=True,
+                          text=True, cwd=Path(__file__).parents[1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rates_here(root: Path) -> dict[str, float]:
     """Frames per second per screen size (first draw) and photos per second (publishing), in one in-process
     cold build of `root` with one worker (the CPU time of drawing and preparing alone, not the layout)."""
     from generator import config
@@ -138,3 +150,10 @@ def phone_photo_cost(runs: int = 5) -> tuple[float, float, float]:
         return sorted(samples)[runs // 2] * 1000
     full = median_ms(lambda: Image.open(io.BytesIO(raw)).load())
     return full, median_ms(lambda: prepare(raw, 1080, 85)), median_ms(lambda: prepare(small.getvalue(), 1080, 85))
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(rates_here(Path(sys.argv[1])), ensure_ascii=False))

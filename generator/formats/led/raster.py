@@ -161,8 +161,8 @@ def draw_frame(screen: Screen, palette: Palette, font_at: FontAt, layout: Layout
     """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them.
 
     A full-colour frame without a photo is drawn as a palette image of shade ramps (black to each ink), which
-    looks the same on the screen and encodes in a third of the time. `memo` keeps what frames of one render share
-(fitted photos, ramp palettes).
+    looks the same on the screen and encodes in a third of the time. `memo` keeps what frames share (the fitted
+    photo, the ramp palette).
     """
     memo = {} if memo is None else memo
     if screen.colour == "full" and photo is None:
