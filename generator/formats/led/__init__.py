@@ -50,6 +50,7 @@ class _Run:
     result: LedResult
     templates: Templates
     frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
+    photo: dict = field(default_factory=dict)  # the latest slide photo, decoded and fitted (a page's slides share it)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,10 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     common = (screen.width, screen.height, screen.rotation, palette, face.digest, face.index, fitted.size,
               fitted.ink_top, fitted.ink_bottom, fitted.gap, layout, _file_digest(photo) if photo else "")
     out, start = [], 0
-    memo: dict = {}  # the slide's photo, decoded and fitted once for all its frames (then let go: 2 MB on a hall)
+    if run.photo.get("source") != photo:  # a page's slides come one after another: keep one photo (2 MB on a hall)
+        run.photo.clear()
+        run.photo["source"] = photo
+    memo = run.photo
     for lines in fitted.frames:
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
