@@ -8,7 +8,7 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: build serve new check fix review-sign clean test test-fast e2e golden-update bench bench-peers bench-search fonts loc
+.PHONY: build serve desk new check fix review-sign review-history clean test test-fast e2e golden-update bench bench-peers bench-search fonts loc
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ build: $(STAMP) fonts
 serve: $(STAMP) fonts
 	$(PY) -m generator serve
 
+# The 编审台 (browser back office): http://127.0.0.1:8100/ by default; HOST=… PORT=… to change.
+desk: $(STAMP) fonts
+	$(PY) -m generator desk $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
 new: $(STAMP)
 	$(PY) -m generator new $(TYPE) "$(TITLE)"
 
@@ -44,6 +48,9 @@ fix: $(STAMP)
 
 review-sign: $(STAMP)
 	$(PY) -m generator review sign "$(FILE)" --stage "$(STAGE)" --name "$(NAME)"
+
+review-history: $(STAMP)
+	$(PY) -m generator review history "$(FILE)"
 
 test: $(STAMP) fonts $(TOOLS)/.installed
 	$(PY) -m pytest -n 2 -q

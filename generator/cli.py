@@ -1,4 +1,4 @@
-"""Command line: build, serve, new, check, review sign. The only place (with serve) that prints."""
+"""Command line: build, serve, new, check, review …. The only place (with serve) that prints."""
 from __future__ import annotations
 
 import argparse
@@ -68,15 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（会显示改动）")
     c.set_defaults(run=_cmd_check)
-    r = commands.add_parser("review", help="三审三校签字")
-    r_sub = r.add_subparsers(dest="review_command", required=True)
-    sign_cmd = r_sub.add_parser("sign", help="为一篇文章签署一个审核环节")
-    sign_cmd.add_argument("file", type=Path)
-    sign_cmd.add_argument("--stage", required=True, help="初审 / 复审 / 终审 / 一校 / 二校 / 三校")
-    sign_cmd.add_argument("--name", required=True, help="审核人姓名")
-    sign_cmd.add_argument("--date", default=None, help="签字日期，默认今天")
-    sign_cmd.set_defaults(run=_cmd_sign)
+    d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布")
+    _add_desk(d)
+    _review_commands(commands)
     return parser
+
+
+def _add_desk(sub: argparse.ArgumentParser) -> None:
+    from generator.desk import command  # (imports tornado only when the desk runs)
+
+    command.add_arguments(sub)
+    sub.set_defaults(run=command.run)
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
@@ -155,12 +157,19 @@ def _cmd_check(args) -> int:
         _apply_fixes(site)
         site = content.load_site(cfg, content_dir, include_drafts=True)
     today = build_time().date()
-    result = run_checks(site, cfg, today=today)
+    result = run_checks(site, cfg, today=today, **_review_status(cfg, site))
     # The report already lists the findings, masked; printing them again with their source lines would
     # put ID and phone numbers on the screen in full.
     print(pending_report(site, cfg, result, today=today))
     _print_problems(list(site.warnings), sys.stdout)
     return 1 if any(p.is_error for p in list(site.warnings) + result.problems) else 0
+
+
+def _review_status(cfg, site) -> dict:
+    """Each article's live and working revision and who it waits for, for `check` (nothing when review is off)."""
+    from generator.checks import review
+
+    return review.for_check(site, cfg)
 
 
 def _apply_fixes(site) -> None:
@@ -179,12 +188,10 @@ def _apply_fixes(site) -> None:
     print(f"已修正 {changed} 个文件的标点。" if changed else "没有需要自动修正的标点。")
 
 
-def _cmd_sign(args) -> int:
-    from generator.checks import sign
+def _review_commands(commands) -> None:
+    from generator import review_cli
 
-    on = date.fromisoformat(args.date) if args.date else build_time().date()
-    print(sign(args.file, args.stage, args.name, on))
-    return 0
+    review_cli.add_commands(commands, _common)
 
 
 def _print_report(report, quiet: bool) -> str:

@@ -63,6 +63,14 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class Review:
+    """三审三校: the pinned root administrator key (the roster's trust anchor) and separation of duties."""
+
+    trust: str = ""  # base64 public key that `review init` prints
+    separation: bool = True
+
+
+@dataclass(frozen=True)
 class Privacy:
     """Personal-data rules: block findings, or mask them in outputs with a warning."""
 
@@ -124,6 +132,7 @@ class Screen:
     title: str = ""  # human name, e.g. 柚苑社区大门屏
     scroll: bool = False  # strip screens: also emit one long image for continuous left scrolling
     scroll_speed: int = 32  # pixels per second for the scrolling image
+    full_letters: bool = False  # show a 倡议书's numbered points, not only its title (large indoor screens)
 
     def __post_init__(self):
         if not self.name or not all(c.isalnum() or c in "-_" for c in self.name) or not self.name.isascii():
@@ -145,11 +154,30 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class Expiry:
+    """When a page leaves the LED loops without a led.end of its own (0 days = never)."""
+
+    activity_days: int = 3  # after the activity's end (or start, or date)
+    story_days: int = 365  # after the story's date
+    letter_days: int = 0  # after the letter's date
+
+    def __post_init__(self):
+        if min(self.activity_days, self.story_days, self.letter_days) < 0:
+            raise FieldError("activity_days", "led.expiry 的天数不能是负数")
+
+
+@dataclass(frozen=True)
 class Led:
-    """The LED output: screens and the fallback font."""
+    """The LED output: screens, the fallback font, default expiry and how much of a loop one article may take."""
 
     font: str = ""
     screens: tuple[Screen, ...] = ()
+    expiry: Expiry = Expiry()
+    max_share: float = 0.25  # warn when one article fills more than this share of a screen's loop
+
+    def __post_init__(self):
+        if not 0 < self.max_share <= 1:
+            raise FieldError("max_share", "led.max_share 要写 0 到 1 之间的小数，例如 0.25")
 
 
 @dataclass(frozen=True)
@@ -201,6 +229,7 @@ class SiteConfig:
     site: SiteInfo
     types: Types = Types()
     publish: Publish = Publish()
+    review: Review = Review()
     privacy: Privacy = Privacy()
     wording: Wording = Wording()
     freshness: Freshness = Freshness()

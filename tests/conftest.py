@@ -70,6 +70,20 @@ def make_site(tmp_path):
     return make
 
 
+@pytest.fixture
+def make_approved_site(make_site):
+    """Like make_site, with the review gate on, a throwaway roster (tests/approvals.py) and every article approved."""
+    from tests.approvals import approve, make_roster
+
+    def make(files: dict[str, str | bytes], config: str | None = None) -> Path:
+        root = make_site(files, config)
+        make_roster(root)
+        approve(root)
+        return root
+
+    return make
+
+
 def pytest_addoption(parser):
     """`--update-golden` rewrites the expected output trees of the golden tests (review the diff before committing)."""
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected/ from the current output")

@@ -148,6 +148,10 @@ def _hint_for(exc: yaml.MarkedYAMLError) -> str:
     return "检查这一行和上一行：冒号后面要有空格，引号要成对。"
 
 
-def dump(data: object) -> str:
-    """Write plain data back as readable YAML (used by `new` and `review sign`)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+def dump(data: object, flow_lists: bool = False) -> str:
+    """Write plain data back as readable YAML (used by `new`, `review sign` and the 编审台).
+
+    With flow_lists, lists of plain values are written on one line as `[a, b]`, as people write them by hand.
+    """
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None if flow_lists else False,
+                          width=10_000)

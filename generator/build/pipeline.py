@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import __version__
 from generator.model import content
 from generator.render import routes as routing
-from generator.checks import run_checks, mask_site
+from generator.checks import ledger, review, run_checks, mask_site
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import BuildFailed, Problems, Severity, SiteError, error
@@ -52,23 +52,24 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
     jobs = 1 if opts.preview else (opts.jobs or workers())  # the preview server runs threads: never fork there
     with clock("读取内容"):
-        site = content.load_site(cfg, opts.content_dir, include_drafts=opts.preview, cache=cache)
-        problems.extend(list(site.warnings))
-    with clock("审核与检查"):
-        checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs)
+        working = content.load_site(cfg, opts.content_dir, include_drafts=True, cache=cache)
+        problems.extend(list(working.warnings))
+    with clock("三审三校"):
+        selection = _select(working, cfg, opts, report, cache)
+        site, unreviewed = selection.site, selection.unreviewed
+        problems.extend(selection.notes)
+    with clock("检查"):
+        checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs, statuses=selection.statuses)
         report.freshness = checks.freshness
         if cfg.privacy.mask:
             site, _same_warnings_as_checks = mask_site(site, cfg)
-        site, unreviewed = _select(site, cfg, checks.unreviewed, opts.preview, report)
-        found = checks.problems if cfg.publish.require_review or opts.preview else \
-            [p for p in checks.problems if not p.code.startswith("review.")]  # the gate is off: no sign-off nagging
-        problems.extend(_soften_held_back(found, site.content_dir, report.held_back))
+        problems.extend(checks.problems)
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
     problems.raise_if_errors()  # nothing has been written yet
     publication = Publication(opts.out_dir, _manifest(opts))
     try:
-        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs)
+        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks)
         _render_all(work, clock)
         problems.raise_if_errors()
         with clock("发布"):
@@ -76,30 +77,26 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     except BaseException:
         publication.abort()
         raise
-    if opts.ledger is not None and not opts.preview:  # the ledger depends on nothing but the pages' texts
-        write_file(opts.ledger, cache.memo("ledger", digest([p.identity for p in checks.pages]), lambda: checks.ledger_csv))
+    if opts.ledger is not None and not opts.preview:  # made from the verified history and the working files
+        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses))
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
-    report.warnings = problems.warnings
+    # Records that do not verify are errors, yet only their articles are held back: the rest of the site goes out.
+    report.warnings = sorted(problems.warnings + selection.problems, key=SiteError.sort_key)
     report.published = len(site.pages)
     return report
 
 
-def _select(site: Site, cfg: SiteConfig, unreviewed: frozenset[str], preview: bool, report: BuildReport):
-    """Keep unreviewed pages out of a real build (when review is required); a preview shows them, marked."""
-    if preview:
-        return site, unreviewed
+def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildReport,
+            cache: Cache) -> review.Selection:
+    """The review gate: each article's approved revision (a preview shows the working files, marked 未审定)."""
     if not cfg.publish.require_review:
-        return site, frozenset()
-    report.held_back = sorted(p.source for p in site.pages if p.source in unreviewed)
-    kept = tuple(p for p in site.pages if p.source not in unreviewed)
-    return replace(site, pages=kept), frozenset()
-
-
-def _soften_held_back(found: list[SiteError], content_dir: Path, held_back: list[str]) -> list[SiteError]:
-    """Findings in pages that are not being published cannot leak: report them, but let the rest of the site go out."""
-    held = {str(content_dir / source) for source in held_back}
-    return [replace(p, severity=Severity.WARNING) if p.path in held else p for p in found]
+        pages = tuple(p for p in working.pages if opts.preview or not p.meta.draft)
+        return review.Selection(replace(working, pages=pages), (), [])
+    store = review.ReviewStore.for_config(cfg, working.content_dir, now=opts.now)
+    selection = review.select(working, store, preview=opts.preview, cfg=cfg, cache=cache)
+    report.held_back = list(selection.waiting)
+    return selection
 
 
 @dataclass
@@ -116,6 +113,7 @@ class _Work:
     report: BuildReport
     cache: Cache
     jobs: int
+    marks: dict = field(default_factory=dict)  # page.source → what a page shown 未审定 waits for
 
 
 def _render_all(work: _Work, clock) -> None:
@@ -131,7 +129,7 @@ def _render_all(work: _Work, clock) -> None:
             _add_all(work.publication, files)
     with clock("网站页面"):
         inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
-                        work.unreviewed, loops, opts.templates_dir / "static",
+                        work.unreviewed, work.marks, loops, opts.templates_dir / "static",
                         is_current=work.publication.is_current, read_current=work.publication.read_current,
                         cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
         _add_all(work.publication, render_site(inp))

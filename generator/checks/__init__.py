@@ -10,24 +10,25 @@ from generator.base.cache import Cache, digest, is_missing
 from generator.model.content import Page, Site
 from generator.base.parallel import map_chunks
 from generator.base.errors import SiteError
-from generator.checks import consent, freshness, ledger, privacy, punctuation, review, wording
+from generator.checks import consent, freshness, ledger, privacy, punctuation, wording
 from generator.checks.freshness import FreshnessLine
 from generator.checks.report import pending_report
-from generator.checks.review import STAGES, ReviewStatus, SourceFile, sign
+from generator.checks.review import STAGES, ArticleStatus
+from generator.checks.sourcefile import SourceFile
 
-__all__ = ["run_checks", "CheckResult", "mask_site", "sign", "pending_report", "fix_file", "ReviewStatus",
+__all__ = ["run_checks", "CheckResult", "mask_site", "pending_report", "fix_file", "ArticleStatus",
            "FreshnessLine", "STAGES"]
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Everything the gate found: problems, which pages are not fully reviewed, review statuses, freshness, ledger."""
+    """Everything the checks found: problems, the review statuses they were given, freshness, the pages checked."""
 
     problems: list[SiteError]
-    unreviewed: frozenset[str]  # page.source of every page with a missing or stale sign-off
-    statuses: dict[str, ReviewStatus]  # by page.source
+    statuses: dict[str, ArticleStatus]  # by page.source (from the review step; empty when review is off)
     freshness: list[FreshnessLine]
     pages: tuple[Page, ...]
+    people: tuple = ()  # the verified roster, for `check` to say who can sign what is next
 
     @property
     def ledger_csv(self) -> bytes:
@@ -53,8 +54,7 @@ class _Setup:
 
     def _one(self, page: Page) -> list[SiteError]:
         path = self.content_dir / page.source
-        found = review.problems(page, review.status_of(page), path)
-        found += privacy.page_findings(page, path, self.allowed, masking=self.masking)
+        found = privacy.page_findings(page, path, self.allowed, masking=self.masking)
         found += consent.check_page(page, path, self.strict_consent)
         found += wording.page_findings(page, path, list(self.entries), self.block_wording)
         if self.punctuation:
@@ -62,8 +62,10 @@ class _Setup:
         return found
 
 
-def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None = None, jobs: int = 1) -> CheckResult:
-    """Run every check on the site as loaded (before `mask_site`, whose masking would change the text hashes).
+def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None = None, jobs: int = 1,
+               statuses: dict[str, ArticleStatus] | None = None, people: tuple = (),
+               extra: list[SiteError] = ()) -> CheckResult:
+    """Run every check on the pages to publish (the review step chose them; `statuses` are its findings).
 
     Each page's findings depend only on its text and the shared setup, so with a cache an unchanged page is not
     checked again, and the others are spread over `jobs` processes.
@@ -73,18 +75,15 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
                    cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation)
     problems += privacy.data_findings(site.content_dir, setup.allowed)
     problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
-    store = cache or Cache(None, "")
-    statuses = {page.source: store.memo("review", page.identity, lambda page=page: review.status_of(page))
-                for page in site.pages}
-    unreviewed = frozenset(source for source, status in statuses.items() if not status.complete)
-    published = [p for p in site.pages
-                 if not p.meta.draft and not (cfg.publish.require_review and p.source in unreviewed)]
+    problems += list(extra)  # findings made elsewhere (the review step's records that do not verify)
+    live = {source for source, status in (statuses or {}).items() if status.live}
+    published = [p for p in site.pages if not p.meta.draft and (statuses is None or p.source in live)]
     return CheckResult(
         problems=sorted(dict.fromkeys(problems), key=SiteError.sort_key),
-        unreviewed=unreviewed,
-        statuses=statuses,
+        statuses=dict(statuses or {}),
         freshness=freshness.lines(published, cfg.freshness, today),
         pages=site.pages,
+        people=tuple(people),
     )
 
 

@@ -30,6 +30,9 @@ def check_page(page: Page, path: Path, strict: bool) -> list[SiteError]:
         found.append(make(path, page.line_of("minor"), "未满十四周岁的未成年人，必须有监护人同意（guardian_consent）",
                           "请补上 guardian_consent: {who: 监护人姓名（与孩子的关系）, date: …, scope: […], channels: […]}；"
                           "没有监护人同意时，只写姓氏加“某”，不放照片。", code="consent.guardian"))
+    if meta.consent is not None and person and _name(person) not in _name(meta.consent.who):
+        found.append(make(path, page.line_of("consent", "who"), f"同意书是 “{meta.consent.who}” 的，文章写的人物却是 “{person}”",
+                          "本人同意（consent）的 who 要写文章人物本人的姓名；别人的同意不能代替。", code="consent.person"))
     for key, record in (("consent", meta.consent), ("guardian_consent", getattr(meta, "guardian_consent", None))):
         if record is not None:
             found += _coverage(page, path, key, record, make)
@@ -50,6 +53,10 @@ def _coverage(page: Page, path: Path, key: str, record: Consent, make) -> list[S
         found.append(make(path, page.line_of(key, "scope"), f"{record.who} 的同意范围不包括{'、'.join(uncovered)}",
                           "补充同意，或去掉文章里相应的内容。", code="consent.scope"))
     return found
+
+
+def _name(text: str) -> str:
+    return "".join(str(text).split())
 
 
 def _has_photo(page: Page) -> bool:

@@ -9,7 +9,7 @@ from generator.config import SiteConfig
 from generator.model.content import Site
 from generator.base.dates import chinese_date
 from generator.base.errors import SiteError
-from generator.checks.review import STAGES, signer
+from generator.checks.review import short
 
 if TYPE_CHECKING:  # only for the type hint; the package imports this module
     from generator.checks import CheckResult
@@ -24,24 +24,30 @@ def pending_report(site: Site, cfg: SiteConfig, result: "CheckResult", *, today:
 
 def _review_section(site: Site, result: "CheckResult") -> list[str]:
     statuses = result.statuses
+    if not statuses:
+        return ["三审三校：本站没有启用审核（publish.require_review: false）"]
     done = sum(1 for s in statuses.values() if s.complete)
     out = [f"三审三校：共 {len(statuses)} 篇，已审定 {done} 篇，待审 {len(statuses) - done} 篇"]
-    for stage in STAGES:
-        # Each page is listed once, under the first stage it still needs, in workflow order.
-        waiting = [s for s in statuses.values() if not s.stale and s.missing and s.missing[0] == stage]
-        if waiting:
-            out.append(f"  待{stage}（{len(waiting)} 篇）：")
-            out += [f"    {s.source}《{s.title}》" for s in sorted(waiting, key=lambda s: s.source)]
-    stale = sorted((s for s in statuses.values() if s.stale), key=lambda s: s.source)
-    if stale:
-        out.append(f"  审后又修改、需要重新审核（{len(stale)} 篇）：")
-        for status in stale:
-            latest = status.latest_stale()
-            out.append(f"    {status.source}《{status.title}》：{signer(latest, status.stages[latest])}之后有改动，"
-                       f"需重签 {'、'.join(status.waiting_for)}")
+    for status in sorted(statuses.values(), key=lambda s: s.article):
+        if status.complete:
+            continue
+        out.append(f"  {status.article}《{status.title}》")
+        out.append(f"    在线版本：{short(status.live) if status.live else '无（未发布）'}"
+                   f"　当前版本：{short(status.working)}　{status.status_text()}")
+        if status.signed:
+            out.append("    已签：" + "、".join(f"{s}（{e.signer}，{chinese_date(e.time.date())}）"
+                                            for s, e in status.signed.items()))
+        if status.next_stage and not status.returned:
+            out.append(f"    等待：{status.next_stage}（{'、'.join(_entitled(result, status.next_stage)) or '名单上无人可签'}）")
+        for event in status.returned:
+            out.append(f"    退回：{event.signer}在{event.stage}退回，理由：{event.reason}")
     if done == len(statuses):
         out.append("  全部内容都已审定。")
     return out
+
+
+def _entitled(result: "CheckResult", stage: str) -> list[str]:
+    return [p.name for p in result.people if stage in p.stages]
 
 
 def _problem_section(cfg: SiteConfig, problems: list[SiteError]) -> list[str]:

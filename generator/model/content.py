@@ -16,7 +16,8 @@ FOLDER_TYPES = {"stories": "story", "activities": "activity", "letters": "letter
 TYPE_FOLDERS = {v: k for k, v in FOLDER_TYPES.items()}
 TYPE_NAMES = {"story": "榜样人物", "activity": "志愿服务", "letter": "倡议书", "page": "页面", "slide": "标语"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
-SKIPPED_DIRS = {"_data", "images"}
+SKIPPED_DIRS = {"_data", "_review", "images"}
+LEGACY_BLOCKS = {"review": "三审", "proof": "三校"}  # sign-offs written in the file itself (before issue 11)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Page:
     positions: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     source_text: str = field(default="", compare=False, repr=False)
     key: str = field(default="", compare=False, repr=False)  # a digest of the file's path and bytes (see `identity`)
+    # A page read from an approved snapshot: image src → the snapshot's copy (None for a working file)
+    images: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict:
         # The texts travel as UTF-8 bytes (pickling a str keeps a UTF-8 copy inside it: see markdown.Rendered),
@@ -105,7 +108,13 @@ class Site:
 
 
 def find_image(content_dir: Path, page: Page, src: str) -> Path | None:
-    """The image file `src` names for `page` (beside the page, then under content/), never outside content/."""
+    """The image file `src` names for `page` (beside the page, then under content/), never outside content/.
+
+    A page read from an approved snapshot sees only the images kept with the snapshot.
+    """
+    if page.images is not None:
+        kept = page.images.get(src)
+        return Path(kept) if kept and Path(kept).is_file() else None
     if not src or "://" in src or src.startswith(("/", "data:")):
         return None
     root = content_dir.resolve()
@@ -221,6 +230,8 @@ def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: by
     problems.extend(notes)
     matter = frontmatter.split(text, path)
     problems.extend(matter.warnings)
+    if _refuse_legacy(path, matter, problems):
+        return None
     page_type = FOLDER_TYPES[Path(rel).parts[0]]
     meta, schema_problems = schema.build(fields.FIELDS_BY_TYPE[page_type], matter.data)
     for p in schema_problems:
@@ -236,3 +247,13 @@ def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: by
         meta = replace(meta, outputs=cfg.outputs_for(page_type))
     return Page(rel, page_type, meta, matter.body, matter.body_line, slug, matter.positions, text)
 
+
+
+def _refuse_legacy(path: Path, matter: frontmatter.FrontMatter, problems: Problems) -> bool:
+    """Old `review:`/`proof:` blocks are refused: sign-offs are signed records now, not lines anyone can type."""
+    found = [key for key in LEGACY_BLOCKS if key in matter.data]
+    for key in found:
+        problems.add(error(path, matter.line_of((key,)), f"文件头里的 {key}:（{LEGACY_BLOCKS[key]}记录）已不再使用",
+                           "审核改为本人用密码签名的记录。删除这一块（可运行 python -m generator review migrate "
+                           "自动删除），再请审核人用 review sign 重新签署。", code="review.legacy"))
+    return bool(found)

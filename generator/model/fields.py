@@ -13,33 +13,6 @@ def _key(name: str, **extra) -> dict:
 
 
 @dataclass(frozen=True)
-class Stage:
-    """One sign-off: who, when, and the hash of the text they approved."""
-
-    name: str
-    date: date
-    hash: str = ""
-
-
-@dataclass(frozen=True)
-class Review:
-    """三审: 初审 (wording), 复审 (facts), 终审 (direction)."""
-
-    first: Stage | None = field(default=None, **_key("初审"))
-    second: Stage | None = field(default=None, **_key("复审"))
-    final: Stage | None = field(default=None, **_key("终审"))
-
-
-@dataclass(frozen=True)
-class Proof:
-    """三校: the three proofreadings."""
-
-    first: Stage | None = field(default=None, **_key("一校"))
-    second: Stage | None = field(default=None, **_key("二校"))
-    third: Stage | None = field(default=None, **_key("三校"))
-
-
-@dataclass(frozen=True)
 class Consent:
     """A person's (or guardian's) agreement to be published: who, when, what, where."""
 
@@ -82,6 +55,16 @@ class LedOptions:
             raise FieldError("end", "led.end 不能早于 led.start")
 
 
+@dataclass(frozen=True)
+class WechatOptions:
+    """What the 公众号 version uses instead of the page's own fields (each is optional): a shorter title, the digest,
+    the author shown in the editor."""
+
+    title: str = ""
+    digest: str = ""
+    author: str = ""
+
+
 def parse_window(window: str) -> tuple[str, str]:
     """Split a daily time window "HH:MM-HH:MM" into normalised start and end strings."""
     parts = str(window).replace("—", "-").replace("～", "-").replace("~", "-").replace("至", "-").split("-")
@@ -108,9 +91,8 @@ class Common:
     slug: str = ""
     draft: bool = False
     outputs: tuple[str, ...] = ()
-    review: Review = Review()
-    proof: Proof = Proof()
     led: LedOptions = LedOptions()
+    wechat: WechatOptions = WechatOptions()
 
     def __post_init__(self):
         if not self.title.strip():

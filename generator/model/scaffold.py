@@ -25,8 +25,6 @@ _COMMON = [
     ("slug", "", "网址名，留空会按文件名自动生成拼音"),
     ("draft", "false", "草稿：true 表示暂不发布"),
     ("outputs", "[]", "发布渠道 site（网站）/wechat（公众号）/led（大屏），留空按类型默认"),
-    ("review", "", "三审记录（初审、复审、终审）：用 make review-sign 签字后自动填写，请勿手改"),
-    ("proof", "", "三校记录（一校、二校、三校）：同样用 make review-sign 签字"),
 ]
 _BY_TYPE = {
     "story": [
@@ -61,10 +59,16 @@ _BY_TYPE = {
     "slide": [],
 }
 _LED = "led:                  # LED 大屏设置（可不填）：text 屏幕文字、duration 秒数、screens 屏幕、start/end 日期、weekdays 星期、time 时段、priority、emergency"
+_WECHAT = "wechat:               # 公众号专用（可不填）：title 公众号标题（32 字内）、digest 摘要（120 字内）、author 作者"
 _BODY = {
     "letter": "（开头一段：说明为什么发出倡议。）\n\n一、（第一条倡议。）\n\n二、（第二条倡议。）\n\n（结尾一段：表达希望，不写“此致敬礼”。）\n",
     "slide": "第一幅标语的第一行\n第一幅标语的第二行\n\n---\n\n第二幅标语\n",
 }
+
+
+def field_notes(page_type: str) -> list[tuple[str, str]]:
+    """Each front-matter field of a type with its Chinese explanation, in the order a new file lists them."""
+    return [(key, comment) for key, _value, comment in _COMMON + _BY_TYPE[page_type]]
 
 
 def render(page_type: str, title: str, today: date) -> str:
@@ -74,7 +78,7 @@ def render(page_type: str, title: str, today: date) -> str:
     for key, value, comment in rows:
         value = value.format(title=json.dumps(title, ensure_ascii=False), today=today.isoformat()) if "{t" in value else value
         lines.append(f"{key}: {value}".rstrip().ljust(20) + f"  # {comment}")
-    lines += [_LED, "---", "", _BODY.get(page_type, "在这里写正文。段落之间空一行。\n")]
+    lines += [_LED, _WECHAT, "---", "", _BODY.get(page_type, "在这里写正文。段落之间空一行。\n")]
     return "\n".join(lines)
 
 

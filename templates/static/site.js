@@ -17,6 +17,24 @@
   }
   mark(root.getAttribute("data-fs") || "");
 
+  // /led/: each screen's loop plays in place, frame by frame, for as long as each frame holds on the screen.
+  var loops = document.querySelectorAll(".led-loop");
+  for (var n = 0; n < loops.length; n++) { play(loops[n]); }
+  function play(figure) {
+    var files = figure.getAttribute("data-files").split("|"), ms = figure.getAttribute("data-ms").split("|");
+    var titles = figure.getAttribute("data-titles").split("|"), base = figure.getAttribute("data-base");
+    var img = figure.querySelector("img"), caption = figure.querySelector("figcaption"), at = 0;
+    if (files.length < 2 || (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches)) { return; }
+    function next() {
+      at = (at + 1) % files.length;
+      img.src = base + files[at];
+      img.alt = titles[at];
+      caption.textContent = titles[at] + " · " + (ms[at] / 1000) + " 秒";
+      setTimeout(next, +ms[at]);
+    }
+    setTimeout(next, +ms[0]);
+  }
+
   var speak = document.querySelector(".speak");
   var article = document.querySelector(".article");
   if (!speak || !article || !("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") { return; }

@@ -20,9 +20,6 @@ from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 REPO = Path(__file__).resolve().parents[2]
 ACORN = REPO / ".tools" / "node_modules" / "acorn"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 BUILT = datetime(2024, 3, 11, 10, 0)  # a Monday
 SPEED = 20  # the fast clock: 20 player milliseconds per real millisecond
 SLACK_MS = 2000  # 100 real ms of timer lateness on a busy 2-core CI machine
@@ -54,15 +51,8 @@ def write_output(make_site, files: dict[str, str], out: Path) -> dict[str, str]:
     return {item["title"]: item["file"] for item in items}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+# The shared session `browser` (tests/e2e/conftest.py) is used: a second sync_playwright() started while the
+# session's one runs in the same worker fails ("Sync API inside the asyncio loop").
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ GROUPS = [
     ("render", ("generator.render",)),
     ("formats", ("generator.formats",)),
     ("build", ("generator.build",)),
-    ("apps", ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")),
+    ("apps", ("generator.cli", "generator.review_cli", "generator.serve", "generator.desk", "generator.__main__")),
 ]
 RANK = {name: rank for rank, (name, _) in enumerate(GROUPS)}
 # The package's own __init__ holds only the version string: every group may read it.
@@ -32,9 +32,12 @@ LIBRARIES = {
     "tornado": {"generator.serve", "generator.desk"},
     "pypinyin": {"generator.base.slugs"},
     "css_inline": {"generator.formats.wechat.style"},
+    "budoux": {"generator.base.phrases"},
+    "jieba": {"generator.base.phrases"},
     "PIL": {"generator.render.images", "generator.formats.led", "generator.formats.wechat.covers"},
+    "cryptography": {"generator.checks.review.keys"},
 }
-APPS = ("generator.cli", "generator.serve", "generator.desk", "generator.__main__")
+APPS = ("generator.cli", "generator.review_cli", "generator.serve", "generator.desk", "generator.__main__")
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -67,3 +67,16 @@ def test_pages_without_a_person_need_no_consent(make_site):
     cfg = config.load(root / "site_config.yaml")
     result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2023, 9, 12))
     assert [p for p in result.problems if p.code.startswith("consent.")] == []
+
+
+def test_a_consent_by_someone_else_does_not_cover_the_person(make_site):
+    from tests.conftest import STORY
+    from generator import config
+    from generator.model import content
+    from generator.checks import consent
+
+    root = make_site({"content/stories/a.md": STORY.replace("who: 张三", "who: 李四")})
+    cfg = config.load(root / "site_config.yaml")
+    page = content.load_site(cfg, root / "content").pages[0]
+    found = consent.check_page(page, root / "content/stories/a.md", strict=True)
+    assert [p.code for p in found] == ["consent.person"] and found[0].is_error and "李四" in found[0].message

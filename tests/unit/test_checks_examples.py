@@ -10,6 +10,7 @@ import pytest
 from generator import config
 from generator.model import content
 from generator.checks import fix_file, mask_site, pending_report, run_checks
+from generator.checks import review
 from generator.checks.privacy import find
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -42,7 +43,7 @@ def load(root: Path = EXAMPLES):
 @pytest.fixture(scope="module")
 def checked():
     cfg, site = load()
-    return cfg, site, run_checks(site, cfg, today=TODAY)
+    return cfg, site, run_checks(site, cfg, today=TODAY, **review.for_check(site, cfg))
 
 
 def test_every_documented_finding_is_reported_and_nothing_else(checked):
@@ -69,8 +70,9 @@ def test_the_readme_documents_every_example_file_and_code():
 
 def test_only_the_unsigned_and_edited_pages_are_unreviewed(checked):
     _, site, result = checked
-    assert result.unreviewed == {"activities/2023-09-网格员排查.md", "slides/2023-09-创文标语.md",
-                                 "stories/2023-09-柚见好邻里工作室.md"}
+    waiting = {source for source, status in result.statuses.items() if not status.complete}
+    assert waiting == {"activities/2023-09-网格员排查.md", "slides/2023-09-创文标语.md",
+                       "stories/2023-09-柚见好邻里工作室.md"}
     assert len(result.statuses) == len(site.pages) == 14
 
 
@@ -78,12 +80,13 @@ def test_report_lists_waiting_stages_findings_and_freshness(checked):
     cfg, site, result = checked
     report = pending_report(site, cfg, result, today=TODAY)
     assert "三审三校：共 14 篇，已审定 11 篇，待审 3 篇" in report
-    assert "待初审（1 篇）：\n    slides/2023-09-创文标语.md《创建省示范文明县城标语》" in report
-    assert "待终审（1 篇）：\n    activities/2023-09-网格员排查.md" in report
-    assert "终审（王卫东，2023年9月19日）之后有改动" in report
-    assert "content/stories/2023-09-拾金不昧的环卫工.md:23:29: 错误：正文里有身份证号" in report
+    assert "  slides/2023-09-创文标语.md《创建省示范文明县城标语》\n    在线版本：无（未发布）" in report
+    assert "等待：初审（张琳）" in report
+    assert "activities/2023-09-网格员排查.md" in report and "等待：二校（郑敏）" in report
+    assert "在线版本：3623c5073018　当前版本：7f07ddcd8b38　审后修改，待重审" in report
+    assert "content/stories/2023-09-拾金不昧的环卫工.md:15:29: 错误：正文里有身份证号" in report
     assert "339999198506151239" not in report and "13800138000" not in report.replace(" ", "")
-    assert "网站：最近一次更新是 2023年9月19日《文明积分换来好习惯》，已经 1 天" in report
+    assert "网站：最近一次更新是 2023年9月19日《“柚见好邻里”工作室：居民的事有人管》，已经 1 天" in report
 
 
 @pytest.mark.parametrize("today, level, words", [
@@ -92,7 +95,7 @@ def test_report_lists_waiting_stages_findings_and_freshness(checked):
 ])
 def test_freshness_levels(checked, today, level, words):
     cfg, site, _ = checked
-    lines = run_checks(site, cfg, today=today).freshness
+    lines = run_checks(site, cfg, today=today, **review.for_check(site, cfg)).freshness
     assert [line.channel for line in lines] == ["site", "wechat", "led"]
     assert lines[0].level == level and words in str(lines[0])
 
@@ -117,6 +120,7 @@ def test_fix_on_the_punctuation_example_changes_only_punctuation(tmp_path):
     assert "村民们拿着积分卡，兑换" in new and "“积分是自己一点一滴攒的，换到东西特别开心！”" in new
     assert "早上8:30持续到中午，共有210位村民参加——不少人" in new and "笑着说……" in new
     cfg, site = load(copy)
-    codes = {p.code for p in run_checks(site, cfg, today=TODAY).problems if p.path.endswith(path.name)}
+    found = run_checks(site, cfg, today=TODAY, **review.for_check(site, cfg)).problems
+    codes = {p.code for p in found if p.path.endswith(path.name)}
     assert codes == {"review.stale"}  # the fix is a change to the text, so the sign-off must be renewed
     assert len(old.split("\n")) == len(new.split("\n"))

@@ -1,4 +1,5 @@
-"""The 审核台账 CSV: Excel-ready bytes, one row per page with reviewers, dates, hash and status, stable order."""
+"""The 审核台账 CSV: Excel-ready bytes, one row per article with the live revision's signers and dates, both
+fingerprints and a status, in a stable order; made from the signed history."""
 from __future__ import annotations
 
 import codecs
@@ -8,7 +9,8 @@ from datetime import date
 
 from generator import config
 from generator.model import content
-from generator.checks import STAGES, run_checks, sign
+from generator.checks import review, run_checks
+from tests.approvals import REVIEWERS, approve, make_roster, sign
 
 PAGES = {
     "content/stories/b.md": "---\ntitle: =好人故事\ndate: 2023-09-11\n---\n正文。\n",
@@ -19,7 +21,8 @@ PAGES = {
 
 def ledger(root):
     cfg = config.load(root / "site_config.yaml")
-    result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2023, 9, 20))
+    site = content.load_site(cfg, root / "content", include_drafts=True)
+    result = run_checks(site, cfg, today=date(2023, 9, 20), **review.for_check(site, cfg))
     return result, result.ledger_csv
 
 
@@ -28,40 +31,47 @@ def parse(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data[len(codecs.BOM_UTF8):].decode("utf-8"), newline="")))
 
 
-def test_ledger_rows_carry_reviewers_dates_hash_and_status(make_site):
+def _site(make_site):
     root = make_site(PAGES)
-    for stage, name in zip(STAGES, ["张琳", "周建平", "王五", "李晓燕", "郑敏", "刘洋"]):
-        sign(root / "content/activities/a.md", stage, name, date(2023, 9, 14))
-    sign(root / "content/stories/b.md", "初审", "张琳", date(2023, 9, 10))
+    make_roster(root)
+    return root
+
+
+def test_ledger_rows_carry_reviewers_dates_fingerprints_and_status(make_site):
+    root = _site(make_site)
+    approve(root, "activities/a.md")
+    sign(root, "stories/b.md", "初审")
     result, data = ledger(root)
     rows = parse(data)
     assert [r["文件"] for r in rows] == ["activities/a.md", "pages/about.md", "stories/b.md"]
     first = rows[0]
     assert (first["标题"], first["类型"], first["发布渠道"]) == ("志愿活动", "志愿服务", "网站、公众号")
-    assert (first["终审人"], first["终审日期"], first["三校人"]) == ("王五", "2023-09-14", "刘洋")
-    assert first["文本指纹"] == result.statuses["activities/a.md"].text_hash and len(first["文本指纹"]) == 16
+    assert (first["终审人"], first["三校人"]) == (REVIEWERS["终审"], REVIEWERS["三校"])
+    assert first["终审日期"] == "2023-09-10"
+    status = result.statuses["activities/a.md"]
+    assert first["在线版本指纹"] == first["当前版本指纹"] == status.live and status.live.startswith("sha256:")
     assert (first["发布日期"], first["状态"]) == ("2023-09-15", "已审定")
-    assert rows[2]["状态"] == "待签：复审、终审、一校、二校、三校" and rows[2]["初审人"] == "张琳"
-    assert rows[2]["复审人"] == "" and rows[1]["状态"].startswith("待签：初审")
+    assert rows[2]["状态"] == "未审定：待一校" and rows[2]["初审人"] == ""  # only the live revision's signers
+    assert rows[2]["在线版本指纹"] == "" and rows[1]["状态"] == "未审定：待初审"
 
 
 def test_ledger_is_excel_friendly_and_safe(make_site):
-    _, data = ledger(make_site(PAGES))
+    _, data = ledger(_site(make_site))
     text = data[len(codecs.BOM_UTF8):].decode("utf-8")
-    assert text.startswith("标题,类型,发布渠道,初审人,初审日期,复审人,") and "\r\n" in text
+    assert text.startswith("标题,类型,发布渠道,初审人,初审日期,一校人,") and "\r\n" in text
     assert parse(data)[2]["标题"] == "'=好人故事"  # a leading = would run as a formula in Excel
 
 
 def test_ledger_is_stable_across_runs(make_site):
-    root = make_site(PAGES)
+    root = _site(make_site)
     assert ledger(root)[1] == ledger(root)[1]
 
 
-def test_stale_pages_show_which_stages_to_redo(make_site):
-    root = make_site(PAGES)
+def test_an_edited_page_keeps_its_live_signers_and_waits(make_site):
+    root = _site(make_site)
+    approve(root, "activities/a.md")
     path = root / "content/activities/a.md"
-    for stage in STAGES:
-        sign(path, stage, "张琳", date(2023, 9, 14))
     path.write_text(path.read_text(encoding="utf-8").replace("正文。", "正文！"), encoding="utf-8")
     row = parse(ledger(root)[1])[0]
-    assert row["状态"] == "审后修改，需重审：初审、复审、终审、一校、二校、三校"
+    assert row["状态"] == "审后修改，待重审：待初审"
+    assert row["终审人"] == REVIEWERS["终审"] and row["在线版本指纹"] != row["当前版本指纹"]

@@ -9,7 +9,7 @@ import pytest
 from generator.cli import main
 from tests.conftest import STORY
 
-STEPS = ["… 读取内容", "… 审核与检查", "… 排版正文", "… 网站页面", "… 发布"]
+STEPS = ["… 读取内容", "… 三审三校", "… 检查", "… 排版正文", "… 网站页面", "… 发布"]
 
 
 class _Terminal(io.StringIO):

@@ -115,11 +115,14 @@ def test_frames_hold_what_fits_and_keep_order(paragraph_lists, width, height, on
 
 
 def test_unsplittable_marks_and_kinsoku_examples():
-    # Ten characters per line at width 100: each rule forces a different break.
-    assert break_lines("一二三四五六七八九十。好", width_of, 100) == ["一二三四五六七八九", "十。好"]
-    assert break_lines("一二三四五六七八九“好”", width_of, 100) == ["一二三四五六七八九", "“好”"]
-    assert break_lines("一二三四五六七八九十——好", width_of, 100) == ["一二三四五六七八九", "十——好"]
-    assert break_lines("一二三四五六七八九十……好", width_of, 100) == ["一二三四五六七八九", "十……好"]
+    # The units a break may separate: each rule glues a mark to its neighbour.
+    assert [c for _, c in clusters("九十。好")] == ["九", "十。", "好"]
+    assert [c for _, c in clusters("九“好”")] == ["九", "“好”"]
+    assert [c for _, c in clusters("十——好")] == ["十——好"]
+    assert [c for _, c in clusters("十……好")] == ["十……好"]
+    # Ten characters per line at width 100: the phrase holding the mark moves whole to the next line.
+    assert break_lines("请大家一起爱护环境卫生。谢谢", width_of, 100) == ["请大家一起爱护", "环境卫生。谢谢"]
+    assert break_lines("请大家一起爱护环境“卫生”", width_of, 100) == ["请大家一起爱护环境", "“卫生”"]
 
 
 def test_latin_words_and_numbers_stay_whole():
@@ -136,9 +139,12 @@ def test_a_unit_wider_than_the_frame_is_reported_with_the_unit():
 def test_pretty_breaking_prefers_the_writers_spaces_then_even_lines():
     assert wrap("把三句半送到床前 柚苑诗词队开展活动", width_of, 120) == ["把三句半送到床前", "柚苑诗词队开展活动"]
     # A phrase too long for one line is split evenly; the other phrase keeps a line of its own.
-    assert wrap("移风易俗树新风 文明节俭过大年倡议书", width_of, 80) == ["移风易俗树新风", "文明节俭过", "大年倡议书"]
-    # No spaces: two lines of nine rather than eleven and seven.
-    assert wrap("一二三四五六七八九十一二三四五六七八", width_of, 110) == ["一二三四五六七八九", "十一二三四五六七八"]
+    assert wrap("移风易俗树新风 文明节俭过大年倡议书", width_of, 80) == ["移风易俗树新风", "文明节俭", "过大年倡议书"]
+    # No spaces: two even lines, broken between phrases only (走进社区 and 垃圾分类 stay whole).
+    text = "全县志愿者一起走进社区开展垃圾分类宣传活动"
+    assert break_lines(text, width_of, 120) == ["全县志愿者一起走进社区", "开展垃圾分类宣传活动"]
+    assert break_lines("一起走进社区开展垃圾分类宣传", width_of, 130) == ["一起走进社区开展垃圾分类", "宣传"]
+    assert wrap("一起走进社区开展垃圾分类宣传", width_of, 130) == ["一起走进社区开展", "垃圾分类宣传"]
 
 
 def test_paginate_keeps_a_paragraph_whole_when_it_can():

@@ -5,6 +5,7 @@ from datetime import date
 
 from generator import config
 from generator.model import content
+from tests.conftest import MINIMAL_CONFIG
 from generator.formats.led.slides import collect, loop_order, one_line, plain, screens_for, slides_of
 
 TODAY = date(2024, 3, 11)
@@ -21,7 +22,7 @@ def only_page(make_site, path: str, text: str):
     return cfg, site, next(p for p in site.pages if p.source == path.removeprefix("content/"))
 
 
-def test_a_story_shows_name_honour_and_a_short_line(make_site):
+def test_a_story_shows_its_title_with_the_person_and_honour(make_site):
     _, _, page = only_page(make_site, "content/stories/a.md", """\
         ---
         title: 照顾瘫痪婆婆十八年的好儿媳
@@ -33,23 +34,65 @@ def test_a_story_shows_name_honour_and_a_short_line(make_site):
         正文。
         """)
     [slide] = slides_of(page)
-    assert slide.paragraphs == ("姜彩霞", "2023年第三季度“浙江好人”", "婆婆中风卧床十八年，姜彩霞每天翻身、擦洗、喂饭……")
-    assert slide.line == page.body_line
+    assert slide.paragraphs == ("照顾瘫痪婆婆十八年的好儿媳", "姜彩霞 2023年第三季度“浙江好人”")
+    assert slide.line == page.line_of("title")
+    assert {"姜彩霞", "2023年第三季度“浙江好人”"} <= set(slide.keep)
 
 
-def test_a_story_without_summary_uses_the_first_sentence_of_its_body(make_site):
+def test_a_story_whose_title_names_the_person_does_not_repeat_the_name(make_site):
     _, _, page = only_page(make_site, "content/stories/a.md", """\
         ---
-        title: 好人张三
+        title: 床前尽孝十八年的好儿媳姜彩霞
         date: 2024-01-05
-        person: 张三
-        category: 助人为乐
+        person: 姜彩霞
+        honour: 浙江好人
         ---
-        ## 小标题
-
-        张三**常年**帮助[邻居](https://example.com)。还有第二句。
         """)
-    assert slides_of(page)[0].paragraphs == ("张三", "助人为乐", "张三常年帮助邻居。")
+    assert slides_of(page)[0].paragraphs == ("床前尽孝十八年的好儿媳姜彩霞", "浙江好人")
+
+
+# A body as real ones come in: a newspaper byline, then a profile with what a street screen must never show.
+PROFILE_BODY = """\
+    本报讯（通讯员 周晓燕）
+
+    何桂英，女，1968年5月出生，中共党员，球川镇红旗岗村网格员。她每天走访独居老人。
+    """
+
+
+def test_a_story_without_summary_never_takes_its_body(make_site):
+    _, _, page = only_page(make_site, "content/stories/a.md", """\
+        ---
+        title: 走村串户的网格员
+        date: 2024-01-05
+        ---
+        """ + PROFILE_BODY)
+    [slide] = slides_of(page)
+    assert slide.paragraphs == ("走村串户的网格员",)
+    shown = "".join(slide.paragraphs)
+    assert not any(word in shown for word in ("1968", "党员", "本报讯", "周晓燕", "女，"))
+
+
+def test_a_story_without_person_shows_its_summary_and_never_the_body(make_site):
+    _, _, page = only_page(make_site, "content/stories/a.md", """\
+        ---
+        title: 走村串户的网格员
+        date: 2024-01-05
+        summary: 红旗岗村的网格员每天走访独居老人，十年没有断过。
+        ---
+        """ + PROFILE_BODY)
+    assert slides_of(page)[0].paragraphs == ("走村串户的网格员", "红旗岗村的网格员每天走访独居老人，十年没有断过。")
+
+
+def test_a_plain_page_without_summary_shows_only_its_title(make_site):
+    _, _, page = only_page(make_site, "content/pages/a.md", """\
+        ---
+        title: 联系我们
+        date: 2024-01-05
+        outputs: [site, led]
+        ---
+        地址：常山县天马街道人民路 1 号，电话 0570-5012345。
+        """)
+    assert slides_of(page)[0].paragraphs == ("联系我们",)
 
 
 def test_an_activity_shows_title_time_and_place(make_site):
@@ -89,6 +132,8 @@ def test_a_letter_gives_its_title_then_one_slide_per_numbered_point(make_site):
     assert [s.paragraphs for s in slides] == [
         ("文明养犬倡议书",), ("一、出门遛狗要拴绳，主动清理粪便。",), ("二、不在公共场所喧哗。",),
         ("1. 按时给犬只接种疫苗。",), ("2. 办理养犬登记。",)]
+    # The points are the letter's full text: only screens that take full letters show them.
+    assert [s.full_text for s in slides] == [False, True, True, True, True]
     lines = page.source_text.splitlines()
     assert lines[slides[1].line - 1].startswith("一、") and lines[slides[4].line - 1].startswith("2. ")
     assert [s.number for s in slides] == [1, 2, 3, 4, 5]
@@ -153,7 +198,7 @@ def test_loop_order_puts_higher_priority_first_then_type_then_newest(make_site):
         "content/stories/c.md": "---\ntitle: 好人\ndate: 2024-02-01\nperson: 李四\n---\n正文\n",
     })
     specs, _ = collect(site, cfg, TODAY)
-    assert [s.paragraphs[0] for s in specs] == ["重要标语", "普通标语", "李四"]
+    assert [s.paragraphs[0] for s in specs] == ["重要标语", "普通标语", "好人"]
     assert sorted(site.pages, key=loop_order)[0].meta.led.priority == 5
 
 
@@ -178,3 +223,30 @@ def test_plain_strips_markdown_and_one_line_cuts_at_a_clause():
     assert one_line("短句。第二句。") == "短句。"
     assert one_line("一二三四五六七八九十，一二三四五六七八九十，一二三四五六七八九十。") == "一二三四五六七八九十，一二三四五六七八九十……"
     assert one_line("一" * 40) == "一" * 28 + "……"
+
+
+def test_pages_expire_by_type_unless_led_end_says_otherwise(make_site):
+    activity = "---\ntitle: {t}\ndate: 2024-02-20\nstart: 2024-03-02 09:00\nend: 2024-03-0{d} 11:00\n{led}---\n正文\n"
+    story = "---\ntitle: {t}\ndate: {d}\n---\n正文\n"
+    cfg, site = load(make_site, {
+        "content/activities/over.md": activity.format(t="上周的劝导", d=7, led=""),
+        "content/activities/recent.md": activity.format(t="刚结束的劝导", d=8, led=""),
+        "content/activities/kept.md": activity.format(t="留到月底", d=2, led="led: {end: 2024-03-31}\n"),
+        "content/stories/old.md": story.format(t="前年的好人", d="2023-01-10"),
+        "content/stories/new.md": story.format(t="今年的好人", d="2024-01-10"),
+        "content/letters/l.md": "---\ntitle: 老倡议书\ndate: 2019-05-01\n---\n正文\n",
+    })
+    gone = []
+    specs, _ = collect(site, cfg, TODAY, gone)
+    assert sorted(s.paragraphs[0] for s in specs) == ["今年的好人", "刚结束的劝导", "留到月底", "老倡议书"]
+    assert sorted((e.page.title, e.ended) for e in gone) == [("上周的劝导", date(2024, 3, 10)),
+                                                             ("前年的好人", date(2024, 1, 10))]
+    assert all("led.expiry" in e.reason for e in gone)
+
+
+def test_expiry_days_come_from_the_config(make_site):
+    root = make_site({"content/stories/old.md": "---\ntitle: 前年的好人\ndate: 2023-01-10\n---\n正文\n"},
+                     config=MINIMAL_CONFIG.replace("led:\n", "led:\n  expiry: {story_days: 0}\n"))
+    cfg = config.load(root / "site_config.yaml")
+    specs, _ = collect(content.load_site(cfg, root / "content"), cfg, TODAY)
+    assert [s.paragraphs[0] for s in specs] == ["前年的好人"]

@@ -141,9 +141,26 @@ def test_drawn_cover_when_a_page_has_no_picture():
 
 
 def test_title_wrapping_never_starts_a_line_with_punctuation():
-    lines = covers.wrap("文明过节，从我做起。", lambda text: len(text) * 10, 40)
+    lines = covers.wrap("文明过节，从我做起。", lambda text: len(text) * 10, 50)
     assert lines == ["文明过节，", "从我做起。"]
     assert all(line[0] not in "，。" for line in lines)
+
+
+def test_title_wrapping_breaks_between_phrases_and_keeps_names_whole():
+    title = "新时代文明实践站网格员何桂英开展垃圾分类上门指导"
+    measure = lambda text: len(text) * 10  # noqa: E731 - a fixed-pitch font
+    for width in range(60, 130, 10):
+        lines = covers.wrap(title, measure, width, keep=("何桂英",))
+        joined = "|".join(lines)
+        assert "".join(lines) == title and max(map(measure, lines)) <= width
+        for word in ("新时代", "网格员", "何桂英", "垃圾", "文明"):
+            assert not any(word[:i] + "|" + word[i:] in joined for i in range(1, len(word))), lines
+
+
+def test_drawn_cover_of_a_long_title_fits_between_phrases():
+    font = covers.find_font()
+    made = covers.drawn("争做有礼常山人 共建省示范文明县城倡议书", "文明常山", "#b22222", font, 85)
+    assert decode(made.files["cover-1.jpg"]).size == (500, 500)
 
 
 def test_source_choice_prefers_cover_then_photo_then_first_body_image(tmp_path):

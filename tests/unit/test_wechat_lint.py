@@ -8,7 +8,7 @@ import pytest
 
 from generator.config import Wechat, WechatLimits
 from generator.model.content import Page
-from generator.model.fields import Story
+from generator.model.fields import Story, WechatOptions
 from generator.formats.wechat import lint, style
 
 PATH = Path("content/stories/zhang.md")
@@ -17,9 +17,12 @@ LINES = {("title",): (2, 1), ("author",): (4, 1), ("summary",): (5, 1), ("slug",
 OK_BODY = '<p style="color:#333333">正文</p>'
 
 
-def page(title: str = "好人张三", author: str = "李四", summary: str = "张三常年帮助邻居。") -> Page:
-    meta = Story(title=title, date=date(2024, 1, 1), author=author, summary=summary)
-    return Page("stories/zhang.md", "story", meta, "正文", 8, "zhang", LINES)
+def page(title: str = "好人张三", author: str = "李四", summary: str = "张三常年帮助邻居。",
+         wx: dict | None = None) -> Page:
+    meta = Story(title=title, date=date(2024, 1, 1), author=author, summary=summary,
+                 wechat=WechatOptions(**(wx or {})))
+    lines = {**LINES, **{("wechat", name): (10 + n, 3) for n, name in enumerate(("title", "digest", "author"))}}
+    return Page("stories/zhang.md", "story", meta, "正文", 8, "zhang", lines)
 
 
 def check(p: Page, html: str = OK_BODY, url: str = URL, limits: WechatLimits = WechatLimits()):
@@ -42,8 +45,7 @@ def test_author_limits(length, expected):
 
 
 @pytest.mark.parametrize("length, expected", [
-    (120, []), (121, [("警告", 5, "wechat.digest")]), (128, [("警告", 5, "wechat.digest")]),
-    (129, [("错误", 5, "wechat.digest")])])
+    (120, []), (121, [("错误", 5, "wechat.digest")]), (129, [("错误", 5, "wechat.digest")])])
 def test_digest_limits(length, expected):
     assert check(page(summary="摘" * length)) == expected
 
@@ -52,6 +54,23 @@ def test_missing_digest_warns_that_wechat_takes_the_first_54_characters():
     problems = lint.check_article(page(summary=" "), PATH, OK_BODY, URL, WechatLimits())
     assert [(p.severity.value, p.line) for p in problems] == [("警告", 5)]
     assert "54" in problems[0].message and problems[0].path == str(PATH)
+
+
+def test_a_long_title_asks_for_a_wechat_title_not_a_shorter_site_title():
+    [problem] = lint.check_article(page(title="文" * 33), PATH, OK_BODY, URL, WechatLimits())
+    assert "wechat: {title:" in problem.hint and "网站标题不用改" in problem.hint
+
+
+def test_wechat_overrides_are_what_the_limits_check():
+    long_title, long_summary = "常山县白石镇红旗岗村网格员何桂英十年如一日照顾村里十二位独居老人的故事", "摘" * 150
+    assert [c for _, _, c in check(page(title=long_title, summary=long_summary))] == ["wechat.title", "wechat.digest"]
+    fixed = page(title=long_title, summary=long_summary, author="常山县融媒体中心记者周晓燕",
+                 wx={"title": "网格员何桂英：十年照顾十二位独居老人", "digest": "十年如一日。", "author": "周晓燕"})
+    assert check(fixed) == []
+    still_long = page(title=long_title, wx={"title": "文" * 33})
+    assert check(still_long) == [("错误", 10, "wechat.title")]
+    [problem] = lint.check_article(still_long, PATH, OK_BODY, URL, WechatLimits())
+    assert "wechat.title" in problem.message and "wechat.title" in problem.hint
 
 
 def test_limits_come_from_the_config():

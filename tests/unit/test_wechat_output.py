@@ -197,9 +197,11 @@ def test_preview_page_loads_nothing_from_other_hosts(bundles):
 
 def test_limits_are_reported_on_the_front_matter_line(make_site):
     files = {"content/stories/long.md": "---\ntitle: " + "长" * 33 + "\ndate: 2024-01-01\nsummary: 摘要\n---\n正文\n"}
-    problems = render_all(make_site, files)["long"].problems
-    title = [p for p in problems if p.code == "wechat.title"]
-    assert len(title) == 1 and title[0].is_error and title[0].line == 2
+    result = render_all(make_site, files)["long"]
+    title = [p for p in result.problems if p.code == "wechat.title"]
+    # A limit of the 公众号 holds back this bundle only: a warning, and no files for this article.
+    assert len(title) == 1 and not title[0].is_error and title[0].line == 2
+    assert "公众号版本暂不生成" in title[0].message and result.files == {}
     assert Path(title[0].path).name == "long.md"
 
 

@@ -15,16 +15,17 @@ import PIL
 
 from generator.config import Screen, SiteConfig
 from generator.model.content import Page, Site
-from generator.base.errors import SiteError, error
+from generator.base.errors import SiteError, error, warning
 from generator.model.fields import parse_window
 from generator.formats.led import raster
 from generator.formats.led.fonts import FontBook, FontChoice, find_font
+from generator.formats.led.metrics import GlyphMeasure
 from generator.formats.led.layout import LAYOUT_VERSION, Box, Fitted, Unfittable, fit
 from generator.formats.led.player import render_player
 from generator.formats.led.playlist import (
     LED_COLOUR_NAMES, LoopItem, ScreenLoop, ScrollImage, loop_total, playlist_data, playlist_json, playlist_text,
 )
-from generator.formats.led.slides import SlideSpec, collect, screens_for
+from generator.formats.led.slides import Expired, SlideSpec, collect, screens_for
 from generator.render.templates import Templates
 
 __all__ = ["LedResult", "LoopItem", "ScreenLoop", "ScrollImage", "render_led"]
@@ -38,6 +39,7 @@ class LedResult:
     loops: list[ScreenLoop] = field(default_factory=list)
     problems: list[SiteError] = field(default_factory=list)
     frames_drawn: int = 0  # frames actually drawn this build (not found in this build or the cache)
+    expired: list[Expired] = field(default_factory=list)  # pages that left the loops, for the playlist report
 
 
 @dataclass
@@ -49,6 +51,7 @@ class _Run:
     cache_dir: Path | None
     result: LedResult
     templates: Templates
+    max_share: float = 0.25
     frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
     photo: dict = field(default_factory=dict)  # the latest slide photo, decoded and fitted (a page's slides share it)
 
@@ -67,20 +70,24 @@ class _Target:
         """The Pillow font at a pixel size."""
         return self.book.get(self.font.face_for(size), size)
 
-    def measure_at(self, size: int, exact: bool = False) -> raster.PillowMeasure:
-        """The layout's measure at a pixel size, shared by every slide of this screen."""
+    def measure_at(self, size: int, exact: bool = False):
+        """The layout's measure at a pixel size, shared by every slide of this screen: glyph metrics measured once
+        per size, or (exact) Pillow's measurement of whole strings."""
         if (size, exact) not in self.measures:
-            self.measures[size, exact] = raster.PillowMeasure(self.font_at(size), self.palette.smooth, exact)
+            font = self.font_at(size)
+            self.measures[size, exact] = (raster.PillowMeasure(font, self.palette.smooth, True) if exact
+                                          else GlyphMeasure(font, self.palette.smooth))
         return self.measures[size, exact]
 
-    def fit(self, paragraphs: tuple[str, ...], box: Box) -> Fitted:
+    def fit(self, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...] = ()) -> Fitted:
         """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if they differ."""
-        fitted = fit(list(paragraphs), self.measure_at, box, self.screen.font_size, self.screen.min_font_size)
+        screen = self.screen
+        fitted = fit(list(paragraphs), self.measure_at, box, screen.font_size, screen.min_font_size, keep)
         lines = tuple(line for frame in fitted.frames for line in frame)
         if raster.lines_fit(self.font_at(fitted.size), self.palette, lines, box.width):
             return fitted
         return fit(list(paragraphs), lambda size: self.measure_at(size, exact=True), box,
-                   self.screen.font_size, self.screen.min_font_size)
+                   screen.font_size, screen.min_font_size, keep)
 
 
 def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
@@ -88,10 +95,10 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
                cache_dir: Path | None = None) -> LedResult:
     """Draw every screen's frames and write its playlists and player; content problems come back as SiteErrors."""
     result = LedResult()
-    specs, problems = collect(site, cfg, now.date())
+    specs, problems = collect(site, cfg, now.date(), result.expired)
     result.problems.extend(problems)
     wanted = _screens_by_page(specs, site, cfg, result.problems)
-    run = _Run(site, unreviewed, cache_dir, result, templates)
+    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share)
     fonts: dict[tuple[str, str], FontChoice | SiteError] = {}
     for screen in cfg.led.screens:
         key = (screen.font, cfg.led.font)
@@ -103,7 +110,8 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are needed only while
             # it is drawn (the whole sample site held 600 MB of faces when they were kept for all screens).
             target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook())
-            _render_screen(run, target, [s for s in specs if screen.name in wanted[s.page.source]], now.date(), build_id)
+            shown = [s for s in specs if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)]
+            _render_screen(run, target, shown, now.date(), build_id)
     result.problems.sort(key=SiteError.sort_key)
     return result
 
@@ -137,13 +145,39 @@ def _render_screen(run: _Run, target: _Target, specs: list[SlideSpec], today: da
         title = page.title if total == 1 else f"{page.title}（{seen[page.source]}/{total}）"
         loop.items.append(_loop_item(name, title, page, screen))
     loop.total_ms = loop_total(loop.items)
+    run.result.problems.extend(_hogs(run, screen, loop))
     loop.scroll = _scroll(run, target, specs, today, files)
     data = playlist_data(loop, files, build_id)
     files["playlist.json"] = playlist_json(data)
-    files["playlist.txt"] = playlist_text(loop, data, _colour_note(screen))
+    gone = [(e.page.title, e.page.source, e.ended, e.reason) for e in run.result.expired]
+    files["playlist.txt"] = playlist_text(loop, data, _colour_note(screen), gone)
     files["index.html"] = render_player(loop, data, run.templates)
     run.result.files.update({f"led/{screen.name}/{rel}": files[rel] for rel in sorted(files)})
     run.result.loops.append(loop)
+
+
+def _hogs(run: _Run, screen: Screen, loop: ScreenLoop) -> list[SiteError]:
+    """A warning for each article that takes more than led.max_share of a loop (when others share the loop);
+    a slogan file is many short slides by design, not one article."""
+    slogans = {p.source for p in run.site.pages if p.type == "slide"}
+    ordinary = [item for item in loop.items if not item.emergency and item.source not in slogans]
+    by_page = Counter()
+    for item in ordinary:
+        by_page[item.source] += item.duration_ms
+    if len(by_page) + bool(slogans) < 2 or not loop.total_ms:
+        return []
+    share = run.max_share
+    found = []
+    for source, ms in sorted(by_page.items()):
+        if ms > share * loop.total_ms:
+            count = sum(1 for item in ordinary if item.source == source)
+            found.append(warning(run.site.content_dir / source, 1,
+                                 f"“{source}” 在屏幕 “{screen.title or screen.name}” 上有 {count} 幅、{ms / 1000:g} 秒，"
+                                 f"占一轮 {loop.total_ms / 1000:g} 秒的 {ms * 100 // loop.total_ms}%"
+                                 f"（上限 {share * 100:g}%）",
+                                 "在文件头写 led: {text: [...]} 只放一两句，或用 led.screens 不上这块屏；"
+                                 "上限在 site_config.yaml 的 led.max_share。", code="led.share"))
+    return found
 
 
 def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str, bytes]]:
@@ -154,7 +188,7 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
                          marked=spec.page.source in run.unreviewed)
     box = Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
     try:
-        fitted = _fitted(run, target, spec.paragraphs, box)
+        fitted = _fitted(run, target, spec.paragraphs, box, spec.keep)
     except Unfittable as exc:
         run.result.problems.append(_unfittable(run.site, spec, screen, exc))
         return []
@@ -176,10 +210,10 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     return out
 
 
-def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box) -> Fitted:
+def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...]) -> Fitted:
     """A slide's layout from the cache folder when this exact text, box and font were laid out before."""
     screen, font = target.screen, target.font
-    inputs = (LAYOUT_VERSION, paragraphs, box, screen.font_size, screen.min_font_size, target.palette.smooth,
+    inputs = (LAYOUT_VERSION, paragraphs, keep, box, screen.font_size, screen.min_font_size, target.palette.smooth,
               font.regular, font.bold)
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
     path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
@@ -189,7 +223,7 @@ def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box) -
             return Fitted(**{**saved, "frames": tuple(tuple(frame) for frame in saved["frames"])})
         except (ValueError, TypeError, KeyError):
             pass  # a damaged cache entry is simply laid out again
-    fitted = target.fit(paragraphs, box)
+    fitted = target.fit(paragraphs, box, keep)
     if path is not None:
         _store(path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"))
     return fitted

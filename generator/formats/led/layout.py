@@ -1,10 +1,14 @@
-"""Chinese line breaking (GB/T 15834-2011 §5.1) and fitting slide text into LED frames, independent of any font library."""
+"""Chinese line breaking (GB/T 15834-2011 §5.1, between phrases) and fitting slide text into LED frames.
+
+Independent of any font library: a measure gives ink boxes, and when it also gives each glyph's advance and ink
+box (`glyph`), lines are composed from those, so trying a size costs time linear in the text."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable, NamedTuple, Protocol
 
+from generator.base import phrases
 from generator.base.typography import NO_LINE_END, NO_LINE_START, UNSPLITTABLE_PAIRS
 
 # One unit that is never split: a doubled mark (—— ……), a Latin word or number with its inner
@@ -13,7 +17,7 @@ _PAIRS = "|".join(re.escape(p) for p in UNSPLITTABLE_PAIRS)
 _ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]"
 _UNIT = re.compile(rf"{_PAIRS}|{_ALNUM}+(?:[.,:'’\-/·_]{_ALNUM}+)*|\S")
 _SPACES = re.compile(r"\s+")
-LAYOUT_VERSION = "1"  # bump whenever breaking or fitting changes, so cached layouts are redone
+LAYOUT_VERSION = "3"  # bump whenever breaking or fitting changes, so cached layouts are redone
 
 Ink = tuple[int, int, int, int]  # left, top, right, bottom of the drawn pixels, relative to the left end of the baseline
 
@@ -56,21 +60,52 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def clusters(text: str) -> list[tuple[bool, str]]:
-    """Split text into pieces that may be separated by a line break, each with whether a space came before it."""
-    out: list[tuple[bool, str]] = []
+def _units(text: str) -> list[tuple[bool, str, int]]:
+    """(space before, unit, offset) of the pieces kinsoku lets a break separate, in normalised text."""
+    out: list[tuple[bool, str, int]] = []
     previous_end = 0
-    for match in _UNIT.finditer(normalise(text)):
+    for match in _UNIT.finditer(text):
         spaced = match.start() > previous_end
         unit = match.group()
         glued = out and (unit[0] in NO_LINE_START or out[-1][1][-1] in NO_LINE_END)
         if glued:  # the kinsoku rules forbid a break here, so the unit joins the piece before it
-            before, piece = out[-1]
-            out[-1] = (before, piece + (" " if spaced else "") + unit)
+            before, piece, offset = out[-1]
+            out[-1] = (before, piece + (" " if spaced else "") + unit, offset)
         else:
-            out.append((spaced, unit))
+            out.append((spaced, unit, match.start()))
         previous_end = match.end()
     return out
+
+
+def clusters(text: str) -> list[tuple[bool, str]]:
+    """Split text into pieces that may be separated by a line break, each with whether a space came before it."""
+    return [(spaced, unit) for spaced, unit, _ in _units(normalise(text))]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A phrase: broken inside only when it is wider than a whole line, then between its words (and a word
+    wider than a line between its kinsoku units)."""
+
+    spaced: bool  # a space comes before it
+    text: str
+    units: tuple[str, ...]  # its words, each made of whole kinsoku units
+
+
+def pieces(text: str, keep: tuple[str, ...] = ()) -> list[Piece]:
+    """A paragraph as phrases (BudouX, with dictionary words and kept names whole), each made of words."""
+    norm = normalise(text)
+    cuts, words = phrases.boundaries(norm, keep), phrases.word_boundaries(norm, keep)
+    out: list[list] = []
+    for spaced, unit, offset in _units(norm):
+        if out and not spaced and offset not in cuts:
+            if offset in words:
+                out[-1][1].append(unit)
+            else:
+                out[-1][1][-1] += unit
+        else:
+            out.append([spaced, [unit]])
+    return [Piece(spaced, "".join(units), tuple(units)) for spaced, units in out]
 
 
 def ink_width(ink: Ink) -> int:
@@ -78,65 +113,205 @@ def ink_width(ink: Ink) -> int:
     return max(0, ink[2] - ink[0])
 
 
-def break_lines(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0) -> list[str]:
-    """Break one paragraph into lines no wider than max_width, greedily; Unfittable if one piece is too wide."""
-    lines: list[str] = []
-    current = ""
-    for spaced, piece in clusters(text):
-        candidate = current + (" " if spaced and current else "") + piece
-        if width_of(candidate) <= max_width:
-            current = candidate
-            continue
-        if width_of(piece) > max_width:
-            raise Unfittable(piece, size)
-        if current:
-            lines.append(current)
-        current = piece
-    if current:
-        lines.append(current)
+class Run(NamedTuple):
+    """A measured stretch of text: its pen advance and ink box, relative to the left end of its baseline
+    (a named tuple: lines are built by the thousand while sizes are tried)."""
+
+    text: str
+    pen: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def width(self) -> int:
+        """The ink width (what must fit the frame)."""
+        return max(0, self.right - self.left)
+
+
+EMPTY = Run("", 0, 0, 0, 0, 0)
+
+
+class Meter:
+    """Measures whole strings (a font without per-glyph data, or an exact fallback); runs are kept by text."""
+
+    def __init__(self, ink: Callable[[str], Ink]):
+        self._ink, self._runs = ink, {}
+
+    def run(self, text: str) -> Run:
+        """The run of a string on its own."""
+        if text not in self._runs:
+            self._runs[text] = self._measure(text)
+        return self._runs[text]
+
+    def _measure(self, text: str) -> Run:
+        left, top, right, bottom = self._ink(text)
+        return Run(text, right, left, top, right, bottom)
+
+    def join(self, line: Run, run: Run, spaced: bool) -> Run:
+        """A line with a run appended (after one space when `spaced`)."""
+        if not line.text:
+            return run
+        return self.run(line.text + (" " if spaced else "") + run.text)
+
+
+class GlyphMeter(Meter):
+    """Lines composed from each glyph's hinted advance and ink box, measured once per glyph and size: a join costs
+    the same however long the text (Pillow's basic layout applies no kerning to Chinese, so the sum is exact)."""
+
+    def __init__(self, glyph: Callable[[str], tuple[int, Ink]]):
+        super().__init__(lambda text: (0, 0, 0, 0))
+        self._glyph = glyph
+
+    def _measure(self, text: str) -> Run:
+        line = EMPTY
+        for char in text:
+            advance, (l, t, r, b) = self._glyph(char)
+            line = self._append(line, Run(char, advance, l, t, r, b), 0, char)
+        return Run(text, line.pen, line.left, line.top, max(line.right, line.pen), line.bottom)
+
+    def join(self, line: Run, run: Run, spaced: bool) -> Run:
+        if not line.text:
+            return run
+        space = self.run(" ").pen if spaced else 0
+        return self._append(line, run, space, line.text + (" " if spaced else "") + run.text)
+
+    @staticmethod
+    def _append(line: Run, run: Run, space: int, text: str) -> Run:
+        at = line.pen + space
+        return Run(text, at + run.pen, min(line.left, at + run.left), min(line.top, run.top),
+                   max(line.right, at + run.right), max(line.bottom, run.bottom))
+
+
+def meter_for(measure) -> Meter:
+    """A GlyphMeter when the measure knows its glyphs (LED fonts), else one that measures whole strings."""
+    glyph = getattr(measure, "glyph", None)
+    return GlyphMeter(glyph) if glyph is not None else Meter(measure.ink)
+
+
+def _string_meter(width_of: Callable[[str], int]) -> Meter:
+    return Meter(lambda text: (0, 0, width_of(text), 0))
+
+
+def break_lines(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0,
+                keep: tuple[str, ...] = ()) -> list[str]:
+    """Break one paragraph into lines no wider than max_width, greedily between phrases; Unfittable if one unit is
+    too wide."""
+    return [r.text for r in _break(pieces(text, keep), _string_meter(width_of), max_width, size)]
+
+
+def _break(found: list[Piece], meter: Meter, width: int, size: int, limit: int | None = None) -> list[Run]:
+    """Greedy lines of at most `width`; a phrase is split between its units only when it is wider than `limit`
+    (the frame; a narrower trial width never splits a phrase that fits the frame: Unfittable instead)."""
+    limit = width if limit is None else limit
+    lines: list[Run] = []
+    line = EMPTY
+    for piece in found:
+        run = meter.run(piece.text)
+        joined = meter.join(line, run, piece.spaced)
+        if joined.width <= width:
+            line = joined
+        elif run.width <= width:
+            lines.append(line) if line.text else None
+            line = run
+        elif run.width <= limit:
+            raise Unfittable(piece.text, size)
+        else:
+            line = _split(piece, meter, width, size, line, lines)
+    if line.text:
+        lines.append(line)
     return lines
 
 
-def wrap(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0) -> list[str]:
+def _split(piece: Piece, meter: Meter, width: int, size: int, line: Run, lines: list[Run]) -> Run:
+    """A phrase wider than a line, broken between its words (a word wider than a line between its units);
+    returns the line left open."""
+    for number, word in enumerate(piece.units):
+        spaced = piece.spaced and number == 0
+        run = meter.run(word)
+        joined = meter.join(line, run, spaced)
+        if joined.width <= width:
+            line = joined
+        elif run.width <= width:
+            lines.append(line) if line.text else None
+            line = run
+        else:
+            for index, (_, unit, _) in enumerate(_units(word)):
+                line = _add_unit(meter, line, lines, unit, spaced and index == 0, width, size)
+    return line
+
+
+def _add_unit(meter: Meter, line: Run, lines: list[Run], unit: str, spaced: bool, width: int, size: int) -> Run:
+    run = meter.run(unit)
+    joined = meter.join(line, run, spaced)
+    if joined.width <= width:
+        return joined
+    if run.width > width:
+        raise Unfittable(unit, size)
+    if line.text:
+        lines.append(line)
+    return run
+
+
+def wrap(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0,
+         keep: tuple[str, ...] = ()) -> list[str]:
     """Break a paragraph as a sign writer would: at the writer's spaces when that costs no extra line, else evenly."""
-    greedy = break_lines(text, width_of, max_width, size)
+    return [r.text for r in _wrap(pieces(text, keep), _string_meter(width_of), max_width, size)]
+
+
+def _wrap(found: list[Piece], meter: Meter, max_width: int, size: int) -> list[Run]:
+    greedy = _break(found, meter, max_width, size)
     if len(greedy) <= 1:
         return greedy
-    by_phrase = _by_phrase(text, width_of, max_width, size)
-    return by_phrase if len(by_phrase) <= len(greedy) else _balanced(text, width_of, max_width, size, len(greedy))
+    by_space = _by_space(found, meter, max_width, size)
+    return by_space if len(by_space) <= len(greedy) else _balanced(found, meter, max_width, size, len(greedy))
 
 
-def _by_phrase(text: str, width_of: Callable[[str], int], max_width: int, size: int) -> list[str]:
-    """Each space-separated phrase on its own lines (split evenly when too wide), short phrases sharing a line."""
-    lines: list[str] = []
-    for _, phrase in _phrases(clusters(text)):
-        pieces = break_lines(phrase, width_of, max_width, size)
-        for number, piece in enumerate(_balanced(phrase, width_of, max_width, size, len(pieces))):
-            joined = f"{lines[-1]} {piece}" if lines and number == 0 else ""
-            if joined and width_of(joined) <= max_width:
+def _by_space(found: list[Piece], meter: Meter, max_width: int, size: int) -> list[Run]:
+    """Each space-separated group on its own lines (split evenly when too wide), short groups sharing a line."""
+    lines: list[Run] = []
+    for group in _groups(found):
+        count = len(_break(group, meter, max_width, size))
+        for number, run in enumerate(_balanced(group, meter, max_width, size, count)):
+            joined = meter.join(lines[-1], run, True) if lines and number == 0 else None
+            if joined is not None and joined.width <= max_width:
                 lines[-1] = joined
             else:
-                lines.append(piece)
+                lines.append(run)
     return lines
 
 
-def _balanced(text: str, width_of: Callable[[str], int], max_width: int, size: int, count: int) -> list[str]:
+def _groups(found: list[Piece]) -> list[list[Piece]]:
+    groups: list[list[Piece]] = []
+    for piece in found:
+        if piece.spaced or not groups:
+            groups.append([Piece(False, piece.text, piece.units)])
+        else:
+            groups[-1].append(piece)
+    return groups
+
+
+def _balanced(found: list[Piece], meter: Meter, max_width: int, size: int, count: int) -> list[Run]:
     """The narrowest breaking that still needs no more than `count` lines: even lines, not a short last one."""
-    low, high = 1, max_width
+    # No line can be narrower than the widest word, nor `count` lines hold less than the whole text.
+    total = sum(meter.run(p.text).width for p in found)
+    low, high = max(1, min(max_width, total * 9 // (10 * count))), max_width
     while low < high:
         middle = (low + high) // 2
         try:
-            fits = len(break_lines(text, width_of, middle, size)) <= count
+            fits = len(_break(found, meter, middle, size, max_width)) <= count
         except Unfittable:
             fits = False
         low, high = (low, middle) if fits else (middle + 1, high)
-    return break_lines(text, width_of, low, size)
+    lines = _break(found, meter, low, size, max_width)
+    return lines if len(lines) <= count else _break(found, meter, max_width, size)
 
 
-def _phrases(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+def _phrases(pieces_: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
     """Join pieces that no space separates, so the only break opportunities left are spaces."""
     out: list[tuple[bool, str]] = []
-    for spaced, piece in pieces:
+    for spaced, piece in pieces_:
         if out and not spaced:
             out[-1] = (out[-1][0], out[-1][1] + piece)
         else:
@@ -167,52 +342,78 @@ class Box:
     one_line: bool = False
 
 
-def layout_at(paragraphs: list[str], measure: Measure, box: Box, size: int, pretty: bool = False) -> Fitted:
+def layout_at(paragraphs: list[str], measure: Measure, box: Box, size: int, pretty: bool = False,
+              keep: tuple[str, ...] = ()) -> Fitted:
     """Lay out a slide's paragraphs at one font size; Unfittable if a piece is too wide or a line too tall.
 
     Greedy breaking decides how many lines and frames a size needs; `pretty` then picks nicer breaks
     (at spaces, or evenly) that never need more lines."""
-    width_of = lambda text: ink_width(measure.ink(text))  # noqa: E731 - a tiny adapter
-    breaker = wrap if pretty else break_lines
-    broken = [breaker(p, width_of, box.width, size) for p in paragraphs if normalise(p)]
-    inks = [measure.ink(line) for lines in broken for line in lines] + [measure.ink("国")]
-    top, bottom = min(i[1] for i in inks), max(i[3] for i in inks)
+    return _layout(prepare(paragraphs, keep), meter_for(measure), box, size, pretty)
+
+
+def prepare(paragraphs: list[str], keep: tuple[str, ...] = ()) -> list[list[Piece]]:
+    """Each non-blank paragraph as phrases: segmented once per slide, whatever sizes are tried."""
+    return [pieces(p, keep) for p in paragraphs if normalise(p)]
+
+
+def _layout(prepared: list[list[Piece]], meter: Meter, box: Box, size: int, pretty: bool) -> Fitted:
+    breaker = _wrap if pretty else _break
+    broken = [breaker(found, meter, box.width, size) for found in prepared]
+    runs = [run for lines in broken for run in lines] + [meter.run("国")]
+    top, bottom = min(r.top for r in runs), max(r.bottom for r in runs)
     gap = max(1, size // 5)
     if bottom - top > box.height:
-        raise Unfittable(max((line for lines in broken for line in lines), key=len, default="国"), size, "tall")
+        longest = max((r.text for lines in broken for r in lines), key=len, default="国")
+        raise Unfittable(longest, size, "tall")
     per_frame = 1 if box.one_line else max(1, (box.height + gap) // (bottom - top + gap))
     heading = len(broken[0]) if broken else 0
-    return Fitted(size, tuple(paginate(broken, per_frame)), top, bottom, gap, heading)
+    texts = [[r.text for r in lines] for lines in broken]
+    return Fitted(size, tuple(paginate(texts, per_frame)), top, bottom, gap, heading)
 
 
-def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, largest: int, smallest: int) -> Fitted:
+def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, largest: int, smallest: int,
+        keep: tuple[str, ...] = ()) -> Fitted:
     """The largest font size that needs the fewest frames, nicely broken; Unfittable when even the smallest fails."""
-    best = layout_at(paragraphs, measure_at(smallest), box, smallest)
+    prepared = prepare(paragraphs, keep)
+    meters: dict[int, Meter] = {}
+
+    def meter(size: int) -> Meter:
+        if size not in meters:
+            meters[size] = meter_for(measure_at(size))
+        return meters[size]
+
+    best = _layout(prepared, meter(smallest), box, smallest, False)
     low, high = smallest + 1, largest
     # Frame counts fall as the size falls, so a binary search finds the largest size as good as the smallest.
     while low <= high:
         middle = (low + high) // 2
         try:
-            trial = layout_at(paragraphs, measure_at(middle), box, middle)
+            trial = _layout(prepared, meter(middle), box, middle, False)
         except Unfittable:
             trial = None
         if trial is not None and len(trial.frames) <= len(best.frames):
             best, low = trial, middle + 1
         else:
             high = middle - 1
-    return keep_phrases(paragraphs, measure_at, box, best.size, smallest)
+    return _keep_phrases(paragraphs, prepared, meter, box, best.size, smallest)
 
 
 def keep_phrases(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, size: int,
-                 smallest: int) -> Fitted:
+                 smallest: int, keep: tuple[str, ...] = ()) -> Fitted:
     """The pretty layout at `size`, or at most a fifth smaller when that breaks fewer of the writer's phrases."""
-    best = layout_at(paragraphs, measure_at(size), box, size, pretty=True)
+    return _keep_phrases(paragraphs, prepare(paragraphs, keep), lambda s: meter_for(measure_at(s)), box, size,
+                         smallest)
+
+
+def _keep_phrases(paragraphs: list[str], prepared: list[list[Piece]], meter: Callable[[int], Meter], box: Box,
+                  size: int, smallest: int) -> Fitted:
+    best = _layout(prepared, meter(size), box, size, True)
     fewest = split_phrases(paragraphs, best)
     for smaller in range(size - 1, max(smallest, size * 4 // 5) - 1, -1):
         if fewest == 0:
             break
         try:
-            trial = layout_at(paragraphs, measure_at(smaller), box, smaller, pretty=True)
+            trial = _layout(prepared, meter(smaller), box, smaller, True)
         except Unfittable:
             continue
         broken = split_phrases(paragraphs, trial)
@@ -226,7 +427,7 @@ def split_phrases(paragraphs: list[str], fitted: Fitted) -> int:
     lines = [line for frame in fitted.frames for line in frame]
     count = 0
     for paragraph in paragraphs:
-        phrases = [phrase for _, phrase in _phrases(clusters(paragraph))]
-        if len(phrases) > 1:
-            count += sum(1 for p in phrases if not any(p in line for line in lines))
+        groups = [phrase for _, phrase in _phrases(clusters(paragraph))]
+        if len(groups) > 1:
+            count += sum(1 for p in groups if not any(p in line for line in lines))
     return count

@@ -90,8 +90,10 @@ def _scroll(scroll: ScrollImage, files: dict[str, bytes]) -> dict:
             "height": scroll.height, "speed_px_per_s": scroll.speed, "duration_ms": scroll.duration_ms}
 
 
-def playlist_text(loop: ScreenLoop, data: dict, colour_note: str = "") -> bytes:
-    """playlist.txt: what staff follow when loading the frames into the controller software by hand."""
+def playlist_text(loop: ScreenLoop, data: dict, colour_note: str = "",
+                  expired: list[tuple[str, str, date, str]] = ()) -> bytes:
+    """playlist.txt: what staff follow when loading the frames into the controller software by hand; `expired`
+    lists (title, source, last day, reason) of the pages that left the loops, so staff delete them too."""
     items = data["items"]
     ordinary = sum(1 for i in items if not i["emergency"])
     lines = [
@@ -110,6 +112,10 @@ def playlist_text(loop: ScreenLoop, data: dict, colour_note: str = "") -> bytes:
         lines.extend(_item_lines(item))
     if data["scroll"]:
         lines.extend(_scroll_lines(data["scroll"]))
+    if expired:
+        lines += ([] if lines[-1] == "" else [""]) + [f"已下屏（{len(expired)} 篇，控制卡里如果还有它们的画面，请删掉）："]
+        lines += [f"    {title}（content/{source}）：{_chinese(last.isoformat())}后不再播放，{reason}"
+                  for title, source, last, reason in expired]
     return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.base import dates
-from generator.config import Screen, SiteConfig
+from generator.base import phrases
+from generator.config import Expiry, Screen, SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import SiteError, did_you_mean, error, warning
 from generator.model.fields import parse_window
@@ -36,14 +37,30 @@ class SlideSpec:
     paragraphs: tuple[str, ...]
     line: int
     photo: str = ""  # an image reference on the page, shown beside the text on full-colour screens
+    full_text: bool = False  # a letter's numbered point: only on screens that opt in (full_letters)
+    keep: tuple[str, ...] = ()  # names and titles never split across lines (person, issuer, place, team …)
 
 
-def collect(site: Site, cfg: SiteConfig, today: date) -> tuple[list[SlideSpec], list[SiteError]]:
-    """Every slide of every page that goes to LED and has not expired, in loop order, with problems found."""
+@dataclass(frozen=True)
+class Expired:
+    """A page left out of the loops because it is over: by its led.end, or by its type's default."""
+
+    page: Page
+    ended: date  # the last day it played
+    reason: str  # in Chinese, for the playlist report
+
+
+def collect(site: Site, cfg: SiteConfig, today: date,
+            expired_out: list[Expired] | None = None) -> tuple[list[SlideSpec], list[SiteError]]:
+    """Every slide of every page that goes to LED and has not expired, in loop order, with problems found;
+    the pages that expired are appended to `expired_out` when given."""
     specs: list[SlideSpec] = []
     problems: list[SiteError] = []
     for page in sorted((p for p in site.pages if p.goes_to("led")), key=loop_order):
-        if expired(page, today):
+        over = expiry(page, today, cfg.led.expiry)
+        if over is not None:
+            if expired_out is not None:
+                expired_out.append(over)
             continue
         found = slides_of(page)
         if not found:
@@ -59,13 +76,39 @@ def loop_order(page: Page) -> tuple:
     return (-page.meta.led.priority, TYPE_ORDER.get(page.type, 9), -page.date.toordinal(), page.source)
 
 
-def expired(page: Page, today: date) -> bool:
-    """True when the page's LED end date has passed (an overnight window still runs into the next morning)."""
-    end = page.meta.led.end
-    if end is None:
-        return False
-    overnight = any(a > b for a, b in (parse_window(w) for w in page.meta.led.time))
-    return end + timedelta(days=1 if overnight else 0) < today
+def expired(page: Page, today: date, rules: Expiry = Expiry()) -> bool:
+    """True when the page has left the loops (see `expiry`)."""
+    return expiry(page, today, rules) is not None
+
+
+def expiry(page: Page, today: date, rules: Expiry = Expiry()) -> Expired | None:
+    """Why a page no longer plays, or None: its led.end has passed (an overnight window still runs into the
+    next morning), or, without led.end, its type's default (an activity N days after it ends, a story or a
+    letter N days after its date; 0 days = never)."""
+    led = page.meta.led
+    if led.end is not None:
+        overnight = any(a > b for a, b in (parse_window(w) for w in led.time))
+        last = led.end + timedelta(days=1 if overnight else 0)
+        return Expired(page, last, f"led.end 是 {dates.chinese_date(led.end)}") if last < today else None
+    start, days, what = _default_end(page, rules)
+    if not days:
+        return None
+    last = start + timedelta(days=days)
+    reason = f"{what} {days} 天后自动下屏（site_config.yaml 的 led.expiry）"
+    return Expired(page, last, reason) if last < today else None
+
+
+def _default_end(page: Page, rules: Expiry) -> tuple[date, int, str]:
+    """(date counted from, days, what is counted) of a page type's default expiry."""
+    meta = page.meta
+    if page.type == "activity":
+        moment = meta.end or meta.start
+        return (moment.date() if moment else page.date), rules.activity_days, "活动结束"
+    if page.type == "story":
+        return page.date, rules.story_days, "发布"
+    if page.type == "letter":
+        return page.date, rules.letter_days, "发布"
+    return page.date, 0, ""
 
 
 def screens_for(page: Page, cfg: SiteConfig, content_dir) -> tuple[list[Screen], list[SiteError]]:
@@ -91,11 +134,18 @@ def slides_of(page: Page) -> list[SlideSpec]:
     else:
         found = _DEFAULTS.get(page.type, _plain_page)(page)
     slides = []
-    for paragraphs, line in found:
+    keep = kept_words(page)
+    for number, (paragraphs, line) in enumerate(found):
         kept = tuple(p for p in (plain(t) for t in paragraphs) if p)
+        full = page.type == "letter" and number > 0 and not page.meta.led.text
         if kept:
-            slides.append(SlideSpec(page, len(slides) + 1, kept, line, _photo(page) if not slides else ""))
+            slides.append(SlideSpec(page, len(slides) + 1, kept, line, _photo(page) if not slides else "", full, keep))
     return slides
+
+
+def kept_words(page: Page) -> tuple[str, ...]:
+    """The words a line never breaks inside: the page's person, honour, issuers, place, team and township."""
+    return phrases.kept_words(page.meta)
 
 
 def plain(text: str) -> str:
@@ -120,11 +170,13 @@ def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
     return kept.rstrip("，、；：,;: ") + "……"
 
 
+# Without led.text, a slide is made only of fields an editor set for the page, never of its body: a body
+# may hold what an outdoor screen must not show (a birth date, party membership, a newspaper byline).
 def _story(page: Page) -> list[tuple[list[str], int]]:
     meta = page.meta
-    summary = meta.summary or _first_paragraph(page)
-    honour = meta.honour or meta.category
-    return [([meta.person or meta.title, honour, one_line(summary)], page.body_line)]
+    person = "" if meta.person and meta.person in meta.title else meta.person  # a title often names the person
+    who = " ".join(part for part in (person, meta.honour or meta.category) if part)
+    return [([meta.title, who or one_line(meta.summary)], page.line_of("title"))]
 
 
 def _activity(page: Page) -> list[tuple[list[str], int]]:
@@ -133,11 +185,13 @@ def _activity(page: Page) -> list[tuple[list[str], int]]:
     if meta.start and (meta.start.hour or meta.start.minute):
         when += f" {meta.start:%H:%M}"
     place = f"地点：{meta.place}" if meta.place else ""
-    return [([meta.title, f"时间：{when}", place], page.body_line)]
+    return [([meta.title, f"时间：{when}", place], page.line_of("title"))]
 
 
 def _letter(page: Page) -> list[tuple[list[str], int]]:
-    return [([page.title], page.body_line)] + [([text], line) for text, line in _points(page)]
+    """The title (and summary); the numbered points follow, shown only on screens that take full letters."""
+    first = [page.title, one_line(page.meta.summary)] if page.meta.summary else [page.title]
+    return [(first, page.line_of("title"))] + [([text], line) for text, line in _points(page)]
 
 
 def _slide_file(page: Page) -> list[tuple[list[str], int]]:
@@ -150,7 +204,7 @@ def _slide_file(page: Page) -> list[tuple[list[str], int]]:
 
 
 def _plain_page(page: Page) -> list[tuple[list[str], int]]:
-    return [([page.title, one_line(page.meta.summary or _first_paragraph(page))], page.body_line)]
+    return [([page.title, one_line(page.meta.summary)], page.line_of("title"))]
 
 
 _DEFAULTS = {"story": _story, "activity": _activity, "letter": _letter, "slide": _slide_file}
@@ -175,27 +229,6 @@ def _is_latin_join(parts: list[str]) -> bool:
     """Chinese continuation lines join without a space; Latin ones need one."""
     return any(a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum()
                for a, b in zip(parts, parts[1:]))
-
-
-def _first_paragraph(page: Page) -> str:
-    for _, block in _paragraphs(page.body):
-        text = plain(" ".join(block))
-        if text:
-            return text
-    return ""
-
-
-def _paragraphs(body: str) -> list[tuple[int, list[str]]]:
-    out: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    for index, line in enumerate(body.splitlines() + [""]):
-        if line.strip() and not line.lstrip().startswith(("#", "!", "|")):
-            if not current:
-                out.append((index, current))
-            current.append(line.strip())
-        else:
-            current = []
-    return out
 
 
 def _body_blocks(body: str) -> list[tuple[int, list[str]]]:

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from generator.base.cache import Cache, digest, is_missing
+from generator.base.phrases import kept_words, with_wbr
+from generator.render import salutation
+from generator.render.credits import source_parts
 from generator.config import SiteConfig
 from generator.model.content import TYPE_NAMES, Page, Site
 from generator.render.bodies import Bodies
@@ -35,6 +38,7 @@ class SiteInput:
     images: dict[tuple[str, str], str]  # (page.source, src) → published URL
     now: datetime
     unreviewed: frozenset[str] = frozenset()
+    review_marks: dict[str, str] = field(default_factory=dict)  # page.source → what it waits for (previews)
     led_loops: tuple = ()
     static_dir: Path | None = None
     is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
@@ -88,10 +92,10 @@ def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
 
 def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
     context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
-               "canonical": inp.routes.absolute(path), "preview": False, **extra}
+               "canonical": inp.routes.absolute(path), "preview": False, "review_mark": "", **extra}
     page = extra.get("page")
     if page is not None:
-        context["preview"] = page["unreviewed"]
+        context["preview"], context["review_mark"] = page["unreviewed"], page["review_mark"]
     return context
 
 
@@ -245,6 +249,10 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view = dict(_view(inp, page))
         if page.source in inp.rendered:
             view["html"] = inp.rendered.html(page.source)
+            if page.type == "letter" and not view["salutation"]:  # written in the body, as real letters do
+                found, rest = salutation.split(str(view["html"]))
+                if found:
+                    view["salutation"], view["html"] = found + "：", rest
             # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
             html = [ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html
             view["fp"] = digest(view["fp"], html)
@@ -253,12 +261,14 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
         "type": page.type, "type_name": TYPE_NAMES[page.type], "title": meta.title, "date": meta.date,
-        "summary": meta.summary, "author": meta.author, "source": meta.source, "editor": meta.editor,
+        "summary": meta.summary, "author": meta.author, "editor": meta.editor,
+        "source": source_parts(meta.source)[0], "source_url": source_parts(meta.source)[1],
         "url": inp.routes.url(inp.routes.page_path(page)),
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover), "cover_alt": meta.cover_alt,
         "html": "",
-        "unreviewed": page.source in inp.unreviewed, "meta": meta,
+        "unreviewed": page.source in inp.unreviewed, "meta": meta, "title_html": _title_html(inp, meta),
+        "review_mark": inp.review_marks.get(page.source, "") if page.source in inp.unreviewed else "",
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -269,9 +279,15 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view["signed"] = meta.signed or meta.date
     # Everything in the view is derived from the page's text and the values below: their digest stands in for
     # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    derived = (view["url"], view["tags"], view["unreviewed"], view["cover"], view.get("photo"), view.get("photos"))
+    derived = (view["url"], view["tags"], view["unreviewed"], view["review_mark"], view["cover"], view.get("photo"), view.get("photos"))
     view["fp"] = digest(page.identity, derived)
     return view
+
+
+def _title_html(inp: SiteInput, meta) -> str:
+    """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a dictionary)."""
+    keep = kept_words(meta)
+    return inp.cache.memo("title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep))
 
 
 def _newest(pages: list[Page]) -> list[Page]:
@@ -283,9 +299,11 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
     for page in pages:
         by_type[page.type].append(page)
     featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
-    return {"featured": [_view(inp, p) for p in featured],
-            "sections": [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)), [_view(inp, p) for p in by_type[t][:4]])
-                         for t in LIST_FOLDERS]}
+    shown = {p.source for p in featured}  # the sections below do not repeat the featured stories
+    sections = [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)),
+                 [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]], bool(by_type[t]))
+                for t in LIST_FOLDERS]
+    return {"featured": [_view(inp, p) for p in featured], "sections": sections}
 
 
 def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:

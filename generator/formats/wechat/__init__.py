@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -10,9 +10,12 @@ from pathlib import Path
 from generator.config import SiteConfig, Wechat
 from generator.model.content import Page, Site
 from generator.base.dates import chinese_date
-from generator.base.errors import SiteError, error, warning
+from generator.base.errors import Severity, SiteError, error, warning
+from generator.render import salutation
+from generator.render.credits import source_parts
 from generator.render.markdown import Rendered
 from generator.render.templates import Templates
+from generator.formats.led.slides import kept_words
 from generator.formats.wechat import covers as cover_images, lint, preview, style, transform
 
 __all__ = ["WechatResult", "render_wechat"]
@@ -27,12 +30,52 @@ class WechatResult:
     problems: list[SiteError] = field(default_factory=list)
 
 
+# A limit of the 公众号 alone: breaking it holds back this article's WeChat bundle, never the site or LED.
+CHANNEL_LIMITS = frozenset({"wechat.title", "wechat.digest", "wechat.author", "wechat.body", "wechat.source_url"})
+
+
+def title_of(page: Page) -> str:
+    """The article's WeChat title: wechat.title when the editor set one, else the page's title."""
+    return page.meta.wechat.title.strip() or page.title
+
+
+def digest_of(page: Page) -> str:
+    """The digest: wechat.digest, else the summary ("" lets WeChat take the body's start)."""
+    return page.meta.wechat.digest.strip() or page.meta.summary.strip()
+
+
+def author_of(page: Page) -> str:
+    """The author shown in the editor: wechat.author, else the page's author."""
+    return page.meta.wechat.author.strip() or page.meta.author.strip()
+
+
 def render_wechat(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, *, page_url: str,
                   templates: Templates, preview_mark: bool = False) -> WechatResult:
-    """Build article.html, article.json, index.html (preview) and the covers of one page."""
+    """Build article.html, article.json, index.html (preview) and the covers of one page; when the article breaks
+    a limit of the 公众号 itself, no files and one warning per limit saying its WeChat version is held back."""
+    result = _render(page, rendered, site, cfg, page_url, templates, preview_mark)
+    held = [p for p in result.problems if p.is_error and p.code in CHANNEL_LIMITS]
+    if not held:
+        return result
+    kept = [p for p in result.problems if p not in held]
+    return WechatResult({}, kept + [_held_back(page, p) for p in held])
+
+
+def _held_back(page: Page, problem: SiteError) -> SiteError:
+    """A channel limit as a warning: this article's WeChat version is not made; the rest of the build goes on."""
+    return replace(problem, severity=Severity.WARNING, code=problem.code,
+                   message=f"{problem.message}——这篇的公众号版本暂不生成，网站和 LED 照常发布",
+                   hint=problem.hint)
+
+
+def _render(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, page_url: str,
+            templates: Templates, preview_mark: bool) -> WechatResult:
     path = site.content_dir / page.source
-    body = transform.transform_body(rendered.html, cfg.site.base_url, page_url, letter=page.type == "letter")
-    fragment = transform.with_guards(compose(page, body, cfg.wechat, preview_mark))
+    greeting, html = page.meta.salutation if page.type == "letter" else "", rendered.html
+    if page.type == "letter" and not greeting.strip():  # a salutation written in the body, as real letters do
+        greeting, html = salutation.split(html)
+    body = transform.transform_body(html, cfg.site.base_url, page_url, letter=page.type == "letter")
+    fragment = transform.with_guards(compose(page, body, cfg.wechat, preview_mark, greeting))
     article = style.inline(fragment, style.stylesheet(cfg.wechat))
     problems = [_located(path, page.body_line, f) for f in body.findings]
     problems += lint.check_article(page, path, article, page_url, cfg.wechat.limits)
@@ -52,11 +95,11 @@ def _located(path: Path, line: int, finding: transform.Finding) -> SiteError:
     return make(path, line, finding.message, finding.hint, code="wechat.body")
 
 
-def compose(page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False) -> str:
+def compose(page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False, greeting: str = "") -> str:
     """The article inside one styled section: brand, lead-in by type, body, notes, credits, footer."""
     parts = [f'<p class="wx-mark-preview">{PREVIEW_MARK}</p>'] if preview_mark else []
     parts += _brand("wx-head", wx.header)
-    parts += _lead(page)
+    parts += _lead(page, greeting or getattr(page.meta, "salutation", ""))
     parts.append(f'<section class="wx-body">{body.html}</section>')
     parts += _signoff(page)
     parts += [body.footnotes, body.references]
@@ -73,12 +116,12 @@ def _brand(cls: str, text: str) -> list[str]:
     return [f'<section class="{cls}">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</section>"]
 
 
-def _lead(page: Page) -> list[str]:
+def _lead(page: Page, greeting: str = "") -> list[str]:
     """What comes before the body: the 倡议书 title and salutation, a story's profile, an activity's facts."""
     meta = page.meta
     if page.type == "letter":
         parts = [f'<h1 class="wx-letter-title">{escape(page.title)}</h1>']
-        salutation = meta.salutation.strip().rstrip(":：")
+        salutation = greeting.strip().rstrip(":：")
         if salutation:  # a 称呼 always ends with a full-width colon (research §6)
             parts.append(f'<p class="wx-salutation">{escape(salutation)}：</p>')
         return parts
@@ -126,7 +169,8 @@ def _signoff(page: Page) -> list[str]:
 
 def _credits(page: Page) -> list[str]:
     meta = page.meta
-    items = [("来源", meta.source), ("作者", meta.author), ("责任编辑", meta.editor)]
+    # A pasted URL shows as its label: the editor refuses outside links, and a raw URL overflows a phone.
+    items = [("来源", source_parts(meta.source)[0]), ("作者", author_of(page)), ("责任编辑", meta.editor)]
     text = "　".join(f"{label}：{escape(value)}" for label, value in items if value.strip())
     return [f'<p class="wx-credits">{text}</p>'] if text else []
 
@@ -151,17 +195,17 @@ def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: P
         problems.append(warning(path, page.line_of("cover"), "没有封面图，也找不到中文字体来生成文字封面",
                                 "在文件头里写 cover: 图片路径，或安装中文字体（make fonts）。", code="wechat.cover"))
         return None, problems
-    return cover_images.drawn(page.title, cfg.wechat.account, cfg.wechat.accent_colour, font,
-                              cfg.images.jpeg_quality), problems
+    return cover_images.drawn(title_of(page), cfg.wechat.account, cfg.wechat.accent_colour, font,
+                              cfg.images.jpeg_quality, kept_words(page)), problems
 
 
 def article_json(page: Page, article: str, page_url: str, covers: cover_images.Covers | None) -> bytes:
     """The draft API's article object (plus local cover file names), with stable bytes."""
     data = {
         "article_type": "news",
-        "title": page.title,
-        "author": page.meta.author,
-        "digest": page.meta.summary.strip(),
+        "title": title_of(page),
+        "author": author_of(page),
+        "digest": digest_of(page),
         "content": article,
         "content_source_url": page_url,
         "thumb_media_id": "",  # filled in by whoever uploads cover.jpg as permanent material
@@ -185,8 +229,8 @@ def _preview_context(page: Page, cfg: SiteConfig, article: str, page_url: str,
                        {"label": "小图 1:1", "file": "cover-1.jpg", "size": "500×500"}]
     limits = cfg.wechat.limits
     return {
-        "title": page.title, "account": cfg.wechat.account, "author": page.meta.author,
-        "digest": page.meta.summary.strip(), "digest_fallback": limits.digest_fallback,
+        "title": title_of(page), "account": cfg.wechat.account, "author": author_of(page),
+        "digest": digest_of(page), "digest_fallback": limits.digest_fallback,
         "date": chinese_date(page.date), "source_url": page_url, "covers": covers_view,
         "crops": {"pic_crop_235_1": covers.crop_235_1 if covers else "",
                   "pic_crop_1_1": covers.crop_1_1 if covers else ""},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from generator.model.content import Page, Site
 from generator.render.markdown import Rendered
-from generator.base.typography import NO_LINE_START
+from generator.formats.led import layout
+from generator.formats.led.layout import Unfittable
 
 WIDE = (900, 383)  # 2.35:1, the size the editor's big cover crop produces
 SQUARE = (500, 500)  # the small 1:1 cover, at the largest size reported for it (research §2)
@@ -157,13 +159,14 @@ def find_font(extra: tuple[Path, ...] = ()) -> Path | None:
     return None
 
 
-def drawn(title: str, account: str, accent: str, font: Path, quality: int) -> Covers:
-    """A plain branded cover for pages without a picture: the title in white on the account colour."""
+def drawn(title: str, account: str, accent: str, font: Path, quality: int, keep: tuple[str, ...] = ()) -> Covers:
+    """A plain branded cover for pages without a picture: the title in white on the account colour, broken
+    between phrases (never inside a name in `keep`)."""
     image = Image.new("RGB", DRAWN, accent)
     draw = ImageDraw.Draw(image)
     safe_left, safe_top = (DRAWN[0] - SQUARE[0]) // 2 + 30, (DRAWN[1] - WIDE[1]) // 2 + 30
     safe_w, safe_h = SQUARE[0] - 60, WIDE[1] - 60  # inside both crops, with a margin
-    size, lines = _fit_title(title, font, safe_w, safe_h - 60)
+    size, lines = _fit_title(title, font, safe_w, safe_h - 60, keep)
     face = ImageFont.truetype(str(font), size)
     line_h = round(size * 1.35)
     top = safe_top + (safe_h - 60 - line_h * len(lines)) // 2
@@ -176,23 +179,21 @@ def drawn(title: str, account: str, accent: str, font: Path, quality: int) -> Co
     return _cut(image, (0.5, 0.5), quality, drawn=True)
 
 
-def _fit_title(title: str, font: Path, width: int, height: int) -> tuple[int, list[str]]:
+def _fit_title(title: str, font: Path, width: int, height: int, keep: tuple[str, ...] = ()) -> tuple[int, list[str]]:
     """The largest font size (56 down to 24 px) at which the wrapped title fits the box."""
+    lines: list[str] = [title]
     for size in range(56, 23, -4):
         face = ImageFont.truetype(str(font), size)
-        lines = wrap(title, lambda text: face.getlength(text), width)
+        try:
+            lines = wrap(title, lambda text: face.getlength(text), width, keep)
+        except Unfittable:
+            continue
         if len(lines) * round(size * 1.35) <= height:
             return size, lines
     return 24, lines[: height // round(24 * 1.35)]
 
 
-def wrap(text: str, measure, width: float) -> list[str]:
-    """Break text into lines no wider than `width`, never starting a line with a closing mark such as ，。」."""
-    lines: list[str] = []
-    line = ""
-    for char in text.strip():
-        if line and measure(line + char) > width and char not in NO_LINE_START:
-            lines.append(line)
-            line = ""
-        line += char
-    return [*lines, line] if line else lines
+def wrap(text: str, measure, width: float, keep: tuple[str, ...] = ()) -> list[str]:
+    """Break a title into even lines no wider than `width`, between phrases (the LED breaker: GB/T 15834
+    punctuation rules, names in `keep` and common words whole)."""
+    return layout.wrap(text, lambda part: math.ceil(measure(part)), int(width), keep=keep)

@@ -57,7 +57,7 @@ def stylesheet(wx: Wechat) -> str:
 def _text_rules(k: _Look, spacing: str) -> list[str]:
     return [
         ".wx-guard{font-size:0;line-height:0;margin:0;padding:0}",
-        f".wx-article{{{k.base};margin:0;padding:0 8px;box-sizing:border-box;word-break:normal}}",
+        f".wx-article{{{k.base};margin:0;padding:0 8px;box-sizing:border-box;word-break:break-word}}",  # long URLs wrap
         ".wx-body{margin:0;padding:0}",
         f"p{{{k.base};margin:0 0 1.2em;padding:0;text-align:justify}}",
         f"h1,h2,h3,h4,h5,h6{{margin:1.6em 0 0.8em;padding:0;font-weight:bold;line-height:1.5;color:{k.text};"

@@ -1,0 +1,134 @@
+"""The review gate as a build step: for each article, the page to publish — the newest fully approved revision read
+from its snapshot (a real build) or the working file marked 未审定 (a preview) — and what is held back and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.base.cache import Cache, digest, is_missing
+from generator.base.errors import SiteError, warning
+from generator.config import SiteConfig
+from generator.model import content
+from generator.model.content import Page, Site
+from generator.checks.review import history, roster, snapshots
+from generator.checks.review.fingerprint import image_sources, short
+from generator.checks.review.store import ArticleStatus, ReviewStore
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the gate decided: the site to publish, the articles held back, and every record that did not verify."""
+
+    site: Site
+    waiting: tuple[str, ...]  # working files whose revision is not (yet) the live one
+    problems: list[SiteError]  # forged or out-of-policy records (errors that do not stop the build)
+    notes: list[SiteError] = field(default_factory=list)  # warnings: what each held-back article waits for
+    statuses: dict[str, ArticleStatus] = field(default_factory=dict)  # by article
+    unreviewed: frozenset[str] = frozenset()  # pages published marked 未审定 (previews)
+    marks: dict[str, str] = field(default_factory=dict)  # article → 未审定 mark text with the missing stages
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        """The pages to publish."""
+        return self.site.pages
+
+
+def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None,
+           cache: Cache | None = None) -> Selection:
+    """Choose every article's published page. `site` should include drafts; a draft working file keeps its live
+    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every channel.
+
+    With a cache, an article whose file, images, history, roster and kept revisions are unchanged is not
+    verified again (everything it depends on is in the key)."""
+    cfg = cfg or store.config()
+    pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
+    for page in site.pages:
+        status, live_page, found = _decide(store, page, cfg, preview, cache)
+        statuses[page.source] = status
+        problems += status.problems + found
+        chosen = page if preview else live_page
+        if preview:
+            if page.meta.draft or not status.complete:
+                marks[page.source] = _mark(status)
+        elif status.live != status.working:
+            waiting.append(page.source)
+            notes.append(_waiting_note(site.content_dir / page.source, status))
+        if chosen is not None and (preview or not chosen.meta.draft):
+            pages.append(chosen)
+    unreviewed = frozenset(marks)
+    return Selection(replace(site, pages=tuple(pages)), tuple(waiting), _unique(problems), notes, statuses,
+                     unreviewed, marks)
+
+
+def _decide(store: ReviewStore, page: Page, cfg, preview: bool, cache: Cache | None):
+    """(status, the live revision's page or None, problems of its snapshot), from the cache when nothing changed."""
+    key = _key(store, page, preview) if cache is not None else None
+    if key is not None:
+        hit = cache.get("review", key)
+        if not is_missing(hit):
+            return hit
+    status = store.status(page)
+    live, found = (None, []) if preview or status.live is None else \
+        snapshots.load(store.dir, status.article, status.live, cfg)
+    result = (status, live, found)
+    if key is not None and not any(p.code == "review.future" for p in status.problems):
+        cache.put("review", key, result)  # a record dated later than now may become valid: never kept
+    return result
+
+
+def _key(store: ReviewStore, page: Page, preview: bool) -> str:
+    stamps = []
+    for src in image_sources(page):
+        found = content.find_image(store.content_dir, page, src)
+        stat = found.stat() if found else None
+        stamps.append((src, str(found), stat.st_size, stat.st_mtime_ns) if stat else (src,))
+    kept = snapshots.folder_of(store.dir, page.source, "x").parent
+    files = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()) \
+        if kept.is_dir() else []
+    return digest(page.identity, preview, stamps, files, store.trust, store.separation,
+                  _bytes(history.path_of(store.dir, page.source)), _bytes(store.dir / roster.FILE))
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _mark(status: ArticleStatus) -> str:
+    if status.withdrawn and not status.live:
+        return f"已由{status.withdrawn.signer}撤稿"
+    if status.returned:
+        return f"已被{status.returned[-1].signer}退回：{status.returned[-1].reason}"
+    missing = "、".join(status.missing)
+    return f"待签：{missing}" if missing else "草稿"
+
+
+def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
+    live = f"网上仍是已审定的版本 {short(status.live)}" if status.live else "还没有已审定的版本，暂不发布"
+    if status.withdrawn and not status.live:
+        live = f"已由{status.withdrawn.signer}撤稿，所有渠道都已撤下"
+    if status.returned:
+        wait = f"已被{status.returned[-1].signer}在{status.returned[-1].stage}退回：{status.returned[-1].reason}"
+    else:
+        wait = f"等待{status.next_stage}" if status.next_stage else "等待审核"
+    code = ("review.withdrawn" if status.withdrawn and not status.live else "review.returned" if status.returned
+            else "review.stale" if status.live else "review.missing")
+    return warning(path, 1, f"当前版本 {short(status.working)} 未审定（{wait}）；{live}",
+                   f"签署方法：python -m generator review sign content/{status.article} --stage {status.next_stage or '初审'}",
+                   code=code)
+
+
+def for_check(site: Site, cfg: SiteConfig) -> dict:
+    """What `check` adds to the other checks (as run_checks keywords): every article's status, the roster, and
+    a finding for each held-back article and each record that does not verify. Empty when review is off."""
+    if not cfg.publish.require_review:
+        return {}
+    store = ReviewStore.for_config(cfg, site.content_dir)
+    real = select(site, store, preview=False, cfg=cfg)
+    return {"statuses": real.statuses, "people": store.people(), "extra": real.problems + real.notes}
+
+
+def _unique(problems: list[SiteError]) -> list[SiteError]:
+    return sorted(dict.fromkeys(problems), key=SiteError.sort_key)

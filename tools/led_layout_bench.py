@@ -1,0 +1,126 @@
+"""`python -m tools.led_layout_bench`: time LED text fitting (layout.fit) apart from drawing and PNG encoding.
+
+CPU time (process_time), since other work shares the machine. Two figures: (1) every slide of the sample site on every screen, with the number of ink measurements Pillow
+was asked for; (2) one slide of growing text length on the 384×192 screen, as microseconds per character, to
+show whether layout time stays flat in text length.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+
+from PIL import ImageFont
+
+from generator import config
+from generator.formats.led import _Target, raster
+from generator.formats.led.fonts import FontBook, FontChoice, find_font
+from generator.formats.led.layout import Box, Unfittable
+from generator.formats.led.slides import collect
+from generator.model.content import load_site
+
+REPO = Path(__file__).resolve().parents[1]
+SENTENCE = "网格员王大姐每天走访独居老人，新时代文明实践站开展垃圾分类宣传，10月起全县推行文明交通劝导。"
+
+
+class _CountingPillow:
+    """Counts Pillow's text measurements (getbbox, getlength) while it is active."""
+
+    def __init__(self):
+        self.count = 0
+        self._saved = {}
+
+    def __enter__(self):
+        for name in ("getbbox", "getlength"):
+            original = getattr(ImageFont.FreeTypeFont, name)
+            self._saved[name] = original
+
+            def counted(font, *args, _original=original, **kwargs):
+                self.count += 1
+                return _original(font, *args, **kwargs)
+
+            setattr(ImageFont.FreeTypeFont, name, counted)
+        return self
+
+    def __exit__(self, *exc):
+        for name, original in self._saved.items():
+            setattr(ImageFont.FreeTypeFont, name, original)
+
+
+def _targets(cfg) -> list[_Target]:
+    book = FontBook()
+    out = []
+    for screen in cfg.led.screens:
+        font = find_font(screen, cfg)
+        if isinstance(font, FontChoice):
+            out.append(_Target(screen, font, raster.palette_for(screen), book))
+    return out
+
+
+def _box(screen) -> Box:
+    layout = raster.plan(screen, photo=None, marked=False)
+    return Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
+
+
+def sample_site(root: Path, rounds: int) -> tuple[float, float, int, int]:
+    """CPU seconds to fit every slide of the site on every screen: the first round (loading the phrase
+    segmenters, every glyph measured) and the best later one; measurement calls of a round; slides."""
+    cfg = config.load(root / "site_config.yaml")
+    site = load_site(cfg, root / "content")
+    specs, _ = collect(site, cfg, date(2026, 12, 1))
+    best, first, calls = float("inf"), None, 0
+    for _ in range(rounds):
+        targets = _targets(cfg)
+        start = time.process_time()
+        with _CountingPillow() as counter:
+            _fit_all(targets, specs)
+        took = time.process_time() - start
+        first = took if first is None else first
+        best, calls = min(best, took), counter.count
+    return first, best, calls, len(specs) * len(targets)
+
+
+def _fit_all(targets: list[_Target], specs) -> None:
+    """Fit every slide on every screen that shows it."""
+    for target in targets:
+        box = _box(target.screen)
+        for spec in specs:
+            if spec.full_text and not target.screen.full_letters:
+                continue
+            try:
+                target.fit(spec.paragraphs, box, spec.keep)
+            except Unfittable:  # reported by the build, not here
+                pass
+
+
+def by_length(root: Path, lengths: list[int]) -> list[tuple[int, float]]:
+    """Microseconds per character to fit one paragraph of n characters on the 384×192 screen."""
+    cfg = config.load(root / "site_config.yaml")
+    target = next(t for t in _targets(cfg) if t.screen.width == 384)
+    box = _box(target.screen)
+    out = []
+    for n in lengths:
+        text = (SENTENCE * (n // len(SENTENCE) + 1))[:n]
+        target.measures.clear()
+        target.fit((text,), box)  # glyphs measured once per size: not part of what grows with length
+        start = time.process_time()
+        target.fit((text,), box)
+        out.append((n, (time.process_time() - start) * 1e6 / n))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--site", type=Path, default=REPO)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    first, best, calls, slides = sample_site(args.site, args.rounds)
+    print(f"样例站：{slides} 张幻灯片×屏幕，首轮排版 {first:.3f} 秒（含载入分词词典），之后 {best:.3f} 秒，"
+          f"每轮 Pillow 测量 {calls} 次")
+    for n, per_char in by_length(args.site, [40, 160, 640, 2560]):
+        print(f"一段 {n:5d} 字：每字 {per_char:8.1f} 微秒")
+
+
+if __name__ == "__main__":
+    main()
