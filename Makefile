@@ -8,7 +8,7 @@ NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
 TITLE ?= 新文章
 
-.PHONY: build serve desk new check fix review-sign review-history clean test test-fast e2e golden-update bench bench-peers bench-search fonts loc
+.PHONY: build serve desk new check fix review-sign review-history clean test test-fast e2e golden-update bench bench-browser bench-peers bench-search fonts loc
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ golden-update: $(STAMP)
 
 bench: $(STAMP) fonts
 	$(PY) -m tools.bench --peers
+
+bench-browser: $(STAMP) fonts
+	$(PY) -m tools.bench --sizes 1000 --runs 1 --browser
 
 bench-peers: $(STAMP) fonts
 	$(PY) -m tools.bench --peers

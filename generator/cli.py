@@ -16,7 +16,9 @@ from generator.base.dates import build_time
 from generator.base.errors import BuildFailed, SiteError, context_lines
 from generator.build.options import BuildOptions
 from generator.build.stamp import input_stamp, record_json, unchanged
-from generator.build.writer import write_file
+from generator.build.failures import final_line, folder_identity, os_error_message
+from generator.build.lock import BuildBusy, BuildLock, lock_path
+from generator.build.writer import manifest_path, write_file
 
 # Commands import the heavy modules (Markdown, Jinja, Pillow, pypinyin) only when they need them, so that
 # `make build` with nothing changed answers in a fraction of a second.
@@ -25,22 +27,38 @@ from generator.build.writer import write_file
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return the process exit code (0 ok, 1 content problems, 2 internal error)."""
     args = _parser().parse_args(argv)
+    args.output = None  # (folder, identity before the build): set by the build command, for the final line
     try:
         return args.run(args)
     except BuildFailed as failed:
         _print_problems(failed.problems, sys.stderr)
         errors = sum(p.is_error for p in failed.problems)
-        print(f"\n没有发布：共 {errors} 个错误需要修改（public/ 保持原样）。", file=sys.stderr)
+        print(f"\n没有发布：共 {errors} 个错误需要修改。{_final_line(args)}", file=sys.stderr)
+        return 1
+    except BuildBusy as busy:
+        print(f"{busy.message}{_final_line(args)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"{os_error_message(exc)}\n{_final_line(args)}", file=sys.stderr)
+        return 1
     except Exception:  # noqa: BLE001 - the last line of defence: staff must never see a bare traceback
         if args.debug:
             traceback.print_exc()
         else:
-            print("内部错误：发布工具自身出了问题，您的文件没有丢失，public/ 保持原样。\n"
+            print(f"内部错误：发布工具自身出了问题，您的文件没有丢失。{_final_line(args)}\n"
                   "请加上 --debug 重新运行，把输出发给技术人员。", file=sys.stderr)
         return 2
+
+
+def _final_line(args) -> str:
+    if args.output is None:
+        return ""
+    folder, before = args.output
+    return final_line(folder, before, _show_path(folder))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,13 +121,22 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
 
 
 def _cmd_build(args) -> int:
+    planned = (args.out or args.config.resolve().parent / (".preview" if args.preview else "public")).resolve()
+    args.output = (planned, folder_identity(planned))  # for the final line, should the config be wrong
     cfg = config_module.load(args.config)
     now = datetime.fromisoformat(args.build_time) if args.build_time else build_time()
     opts = options_for(args, cfg, args.preview, args.out, now)
+    args.output = (opts.out_dir, folder_identity(opts.out_dir))
+    with BuildLock(lock_path(cfg.root), on_wait=lambda said: print(said, file=sys.stderr)):
+        args.output = (opts.out_dir, folder_identity(opts.out_dir))  # as the other build left it
+        return _build_locked(args, cfg, opts, now)
+
+
+def _build_locked(args, cfg, opts, now) -> int:
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
     stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
                         now.date(), opts.out_dir, opts.preview, sys.version)
-    saved = unchanged(record, stamp, opts.out_dir) if record else None
+    saved = unchanged(record, stamp, opts.out_dir, manifest_path(opts.cache_dir, opts.out_dir)) if record else None
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
         if warnings:

@@ -1,6 +1,7 @@
 """Load site_config.yaml into frozen dataclasses; unknown keys and bad values are all reported at once."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -212,6 +213,10 @@ class Wechat:
     def __post_init__(self):
         if not 15 <= self.font_size <= 17:
             raise FieldError("font_size", "wechat.font_size 只能在 15 到 17 之间")
+        for name in ("text_colour", "accent_colour"):
+            value = getattr(self, name)
+            if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
+                raise FieldError(name, f"wechat.{name} “{value}” 不是颜色：请写成 # 加六位十六进制数字，例如 #b22222")
 
 
 @dataclass(frozen=True)

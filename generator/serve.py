@@ -1,8 +1,16 @@
-"""The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in the browser."""
+"""The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in the browser.
+
+File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms after the last
+save of a burst; saves during a rebuild start one more. After each rebuild every open page is told to reload
+over livereload's own protocol (its websocket and livereload.js), with no throttle, so no save is missed.
+Requests are checked: the Host header (a DNS-rebinding page must not read unreviewed previews), GET and HEAD only
+on content, bodies of at most 64 KB, and the project's 404 page for anything missing.
+"""
 from __future__ import annotations
 
 import html
 import mimetypes
+import socket
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -15,9 +23,13 @@ from generator.base.dates import build_time
 from generator.config import SiteConfig
 from generator.base.errors import BuildFailed, SiteError, context_lines
 from generator.render.routes import make_routes
+from generator.build.lock import BuildBusy, BuildLock, lock_path
 from generator.build.stamp import input_stamp
 
 OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
+MAX_BODY = 64 * 1024  # the preview takes no uploads: a larger request is cut off unread
+DEBOUNCE = 0.04  # seconds of quiet after a save before the rebuild (editors write a file in several steps)
+LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
 
 
 @dataclass
@@ -32,24 +44,31 @@ class Preview:
     lock: threading.Lock = field(default_factory=threading.Lock)
     stamp: str = ""  # the input fingerprint of the last build
 
-    def rebuild(self) -> None:
-        """Reload the config and rebuild the preview; remember the problems instead of stopping."""
+    def rebuild(self) -> bool:
+        """Reload the config and rebuild the preview; remember the problems instead of stopping.
+
+        False when the files are exactly those of the last build (nothing to show again)."""
         with self.lock:
             stamp = self._stamp()
             if stamp == self.stamp:
-                return  # already built from exactly these files (the watcher and a request both noticed)
+                return False  # already built from exactly these files (the watcher and a request both noticed)
             self.stamp = stamp
             try:
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
-                report = build(self.cfg, self.opts)
+                with BuildLock(lock_path(self.cfg.root), on_wait=lambda said: print(said, file=sys.stderr)):
+                    report = build(self.cfg, self.opts)
                 self.problems = []
                 print(f"预览已更新：写入 {len(report.written)} 个文件", file=sys.stderr)
             except BuildFailed as failed:
                 self.problems = failed.problems
                 print(f"预览构建出错：{len(failed.problems)} 个问题，详情见浏览器页面", file=sys.stderr)
+            except BuildBusy as busy:
+                self.stamp = ""  # try again on the next request
+                self.problems = [SiteError(str(self.config_path), 1, 1, busy.message, "")]
             except Exception as exc:  # noqa: BLE001 - the preview must keep running whatever happens
                 self.problems = [SiteError(str(self.config_path), 1, 1, f"内部错误：{exc!r}", "请把这条信息发给技术人员。")]
+            return True
 
     def _stamp(self) -> str:
         opts = self.opts
@@ -58,6 +77,25 @@ class Preview:
 
     def app(self, environ, start_response):
         """A WSGI app serving the preview folder under the site's base path, or the error page."""
+        refused = self._refuse(environ, start_response)
+        if refused is not None:
+            return refused
+        body = self._get(environ, start_response)
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else body  # HEAD: GET's headers, no body
+
+    def _refuse(self, environ, start_response):
+        """A response for a request from elsewhere or with a method the preview does not answer, else None."""
+        host = _host_name(environ.get("HTTP_HOST", "127.0.0.1"))  # (only HTTP/1.0 on this machine sends none)
+        allowed = {"127.0.0.1", "localhost", "::1"} | ({self.cfg.serve.host.lower()} if self.cfg else set())
+        if host not in allowed:
+            return _respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
+                            f"预览只接受来自本机的访问（Host: {host[:60]} 被拒绝）。".encode())
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", "0")])
+            return [b""]
+        return None
+
+    def _get(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
         if path.endswith(("/", ".html")):
             # Check on every page request rather than wait for the file watcher's next poll:
@@ -68,9 +106,17 @@ class Preview:
         if self.cfg is None or self.opts is None:
             return _respond(start_response, "503 Service Unavailable", "text/plain; charset=utf-8", "正在构建…".encode())
         base = make_routes(self.cfg).base_path
-        if not path.startswith(base):
+        if path in ("/", base.rstrip("/")):
             return _redirect(start_response, base)
+        if not path.startswith(base):
+            return self._missing(start_response)
         return self._file(path[len(base):], start_response)
+
+    def _missing(self, start_response):
+        """The project's own 404 page (from the preview), with status 404."""
+        missing = self.opts.out_dir / "404.html"
+        body = missing.read_bytes() if missing.is_file() else "页面不存在".encode()
+        return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
 
     def _file(self, rel: str, start_response):
         out = self.opts.out_dir
@@ -80,9 +126,7 @@ class Preview:
                 return _redirect(start_response, make_routes(self.cfg).base_path + rel + "/")
             target = target / "index.html"
         if not target.is_relative_to(out.resolve()) or not target.is_file():
-            missing = out / "404.html"
-            body = missing.read_bytes() if missing.is_file() else "页面不存在".encode()
-            return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+            return self._missing(start_response)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "application/xml", "application/javascript"):
             kind += "; charset=utf-8"
@@ -112,19 +156,126 @@ def error_page(problems: list[SiteError]) -> bytes:
 
 
 def serve(cfg: SiteConfig, config_path: Path, make_options: OptionsFactory, port: int | None = None) -> None:
-    """Build the preview, then serve it with livereload, rebuilding whenever content, templates or config change."""
-    from livereload import Server
+    """Build the preview, then serve it, rebuilding on every change and telling open pages to reload."""
+    from tornado.httpserver import HTTPServer
+    from tornado.ioloop import IOLoop
 
+    host, port = "127.0.0.1", port or cfg.serve.port  # unreviewed content: never listen beyond this machine
+    check_port(host, port)
     preview = Preview(config_path, make_options)
     preview.rebuild()
-    server = Server(app=preview.app)
     opts = preview.opts or make_options(cfg, build_time())
-    for watched in (opts.content_dir, opts.templates_dir, config_path):
-        server.watch(str(watched), preview.rebuild)
-    base = make_routes(cfg).base_path
-    host = "127.0.0.1"  # the preview shows unreviewed content: never listen beyond this machine
-    print(f"预览地址：http://{host}:{port or cfg.serve.port}{base}  （按 Ctrl+C 停止）", file=sys.stderr)
-    server.serve(port=port or cfg.serve.port, host=host, debug=False, restart_delay=0)
+    loop = IOLoop.current()
+    trigger = Trigger(preview.rebuild, lambda: loop.add_callback(_reload_pages))
+    observer = watch([opts.content_dir, opts.templates_dir, config_path], trigger.changed)
+    HTTPServer(_application(preview), max_body_size=MAX_BODY, max_buffer_size=MAX_BODY).listen(port, host)
+    print(f"预览地址：http://{host}:{port}{make_routes(cfg).base_path}  （按 Ctrl+C 停止）", file=sys.stderr)
+    try:
+        loop.start()
+    finally:
+        observer.stop()
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise OSError(EADDRINUSE) at once when the port is taken, before the first build."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
+class Trigger:
+    """Debounce file-system events into rebuilds: one per burst, and one more for saves made during a rebuild."""
+
+    def __init__(self, rebuild: Callable[[], bool], rebuilt: Callable[[], None], delay: float = DEBOUNCE):
+        self.rebuild, self.rebuilt, self.delay = rebuild, rebuilt, delay
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._running = self._again = False
+
+    def changed(self) -> None:
+        """A file changed: (re)start the quiet period."""
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self._run)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _run(self) -> None:
+        with self._lock:
+            self._running, self._again, self._timer = True, False, None
+        try:
+            self.rebuild()  # (a page request may have rebuilt first: the pages are told to reload all the same)
+            self.rebuilt()
+        finally:
+            with self._lock:
+                self._running = False
+                again = self._again
+        if again:
+            self.changed()
+
+
+def watch(paths: list[Path], changed: Callable[[], None]):
+    """Start a watchdog observer calling `changed()` on every event under these files and folders."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            if event.event_type not in ("opened", "closed_no_write") and "/.git/" not in event.src_path:
+                changed()
+
+    observer = Observer()
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        observer.schedule(Handler(), str(folder), recursive=path.is_dir())
+    observer.daemon = True
+    observer.start()
+    return observer
+
+
+def _reload_pages() -> None:
+    """Send livereload's reload command to every connected page (no throttle: every rebuild is shown)."""
+    from livereload.handlers import LiveReloadHandler
+
+    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except Exception:  # noqa: BLE001 - a closed page: forget it
+            LiveReloadHandler.waiters.discard(waiter)
+
+
+def _application(preview: Preview):
+    """Livereload's websocket and script, and the preview app (with livereload.js injected into its pages)."""
+    from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+    from livereload.server import LiveScriptContainer, LiveScriptInjector
+    from tornado import web
+
+    script = (b'<script>(function(){var s=document.createElement("script");var port=window.location.port||80;'
+              b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+              b'document.head.appendChild(s);})();</script>')
+    LiveReloadHandler.live_css = False
+
+    class Injector(LiveScriptInjector):
+        pass
+
+    Injector.script = script
+    handlers = [(r"/livereload", LiveReloadHandler), (r"/forcereload", ForceReloadHandler),
+                (r"/livereload.js", LiveReloadJSHandler),
+                (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(preview.app, script)})]
+    return web.Application(handlers=handlers, transforms=[Injector])
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header without its port: "localhost:8000" → "localhost", "[::1]:8000" → "::1"."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def _respond(start_response, status: str, kind: str, body: bytes):

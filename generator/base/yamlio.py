@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from generator.base import limits
+
 # Plain scalars stay strings: `title: 12.10` must not become the number 12.1, and `2023年9月11日`
 # style dates are parsed by the schema, not by YAML. Only these tags may appear (all implicit).
 _ALLOWED_TAGS = {
@@ -57,6 +59,10 @@ def parse(text: str, line_offset: int = 0) -> YamlDoc:
 
 
 def _parse(text: str, line_offset: int) -> YamlDoc:
+    deep = limits.yaml_depth(text)
+    if deep:  # before the parser, which takes minutes and then overflows the stack on thousands of levels
+        raise YamlProblem(deep[0], 1, f"层次太深（{deep[1]} 层，上限 {limits.MAX_YAML_DEPTH} 层）",
+                          "文件头和配置只需要两三层缩进：检查缩进或括号是不是写多了。")
     _refuse_aliases(text)
     try:
         node = yaml.compose(text, Loader=_LOADER)

@@ -19,7 +19,7 @@ from generator.render.markdown import ImageRef, MarkdownRenderer, Rendered
 from generator.build.options import BuildOptions
 from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
-from generator.build.writer import Publication, UnsafeOutputPath, write_file
+from generator.build.writer import Publication, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, digest, is_missing
 from generator.base.parallel import map_chunks, workers
 
@@ -323,7 +323,7 @@ def _add_all(publication: Publication, files) -> None:
 
 def _manifest(opts: BuildOptions) -> Path | None:
     """Where the keys of this output folder's files are kept between builds (beside the cache)."""
-    return opts.cache_dir / f"manifest-{digest(str(opts.out_dir.resolve()))}.pickle" if opts.cache_dir else None
+    return manifest_path(opts.cache_dir, opts.out_dir) if opts.cache_dir else None
 
 
 def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:

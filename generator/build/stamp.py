@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from generator.base.cache import digest
+from generator.build.writer import outputs_intact
 
 
 def input_stamp(roots: list[Path], *extra: object) -> str:
@@ -19,20 +20,25 @@ def input_stamp(roots: list[Path], *extra: object) -> str:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
-                stat = os.stat(os.path.join(folder, name))
-                entries.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a broken or looping link (the build warns about it): the link itself counts
+                    stat = os.lstat(path)
+                entries.append((path, stat.st_size, stat.st_mtime_ns))
     return digest(entries, *extra)
 
 
-def unchanged(record: Path, stamp: str, out_dir: Path) -> str | None:
-    """The summary saved with the last build if it had this same stamp and its output is still there, else None."""
+def unchanged(record: Path, stamp: str, out_dir: Path, manifest: Path) -> str | None:
+    """The summary saved with the last build if it had this same stamp and its output is still exactly what
+    the manifest says (no file missing, added or edited by hand), else None."""
     try:
         saved = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if saved.get("stamp") == stamp and out_dir.is_dir():
-        return saved.get("summary", "")
-    return None
+    if not isinstance(saved, dict) or saved.get("stamp") != stamp:
+        return None
+    return str(saved.get("summary", "")) if outputs_intact(out_dir, manifest) else None
 
 
 def record_json(stamp: str, summary: str) -> bytes:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.model import fields
-from generator.base import frontmatter, schema, slugs, source
+from generator.base import frontmatter, limits, schema, slugs, source
 from generator.base.cache import Cache, digest
 from generator.config import SiteConfig
 from generator.base.errors import BuildFailed, Problems, SiteError, error, warning
@@ -186,12 +186,33 @@ def _scan(folder: Path, top: str, root: Path, problems: Problems, found: list[Pa
     with os.scandir(folder) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
     for entry in entries:
-        if not entry.is_dir() and _accept(folder, entry.name, entry.is_symlink(), top, root, problems):
+        if not _is_dir(entry) and _accept(folder, entry.name, entry.is_symlink(), top, root, problems):
             found.append(folder / entry.name)
     for entry in entries:
         name = entry.name
-        if entry.is_dir() and not entry.is_symlink() and not name.startswith(".") and name not in SKIPPED_DIRS:
+        if entry.is_symlink() and not name.startswith("."):
+            _linked_folder(folder / name, root, problems)
+        elif _is_dir(entry) and not name.startswith(".") and name not in SKIPPED_DIRS:
             _scan(folder / name, name if top == "." else top, root, problems, found)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops: reported as a file that cannot be read
+        return False
+
+
+def _linked_folder(path: Path, root: Path, problems: Problems) -> None:
+    """Links to folders are never followed (no loops, nothing from outside); say so for each one."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return  # a broken or looping link: _accept reported it with the files
+    if target.is_dir():
+        where = "content/ 以外的文件夹" if not target.is_relative_to(root) else "content/ 里的另一个文件夹"
+        problems.add(warning(path, 1, f"这是指向{where}的链接，不会读取里面的文章",
+                             "把文件夹本身放进 content/，不要用快捷方式或链接。", code="content.symlink"))
 
 
 def _accept(folder: Path, name: str, is_link: bool, top: str, root: Path, problems: Problems) -> bool:
@@ -200,9 +221,12 @@ def _accept(folder: Path, name: str, is_link: bool, top: str, root: Path, proble
     if name.startswith((".", "_", "~$")) or suffix in IMAGE_SUFFIXES:
         return False
     path = folder / name
-    if is_link and not path.resolve().is_relative_to(root):
-        problems.add(warning(path, 1, "这是指向 content/ 以外的链接，已跳过", "把文件本身放进 content/。",
-                             code="content.symlink"))
+    if is_link and not _link_inside(path, root, problems):
+        return False
+    bad = slugs.problem(name, check_length=False) if suffix == ".md" else None
+    if bad:
+        problems.add(error(folder / slugs.shown(name), 1, f"文件名{bad}",
+                           "把文件改个名字：只用汉字、字母、数字和 -。", code="content.filename"))
         return False
     if suffix != ".md":
         if suffix in (".docx", ".doc", ".wps", ".txt"):
@@ -216,12 +240,49 @@ def _accept(folder: Path, name: str, is_link: bool, top: str, root: Path, proble
     return True
 
 
+def _link_inside(path: Path, root: Path, problems: Problems) -> bool:
+    """True for a link to a file inside content/; a link outside, broken or looping gets a warning."""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        target = None
+    except OSError as exc:
+        target = None if exc.errno == 40 else False  # ELOOP: a loop; anything else: broken
+    if target is None:
+        problems.add(warning(path, 1, "这个链接绕成了一个圈（链接循环），已跳过", "删掉这个链接。", code="content.symlink"))
+        return False
+    if target is False:
+        problems.add(warning(path, 1, "这个链接指向的文件不存在，已跳过", "删掉这个链接。", code="content.symlink"))
+        return False
+    if not target.is_relative_to(root):
+        problems.add(warning(path, 1, "这是指向 content/ 以外的链接，已跳过", "把文件本身放进 content/。",
+                             code="content.symlink"))
+        return False
+    return True
+
+
 def _parse(cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str) -> tuple[Page, list[SiteError]]:
     """Parse one file's bytes into a Page and its warnings; BuildFailed with all its errors."""
     problems = Problems()
     page = load_page(cfg, path, rel, problems, raw)
     problems.raise_if_errors()
     return (replace(page, key=key) if page else page), problems.items
+
+
+def _within_limits(path: Path, matter, meta, problems: Problems) -> bool:
+    """Refuse bodies nested past the limit and pages with too many tags, before Markdown sees them."""
+    deep = limits.deepest_nesting(matter.body)
+    if deep:
+        problems.add(error(path, matter.body_line + deep[0] - 1,
+                           f"列表或引用套得太深（{deep[1]} 层，上限 {limits.MAX_NESTING} 层）",
+                           "正文的列表一般只需两三层：检查缩进或行首的 - 和 > 是不是写多了。", code="limits.nesting"))
+        return False
+    tags = getattr(meta, "tags", ()) or ()
+    if len(tags) > limits.MAX_TAGS:
+        problems.add(error(path, matter.line_of(("tags",)), f"标签太多（{len(tags)} 个，上限 {limits.MAX_TAGS} 个）",
+                           "每篇文章选几个最贴切的标签即可。", code="limits.tags"))
+        return False
+    return True
 
 
 def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None) -> Page | None:
@@ -238,10 +299,13 @@ def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: by
         problems.add(error(path, matter.line_of(p.path), p.message, p.hint))
     if meta is None:
         return None
+    if not _within_limits(path, matter, meta, problems):
+        return None
     slug = meta.slug.strip() or slugs.slugify(Path(rel).stem) or f"{meta.date:%Y-%m-%d}-{page_type}"
-    if not slugs.is_safe(slug):
-        problems.add(error(path, matter.line_of(("slug",)), f"网址名（slug）“{slug}” 不安全",
-                           "slug 只能用字母、数字和 -，不能含 / 或以 . 开头。"))
+    unsafe = slugs.problem(slug)
+    if unsafe:
+        problems.add(error(path, matter.line_of(("slug",)), f"网址名（slug）“{slugs.shown(slug)}” {unsafe}",
+                           "slug 只用小写字母、数字和 -，例如 slug: li-a-yi-zao-can。", code="slug.unsafe"))
         return None
     if not meta.outputs:
         meta = replace(meta, outputs=cfg.outputs_for(page_type))

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from generator.base.cache import Cache, digest, is_missing
+from generator.base import slugs
+from generator.base.cache import Cache, digest, is_missing, read_sealed, write_sealed
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.render.routes import Routes
@@ -52,11 +53,15 @@ class MediaLibrary:
         if source is None:
             raise ImageProblem(f"找不到图片 “{src}”", "图片放在文章旁边或 content/images/ 里，路径写成 images/文件名.jpg。")
         if source not in self._urls:
+            rel = self.routes.media_path(self.site.content_dir, source)
+            bad = next(filter(None, (slugs.problem(part) for part in rel.split("/"))), None)
+            if bad:
+                raise ImageProblem(f"图片路径 “{slugs.shown(rel.removeprefix('media/'))}” {bad}",
+                                   "把图片文件（和它所在的文件夹）改个名字：只用字母、数字、汉字和 -。")
             try:
                 key = self._key(source)
             except ValueError as exc:
                 raise ImageProblem(f"图片 “{src}” {exc}", "换一张能正常打开的 JPG 或 PNG 图片。") from None
-            rel = self.routes.media_path(self.site.content_dir, source)
             self.files[rel] = (key, source)
             self._urls[source] = self.routes.url(rel)
         return self._urls[source]
@@ -84,15 +89,18 @@ class MediaLibrary:
         if key in self._data:
             return self._data[key]
         cached = self.cache_dir / f"{key}{source.suffix.lower()}" if self.cache_dir else None
-        if cached and cached.is_file():
-            return cached.read_bytes()
+        data = read_sealed(cached, self.cache.key) if cached else None  # a damaged copy is prepared again
+        if data is not None:
+            return data
         data = prepare(source.read_bytes() if raw is None else raw, self.cfg.images.max_width, self.cfg.images.jpeg_quality)
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(data)
+            write_sealed(cached, data, self.cache.key)
         else:
             self._data[key] = data
         return data
+
+
+MAX_PIXELS = 50_000_000  # a 50-megapixel photo is already larger than any camera phone's
 
 
 def prepare(raw: bytes, max_width: int, quality: int) -> bytes:
@@ -106,13 +114,17 @@ def prepare(raw: bytes, max_width: int, quality: int) -> bytes:
     if not raw:
         raise ValueError("是空文件")
     try:
-        image = Image.open(io.BytesIO(raw))
+        image = Image.open(io.BytesIO(raw))  # reads the header only: the size is known before any pixel
+        if image.width * image.height > MAX_PIXELS:
+            raise Image.DecompressionBombError(image.size)
         if image.format == "JPEG":
             fast = _lossless(image, raw, max_width)
             if fast is not None:
                 return fast
             _draft(image, max_width)
         image.load()
+    except Image.DecompressionBombError:
+        raise ValueError(f"太大（超过 {MAX_PIXELS // 1_000_000} 百万像素），可能是损坏的或恶意的 “图片炸弹”") from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValueError("打不开（文件损坏或不是图片）") from None
     if image.format == "GIF":

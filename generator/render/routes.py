@@ -13,6 +13,9 @@ from generator.base.errors import BuildFailed, error
 from generator.base.slugs import slugify
 
 LIST_FOLDERS = {"story": "stories", "activity": "activities", "letter": "letters"}
+# Names the site itself writes at the top of the output folder: a plain page may not take one as its slug.
+OWN_NAMES = {"index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static", "media", "search", "tags",
+             "archive", "dashboard", "honour", "led", "wechat", "showcase", "page", *LIST_FOLDERS.values()}
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,21 @@ def make_routes(cfg: SiteConfig) -> Routes:
     return Routes(base)
 
 
+def _slug_line(page: Page) -> int:
+    """The line of the page's slug, or 1 when its URL comes from the file name."""
+    return page.line_of("slug") if ("slug",) in page.positions else 1
+
+
 def check_unique(site: Site, routes: Routes) -> None:
     """Fail before anything is written when two pages claim the same URL (case-insensitively) or escape the output."""
     claimed: dict[str, Page] = {}
     problems = []
     for page in site.pages:
+        if page.type == "page" and page.slug.lower() in OWN_NAMES and page.goes_to("site"):
+            problems.append(error(site.content_dir / page.source, page.line_of("slug"),
+                                  f"网址名（slug）“{page.slug}” 和网站自己生成的 /{page.slug} 同名",
+                                  "换一个 slug，例如在后面加上 -page。", code="slug.reserved"))
+            continue
         targets = [routes.page_path(page)] if page.goes_to("site") else []
         if page.goes_to("wechat"):
             targets.append(routes.wechat_path(page))
@@ -102,9 +115,13 @@ def check_unique(site: Site, routes: Routes) -> None:
             key = target.lower()
             if key in claimed and claimed[key] is not page:
                 other = claimed[key]
-                problems.append(error(site.content_dir / page.source, page.line_of("slug"),
-                                      f"网址 /{target.removesuffix('index.html')} 和 {other.source} 重复",
-                                      "给其中一篇在文件头里写一个不同的 slug。"))
+                problems.append(error(site.content_dir / page.source, _slug_line(page),
+                                      f"网址 /{target.removesuffix('index.html')} 和 {other.source} 第 "
+                                      f"{_slug_line(other)} 行重复",
+                                      f"两篇文章都要用这个网址：{other.source} 第 {_slug_line(other)} 行和 "
+                                      f"{page.source} 第 {_slug_line(page)} 行。给其中一篇写一个不同的 slug。",
+                                      code="route.duplicate"))
+                break  # (its WeChat folder clashes too: once is enough)
             claimed.setdefault(key, page)
     if problems:
         raise BuildFailed(problems)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.base.cache import read_sealed, secret, write_sealed
 from generator.base.dates import chinese_date
 from generator.base.errors import BuildFailed, error
 
@@ -25,7 +26,7 @@ class Templates:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(folder)] + ([str(SHIPPED)] if folder.resolve() != SHIPPED else [])),
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
+            bytecode_cache=SealedBytecodeCache(cache_dir) if cache_dir else None,
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             trim_blocks=True,
@@ -53,6 +54,24 @@ class Templates:
             raise BuildFailed([error(self.folder / name, 1, f"找不到模板 {exc.name}")]) from None
         except jinja2.UndefinedError as exc:
             raise BuildFailed([error(self.folder / name, _template_line(exc, name), f"模板用到了不存在的值：{exc.message}")]) from None
+
+
+class SealedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in files sealed like every cache entry: Jinja runs the code it loads, so a file
+    planted or damaged in .cache/ is never loaded (the template is compiled again)."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.secret = folder, secret()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Load a bucket's code when its sealed file checks out."""
+        data = read_sealed(self.folder / f"{bucket.key}.code", self.secret)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Store a bucket's code, sealed."""
+        write_sealed(self.folder / f"{bucket.key}.code", bucket.bytecode_to_string(), self.secret)
 
 
 def _template_line(exc: Exception, name: str) -> int:

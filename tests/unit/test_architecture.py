@@ -29,6 +29,7 @@ LIBRARIES = {
     "nh3": {"generator.render.markdown"},
     "jinja2": {"generator.render.templates"},
     "livereload": {"generator.serve"},
+    "watchdog": {"generator.serve"},
     "tornado": {"generator.serve", "generator.desk"},
     "pypinyin": {"generator.base.slugs"},
     "css_inline": {"generator.formats.wechat.style"},

@@ -50,7 +50,7 @@ def test_two_pages_with_one_slug_are_refused_before_anything_is_written(make_sit
                                   "content/stories/b.md": second.replace("---\n", "---\nslug: SAME\n", 1)})
     with pytest.raises(BuildFailed) as failed:
         check_unique(site, make_routes(cfg))
-    assert "网址 /stories/SAME/ 和 stories/a.md 重复" in str(failed.value.problems[0].message)
+    assert "网址 /stories/SAME/ 和 stories/a.md 第 2 行重复" in str(failed.value.problems[0].message)
 
 
 def test_tags_that_sound_alike_get_separate_folders(make_site):

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -13,6 +11,7 @@ from typing import Callable
 
 import PIL
 
+from generator.base.cache import read_sealed, secret, write_sealed
 from generator.config import Screen, SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import SiteError, error, warning
@@ -54,6 +53,7 @@ class _Run:
     max_share: float = 0.25
     frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
     photo: dict = field(default_factory=dict)  # the latest slide photo, decoded and fitted (a page's slides share it)
+    secret: bytes = field(default_factory=secret)  # seals the cache files (see base/cache.py)
 
 
 @dataclass(frozen=True)
@@ -217,15 +217,16 @@ def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box, k
               font.regular, font.bold)
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
     path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
-    if path is not None and path.is_file():
+    saved = read_sealed(path, run.secret) if path is not None else None
+    if saved is not None:
         try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
+            saved = json.loads(saved.decode("utf-8"))
             return Fitted(**{**saved, "frames": tuple(tuple(frame) for frame in saved["frames"])})
         except (ValueError, TypeError, KeyError):
             pass  # a damaged cache entry is simply laid out again
     fitted = target.fit(paragraphs, box, keep)
     if path is not None:
-        _store(path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"))
+        write_sealed(path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"), run.secret)
     return fitted
 
 
@@ -288,24 +289,14 @@ def _cached(run: _Run, key: str, draw: Callable[[], bytes]) -> bytes:
     if key in run.frames:
         return run.frames[key]
     path = run.cache_dir / f"{key}.png" if run.cache_dir else None
-    if path is not None and path.is_file():
-        data = path.read_bytes()
-    else:
+    data = read_sealed(path, run.secret) if path is not None else None  # a damaged or forged frame is drawn again
+    if data is None:
         data = draw()
         run.result.frames_drawn += 1
         if path is not None:
-            _store(path, data)
+            write_sealed(path, data, run.secret)
     run.frames[key] = data
     return data
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write a cache file atomically, so a build stopped half-way never leaves a broken frame behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, path)
 
 
 def _photo_path(site: Site, spec: SlideSpec, screen: Screen) -> Path | None:

@@ -126,7 +126,9 @@ def photo_size(path: Path) -> tuple[int, int] | None:
         with Image.open(path) as image:
             width, height = image.size
             turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # orientations that swap the sides
-    except (UnidentifiedImageError, OSError, SyntaxError):
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        return None
+    if width * height > 50_000_000:  # an image bomb (the build reports it with the page's images)
         return None
     return (height, width) if turned else (width, height)
 

@@ -107,10 +107,12 @@ def _open(source: Path, max_width: int = 0) -> Image.Image:
     wide (draft mode): a phone photo then costs a fraction of a full decode."""
     try:
         with Image.open(source) as raw:
+            if raw.width * raw.height > 50_000_000:  # an image bomb: refused before any pixel is decoded
+                raise ValueError(f"封面图 {source.name} 太大")
             _draft(raw, max_width)
             image = ImageOps.exif_transpose(raw)
             image.load()
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise ValueError(f"打不开封面图 {source.name}") from exc
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
