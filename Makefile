@@ -94,7 +94,7 @@ golden-update: $(STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden
 
 bench: $(STAMP) fonts
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench --peers
 
 bench-browser: $(STAMP) fonts
 	$(PY) -m tools.bench --sizes 1000 --runs 1 --browser

@@ -16,6 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tools.bench_mix import copy_images_for_hugo, hugo_images_per_second, phone_photo_cost, prepare_mix, rates
 from tools.corpus import write_corpus
 
 WORK = Path(os.environ.get("WENMING_BENCH_DIR", "/tmp/wenming-bench"))
@@ -138,20 +139,9 @@ def _wait_for(url: str, marker: str, limit: float) -> None:
     raise SystemExit(f"{url} did not show {marker!r} within {limit} s")
 
 
-def led_frames() -> tuple[int, float, int]:
-    """Frames drawn by a cold LED build of the sample content, frames per second, and frames drawn by a warm one."""
-    from generator import config
-    from generator.build.pipeline import BuildOptions, build
-    from generator.base.dates import build_time
-
-    cfg = config.load(REPO / "site_config.yaml")
-    cache, out = WORK / "led-cache", WORK / "led-public"
-    shutil.rmtree(cache, ignore_errors=True)
-    opts = BuildOptions(REPO / "content", out, REPO / "templates", build_time(), cache_dir=cache)
-    first = build(cfg, opts)
-    second = build(cfg, opts)
-    seconds = first.timings.get("LED 画面", 0.0)
-    return first.frames_drawn, first.frames_drawn / seconds if seconds else 0.0, second.frames_drawn
+def sample_rates() -> dict[str, float]:
+    """Frames per second of each screen of the shipped sample site on first draw (and its photos per second)."""
+    return rates(REPO)
 
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -225,6 +215,7 @@ def hugo_cold(root: Path, samples: list):
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             (site / rel).write_text(text, encoding="utf-8")
         shutil.copytree(root / "content", site / "content")
+        copy_images_for_hugo(root, site)
 
     def once() -> None:
         for folder in ("public", "resources"):
@@ -242,26 +233,31 @@ def _install_hugo() -> Path:
     return binary
 
 
-def table(results: dict[int, dict], peers: bool) -> str:
-    """The results as a Markdown table (times in seconds, memory in MB, ratios to Hugo's cold build)."""
-    head = "| N | measure | seconds | peak MB |" + (" × Hugo cold |" if peers else "")
-    rows = [head, "|" + "---|" * (5 if peers else 4)]
-    for size, result in results.items():
+def table(results: dict[str, dict], peers: bool) -> str:
+    """The results as a Markdown table: seconds and MB, each as a ratio to Hugo's cold build and peak memory."""
+    head = "| corpus | measure | seconds | peak MB |" + (" × Hugo cold | × Hugo MB |" if peers else "")
+    rows = [head, "|" + "---|" * (6 if peers else 4)]
+    for name, result in results.items():
         base = result.get("hugo", {}).get("cold")
-        for name, (seconds, memory) in result["ours"].items():
-            ratio = f" {seconds / base[0]:.2f} |" if peers and base else (" |" if peers else "")
-            rows.append(f"| {size} | {name} | {seconds:.2f} | {memory} |{ratio}")
+        for measure, (seconds, memory) in result["ours"].items():
+            ratio = f" {seconds / base[0]:.2f} | {memory / base[1]:.2f} |" if peers and base else (" | |" if peers else "")
+            rows.append(f"| {name} | {measure} | {seconds:.2f} | {memory} |{ratio}")
         if base:
-            rows.append(f"| {size} | Hugo {HUGO_VERSION} cold | {base[0]:.2f} | {base[1]} | 1.00 |")
+            rows.append(f"| {name} | Hugo {HUGO_VERSION} cold | {base[0]:.2f} | {base[1]} | 1.00 | 1.00 |")
         if "preview" in result:
-            rows.append(f"| {size} | preview reload | {result['preview']:.3f} | – |" + (" |" if peers else ""))
+            rows.append(f"| {name} | preview reload | {result['preview']:.3f} | – |" + (" | |" if peers else ""))
+        for measure, rate in result.get("rates", {}).items():
+            hugo = result.get("hugo_rates", {}).get(measure)
+            ratio = f" {rate / hugo:.2f} | |" if hugo else (" – | |" if peers else "")
+            rows.append(f"| {name} | {measure} | {rate:.0f} | – |{ratio}")
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the table."""
+    """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(prog="python -m tools.bench")
-    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--sizes", default="1000,10000", help="text-only corpus sizes")
+    parser.add_argument("--mix-sizes", default="100,1000", help="real-mix sizes (photos, WeChat, LED); 0 for none")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo")
     parser.add_argument("--browser", action="store_true",
@@ -269,28 +265,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--saves", type=int, default=50)
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = str(REPO)
-    results = {}
-    for size in (int(s) for s in args.sizes.split(",")):
+    results: dict[str, dict] = {}
+    for size in (int(s) for s in args.sizes.split(",") if s):
         root = prepare(size)
         print(f"… N = {size}", file=sys.stderr)
-        peer_samples: list = []
-        between = hugo_cold(root, peer_samples) if args.peers else None
-        results[size] = {"ours": ours(root, args.runs if size <= 1000 else max(1, args.runs - 1), between)}
-        results[size]["preview"] = preview_latency(root, args.runs)
-        if peer_samples:
-            results[size]["hugo"] = {"cold": median(peer_samples)}
+        results[f"text {size}"] = _measure(root, args.runs if size <= 1000 else max(1, args.runs - 1), args.peers)
+        results[f"text {size}"]["preview"] = preview_latency(root, args.runs)
+    for size in (int(s) for s in args.mix_sizes.split(",") if s and s != "0"):
+        root = prepare_mix(WORK, size)
+        print(f"… mix N = {size}", file=sys.stderr)
+        result = results[f"mix {size}"] = _measure(root, max(1, args.runs - (1 if size <= 100 else 2)), args.peers)
+        result["rates"] = rates(root)
+        if "hugo" in result:
+            result["hugo_rates"] = {"图片/秒": hugo_images_per_second(root, result["hugo"]["cold"][0])}
     print(table(results, args.peers))
     if args.browser:
         median_s, missed = browser_reload(sample_site(), args.saves)
         print(f"\n浏览器里保存 → 新页面画出（Chromium，{args.saves} 次保存）：中位数 {median_s * 1000:.0f} ms，"
               f"漏推 {missed} 次。")
-    drawn, rate, again = led_frames()
-    print(f"\nLED（示例内容，4 块屏）：首次绘制 {drawn} 帧，{rate:.0f} 帧/秒；无改动再构建绘制 {again} 帧。")
-    for size, result in results.items():
-        pages = size
-        cold = result["ours"]["cold"][0]
-        print(f"N = {size}: 每页 {cold / pages * 1000:.2f} ms（冷构建）")
+    drawn = sample_rates()
+    print("\n示例站（22 篇，4 块屏）首次绘制：" + "，".join(f"{k} {v:.0f}" for k, v in drawn.items()))
+    full, resized, fits = phone_photo_cost()
+    print(f"4000×3000 手机照片：完整解码 {full:.0f} ms；发布为 1080 px {resized:.0f} ms（{resized / full:.2f}×）；"
+          f"1000 px 宽的照片原样去元数据发布 {fits:.1f} ms")
+    for name, result in results.items():
+        pages = int(name.split()[1])
+        print(f"{name}: 每页 {result['ours']['cold'][0] / pages * 1000:.2f} ms（冷构建）")
     return 0
+
+
+def _measure(root: Path, runs: int, peers: bool) -> dict:
+    """Our cold, no-change and one-edit builds of one corpus, with Hugo's cold builds in between."""
+    peer_samples: list = []
+    between = hugo_cold(root, peer_samples) if peers else None
+    result = {"ours": ours(root, runs, between)}
+    if peer_samples:
+        result["hugo"] = {"cold": median(peer_samples)}
+    return result
 
 
 if __name__ == "__main__":

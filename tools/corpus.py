@@ -1,6 +1,7 @@
 """A deterministic synthetic corpus of realistic Chinese stories, activities and letters for benchmarks."""
 from __future__ import annotations
 
+import io
 import random
 import struct
 import zlib
@@ -59,9 +60,14 @@ def _front(rng: random.Random, kind: str, n: int, day: str) -> list[str]:
     return lines
 
 
-def write_corpus(root: Path, count: int, seed: int = 20261126) -> list[Path]:
-    """Write `count` pages (stories, activities and letters, 6:3:1) under root/content; return their paths."""
+def write_corpus(root: Path, count: int, seed: int = 20261126, photos: int = 0) -> list[Path]:
+    """Write `count` pages (stories, activities and letters, 6:3:1) under root/content; return their paths.
+
+    With `photos`, that many pages (spread evenly) carry a phone photo of their own (see phone_photo) as their
+    photo or cover, and every page goes to the LED screens: all to `gate`, every tenth to `hall` as well.
+    """
     rng = random.Random(seed)
+    with_photo = {n * count // photos for n in range(photos)} if photos else set()
     written = []
     (root / "content/images").mkdir(parents=True, exist_ok=True)
     (root / "content/images/bench.png").write_bytes(solid_png(1200, 800, (196, 120, 80)))
@@ -69,12 +75,48 @@ def write_corpus(root: Path, count: int, seed: int = 20261126) -> list[Path]:
         kind = "letter" if n % 10 == 9 else ("activity" if n % 10 >= 6 else "story")
         folder = {"story": "stories", "activity": "activities", "letter": "letters"}[kind]
         day = f"{2020 + n % 6}-{1 + n % 12:02d}-{1 + n % 28:02d}"
-        text = "---\n" + "\n".join(_front(rng, kind, n, day)) + "\n---\n" + _body(rng, n)
+        front = _front(rng, kind, n, day)
+        if photos:
+            front += _mix_front(root, kind, n, n in with_photo)
+        text = "---\n" + "\n".join(front) + "\n---\n" + _body(rng, n)
         path = root / "content" / folder / f"{day}-{n:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _mix_front(root: Path, kind: str, n: int, photo: bool) -> list[str]:
+    """The real mix's extra front matter: the page's LED screens and, for some pages, a phone photo."""
+    lines = [f"led: {{screens: [gate{', hall' if n % 10 == 0 else ''}]}}"]
+    if not photo:
+        return lines
+    name = f"images/phone-{n:05d}.jpg"
+    (root / "content" / name).write_bytes(phone_photo(n))
+    if kind == "story":
+        return lines + [f"photo: {name}", "photo_alt: 志愿者在社区里服务", f"cover: {name}", "cover_alt: 志愿服务现场"]
+    if kind == "activity":
+        return lines + [f"photos: [{{src: {name}, alt: 活动现场}}]", f"cover: {name}", "cover_alt: 活动现场"]
+    return lines + [f"cover: {name}", "cover_alt: 倡议活动现场"]
+
+
+def phone_photo(seed: int, size: tuple[int, int] = (4000, 3000)) -> bytes:
+    """A 4000×3000 JPEG like a phone's (about 4 MB): grainy, with EXIF (maker, model, time) and a GPS position."""
+    from PIL import Image, ImageChops  # the real mix needs Pillow; the text corpus does not
+
+    width, height = size
+    rng = random.Random(seed)
+    blobs = Image.effect_noise((width // 40, height // 40), 90).resize(size, Image.Resampling.BILINEAR)
+    grain = Image.effect_noise(size, 30 + seed % 20)
+    gradient = Image.linear_gradient("L").resize(size)
+    channels = [ImageChops.add(ImageChops.multiply(blobs, gradient), grain, 2, rng.randint(-40, 40)),
+                ImageChops.offset(blobs, rng.randint(0, width), 0), ImageChops.blend(gradient, grain, 0.4)]
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0132] = "PhoneMaker", "Phone 12", f"2024:05:{1 + seed % 28:02d} 08:00:00"
+    exif.get_ifd(0x8825).update({1: "N", 2: (28.0, 54.0, seed % 60 + 0.5), 3: "E", 4: (118.0, 30.0, 7.25)})
+    out = io.BytesIO()
+    Image.merge("RGB", channels).save(out, "JPEG", quality=92, exif=exif)
+    return out.getvalue()
 
 
 def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:

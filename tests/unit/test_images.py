@@ -35,3 +35,56 @@ def test_small_images_keep_their_size_and_output_is_deterministic():
 def test_bad_images_are_refused(raw, message):
     with pytest.raises(ValueError, match=message):
         prepare(raw, 1080, 85)
+
+
+def _phone_photo(width: int, height: int, **extra) -> bytes:
+    """A noisy photo as a phone writes it: EXIF with maker, time and GPS, an XMP packet, a comment, an ICC profile."""
+    from PIL import ImageCms
+
+    image = Image.merge("RGB", [Image.effect_noise((width, height), s) for s in (30, 50, 70)])
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0132] = "PhoneMaker", "Phone 12", "2024:05:01 08:00:00"
+    exif.get_ifd(0x8825).update({1: "N", 2: (28.0, 54.0, 12.5), 3: "E", 4: (118.0, 30.0, 7.25)})
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif, icc_profile=icc, comment=b"Shot at Baishi 28.9N",
+               xmp=b"<x:xmpmeta><GPSLatitude>28,54N</GPSLatitude></x:xmpmeta>", **extra)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_jpeg_that_fits_loses_its_metadata_but_not_one_pixel(progressive):
+    raw = _phone_photo(800, 600, progressive=progressive)
+    assert b"Exif" in raw and b"GPSLatitude" in raw and b"Baishi" in raw
+    published = prepare(raw, 1080, 85)
+    assert Image.open(io.BytesIO(published)).tobytes() == Image.open(io.BytesIO(raw)).tobytes(), "pixels changed"
+    result = Image.open(io.BytesIO(published))
+    assert not result.getexif() and "exif" not in result.info and "comment" not in result.info
+    assert "xmp" not in result.info and "icc_profile" in result.info, "the colour profile is kept on purpose"
+    for trace in (b"Exif", b"PhoneMaker", b"Phone 12", b"2024:05:01", b"GPSLatitude", b"Baishi", b"xmpmeta"):
+        assert trace not in published, f"{trace!r} is still in the published file"
+    assert len(published) < len(raw)
+
+
+def test_metadata_after_the_image_and_in_later_scans_is_dropped_too():
+    raw = _phone_photo(320, 240, progressive=True)
+    # A COM segment between two progressive scans, and a trailer (as phones append previews) after the end.
+    first_scan = raw.index(b"\xff\xda")
+    second = raw.index(b"\xff\xc4", first_scan) if b"\xff\xc4" in raw[first_scan:] else raw.index(b"\xff\xda", first_scan + 2)
+    comment = b"\xff\xfe" + (2 + 9).to_bytes(2, "big") + b"GPS 28.9N"
+    doctored = raw[:second] + comment + raw[second:] + b"\xff\xd8\xff\xe1\x00\x0aExif\x00\x00GPS"
+    published = prepare(doctored, 1080, 85)
+    assert b"GPS" not in published and published.endswith(b"\xff\xd9")
+    assert Image.open(io.BytesIO(published)).tobytes() == Image.open(io.BytesIO(raw)).tobytes()
+
+
+def test_a_wide_phone_photo_is_decoded_at_reduced_scale_and_resized(monkeypatch):
+    from PIL import JpegImagePlugin
+
+    asked = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft",
+                        lambda self, mode, size: asked.append(size) or draft(self, mode, size))
+    result = Image.open(io.BytesIO(prepare(_phone_photo(4000, 3000), 1080, 85)))
+    assert asked == [(1080, 810)] and result.size == (1080, 810)
+    assert not result.getexif() and "icc_profile" not in result.info

@@ -91,15 +91,16 @@ def test_ink_stays_inside_the_margins_and_no_glyph_is_clipped(tmp_path, name, pa
         left, top, right, bottom = image.getbbox()
         assert left >= m.left and top >= m.top, f"ink in the margin: {lines}"
         assert right <= screen.width - m.right and bottom <= screen.height - m.bottom, f"ink in the margin: {lines}"
-        assert lit(image) == sum(alone(font_at(fitted.size), line, image.mode) for line in lines), \
+        smooth = raster.palette_for(screen).smooth  # full-colour frames are palette images too, but shaded
+        assert lit(image) == sum(alone(font_at(fitted.size), line, smooth) for line in lines), \
             f"a glyph was clipped or lines overlap: {lines}"
 
 
-def alone(font, line: str, mode: str) -> int:
+def alone(font, line: str, smooth: bool) -> int:
     """Lit pixels of one line drawn on a canvas far bigger than it."""
     canvas = Image.new("L", (4000, 400), 0)
     draw = ImageDraw.Draw(canvas)
-    draw.fontmode = "1" if mode == "P" else "L"
+    draw.fontmode = "L" if smooth else "1"
     draw.text((100, 200), line, font=font, fill=255, anchor="ls")
     return canvas.point(lambda v: 255 if v else 0).histogram()[255]
 
@@ -282,3 +283,25 @@ def test_when_the_fast_measure_is_wrong_the_exact_one_takes_over(tmp_path, monke
     for image in frames:
         left, _, right, _ = image.getbbox()
         assert left >= screen.margins.left and right <= screen.width - screen.margins.right
+
+
+def test_full_colour_frames_without_a_photo_are_shaded_palette_images_in_the_inks(tmp_path):
+    cfg = load_config(tmp_path)
+    screen = cfg.screen("gate")
+    [plain], _, _ = frames_for(screen, ["文明常山", "有礼有你"], cfg)
+    [marked], _, _ = frames_for(screen, ["文明常山", "有礼有你"], cfg, marked=True)
+    assert plain.mode == "P" and marked.mode == "P", "a palette PNG: a third of the encoding time of RGB"
+    colours = rgb_colours(plain)
+    assert raster.FULL_HEADING in colours and raster.FULL_BODY in colours, "full-strength ink in the centre of strokes"
+    assert len(colours) > 20, "anti-aliased edges keep their shades"
+    assert raster.FULL_MARK in rgb_colours(marked) and (255, 255, 255) in rgb_colours(marked)
+
+
+def test_photos_are_decoded_once_per_size_for_all_frames(tmp_path):
+    photo = tmp_path / "phone.jpg"
+    Image.new("RGB", (4000, 3000), (0, 0, 255)).save(photo, quality=80)
+    memo: dict = {}
+    area = raster.Area(10, 8, 145, 176)
+    first = raster.fitted_photo(photo, area, memo)
+    photo.write_bytes(b"gone")  # a second frame of the same render must not open the file again
+    assert raster.fitted_photo(photo, area, memo) is first and first.size == (145, 109)

@@ -51,8 +51,8 @@ class _Run:
     result: LedResult
     templates: Templates
     max_share: float = 0.25
-    book: FontBook = field(default_factory=FontBook)
     frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
+    photo: dict = field(default_factory=dict)  # the latest slide photo, decoded and fitted (a page's slides share it)
     secret: bytes = field(default_factory=secret)  # seals the cache files (see base/cache.py)
 
 
@@ -107,7 +107,9 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             if isinstance(fonts[key], SiteError):
                 result.problems.append(fonts[key])
         if isinstance(fonts[key], FontChoice):
-            target = _Target(screen, fonts[key], raster.palette_for(screen), run.book)
+            # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are needed only while
+            # it is drawn (the whole sample site held 600 MB of faces when they were kept for all screens).
+            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook())
             shown = [s for s in specs if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)]
             _render_screen(run, target, shown, now.date(), build_id)
     result.problems.sort(key=SiteError.sort_key)
@@ -194,11 +196,15 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     common = (screen.width, screen.height, screen.rotation, palette, face.digest, face.index, fitted.size,
               fitted.ink_top, fitted.ink_bottom, fitted.gap, layout, _file_digest(photo) if photo else "")
     out, start = [], 0
+    if run.photo.get("source") != photo:  # a page's slides come one after another: keep one photo (2 MB on a hall)
+        run.photo.clear()
+        run.photo["source"] = photo
+    memo = run.photo
     for lines in fitted.frames:
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.font_at, layout, fitted, lines, heading, photo))
+            screen, palette, target.font_at, layout, fitted, lines, heading, photo, memo))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
     return out

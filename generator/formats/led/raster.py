@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from generator.config import Screen
 from generator.formats.led.layout import Fitted, Ink
 
-RENDERER_VERSION = "1"  # bump whenever the drawing changes, so cached frames are redrawn
+RENDERER_VERSION = "2"  # bump whenever the drawing changes, so cached frames are redrawn
 MARK_TEXT = "未审定 · 仅供预览"
 MARK_SHORT = "未审定"
 SCROLL_GAP = "　　"  # two ideographic spaces between slides on the scrolling image
@@ -20,6 +20,7 @@ LED_RGB = {"red": (255, 0, 0), "green": (0, 255, 0), "yellow": (255, 255, 0), "b
            "white": (255, 255, 255)}
 DUAL_RGB = ((0, 0, 0), (255, 0, 0), (0, 255, 0), (255, 255, 0))  # off, red, green, red+green = yellow
 FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK = (0, 0, 0), (255, 214, 90), (240, 240, 240), (200, 30, 30)
+SHADES = 85  # shades per ink on a full-colour frame without a photo: black + 3 inks × 85 = 256 palette entries
 _ROTATE = {"90": Image.Transpose.ROTATE_270, "180": Image.Transpose.ROTATE_180, "270": Image.Transpose.ROTATE_90}
 
 FontAt = Callable[[int], ImageFont.FreeTypeFont]
@@ -157,24 +158,111 @@ def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layo
 
 
 def draw_frame(screen: Screen, palette: Palette, font_at: FontAt, layout: Layout, fitted: Fitted,
-               lines: tuple[str, ...], heading_lines: int, photo: Path | None = None) -> bytes:
-    """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them."""
+               lines: tuple[str, ...], heading_lines: int, photo: Path | None = None,
+               memo: dict | None = None) -> bytes:
+    """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them.
+
+    A full-colour frame without a photo is drawn as a palette image of shade ramps (black to each ink), which
+    looks the same on the screen and encodes in a third of the time. `memo` keeps what frames share (the fitted
+    photo, the ramp palette).
+    """
+    memo = {} if memo is None else memo
+    if screen.colour == "full" and photo is None:
+        image = _ramped_frame(palette, font_at, layout, fitted, lines, heading_lines, screen, memo)
+        return encode(rotate(image, screen))
     image = _canvas(screen, palette)
     draw = _drawer(image, palette)
     font = font_at(fitted.size)
-    pitch = fitted.line_height + fitted.gap
-    block = len(lines) * pitch - fitted.gap
-    top = layout.text.y + (layout.text.height - block) // 2 - fitted.ink_top
-    for number, line in enumerate(lines):
-        ink = font.getbbox(line, mode=_mode(palette), anchor="ls")
-        x = layout.text.x + (layout.text.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
+    for number, (x, y, line) in enumerate(_placed(font, palette, layout, fitted, lines)):
         colour = palette.heading if number < heading_lines else palette.body
-        draw.text((x, top + number * pitch), line, font=font, fill=colour, anchor="ls")
+        draw.text((x, y), line, font=font, fill=colour, anchor="ls")
     if photo is not None and layout.photo is not None:
-        _paste_photo(image, photo, layout.photo)
+        picture = fitted_photo(photo, layout.photo, memo)
+        area = layout.photo
+        image.paste(picture, (area.x + (area.width - picture.width) // 2,
+                              area.y + (area.height - picture.height) // 2))
     if layout.band is not None:
         _draw_band(draw, palette, font_at(layout.band_size), layout.band)
     return encode(rotate(image, screen))
+
+
+def _placed(font: ImageFont.FreeTypeFont, palette: Palette, layout: Layout, fitted: Fitted,
+            lines: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Each line's pen position (left end of the baseline): centred in the text area, the block centred too."""
+    pitch = fitted.line_height + fitted.gap
+    block = len(lines) * pitch - fitted.gap
+    top = layout.text.y + (layout.text.height - block) // 2 - fitted.ink_top
+    placed = []
+    for number, line in enumerate(lines):
+        ink = font.getbbox(line, mode=_mode(palette), anchor="ls")
+        x = layout.text.x + (layout.text.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
+        placed.append((x, top + number * pitch, line))
+    return placed
+
+
+def ramp_palette(palette: Palette) -> list[int]:
+    """The 256 colours of a ramped frame: black, then black→heading, black→body and mark→mark text."""
+    def ramp(start: tuple[int, int, int], end: tuple[int, int, int]) -> list[tuple[int, ...]]:
+        return [tuple(round(a + (b - a) * level / (SHADES - 1)) for a, b in zip(start, end))
+                for level in range(SHADES)]
+    black = palette.background
+    colours = [black, *ramp(black, palette.heading)[1:], black, *ramp(black, palette.body)[1:],
+               *ramp(palette.mark, palette.mark_text)]
+    return [c for rgb in colours for c in rgb]
+
+
+def _shade_lut(base: int, floor: int = 1) -> list[int]:
+    """Coverage 0–255 → palette index; any ink at all stays lit (at least the first shade)."""
+    return [base + (max(floor, -(-v * (SHADES - 1) // 255)) if v else 0) for v in range(256)]
+
+
+_LIT = [0] + [255] * 255  # coverage → paste mask: every inked pixel takes the layer's index
+
+
+def _ramped_frame(palette: Palette, font_at: FontAt, layout: Layout, fitted: Fitted, lines: tuple[str, ...],
+                  heading_lines: int, screen: Screen, memo: dict) -> Image.Image:
+    """A full-colour frame as a palette image: each line drawn as coverage, mapped onto its ink's ramp."""
+    image = Image.new("P", (screen.width, screen.height), 0)
+    if ("ramps", palette) not in memo:
+        memo["ramps", palette] = ramp_palette(palette)
+    image.putpalette(memo["ramps", palette])
+    font = font_at(fitted.size)
+    for number, (x, y, line) in enumerate(_placed(font, palette, layout, fitted, lines)):
+        _stamp(image, font, (x, y), line, _shade_lut(0 if number < heading_lines else SHADES))
+    if layout.band is not None:
+        band, base = layout.band, 2 * SHADES
+        image.paste(base, (band.x, band.y, band.x + band.width, band.y + band.height))
+        small = font_at(layout.band_size)
+        text, x, y = _band_text(small, palette, band)
+        _stamp(image, small, (x, y), text, _shade_lut(base, 0))
+    return image
+
+
+def _stamp(image: Image.Image, font: ImageFont.FreeTypeFont, at: tuple[int, int], text: str, lut: list[int]) -> None:
+    """Draw text's coverage on a small layer and paste it onto a palette image through a shade table."""
+    left, top, right, bottom = (int(v) for v in font.getbbox(text, mode="L", anchor="ls"))
+    if right <= left or bottom <= top:
+        return
+    layer = Image.new("L", (right - left, bottom - top), 0)
+    draw = ImageDraw.Draw(layer)
+    draw.fontmode = "L"
+    draw.text((-left, -top), text, font=font, fill=255, anchor="ls")
+    # The shade indices as a "P" image, so paste() copies them as they are instead of converting colours.
+    shaded = Image.frombytes("P", layer.size, layer.point(lut).tobytes())
+    image.paste(shaded, (at[0] + left, at[1] + top), layer.point(_LIT))
+
+
+def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
+    """The photo upright and fitted into the area, decoded at a reduced scale (JPEG draft) and kept in `photos`."""
+    key = ("photo", photo, area.width, area.height)
+    if key not in photos:
+        with Image.open(photo) as source:
+            turned = source.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            source.draft("RGB", (area.height, area.width) if turned else (area.width, area.height))
+            picture = ImageOps.exif_transpose(source).convert("RGB")
+        # contain() keeps the aspect ratio: a photo is fitted into its box, never stretched.
+        photos[key] = ImageOps.contain(picture, (area.width, area.height), Image.Resampling.LANCZOS)
+    return photos[key]
 
 
 def scroll_width(screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont, pieces: list[tuple[str, bool]]) -> int:
@@ -205,10 +293,22 @@ def rotate(image: Image.Image, screen: Screen) -> Image.Image:
 
 
 def encode(image: Image.Image) -> bytes:
-    """PNG bytes with no timestamps or text chunks, so identical frames are identical files."""
+    """PNG bytes with no timestamps or text chunks, so identical frames are identical files.
+
+    Levels chosen by measurement (docs/notes/speed.md): palette frames of a small screen cost well under a
+    millisecond at any level, so they get level 6; a large palette frame gets level 1 (half the time of level 6
+    for a fifth more bytes); RGB frames (those with a photo) use zlib's run-length strategy, as fast as level 1
+    and smaller on frames that are mostly black.
+    """
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False, compress_level=6)
+    if image.mode == "P":
+        image.save(out, format="PNG", optimize=False, compress_level=6 if image.width * image.height <= 1 << 17 else 1)
+    else:
+        image.save(out, format="PNG", optimize=False, compress_level=1, compress_type=_Z_RLE)
     return out.getvalue()
+
+
+_Z_RLE = 3  # zlib.Z_RLE
 
 
 def _mode(palette: Palette) -> str:
@@ -230,19 +330,17 @@ def _drawer(image: Image.Image, palette: Palette) -> ImageDraw.ImageDraw:
     return draw
 
 
-def _paste_photo(image: Image.Image, photo: Path, area: Area) -> None:
-    with Image.open(photo) as source:
-        picture = ImageOps.exif_transpose(source).convert("RGB")
-    # contain() keeps the aspect ratio: a photo is fitted into its box, never stretched.
-    picture = ImageOps.contain(picture, (area.width, area.height), Image.Resampling.LANCZOS)
-    image.paste(picture, (area.x + (area.width - picture.width) // 2, area.y + (area.height - picture.height) // 2))
-
-
 def _draw_band(draw: ImageDraw.ImageDraw, palette: Palette, font: ImageFont.FreeTypeFont, band: Area) -> None:
+    draw.rectangle((band.x, band.y, band.x + band.width - 1, band.y + band.height - 1), fill=palette.mark)
+    text, x, y = _band_text(font, palette, band)
+    draw.text((x, y), text, font=font, fill=palette.mark_text, anchor="ls")
+
+
+def _band_text(font: ImageFont.FreeTypeFont, palette: Palette, band: Area) -> tuple[str, int, int]:
+    """The band's words (long or short, whichever fits) and their pen position, centred in the band."""
     mode = _mode(palette)
     text = MARK_TEXT if font.getlength(MARK_TEXT, mode=mode) <= band.width else MARK_SHORT
-    draw.rectangle((band.x, band.y, band.x + band.width - 1, band.y + band.height - 1), fill=palette.mark)
     ink = font.getbbox(text, mode=mode, anchor="ls")
     x = band.x + (band.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
     y = band.y + (band.height - int(ink[3] - ink[1])) // 2 - int(ink[1])
-    draw.text((x, y), text, font=font, fill=palette.mark_text, anchor="ls")
+    return text, x, y

@@ -1,0 +1,159 @@
+"""The real mix for `make bench`: stories, activities and letters to the site, WeChat and two LED screens, some
+with a 4000×3000 phone photo each; and the rates of the two costly steps (LED frames, photos) measured in-process.
+
+Every figure sits beside Hugo's on the same files in the same run: cold, no-change and one-edit builds as a ratio
+to Hugo's cold build, peak memory as a ratio to Hugo's, photos per second as a ratio to Hugo copying them.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from tools.corpus import write_corpus
+
+MIX_CONFIG = """site: {title: 基准站, base_url: "https://example.gov.cn/wenming/", per_page: 10}
+publish: {require_review: false}
+privacy: {consent: warn}
+types:
+  story: {outputs: [site, wechat, led]}
+  activity: {outputs: [site, wechat, led]}
+  letter: {outputs: [site, wechat, led]}
+images: {max_width: 1080, jpeg_quality: 85}
+led:
+  screens:
+    - {name: gate, width: 384, height: 192, colour: full, duration: 7, font_size: 40, min_font_size: 24,
+       margins: {top: 8, right: 10, bottom: 8, left: 10}}
+    - {name: hall, width: 1920, height: 1080, colour: full, duration: 10, font_size: 96, min_font_size: 48,
+       margins: {top: 60, right: 80, bottom: 60, left: 80}}
+wechat: {account: 基准号}
+serve: {port: %d}
+"""
+
+
+def photos_for(size: int) -> int:
+    """How many pages of the mix carry a phone photo: one in five at 100 pages, one in twenty at 1,000 (so that a
+    cold build stays under a minute here; each photo is 4–5 MB)."""
+    return size // 5 if size <= 100 else size // 20
+
+
+def prepare_mix(work: Path, size: int) -> Path:
+    """The mix of `size` pages with its config, written once per size (the photos take a while)."""
+    root = work / f"mix-{size}"
+    if not (root / "content").is_dir():
+        write_corpus(root, size, photos=photos_for(size))
+    (root / "site_config.yaml").write_text(MIX_CONFIG % (8600 + size % 97), encoding="utf-8")
+    return root
+
+
+@contextmanager
+def _timed(module, name: str, spent: list[float]):
+    """Add the CPU time of every call of module.name to spent[0], and count the calls in spent[1]."""
+    original = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - start
+            spent[1] += 1
+    setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def rates(root: Path) -> dict[str, float]:
+    """rates_here(root) in a fresh process: a process that has built a site is large, and every process it
+    starts afterwards would report that size as its own peak memory (Linux counts it before exec)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "tools.bench_mix", str(root)], check=True, capture_output=True,
+                          text=True, cwd=Path(__file__).parents[1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rates_here(root: Path) -> dict[str, float]:
+    """Frames per second per screen size (first draw) and photos per second (publishing), in one in-process
+    cold build of `root` with one worker (the CPU time of drawing and preparing alone, not the layout)."""
+    from generator import config
+    from generator.base.dates import build_time
+    from generator.build.options import BuildOptions
+    from generator.build.pipeline import build
+    from generator.formats.led import raster
+    from generator.render import images
+
+    cfg = config.load(root / "site_config.yaml")
+    frames: dict[str, list[float]] = {s.name: [0.0, 0] for s in cfg.led.screens}
+    photos = [0.0, 0]
+    original = raster.draw_frame
+
+    def by_screen(screen, *args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(screen, *args, **kwargs)
+        finally:
+            frames[screen.name][0] += time.process_time() - start
+            frames[screen.name][1] += 1
+    with tempfile.TemporaryDirectory(prefix="wenming-rates-") as temp, _timed(images, "prepare", photos):
+        raster.draw_frame = by_screen
+        try:
+            opts = BuildOptions(root / "content", Path(temp) / "public", Path(__file__).parents[1] / "templates",
+                                build_time(), cache_dir=Path(temp) / "cache", jobs=1)
+            build(cfg, opts)
+        finally:
+            raster.draw_frame = original
+    found = {f"{s.width}×{s.height} 帧/秒": frames[s.name][1] / frames[s.name][0]
+             for s in cfg.led.screens if frames[s.name][0]}
+    if photos[0]:
+        found["图片/秒"] = photos[1] / photos[0]
+    return found
+
+
+def hugo_images_per_second(root: Path, hugo_cold_seconds: float) -> float:
+    """Hugo's rate on the same photos: it copies them (no resizing, no stripping) during its cold build."""
+    count = sum(1 for p in (root / "content" / "images").iterdir() if p.suffix == ".jpg")
+    return count / hugo_cold_seconds if hugo_cold_seconds else 0.0
+
+
+def copy_images_for_hugo(root: Path, site: Path) -> None:
+    """Hugo publishes files under static/ as they are: the corpus's images go there."""
+    shutil.copytree(root / "content" / "images", site / "static" / "images", dirs_exist_ok=True)
+
+
+def phone_photo_cost(runs: int = 5) -> tuple[float, float, float]:
+    """Milliseconds (CPU, median) to decode a 4000×3000 phone photo whole with Pillow, to publish it at 1080 px
+    (prepare: draft decode, resize, encode), and to publish one that fits as it is (metadata stripped)."""
+    import io
+
+    from PIL import Image
+
+    from generator.render.images import prepare
+    from tools.corpus import phone_photo
+
+    raw = phone_photo(7)
+    small = io.BytesIO()
+    Image.open(io.BytesIO(raw)).reduce(4).save(small, "JPEG", quality=92, exif=Image.open(io.BytesIO(raw)).getexif())
+
+    def median_ms(job) -> float:
+        samples = []
+        for _ in range(runs):
+            start = time.process_time()
+            job()
+            samples.append(time.process_time() - start)
+        return sorted(samples)[runs // 2] * 1000
+    full = median_ms(lambda: Image.open(io.BytesIO(raw)).load())
+    return full, median_ms(lambda: prepare(raw, 1080, 85)), median_ms(lambda: prepare(small.getvalue(), 1080, 85))
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(rates_here(Path(sys.argv[1])), ensure_ascii=False))
