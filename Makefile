@@ -109,4 +109,4 @@ loc:
 	@find generator -name '*.py' | xargs wc -l | sort -n | tail -25
 
 clean:
-	rm -rf public .preview .cache reports
+	rm -rf public staff .preview .preview-staff .*-standby .cache reports

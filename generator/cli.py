@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
                             example="python -m generator build\npython -m generator build --preview")
     _common(b)
     b.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 public/，预览为 .preview/）")
+    b.add_argument("--staff", type=Path, default=None,
+                   help="员工文件夹：公众号和 LED 文件（默认 public/ 旁边的 staff/；--out X 时为 X-staff/）")
     b.add_argument("--preview", action="store_true", help="预览：包括未审定内容，加 “未审定” 标记，不写 public/")
     b.add_argument("--build-time", default=None, help="固定构建时间，例如 2024-05-01T08:00（用于复现）")
     b.add_argument("--future", action="store_true", help="连还没到发布日期的文章也发布（定时发布的预演）")
@@ -131,6 +133,7 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
         cache_dir=root / ".cache" if use_cache else None,
         ledger=None if preview else cfg.resolve(cfg.publish.ledger),
         nginx_map=None if preview else cfg.resolve(cfg.deploy.nginx_map),
+        staff_dir=staff.resolve() if (staff := getattr(args, "staff", None)) else None,
     )
 
 
@@ -149,8 +152,9 @@ def _cmd_build(args) -> int:
 def _build_locked(args, cfg, opts, now) -> int:
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
     stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
-                        now.date(), opts.out_dir, opts.preview, args.future, sys.version)
-    saved = unchanged(record, stamp, opts.out_dir, manifest_path(opts.cache_dir, opts.out_dir)) if record else None
+                        now.date(), opts.out_dir, opts.staff, opts.preview, args.future, sys.version)
+    saved = unchanged(record, stamp, [(d, manifest_path(opts.cache_dir, d)) for d in (opts.out_dir, opts.staff)]) \
+        if record else None
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
         if warnings:
@@ -297,7 +301,8 @@ def _print_report(report, quiet: bool) -> str:
     _print_problems(report.warnings, sys.stderr)
     where = _show_path(report.out_dir)
     summary = (f"完成：发布 {report.published} 篇，写入 {len(report.written)} 个文件，"
-               f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个 → {where}/")
+               f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个 → {where}/"
+               f"（公众号和 LED 文件 → {_show_path(report.staff_dir)}/）")
     if quiet:
         return summary
     print(summary)
@@ -325,10 +330,12 @@ def _print_problems(problems: list[SiteError], stream) -> None:
 
 
 def _format_problems(problems: list[SiteError]) -> str:
+    from generator.checks.privacy import mask  # a number in a file name or message is never echoed in full
+
     shown = []
     for problem in sorted(problems, key=SiteError.sort_key):
-        relative = SiteError(_show_path(Path(problem.path)), problem.line, problem.col, problem.message,
-                             problem.hint, problem.severity, problem.code)
+        relative = SiteError(mask(_show_path(Path(problem.path))), problem.line, problem.col, mask(problem.message),
+                             mask(problem.hint), problem.severity, problem.code)
         shown.append(relative.format(_context(problem)))
     return "\n".join(shown)
 

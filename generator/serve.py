@@ -1,5 +1,8 @@
 """The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in the browser.
 
+The preview's staff folder (`.preview-staff/`: LED review page and players, WeChat paste pages) is served under
+`_staff/` of the base path, in the preview only; the built website never links to it.
+
 File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms after the last
 save of a burst; saves during a rebuild start one more. After each rebuild every open page is told to reload
 over livereload's own protocol (its websocket and livereload.js), with no throttle, so no save is missed.
@@ -30,6 +33,9 @@ OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
 MAX_BODY = 64 * 1024  # the preview takes no uploads: a larger request is cut off unread
 DEBOUNCE = 0.04  # seconds of quiet after a save before the rebuild (editors write a file in several steps)
 LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
+
+
+STAFF_PATH = "_staff/"  # the preview serves the staff folder (WeChat, LED) here, under the site's base path
 
 
 @dataclass
@@ -120,7 +126,11 @@ class Preview:
 
     def _file(self, rel: str, start_response):
         out = self.opts.out_dir
-        target = (out / rel).resolve()
+        if rel == STAFF_PATH.rstrip("/") or rel.startswith(STAFF_PATH):  # the staff folder, in the preview only
+            out = self.opts.staff
+            target = (out / rel.removeprefix(STAFF_PATH.rstrip("/")).lstrip("/")).resolve()
+        else:
+            target = (out / rel).resolve()
         if target.is_dir():
             if not rel.endswith("/") and rel:
                 return _redirect(start_response, make_routes(self.cfg).base_path + rel + "/")
@@ -169,7 +179,9 @@ def serve(cfg: SiteConfig, config_path: Path, make_options: OptionsFactory, port
     trigger = Trigger(preview.rebuild, lambda: loop.add_callback(_reload_pages))
     observer = watch([opts.content_dir, opts.templates_dir, config_path], trigger.changed)
     HTTPServer(_application(preview), max_body_size=MAX_BODY, max_buffer_size=MAX_BODY).listen(port, host)
-    print(f"预览地址：http://{host}:{port}{make_routes(cfg).base_path}  （按 Ctrl+C 停止）", file=sys.stderr)
+    base = f"http://{host}:{port}{make_routes(cfg).base_path}"
+    print(f"预览地址：{base}  （按 Ctrl+C 停止）\n员工预览（LED 屏幕、公众号）：{base}{STAFF_PATH}led/  和  "
+          f"{base}{STAFF_PATH}wechat/<文章网址名>/", file=sys.stderr)
     try:
         loop.start()
     finally:

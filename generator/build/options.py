@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from generator.build.writer import default_staff_dir
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -27,3 +29,9 @@ class BuildOptions:
     future: bool = False  # publish pages dated after the build time too (previews always show them)
     keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)
     dry: bool = False  # `check`: run every check and render every output, report every problem, write nothing
+    staff_dir: Path | None = None  # WeChat and LED staff files; None = beside out_dir (see staff)
+
+    @property
+    def staff(self) -> Path:
+        """The staff folder of this build: staff_dir, or `staff/` beside `public/` (`X-staff/` beside `X/`)."""
+        return self.staff_dir if self.staff_dir is not None else default_staff_dir(self.out_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import __version__
 from generator.model import content, schedule
 from generator.render import routes as routing
-from generator.checks import ledger, review, run_checks, mask_site
+from generator.checks import ledger, privacy, review, run_checks, mask_site
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import BuildFailed, Problems, Severity, SiteError, error
@@ -21,7 +21,7 @@ from generator.build.options import BuildOptions
 from generator.formats.site import redirects
 from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
-from generator.build.writer import Publication, UnsafeOutputPath, manifest_path, write_file
+from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, digest, is_missing
 from generator.base.parallel import map_chunks, workers
 
@@ -33,6 +33,7 @@ class BuildReport:
 
     out_dir: Path
     preview: bool
+    staff_dir: Path | None = None  # the staff folder (WeChat and LED) written beside out_dir
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -51,7 +52,7 @@ class BuildReport:
 
 def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     """Build every output into opts.out_dir, or raise BuildFailed and leave the old output untouched."""
-    report = BuildReport(opts.out_dir, opts.preview)
+    report = BuildReport(opts.out_dir, opts.preview, opts.staff)
     clock = _Stopwatch(report.timings, opts.progress)
     problems = Problems()
     # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the other's cache.
@@ -81,7 +82,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         problems.extend(addresses.moved_warnings(site, routes, opts))
     if not opts.dry:  # a dry run goes on rendering, so `check` also reports what only the renderers find
         problems.raise_if_errors()  # nothing has been written yet
-    publication = Publication(opts.out_dir, _manifest(opts))
+    publication = _publication(opts)
     try:
         work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks, working)
         _render_all(work, clock)
@@ -95,7 +96,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         publication.abort()
         raise
     if opts.ledger is not None and not opts.preview:  # made from the verified history and the working files
-        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses))
+        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses, _ledger_hide(cfg, working)))
     addresses.save(site, routes, opts)
     cache.save()
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
@@ -105,7 +106,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     return report
 
 
-def _dry_report(report: BuildReport, problems: Problems, checks, publication: Publication, cache: Cache):
+def _dry_report(report: BuildReport, problems: Problems, checks, publication: TwoRoots, cache: Cache):
     """End a dry run: throw the staged files away, keep the cache, hand back every finding."""
     publication.abort()
     cache.save()
@@ -148,7 +149,7 @@ class _Work:
     routes: routing.Routes
     unreviewed: frozenset[str]
     problems: Problems
-    publication: Publication
+    publication: TwoRoots
     report: BuildReport
     cache: Cache
     jobs: int
@@ -355,7 +356,7 @@ def _publish_front_image(page, src, alt, keys, media, images, problems) -> None:
         problems.add(error(path, line, problem.message, problem.hint, code="image.missing"))
 
 
-def _add_all(publication: Publication, files) -> None:
+def _add_all(publication: TwoRoots, files) -> None:
     for item in files:
         rel, data, key = item if len(item) == 3 else (*item, None)
         try:
@@ -364,9 +365,21 @@ def _add_all(publication: Publication, files) -> None:
             raise BuildFailed([error(rel, 1, str(exc), "检查 slug、标签和屏幕名称是否重复。")]) from None
 
 
-def _manifest(opts: BuildOptions) -> Path | None:
-    """Where the keys of this output folder's files are kept between builds (beside the cache)."""
-    return manifest_path(opts.cache_dir, opts.out_dir) if opts.cache_dir else None
+def _ledger_hide(cfg: SiteConfig, working: Site):
+    """How the ledger shows titles and file names: masked like the published text when masking is on."""
+    if not cfg.privacy.mask:
+        return str
+    allowed = privacy.allowed_numbers(cfg, working.content_dir)
+    return lambda text: privacy.mask(text, allowed)
+
+
+def _publication(opts: BuildOptions) -> TwoRoots:
+    """The website and the staff folder of this build, each with its manifest (beside the cache)."""
+    manifests = tuple(manifest_path(opts.cache_dir, d) if opts.cache_dir else None for d in (opts.out_dir, opts.staff))
+    try:
+        return TwoRoots(opts.out_dir, opts.staff, manifests)
+    except UnsafeOutputPath as exc:
+        raise BuildFailed([error(opts.staff, 1, str(exc), "用 --staff 指定网站输出文件夹以外的另一个文件夹。")]) from None
 
 
 def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:

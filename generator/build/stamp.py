@@ -29,16 +29,17 @@ def input_stamp(roots: list[Path], *extra: object) -> str:
     return digest(entries, *extra)
 
 
-def unchanged(record: Path, stamp: str, out_dir: Path, manifest: Path) -> str | None:
-    """The summary saved with the last build if it had this same stamp and its output is still exactly what
-    the manifest says (no file missing, added or edited by hand), else None."""
+def unchanged(record: Path, stamp: str, outputs: list[tuple[Path, Path]]) -> str | None:
+    """The summary saved with the last build if it had this same stamp and each output folder (website, staff)
+    is still exactly what its manifest says (no file missing, added or edited by hand), else None."""
     try:
         saved = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(saved, dict) or saved.get("stamp") != stamp:
         return None
-    return str(saved.get("summary", "")) if outputs_intact(out_dir, manifest) else None
+    intact = all(outputs_intact(folder, manifest) for folder, manifest in outputs)
+    return str(saved.get("summary", "")) if intact else None
 
 
 def record_json(stamp: str, summary: str) -> bytes:

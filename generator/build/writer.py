@@ -9,6 +9,10 @@ build repairs), and the old tree stays as the next build's standby. So a build t
 what the build before changed), and a build killed at any moment leaves the old tree or the new one, never a
 mix; the standby is rebuilt from whatever state it is in, and the next build removes other leftovers.
 
+A build has two roots: the public website (`public/`) and the staff folder beside it (`staff/`: WeChat paste
+pages and bundles, LED packages and the LED review page). `TwoRoots` sends each path to its root by its first
+folder (see STAFF_FOLDERS), so no staff file can land in the web root; each root is its own `Publication`.
+
 The manifest (JSON beside the cache) records each published file's key, size, time and SHA-256, so that "this
 file is current" is believed only when the file on disk still is what the manifest says.
 """
@@ -25,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.base.slugs import windows_name_ok
+
+
+STAFF_FOLDERS = ("led/", "wechat/")  # output paths that are staff tools, never part of the public website
 
 
 class UnsafeOutputPath(ValueError):
@@ -157,6 +164,62 @@ class Publication:
         return [rel for rel in published_files(self.out_dir) if rel.lower() not in self._paths]
 
 
+class TwoRoots:
+    """The public website and the staff folder of one build: each path goes to its own root, both swapped in."""
+
+    def __init__(self, out_dir: Path, staff_dir: Path, manifests: tuple[Path | None, Path | None] = (None, None)):
+        check_roots(out_dir, staff_dir)
+        self.public = Publication(out_dir, manifests[0])
+        self.staff = Publication(staff_dir, manifests[1])
+
+    def _root(self, rel: str) -> Publication:
+        return self.staff if is_staff_path(rel) else self.public
+
+    def is_current(self, rel: str, key: str) -> bool:
+        """True when the published file at `rel` (in its root) was made from inputs with this key and is intact."""
+        return self._root(rel).is_current(rel, key)
+
+    def read_current(self, rel: str, key: str) -> bytes | None:
+        """The published bytes at `rel` in its root if current (see Publication.read_current), else None."""
+        return self._root(rel).read_current(rel, key)
+
+    def has(self, rel: str) -> bool:
+        """True when this build made `rel` on the public website (a staff file is no page of the site)."""
+        return self.public.has(rel) and not is_staff_path(rel)
+
+    def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
+        """Stage one file in the root its path belongs to."""
+        self._root(rel).add(rel, data, key)
+
+    def commit(self) -> WriteReport:
+        """Swap in the staff tree, then the website (which never links to it); one report for both."""
+        staff, public = self.staff.commit(), self.public.commit()
+        return WriteReport(sorted(public.written + staff.written), sorted(public.unchanged + staff.unchanged),
+                           sorted(public.removed + staff.removed))
+
+    def abort(self) -> None:
+        """Leave both folders exactly as they were."""
+        self.staff.abort()
+        self.public.abort()
+
+
+def is_staff_path(rel: str) -> bool:
+    """True for an output path that belongs in the staff folder (WeChat and LED), not on the website."""
+    return (_safe_relative(rel) + "/").lower().startswith(STAFF_FOLDERS)
+
+
+def check_roots(out_dir: Path, staff_dir: Path) -> None:
+    """Refuse a staff folder inside the website (it would be published) or the other way round."""
+    public, staff = out_dir.resolve(), staff_dir.resolve()
+    if public == staff or staff.is_relative_to(public) or public.is_relative_to(staff):
+        raise UnsafeOutputPath(f"员工文件夹 {staff} 和网站输出文件夹 {public} 不能是同一个，也不能一个套在另一个里面")
+
+
+def default_staff_dir(out_dir: Path) -> Path:
+    """The staff folder beside an output folder: `public/` → `staff/`, any other `X/` → `X-staff/`."""
+    return out_dir.parent / ("staff" if out_dir.name == "public" else f"{out_dir.name}-staff")
+
+
 def standby_path(out_dir: Path) -> Path:
     """The standby tree of an output folder (the one published before it)."""
     return out_dir.parent / f".{out_dir.name}-standby"
@@ -244,7 +307,7 @@ def published_files(out_dir: Path) -> list[str]:
 def outputs_intact(out_dir: Path, manifest: Path) -> bool:
     """True when the output folder holds exactly the manifest's files, each as the manifest describes it."""
     entries = read_manifest(manifest)
-    if not entries or not out_dir.is_dir():
+    if not out_dir.is_dir() or not (entries or manifest.is_file()):  # (a staff folder may rightly be empty)
         return False
     if published_files(out_dir) != sorted(entries):
         return False

@@ -58,6 +58,7 @@ class _Setup:
     def _one(self, page: Page) -> list[SiteError]:
         path = self.content_dir / page.source
         found = privacy.page_findings(page, path, self.allowed, masking=self.masking)
+        found += privacy.name_findings(page, path, self.allowed)
         found += consent.check_page(page, path, self.strict_consent)
         found += wording.page_findings(page, path, list(self.entries), self.block_wording)
         found += placeholders.page_findings(page, path, self.placeholders)

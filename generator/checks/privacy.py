@@ -275,6 +275,50 @@ def page_findings(page: Page, path: Path, allowed: frozenset[str], masking: bool
     return found
 
 
+_BODY_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)>\s]+)")
+
+
+def page_names(page: Page) -> list[Text]:
+    """The names a page is published under: its file name, its own slug, and the file names of its images."""
+    found = [Text(page.source, 1, "文件名", ("file",), False)]
+    if ("slug",) in page.positions:  # (a slug made from the file name is covered by the file name)
+        found.append(Text(page.slug, page.line_of("slug"), "网址名（slug）", ("slug",), False))
+    meta = page.meta
+    for key in ("cover", "photo"):
+        if getattr(meta, key, ""):
+            found.append(Text(getattr(meta, key), page.line_of(key), "图片文件名", (key,), False))
+    found += [Text(p.src, page.line_of("photos", i, "src"), "图片文件名", ("photos", i, "src"), False)
+              for i, p in enumerate(getattr(meta, "photos", ()))]
+    for m in _BODY_IMAGE.finditer(page.body):
+        found.append(Text(m.group(1), page.body_line + page.body.count("\n", 0, m.start()), "图片文件名", ("body",),
+                          False))
+    return found
+
+
+def name_findings(page: Page, path: Path, allowed: frozenset[str]) -> list[SiteError]:
+    """Personal data in a page's file name, slug or image file names: always an error, whatever the masking.
+
+    These names become URLs, sitemap entries, LED frame names, playlist and search entries, which masking cannot
+    reach. The problem names the file with the number masked (path and message alike), so it is never echoed."""
+    shown = Path(mask(str(path), allowed))
+    found = []
+    for text in page_names(page):
+        hits = find(text.text, allowed)
+        for hit in hits[:1]:  # one problem per name is enough: it has to be renamed anyway
+            kinds = "、".join(dict.fromkeys(KIND_NAMES[h.kind] for h in hits))
+            found.append(error(shown, text.line, f"{text.label}里有{kinds}：“{mask(text.text, allowed)}”",
+                               _NAME_HINT.get(text.key[0], _NAME_HINT["image"]), 1, f"privacy.name.{hit.kind}"))
+    return found
+
+
+_NAME_HINT = {
+    "file": "文件名会变成网址，出现在网站地图、搜索、LED 播放清单和审核台账里，无法遮盖：请给文件改名"
+            "（例如用人名拼音和日期），号码不要写进文件名。",
+    "slug": "网址名会出现在网址、网站地图和 LED 画面文件名里，无法遮盖：请把号码从 slug 里删掉。",
+    "image": "图片文件名会原样出现在网址里，无法遮盖：请给图片文件改名（例如 zhang-1.jpg），并改这里的引用。",
+}
+
+
 def _problem(path: Path, text: Text, hit: Hit, hits: list[Hit], masking: bool) -> SiteError:
     kind = KIND_NAMES[hit.kind]
     quote = excerpt(text.text, hit, hits)

@@ -1,4 +1,5 @@
-"""The desk's preview build (the real pipeline with preview options, into .desk/preview/) and where one
+"""The desk's preview build (the real pipeline with preview options, into .desk/preview/ and its staff folder
+.desk/preview-staff/) and where one
 article's website page, WeChat article and LED frames are found in it."""
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from generator.build.pipeline import build
 from generator.build.stamp import input_stamp
 from generator.model.content import Page
 from generator.render.routes import make_routes
-from generator.desk.workspace import PREVIEW_PATH, Workspace
+from generator.desk.workspace import PREVIEW_PATH, STAFF_PATH, Workspace
 
 
 @dataclass
@@ -63,17 +64,17 @@ def wechat_url(ws: Workspace, page: Page) -> str | None:
     """The desk URL of the article's WeChat preview, when a bundle was made for it."""
     if not page.goes_to("wechat") or page.type == "slide":
         return None
-    index = ws.work_dir / "preview" / "wechat" / page.slug / "index.html"
-    return f"{PREVIEW_PATH}wechat/{page.slug}/" if index.is_file() else None
+    index = ws.work_dir / "preview-staff" / "wechat" / page.slug / "index.html"
+    return f"{STAFF_PATH}wechat/{page.slug}/" if index.is_file() else None
 
 
 def led_frames(ws: Workspace, page: Page) -> list[Frames]:
     """Every screen that shows the article, with its frames and loop time, read from the screens' playlists."""
     found = []
-    for playlist in sorted((ws.work_dir / "preview" / "led").glob("*/playlist.json")):
+    for playlist in sorted((ws.work_dir / "preview-staff" / "led").glob("*/playlist.json")):
         data = json.loads(playlist.read_text(encoding="utf-8"))
         folder = playlist.parent.name
-        images = tuple((f"{PREVIEW_PATH}led/{folder}/{item['file']}", item.get("title", ""),
+        images = tuple((f"{STAFF_PATH}led/{folder}/{item['file']}", item.get("title", ""),
                         item.get("duration_ms", 0) / 1000)
                        for item in data.get("items", []) if item.get("source") == page.source)
         if images:
@@ -84,6 +85,9 @@ def led_frames(ws: Workspace, page: Page) -> list[Frames]:
 def file_for(ws: Workspace, rel: str) -> Path | None:
     """A file of the preview folder by its path under /_preview/, never outside it."""
     out = (ws.work_dir / "preview").resolve()
+    staff = STAFF_PATH.removeprefix(PREVIEW_PATH)
+    if rel.startswith(staff):  # the preview's staff folder (WeChat paste pages, LED frames)
+        out, rel = (ws.work_dir / "preview-staff").resolve(), rel.removeprefix(staff)
     target = (out / rel).resolve()
     if target.is_dir():
         target = target / "index.html"

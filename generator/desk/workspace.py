@@ -17,6 +17,7 @@ from generator.model.content import Site, load_site
 from generator.desk import db
 
 PREVIEW_PATH = "/_preview/"  # where the desk serves its own preview build (behind the login)
+STAFF_PATH = PREVIEW_PATH + "_staff/"  # where it serves that build's staff folder (WeChat, LED)
 
 
 @dataclass
@@ -75,7 +76,8 @@ class Workspace:
         base = urlunsplit((parts.scheme, parts.netloc, PREVIEW_PATH, "", ""))
         preview_cfg = replace(cfg, site=replace(cfg.site, base_url=base))
         opts = BuildOptions(self.content_dir, self.work_dir / "preview", self.templates_dir, self.clock(),
-                            preview=True, cache_dir=self.work_dir / "cache", jobs=1, keep_cache=True)
+                            preview=True, cache_dir=self.work_dir / "cache", jobs=1, keep_cache=True,
+                            staff_dir=self.work_dir / "preview-staff")
         return preview_cfg, opts
 
     def publish_options(self, cfg: SiteConfig) -> BuildOptions:

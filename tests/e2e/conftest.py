@@ -42,10 +42,17 @@ def site_url(sample_site, tmp_path_factory) -> str:
     mount = docroot / base_path.strip("/")
     mount.parent.mkdir(parents=True, exist_ok=True)
     mount.symlink_to(sample_site, target_is_directory=True)
+    (docroot / "_staff").symlink_to(sample_site.parent / "staff", target_is_directory=True)  # (see staff_url)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(docroot)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}{base_path}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def staff_url(site_url) -> str:
+    """The staff folder (staff/ beside public/), served by the same server at /_staff/ (never under the site)."""
+    return site_url.split("/", 3)[0] + "//" + site_url.split("/", 3)[2] + "/_staff/"
 
 
 @pytest.fixture(scope="session")

@@ -119,8 +119,9 @@ def test_the_whole_path_from_a_story_to_all_three_channels_and_an_edit_after_app
     public = desk.ws.root / "public"
     page_html = next(public.glob("stories/*xiu-che*/index.html")).read_text(encoding="utf-8")
     assert "柚苑社区东门" in page_html
-    assert list(public.glob("wechat/*xiu-che*/article.html"))
-    playlist = json.loads((public / "led/gate/playlist.json").read_text(encoding="utf-8"))
+    staff = desk.ws.root / "staff"
+    assert list(staff.glob("wechat/*xiu-che*/article.html")) and not (public / "wechat").exists()
+    playlist = json.loads((staff / "led/gate/playlist.json").read_text(encoding="utf-8"))
     assert any(item["source"] == source for item in playlist["items"])
 
     writer.goto(desk.url + f"/write?src={urllib.parse.quote(source)}")

@@ -1,4 +1,4 @@
-"""Real-looking texts on a phone (390 px): a pasted source URL, a long code and address, and the /led/ page."""
+"""Real-looking texts on a phone (390 px): a pasted source URL, a long code and address, and the LED review page (staff)."""
 from __future__ import annotations
 
 import functools
@@ -28,7 +28,8 @@ def real_url(tmp_path_factory):
         "content/letters/jie.md": LETTER_OPENING})
     docroot = root.parent / "docroot"
     cfg = config.load(root / "site_config.yaml")
-    build(cfg, BuildOptions(root / "content", docroot / "wenming", ROOT / "templates", datetime(2024, 10, 20, 9)))
+    build(cfg, BuildOptions(root / "content", docroot / "wenming", ROOT / "templates", datetime(2024, 10, 20, 9),
+                            staff_dir=docroot / "_staff"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(docroot)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/wenming/"
@@ -47,7 +48,7 @@ def fits(page) -> bool:
 
 
 def test_pages_with_a_pasted_url_do_not_scroll_sideways(phone, real_url):
-    for path in ("", "stories/", "stories/he/", "letters/jie/", "wechat/he/"):
+    for path in ("", "stories/", "stories/he/", "letters/jie/", "../_staff/wechat/he/"):
         phone.goto(real_url + path)
         assert fits(phone), path
     phone.goto(real_url + "stories/he/")
@@ -59,7 +60,7 @@ def test_pages_with_a_pasted_url_do_not_scroll_sideways(phone, real_url):
 
 
 def test_the_led_page_shows_one_loop_per_screen_scaled_to_the_phone(phone, real_url):
-    phone.goto(real_url + "led/")
+    phone.goto(real_url + "../_staff/led/")  # the staff folder, served beside the site
     assert fits(phone)
     loops = phone.locator(".led-loop img")
     assert loops.count() == 3

@@ -71,9 +71,9 @@ def test_font_size_switch_changes_size_and_persists(page, site_url):
     assert size() == pytest.approx(standard)
 
 
-def test_no_horizontal_scroll_at_360px(page, site_url):
+def test_no_horizontal_scroll_at_360px(page, site_url, staff_url):
     urls = [site_url, *(site_url + f for f in LISTS.values()), *_detail_urls(page, site_url).values(),
-            site_url + "archive/", site_url + "tags/", site_url + "led/", site_url + "about/"]
+            site_url + "archive/", site_url + "tags/", staff_url + "led/", site_url + "about/"]
     for url in urls:
         page.goto(url)
         assert _no_horizontal_scroll(page), url
@@ -108,7 +108,8 @@ def test_every_built_page_passes_the_nu_html_checker(sample_site):
     if not VNU.exists():
         pytest.fail("vnu.jar is missing: run `make test`, which installs it into .tools/")
     # WeChat article.html files are paste fragments, not documents; their own tests lint them.
-    pages = sorted(str(p) for p in sample_site.rglob("*.html") if p.name != "article.html")
+    staff = sample_site.parent / "staff"  # the LED review page, players and WeChat paste pages
+    pages = sorted(str(p) for folder in (sample_site, staff) for p in folder.rglob("*.html") if p.name != "article.html")
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
                             capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]

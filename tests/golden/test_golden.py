@@ -30,10 +30,12 @@ def _build(case: Path, out: Path) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_golden_site(tmp_path, name, update_golden):
-    out = tmp_path / "public"
-    _build(HERE / "cases" / name, out)
-    expected_dir = HERE / "expected" / name
+@pytest.mark.parametrize("part", ["public", "staff"])
+def test_golden_site(tmp_path, name, part, update_golden):
+    """Both parts of the output: the public website (public/) and the staff folder beside it (staff/)."""
+    _build(HERE / "cases" / name, tmp_path / "public")
+    out = tmp_path / part
+    expected_dir = HERE / "expected" / name / part
     if update_golden:
         shutil.rmtree(expected_dir, ignore_errors=True)
         shutil.copytree(out, expected_dir)
@@ -43,7 +45,7 @@ def test_golden_site(tmp_path, name, update_golden):
         if actual[rel] != expected[rel]:
             if rel.endswith((".html", ".xml", ".json", ".txt", ".css", ".js", ".csv")):
                 diff = "\n".join(difflib.unified_diff(expected[rel].decode().splitlines(), actual[rel].decode().splitlines(),
-                                                      f"expected/{rel}", f"actual/{rel}", lineterm=""))
+                                                      f"expected/{part}/{rel}", f"actual/{part}/{rel}", lineterm=""))
                 pytest.fail(f"{rel} differs:\n{diff}")
             pytest.fail(f"{rel} differs (binary)")
 
@@ -51,10 +53,11 @@ def test_golden_site(tmp_path, name, update_golden):
 def test_build_is_byte_identical_cold_and_warm(tmp_path):
     case = HERE / "cases" / CASES[0]
     cfg = config.load(case / "site_config.yaml")
-    cold, warm = tmp_path / "cold", tmp_path / "warm"
+    cold, warm = tmp_path / "cold", tmp_path / "warm"  # (their staff folders: cold-staff/, warm-staff/)
     cache = tmp_path / "cache"
     build(cfg, BuildOptions(case / "content", cold, TEMPLATES, BUILD_TIME, cache_dir=cache))
     build(cfg, BuildOptions(case / "content", warm, TEMPLATES, BUILD_TIME, cache_dir=cache))
     second = build(cfg, BuildOptions(case / "content", warm, TEMPLATES, BUILD_TIME, cache_dir=cache))
     assert _tree(cold) == _tree(warm)
+    assert _tree(tmp_path / "cold-staff") == _tree(tmp_path / "warm-staff")
     assert second.written == [] and second.removed == []

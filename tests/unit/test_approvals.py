@@ -80,6 +80,11 @@ def _tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _outputs(site: Path) -> dict[str, str]:
+    """The website and the staff folder (WeChat, LED) together."""
+    return {**_tree(site / "public"), **{f"staff/{rel}": sha for rel, sha in _tree(site / "staff").items()}}
+
+
 def _published(root: Path) -> str:
     return "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (root / "public").rglob("*")
                    if p.is_file() and p.suffix in (".html", ".json", ".txt", ".xml"))
@@ -138,8 +143,8 @@ def _problems(report, code: str) -> list:
 def test_an_approved_site_publishes_everything(site):
     report = _build(site)
     assert report.held_back == [] and report.published == 2
-    assert (site / "public/stories/a/index.html").exists() and (site / "public/wechat/a/article.html").exists()
-    assert "好人张三" in (site / "public/led/gate/playlist.json").read_text(encoding="utf-8")
+    assert (site / "public/stories/a/index.html").exists() and (site / "staff/wechat/a/article.html").exists()
+    assert "好人张三" in (site / "staff/led/gate/playlist.json").read_text(encoding="utf-8")
 
 
 def test_nothing_signed_publishes_nothing(make_site):
@@ -340,24 +345,24 @@ CHANGES = {
 def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(site, name):
     rel, *edits = CHANGES[name]
     _build(site)
-    before = _tree(site / "public")
+    before = _outputs(site)
     for old, new in zip(edits[::2], edits[1::2]):
         _edit(site, rel, old, new)
     report = _build(site)
     assert report.held_back == [rel]
-    assert _tree(site / "public") == before, "site, WeChat and LED all still show the approved revision"
+    assert _outputs(site) == before, "site, WeChat and LED all still show the approved revision"
     approve(site, rel)
     report = _build(site)
-    assert report.held_back == [] and _tree(site / "public") != before, "once approved, the new revision goes live"
+    assert report.held_back == [] and _outputs(site) != before, "once approved, the new revision goes live"
 
 
 @pytest.mark.parametrize("image", ["cover.png", "body.png"])
 def test_new_image_bytes_wait_and_the_approved_bytes_stay_live(site, image):
     _build(site)
-    before = _tree(site / "public")
+    before = _outputs(site)
     (site / "content/images" / image).write_bytes(_png("green"))
     report = _build(site)
-    assert report.held_back == ["stories/a.md"] and _tree(site / "public") == before
+    assert report.held_back == ["stories/a.md"] and _outputs(site) == before
 
 
 def test_the_preview_shows_the_working_file_marked(site):
@@ -397,8 +402,8 @@ def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(sit
     review.withdraw("stories/a.md", REVIEWERS["终审"], PASSWORD, "当事人要求撤下", next_time(review, "stories/a.md"))
     report = _build(site)
     assert report.held_back == ["stories/a.md"]
-    assert not (site / "public/stories/a").exists() and not (site / "public/wechat/a").exists()
-    assert "好人张三" not in (site / "public/led/gate/playlist.json").read_text(encoding="utf-8")
+    assert not (site / "public/stories/a").exists() and not (site / "staff/wechat/a").exists()
+    assert "好人张三" not in (site / "staff/led/gate/playlist.json").read_text(encoding="utf-8")
     kinds = [e.kind for e in store(site).history("stories/a.md")]
     assert kinds == ["approve"] * 6 + ["withdraw"]
 
@@ -432,12 +437,12 @@ def test_a_deleted_working_file_leaves_the_site(site):
 
 def test_make_clean_then_build_publishes_the_same_site(site):
     _build(site)
-    before = _tree(site / "public")
+    before = _outputs(site)
     ledger = (site / "reports/ledger.csv").read_bytes()
     for folder in ("public", ".cache", "reports"):
         shutil.rmtree(site / folder, ignore_errors=True)
     _build(site)
-    assert _tree(site / "public") == before and (site / "reports/ledger.csv").read_bytes() == ledger
+    assert _outputs(site) == before and (site / "reports/ledger.csv").read_bytes() == ledger
 
 
 def test_old_sign_off_blocks_are_refused_with_a_migration_hint(make_site):

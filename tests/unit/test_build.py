@@ -59,12 +59,12 @@ def test_an_edit_after_sign_off_waits_while_the_approved_revision_stays_live(mak
 def test_preview_marks_every_output_and_never_writes_public(make_site):
     root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
     _build(root, preview=True, out=".preview")
-    out = root / ".preview"
+    out, staff = root / ".preview", root / ".preview-staff"
     assert not (root / "public").exists()
     assert "未审定 · 仅供预览" in (out / "stories/a/index.html").read_text(encoding="utf-8")
-    assert "未审定 · 仅供预览" in (out / "wechat/a/article.html").read_text(encoding="utf-8")
-    assert "未审定 · 仅供预览" in (out / "wechat/a/index.html").read_text(encoding="utf-8")
-    frames = sorted((out / "led/gate").rglob("*.png"))
+    assert "未审定 · 仅供预览" in (staff / "wechat/a/article.html").read_text(encoding="utf-8")
+    assert "未审定 · 仅供预览" in (staff / "wechat/a/index.html").read_text(encoding="utf-8")
+    frames = sorted((staff / "led/gate").rglob("*.png"))
     assert frames, "the unreviewed story still gets LED frames in a preview"
 
 
@@ -72,10 +72,10 @@ def test_unreviewed_led_frames_differ_from_reviewed_ones(make_site):
     root = make_site({"content/stories/a.md": STORY}, REVIEWED_CONFIG)
     make_roster(root)
     _build(root, preview=True, out=".preview")
-    marked = {p.name for p in (root / ".preview/led/gate").rglob("*.png")}
+    marked = {p.name for p in (root / ".preview-staff/led/gate").rglob("*.png")}
     approve(root)
     _build(root, preview=True, out=".preview")
-    clean = {p.name for p in (root / ".preview/led/gate").rglob("*.png")}
+    clean = {p.name for p in (root / ".preview-staff/led/gate").rglob("*.png")}
     assert marked and clean and marked.isdisjoint(clean)
 
 
@@ -115,11 +115,11 @@ def test_a_wechat_limit_holds_back_only_that_articles_wechat_version(make_site):
     root = make_site({"content/stories/long.md": LONG_TITLE_STORY, "content/stories/zhang.md": STORY})
     report = _build(root)
     public = root / "public"
-    assert (public / "wechat/zhang/article.html").is_file()
+    assert (root / "staff/wechat/zhang/article.html").is_file()
     long_page = next(p for p in (public / "stories").rglob("index.html") if "何桂英" in p.read_text(encoding="utf-8"))
     assert long_page.is_file()
-    assert not [p for p in (public / "wechat").rglob("*") if p.is_file() and "何桂英" in p.read_text("utf-8", "ignore")]
-    assert any("何桂英" in p.read_text("utf-8", "ignore") for p in (public / "led").rglob("playlist.json"))
+    assert not [p for p in (root / "staff/wechat").rglob("*") if p.is_file() and "何桂英" in p.read_text("utf-8", "ignore")]
+    assert any("何桂英" in p.read_text("utf-8", "ignore") for p in (root / "staff/led").rglob("playlist.json"))
     [held] = [w for w in report.warnings if w.code == "wechat.title"]
     assert held.path.endswith("long.md") and held.line == 2
     assert "公众号版本暂不生成" in held.message and "wechat: {title:" in held.hint
@@ -130,7 +130,7 @@ def test_a_wechat_title_override_lets_the_article_out_with_its_own_title(make_si
     root = make_site({"content/stories/long.md": fixed})
     report = _build(root)
     assert not [w for w in report.warnings if w.code == "wechat.title"]
-    [bundle] = (root / "public/wechat").glob("*/article.json")
+    [bundle] = (root / "staff/wechat").glob("*/article.json")
     import json
     data = json.loads(bundle.read_text(encoding="utf-8"))
     assert data["title"] == "网格员何桂英：十年照顾村里独居老人" and data["author"] == "周晓燕"

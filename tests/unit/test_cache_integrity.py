@@ -54,7 +54,8 @@ def test_corrupted_led_frames_are_drawn_again_and_the_playlist_tells_the_truth(s
     report = _build(site)
     assert report.frames_drawn == len(frames), "every corrupted frame is drawn again"
     assert _tree(site / "public") == _tree(site / "cold")
-    for playlist in (site / "public/led").glob("*/playlist.json"):
+    assert _tree(site / "staff") == _tree(site / "cold-staff")
+    for playlist in (site / "staff/led").glob("*/playlist.json"):
         items = json.loads(playlist.read_text("utf-8"))["items"]
         assert items
         for item in items:
@@ -76,6 +77,7 @@ def test_a_damaged_shard_never_crashes_the_build(site, damage):
     shutil.rmtree(site / "public")
     _build(site)
     assert _tree(site / "public") == _tree(site / "cold")
+    assert _tree(site / "staff") == _tree(site / "cold-staff")
 
 
 def test_a_flipped_byte_loses_only_that_entry(tmp_path):
@@ -121,6 +123,7 @@ def test_a_planted_compiled_template_is_not_loaded(site):
     shutil.rmtree(site / "public")
     _build(site)
     assert _tree(site / "public") == _tree(site / "cold")
+    assert _tree(site / "staff") == _tree(site / "cold-staff")
 
 
 def test_the_secret_is_kept_between_processes(tmp_path, monkeypatch):

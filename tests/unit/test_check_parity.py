@@ -38,6 +38,7 @@ def test_check_reports_the_wechat_digest_warning_that_used_to_appear_only_at_bui
     assert code == 0
     assert f"没有摘要（summary），公众号摘要将用正文前 54 个字：“{LEAD[:54]}”" in shown
     assert not (root / "public").exists() and not (root / ".preview").exists(), "check writes no output"
+    assert not (root / "staff").exists() and not (root / ".preview-staff").exists()
     assert not [p for p in root.iterdir() if p.name.startswith((".public-new", ".preview-new"))]
 
 
@@ -55,7 +56,7 @@ def test_every_warning_of_the_build_is_in_the_check_report(make_site, capsys):
 def test_the_digest_skips_byline_and_source_line_and_goes_into_the_article(make_site, capsys):
     root = make_site({"content/activities/2024-03-理发.md": NO_SUMMARY})
     assert _run(capsys, root, "build")[0] == 0
-    [bundle] = (root / "public/wechat").glob("*/article.json")
+    [bundle] = (root / "staff/wechat").glob("*/article.json")
     digest = json.loads(bundle.read_text(encoding="utf-8"))["digest"]
     assert digest == LEAD[:54]
     assert "本报讯" not in digest and "来源" not in digest
@@ -67,7 +68,7 @@ def test_a_summary_is_the_digest_and_no_warning_is_given(make_site, capsys):
     code, shown = _run(capsys, root, "check")
     assert "没有摘要" not in shown
     assert _run(capsys, root, "build")[0] == 0
-    [bundle] = (root / "public/wechat").glob("*/article.json")
+    [bundle] = (root / "staff/wechat").glob("*/article.json")
     assert json.loads(bundle.read_text(encoding="utf-8"))["digest"] == "志愿者为四十三位老人义务理发。"
 
 

@@ -84,7 +84,7 @@ def test_a_source_url_becomes_a_short_linked_label(make_site):
 
 def test_the_wechat_credits_show_the_label_not_the_url(make_site):
     public = built(make_site, {"content/stories/he.md": STORY.format(source=URL)})
-    article = next((public / "wechat").glob("*/article.html")).read_text("utf-8")
+    article = next((public.parent / "staff/wechat").glob("*/article.html")).read_text("utf-8")
     assert "zjnews.zjol.com.cn" in article and "https://zjnews" not in article
 
 
@@ -102,7 +102,7 @@ def test_a_first_paragraph_opening_with_the_salutation_is_split(make_site):
     letter = page_with(public, "letters", "中秋、国庆将至")
     assert '<p class="salutation">尊敬的市民朋友们：</p>' in letter
     assert '<div class="body"><p>中秋、国庆将至' in letter
-    wechat = next((public / "wechat").glob("*/article.html")).read_text("utf-8")
+    wechat = next((public.parent / "staff/wechat").glob("*/article.html")).read_text("utf-8")
     assert "尊敬的市民朋友们：</p>" in wechat and "尊敬的市民朋友们，" not in wechat
 
 
@@ -147,7 +147,7 @@ def test_the_home_page_does_not_repeat_the_featured_stories(make_site):
 
 def test_the_led_page_shows_one_scaled_loop_per_screen(make_site):
     public = built(make_site, {"content/stories/he.md": STORY.format(source="常山县融媒体中心")})
-    led = (public / "led/index.html").read_text("utf-8")
+    led = (public.parent / "staff/led/index.html").read_text("utf-8")
     assert led.count('<figure class="led-loop"') == 3  # one per screen of MINIMAL_CONFIG
     assert led.count("<details") == 3 and 'loading="lazy"' in led.split("<details")[1]
     assert "max-width:none" not in (public / "static/site.css").read_text("utf-8")

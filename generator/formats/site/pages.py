@@ -78,7 +78,8 @@ def render_site(inp: SiteInput) -> Output:
     yield from _search_index(inp, searchable)
     yield from _tags(inp, pages)
     yield from _archive(inp, pages)
-    yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops)
+    # the LED review page is a staff page (the writer puts led/ in the staff folder): no public URL of its own
+    yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops, canonical="")
     yield _page(inp, "404.html", "404.html", "页面没有找到")
     yield "feed.xml", inp.templates.render("feed.xml", _feed_context(inp, pages)).encode(), None
     yield "sitemap.xml", inp.templates.render("sitemap.xml", {"urls": _sitemap(inp, pages)}).encode(), None
