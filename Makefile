@@ -88,7 +88,7 @@ deploy: $(STAMP) fonts
 	$(PY) -m generator deploy
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not e2e"
+	$(PY) -m pytest -n 2 -q -m "not e2e and not slow"
 
 golden-update: $(STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden

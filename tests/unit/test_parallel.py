@@ -57,6 +57,7 @@ def _site(root: Path, count: int) -> Path:
     return root
 
 
+@pytest.mark.slow  # a whole build in child processes: `make test` runs it, `make test-fast` does not
 @pytest.mark.parametrize("method", ["spawn"])
 def test_a_spawn_only_build_of_many_pages_matches_one_in_process(tmp_path, method):
     """The command line with WENMING_START_METHOD=spawn (what Windows does) builds 60 pages like one process."""

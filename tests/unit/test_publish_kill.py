@@ -90,6 +90,7 @@ def _state(root: Path, trees: dict) -> str:
     raise AssertionError(f"the output folder is a mix of the two sites (missing {missing})")
 
 
+@pytest.mark.slow  # a whole build in child processes: `make test` runs it, `make test-fast` does not
 def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(two_sites):
     root, trees = two_sites
     state, survived, kills = "B", 0, 0
