@@ -10,7 +10,7 @@ from generator.base.cache import Cache, digest, is_missing
 from generator.model.content import Page, Site
 from generator.base.parallel import map_chunks
 from generator.base.errors import SiteError
-from generator.checks import (consent, freshness, ledger, placeholders, privacy, punctuation, sensitive, spacing,
+from generator.checks import (consent, freshness, placeholders, privacy, punctuation, sensitive, spacing,
                              wording)
 from generator.checks.freshness import FreshnessLine
 from generator.checks.report import pending_report
@@ -30,11 +30,6 @@ class CheckResult:
     freshness: list[FreshnessLine]
     pages: tuple[Page, ...]
     people: tuple = ()  # the verified roster, for `check` to say who can sign what is next
-
-    @property
-    def ledger_csv(self) -> bytes:
-        """The 审核台账 CSV of every page (made only when asked for: previews never write it)."""
-        return ledger.ledger_csv(self.pages, self.statuses)
 
 
 @dataclass(frozen=True)
