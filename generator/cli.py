@@ -21,14 +21,17 @@ from generator.build.failures import final_line, folder_identity, os_error_messa
 from generator.build.lock import BuildBusy, BuildLock, lock_path
 from generator.build.writer import manifest_path, write_file
 
-# Commands import the heavy modules (Markdown, Jinja, Pillow, pypinyin) only when they need them, so that
+# Commands import the heavy modules (Markdown, Jinja, Pillow, pypinyin) only when they need them,
+# so that
 # `make build` with nothing changed answers in a fraction of a second.
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command and return the process exit code (0 ok, 1 content problems, 2 internal error)."""
+    """Run one command and return the process exit code (0 ok, 1 content problems, 2 internal error)
+    ."""
     args = _parser().parse_args(argv)
-    args.output = None  # (folder, identity before the build): set by the build command, for the final line
+    # (folder, identity before the build): set by the build command, for the final line
+    args.output = None
     try:
         return args.run(args)
     except BuildFailed as failed:
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"{os_error_message(exc)}\n{_final_line(args)}", file=sys.stderr)
         return 1
-    except Exception:  # noqa: BLE001 - the last line of defence: staff must never see a bare traceback
+    # noqa: BLE001 - the last line of defence: staff must never see a bare traceback
+    except Exception:
         if args.debug:
             traceback.print_exc()
         else:
@@ -71,8 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
                                      help="选一个命令；命令后加 -h 查看它的用法",
                                      parser_class=ChineseParser)
-    b = commands.add_parser("build", help="生成网站、LED 画面和公众号文章",
-                            example="python -m generator build\npython -m generator build --preview")
+    b = commands.add_parser(
+        "build",
+        help="生成网站、LED 画面和公众号文章",
+        example="python -m generator build\npython -m generator build --preview",
+    )
     _common(b)
     b.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 public/，预览为 .preview/）")
     b.add_argument("--staff", type=Path, default=None,
@@ -83,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="不使用缓存")
     b.add_argument("--quiet", action="store_true", help="只显示错误")
     b.set_defaults(run=_cmd_build)
-    s = commands.add_parser("serve", help="本地预览，改动后自动刷新", example="python -m generator serve --port 8001")
+    s = commands.add_parser(
+        "serve", help="本地预览，改动后自动刷新", example="python -m generator serve --port 8001"
+    )
     _common(s)
     s.add_argument("--port", type=int, default=None, help="端口（默认 8000）")
     s.set_defaults(run=_cmd_serve)
@@ -99,8 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fix", action="store_true", help="自动修正安全的标点问题（先显示改动，确认后才写入）")
     c.add_argument("--yes", action="store_true", help="与 --fix 同用：不询问，直接写入（用于脚本）")
     c.set_defaults(run=_cmd_check)
-    d = commands.add_parser("desk", help="编审台：在浏览器里写稿、审核、签字和发布",
-                            example="python -m generator desk\npython -m generator desk --port 8080")
+    d = commands.add_parser(
+        "desk",
+        help="编审台：在浏览器里写稿、审核、签字和发布",
+        example="python -m generator desk\npython -m generator desk --port 8080",
+    )
     _add_desk(d)
     _review_commands(commands)
     _add_deploy(commands)
@@ -115,7 +127,12 @@ def _add_desk(sub: argparse.ArgumentParser) -> None:
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--config", type=Path, default=Path("site_config.yaml"), help="配置文件（默认 site_config.yaml）")
+    sub.add_argument(
+        "--config",
+        type=Path,
+        default=Path("site_config.yaml"),
+        help="配置文件（默认 site_config.yaml）",
+    )
     sub.add_argument("--content", type=Path, default=None, help="内容文件夹（默认与配置文件同级的 content/）")
 
 
@@ -127,7 +144,11 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
     return BuildOptions(
         content_dir=(args.content or root / "content").resolve(),
         out_dir=(out or default_out).resolve(),
-        templates_dir=root / "templates" if (root / "templates").is_dir() else Path(__file__).parent.parent / "templates",
+        templates_dir=(
+            root / "templates"
+            if (root / "templates").is_dir()
+            else Path(__file__).parent.parent / "templates"
+        ),
         now=now or build_time(),
         preview=preview,
         cache_dir=root / ".cache" if use_cache else None,
@@ -138,8 +159,11 @@ def options_for(args, cfg, preview: bool, out: Path | None = None, now: datetime
 
 
 def _cmd_build(args) -> int:
-    planned = (args.out or args.config.resolve().parent / (".preview" if args.preview else "public")).resolve()
-    args.output = (planned, folder_identity(planned))  # for the final line, should the config be wrong
+    planned = (
+        args.out or args.config.resolve().parent / (".preview" if args.preview else "public")
+    ).resolve()
+    # for the final line, should the config be wrong
+    args.output = (planned, folder_identity(planned))
     cfg = config_module.load(args.config)
     now = datetime.fromisoformat(args.build_time) if args.build_time else build_time()
     opts = options_for(args, cfg, args.preview, args.out, now)
@@ -151,10 +175,24 @@ def _cmd_build(args) -> int:
 
 def _build_locked(args, cfg, opts, now) -> int:
     record = opts.cache_dir / f"stamp-{digest(str(opts.out_dir))}.json" if opts.cache_dir else None
-    stamp = input_stamp([opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
-                        now.date(), opts.out_dir, opts.staff, opts.preview, args.future, sys.version)
-    saved = unchanged(record, stamp, [(d, manifest_path(opts.cache_dir, d)) for d in (opts.out_dir, opts.staff)]) \
-        if record else None
+    stamp = input_stamp(
+        [opts.content_dir, opts.templates_dir, args.config.resolve(), Path(__file__).parent],
+        now.date(),
+        opts.out_dir,
+        opts.staff,
+        opts.preview,
+        args.future,
+        sys.version,
+    )
+    saved = (
+        unchanged(
+            record,
+            stamp,
+            [(d, manifest_path(opts.cache_dir, d)) for d in (opts.out_dir, opts.staff)],
+        )
+        if record
+        else None
+    )
     if saved is not None:
         warnings, _, summary = saved.rpartition("\n")
         if warnings:
@@ -164,7 +202,11 @@ def _build_locked(args, cfg, opts, now) -> int:
         return 0
     from generator.build.pipeline import build
 
-    progress = None if args.quiet or not sys.stderr.isatty() else (lambda step: print(f"… {step}", file=sys.stderr))
+    progress = (
+        None
+        if args.quiet or not sys.stderr.isatty()
+        else (lambda step: print(f"… {step}", file=sys.stderr))
+    )
     report = build(cfg, replace(opts, progress=progress, future=args.future))
     summary = _print_report(report, quiet=args.quiet)
     if record:  # the warnings are kept too, so a build with nothing new shows them again
@@ -173,8 +215,11 @@ def _build_locked(args, cfg, opts, now) -> int:
 
 
 def _add_deploy(commands) -> None:
-    d = commands.add_parser("deploy", help="把 public/ 上传到网站服务器（只传有变化的文件）",
-                            example="python -m generator deploy --dry-run\npython -m generator deploy")
+    d = commands.add_parser(
+        "deploy",
+        help="把 public/ 上传到网站服务器（只传有变化的文件）",
+        example="python -m generator deploy --dry-run\npython -m generator deploy",
+    )
     _common(d)
     d.add_argument("--dry-run", action="store_true", help="只列出会上传和删除的文件，不真的改动服务器")
     d.add_argument("--out", type=Path, default=None, help="要上传的网站文件夹（默认 public/）")
@@ -186,8 +231,16 @@ def _cmd_deploy(args) -> int:
     from generator.deploy import DeployProblem, deploy, summary
 
     cfg = config_module.load(args.config)
-    build_args = argparse.Namespace(config=args.config, content=args.content, out=args.out, preview=False,
-                                    build_time=None, future=False, no_cache=False, quiet=True)
+    build_args = argparse.Namespace(
+        config=args.config,
+        content=args.content,
+        out=args.out,
+        preview=False,
+        build_time=None,
+        future=False,
+        no_cache=False,
+        quiet=True,
+    )
     try:
         _cmd_build(build_args)
     except BuildFailed as failed:
@@ -209,8 +262,12 @@ def _cmd_serve(args) -> int:
     from generator.serve import serve
 
     cfg = config_module.load(args.config)
-    serve(cfg, args.config.resolve(), lambda c, now: replace(options_for(args, c, True, now=now), keep_cache=True),
-          port=args.port)
+    serve(
+        cfg,
+        args.config.resolve(),
+        lambda c, now: replace(options_for(args, c, True, now=now), keep_cache=True),
+        port=args.port,
+    )
     return 0
 
 
@@ -231,15 +288,21 @@ def _cmd_check(args) -> int:
     cfg = config_module.load(args.config)
     if args.fix:
         _apply_fixes(cfg, args)
-    # The same path as `build`, dry: every check and every renderer runs, nothing is written, and the report
+    # The same path as `build`, dry: every check and every renderer runs, nothing is written, and
+    # the report
     # shows each finding the build would (drafts and unreviewed pages included, as in the preview).
     now = build_time()
     report = build(cfg, replace(options_for(args, cfg, True, now=now), dry=True))
-    # The review section shows what a real build would publish; the findings are the dry build's, plus the
+    # The review section shows what a real build would publish; the findings are the dry build's,
+    # plus the
     # review step's own (records that do not verify, held-back articles).
     review = run_checks(report.site, cfg, today=now.date(), **_review_status(cfg, report.site))
-    result = replace(review, problems=sorted(dict.fromkeys(review.problems + report.problems), key=SiteError.sort_key))
-    # The report lists the findings, masked; printing them again with their source lines would put ID and phone
+    result = replace(
+        review,
+        problems=sorted(dict.fromkeys(review.problems + report.problems), key=SiteError.sort_key),
+    )
+    # The report lists the findings, masked; printing them again with their source lines would put
+    # ID and phone
     # numbers on the screen in full.
     print(pending_report(report.site, cfg, result, today=now.date()))
     _print_schedule(report.site)
@@ -254,7 +317,8 @@ def _print_schedule(site) -> None:
 
 
 def _review_status(cfg, site) -> dict:
-    """Each article's live and working revision and who it waits for, for `check` (nothing when review is off)."""
+    """Each article's live and working revision and who it waits for, for `check` (nothing when
+    review is off)."""
     from generator.checks import review
 
     return review.for_check(site, cfg)
@@ -265,13 +329,20 @@ def _apply_fixes(cfg, args) -> None:
     from generator.checks import fix_file
     from generator.model import content
 
-    site = content.load_site(cfg, (args.content or cfg.root / "content").resolve(), include_drafts=True)
+    site = content.load_site(
+        cfg, (args.content or cfg.root / "content").resolve(), include_drafts=True
+    )
     fixes = [(site.content_dir / p.source, fixed) for p in site.pages
              if (fixed := fix_file(site.content_dir / p.source)) is not None]
     for path, (old, new) in fixes:
         shown = _show_path(path)
-        print("\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), shown, shown + "（修正后）",
-                                             lineterm="")))
+        print(
+            "\n".join(
+                difflib.unified_diff(
+                    old.splitlines(), new.splitlines(), shown, shown + "（修正后）", lineterm=""
+                )
+            )
+        )
     if not fixes:
         print("没有需要自动修正的标点。")
         return
@@ -330,12 +401,20 @@ def _print_problems(problems: list[SiteError], stream) -> None:
 
 
 def _format_problems(problems: list[SiteError]) -> str:
-    from generator.checks.privacy import mask  # a number in a file name or message is never echoed in full
+    # a number in a file name or message is never echoed in full
+    from generator.checks.privacy import mask
 
     shown = []
     for problem in sorted(problems, key=SiteError.sort_key):
-        relative = SiteError(mask(_show_path(Path(problem.path))), problem.line, problem.col, mask(problem.message),
-                             mask(problem.hint), problem.severity, problem.code)
+        relative = SiteError(
+            mask(_show_path(Path(problem.path))),
+            problem.line,
+            problem.col,
+            mask(problem.message),
+            mask(problem.hint),
+            problem.severity,
+            problem.code,
+        )
         shown.append(relative.format(_context(problem)))
     return "\n".join(shown)
 
@@ -355,4 +434,8 @@ def _context(problem: SiteError) -> str:
 
 def _show_path(path: Path) -> str:
     absolute = Path(os.path.abspath(path))
-    return absolute.relative_to(Path.cwd()).as_posix() if absolute.is_relative_to(Path.cwd()) else str(absolute)
+    return (
+        absolute.relative_to(Path.cwd()).as_posix()
+        if absolute.is_relative_to(Path.cwd())
+        else str(absolute)
+    )

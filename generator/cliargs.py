@@ -1,8 +1,10 @@
 """argparse in Chinese: usage, section titles, -h and every error message argparse itself writes.
 
-argparse keeps its own strings in English; the staff see them when they mistype a command, so this module
+argparse keeps its own strings in English; the staff see them when they mistype a command, so this
+module
 gives a parser class whose help and errors read in Chinese and whose help ends with an example.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,21 +13,39 @@ import sys
 
 # argparse's own error messages (Python 3.11–3.13), as patterns, and how they read in Chinese.
 _MESSAGES = [
-    (r"^argument (?P<name>.+?): (?P<rest>.*)$", lambda m: f"参数 {m['name']}：{_translate(m['rest'])}"),
-    (r"^invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)$",
-     lambda m: f"不认识 “{_unquote(m['value'])}”（可以选：{'、'.join(_unquote(c) for c in m['choices'].split(', '))}）"),
-    (r"^the following arguments are required: (?P<names>.*)$", lambda m: f"缺少必填的参数：{_names(m['names'])}"),
+    (
+        r"^argument (?P<name>.+?): (?P<rest>.*)$",
+        lambda m: f"参数 {m['name']}：{_translate(m['rest'])}",
+    ),
+    (
+        r"^invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)$",
+        lambda m: f"不认识 “{_unquote(m['value'])}”（可以选：{'、'.join(_unquote(c) for c in m['choices'].split(', '))}）",
+    ),
+    (
+        r"^the following arguments are required: (?P<names>.*)$",
+        lambda m: f"缺少必填的参数：{_names(m['names'])}",
+    ),
     (r"^unrecognized arguments: (?P<names>.*)$", lambda m: f"不认识的参数：{m['names']}"),
     (r"^expected one argument$", lambda m: "后面要跟一个值"),
     (r"^expected at least one argument$", lambda m: "后面至少要跟一个值"),
     (r"^expected (?P<n>\d+) arguments?$", lambda m: f"后面要跟 {m['n']} 个值"),
-    (r"^invalid (?P<type>\w+) value: (?P<value>.*)$",
-     lambda m: f"“{_unquote(m['value'])}” 不是{_TYPES.get(m['type'], m['type'])}"),
-    (r"^one of the arguments (?P<names>.*) is required$", lambda m: f"下列参数必须给一个：{_names(m['names'])}"),
+    (
+        r"^invalid (?P<type>\w+) value: (?P<value>.*)$",
+        lambda m: f"“{_unquote(m['value'])}” 不是{_TYPES.get(m['type'], m['type'])}",
+    ),
+    (
+        r"^one of the arguments (?P<names>.*) is required$",
+        lambda m: f"下列参数必须给一个：{_names(m['names'])}",
+    ),
     (r"^not allowed with argument (?P<name>.*)$", lambda m: f"不能和参数 {m['name']} 同时使用"),
-    (r"^ambiguous option: (?P<opt>\S+) could match (?P<names>.*)$",
-     lambda m: f"选项 {m['opt']} 不明确，可能是：{_names(m['names'])}"),
-    (r"^ignored explicit argument (?P<value>.*)$", lambda m: f"这个选项不需要值（多写了 {m['value']}）"),
+    (
+        r"^ambiguous option: (?P<opt>\S+) could match (?P<names>.*)$",
+        lambda m: f"选项 {m['opt']} 不明确，可能是：{_names(m['names'])}",
+    ),
+    (
+        r"^ignored explicit argument (?P<value>.*)$",
+        lambda m: f"这个选项不需要值（多写了 {m['value']}）",
+    ),
 ]
 _TYPES = {"int": "整数", "float": "数字"}
 
@@ -61,7 +81,8 @@ class ChineseHelp(argparse.RawDescriptionHelpFormatter):
 
 
 class ChineseParser(argparse.ArgumentParser):
-    """An ArgumentParser whose help, section titles and errors are in Chinese; `example` ends its help."""
+    """An ArgumentParser whose help, section titles and errors are in Chinese; `example` ends its
+    help."""
 
     def __init__(self, *args, example: str = "", **kwargs):
         kwargs.setdefault("formatter_class", ChineseHelp)
@@ -71,7 +92,9 @@ class ChineseParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = "要填的内容"
         self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示这段说明后退出")
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示这段说明后退出"
+        )
 
     def error(self, message: str):
         """Print the usage and the error in Chinese, then leave with code 2 (as argparse does)."""

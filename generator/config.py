@@ -1,4 +1,6 @@
-"""Load site_config.yaml into frozen dataclasses; unknown keys and bad values are all reported at once."""
+"""Load site_config.yaml into frozen dataclasses; unknown keys and bad values are all reported at
+once."""
+
 from __future__ import annotations
 
 import re
@@ -65,7 +67,8 @@ class Publish:
 
 @dataclass(frozen=True)
 class Review:
-    """三审三校: the pinned root administrator key (the roster's trust anchor) and separation of duties."""
+    """三审三校: the pinned root administrator key (the roster's trust anchor) and separation of
+    duties."""
 
     trust: str = ""  # base64 public key that `review init` prints
     separation: bool = True
@@ -90,7 +93,8 @@ class Wording:
 
 @dataclass(frozen=True)
 class ContentChecks:
-    """Placeholders and leftovers: "error" holds the article (or the data item) back, "warn" only reports it."""
+    """Placeholders and leftovers: "error" holds the article (or the data item) back, "warn" only
+    reports it."""
 
     placeholders: Literal["error", "warn"] = "error"
 
@@ -140,10 +144,15 @@ class Screen:
     title: str = ""  # human name, e.g. 柚苑社区大门屏
     scroll: bool = False  # strip screens: also emit one long image for continuous left scrolling
     scroll_speed: int = 32  # pixels per second for the scrolling image
-    full_letters: bool = False  # show a 倡议书's numbered points, not only its title (large indoor screens)
+    # show a 倡议书's numbered points, not only its title (large indoor screens)
+    full_letters: bool = False
 
     def __post_init__(self):
-        if not self.name or not all(c.isalnum() or c in "-_" for c in self.name) or not self.name.isascii():
+        if (
+            not self.name
+            or not all(c.isalnum() or c in "-_" for c in self.name)
+            or not self.name.isascii()
+        ):
             raise FieldError("name", f"屏幕名称 “{self.name}” 只能用英文字母、数字、- 和 _（它会成为文件夹名）")
         if self.width < 8 or self.height < 8:
             raise FieldError("width", f"屏幕 {self.name} 的尺寸 {self.width}×{self.height} 太小")
@@ -153,7 +162,11 @@ class Screen:
     @property
     def size(self) -> tuple[int, int]:
         """The frame size in pixels after rotation, as the controller expects it."""
-        return (self.height, self.width) if self.rotation in ("90", "270") else (self.width, self.height)
+        return (
+            (self.height, self.width)
+            if self.rotation in ("90", "270")
+            else (self.width, self.height)
+        )
 
     @property
     def is_strip(self) -> bool:
@@ -176,7 +189,8 @@ class Expiry:
 
 @dataclass(frozen=True)
 class Led:
-    """The LED output: screens, the fallback font, default expiry and how much of a loop one article may take."""
+    """The LED output: screens, the fallback font, default expiry and how much of a loop one
+    article may take."""
 
     font: str = ""
     screens: tuple[Screen, ...] = ()
@@ -236,21 +250,26 @@ class Serve:
 
 @dataclass(frozen=True)
 class Links:
-    """Links in bodies to pages, files or anchors of this site that do not exist: an error, or a warning."""
+    """Links in bodies to pages, files or anchors of this site that do not exist: an error, or a
+    warning."""
 
     broken: Literal["error", "warn"] = "error"
 
 
 @dataclass(frozen=True)
 class Deploy:
-    """Where `deploy` uploads public/: an rsync target over ssh, e.g. wenming@web.example.gov.cn:/srv/wenming/."""
+    """Where `deploy` uploads public/: an rsync target over ssh, e.g. wenming@web.example.gov.cn:
+    /srv/wenming/."""
 
     method: Literal["rsync"] = "rsync"
     target: str = ""
     port: int | None = None
-    identity: str = ""  # the ssh key to log in with (relative to the config file); empty: ssh's own default
-    known_hosts: str = ""  # a known_hosts file that holds the server's key; empty: ssh's own default
-    nginx_map: str = "reports/nginx-redirects.conf"  # old addresses → new ones, for the web server's admin
+    # the ssh key to log in with (relative to the config file); empty: ssh's own default
+    identity: str = ""
+    # a known_hosts file that holds the server's key; empty: ssh's own default
+    known_hosts: str = ""
+    # old addresses → new ones, for the web server's admin
+    nginx_map: str = "reports/nginx-redirects.conf"
 
     def __post_init__(self):
         if self.target and not re.match(r"^[^\s:/@]+@[^\s:/]+:\S*/$", self.target):

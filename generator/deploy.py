@@ -1,10 +1,15 @@
 """Upload the built website (public/) to the web server with rsync over ssh, changed files only.
 
-Two passes keep the live site whole while it changes: the first sends new and changed files and puts them all in
-place at its end (--delay-updates), the second only deletes what the build no longer has. A page is never
-removed before the pages that stop linking to it are replaced, and a new page is there before any page links
-to it. Files are compared by content (--checksum), so a rebuild that made the same bytes sends nothing.
+Two passes keep the live site whole while it changes: the first sends new and changed files and
+puts them all in
+place at its end (--delay-updates), the second only deletes what the build no longer has. A page is
+never
+removed before the pages that stop linking to it are replaced, and a new page is there before any
+page links
+to it. Files are compared by content (--checksum), so a rebuild that made the same bytes sends
+nothing.
 """
+
 from __future__ import annotations
 
 import shlex
@@ -30,7 +35,8 @@ class DeployProblem(Exception):
 
 
 def ssh_command(cfg: SiteConfig) -> list[str]:
-    """The ssh command rsync logs in with: batch mode (never a password prompt), the configured port and keys."""
+    """The ssh command rsync logs in with: batch mode (never a password prompt), the configured
+    port and keys."""
     settings = cfg.deploy
     command = ["ssh", "-o", "BatchMode=yes"]
     if settings.port:
@@ -38,14 +44,30 @@ def ssh_command(cfg: SiteConfig) -> list[str]:
     if settings.identity:
         command += ["-i", str(cfg.resolve(settings.identity)), "-o", "IdentitiesOnly=yes"]
     if settings.known_hosts:
-        command += ["-o", f"UserKnownHostsFile={cfg.resolve(settings.known_hosts)}", "-o", "StrictHostKeyChecking=yes"]
+        command += [
+            "-o",
+            f"UserKnownHostsFile={cfg.resolve(settings.known_hosts)}",
+            "-o",
+            "StrictHostKeyChecking=yes",
+        ]
     return command
 
 
 def rsync_passes(cfg: SiteConfig, site_dir: Path, dry_run: bool) -> list[list[str]]:
-    """The two rsync commands: send new and changed files, then delete what the site no longer has."""
-    common = ["rsync", "--recursive", "--links", "--times", "--checksum", "--compress", "--itemize-changes",
-              "--chmod=D755,F644", "-e", shlex.join(ssh_command(cfg))] + (["--dry-run"] if dry_run else [])
+    """The two rsync commands: send new and changed files, then delete what the site no longer
+    has."""
+    common = [
+        "rsync",
+        "--recursive",
+        "--links",
+        "--times",
+        "--checksum",
+        "--compress",
+        "--itemize-changes",
+        "--chmod=D755,F644",
+        "-e",
+        shlex.join(ssh_command(cfg)),
+    ] + (["--dry-run"] if dry_run else [])
     source = site_dir.as_posix().rstrip("/") + "/"
     send = common + ["--delay-updates", source, cfg.deploy.target]
     delete = common + ["--delete", "--existing", "--ignore-existing", source, cfg.deploy.target]
@@ -67,7 +89,8 @@ def parse_itemized(output: str) -> DeployResult:
 
 def deploy(cfg: SiteConfig, site_dir: Path, dry_run: bool = False,
            run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> DeployResult:
-    """Upload `site_dir` to the configured target; raise DeployProblem (in Chinese) when it cannot."""
+    """Upload `site_dir` to the configured target; raise DeployProblem (in Chinese) when it
+    cannot."""
     if not cfg.deploy.target:
         raise DeployProblem("site_config.yaml 里还没有写上传到哪里：加上\n"
                             "deploy:\n  method: rsync\n  target: 用户名@服务器:/srv/wenming/")
@@ -75,13 +98,18 @@ def deploy(cfg: SiteConfig, site_dir: Path, dry_run: bool = False,
         raise DeployProblem(f"{site_dir} 里没有网站首页：先运行 make build 生成网站。")
     for tool in ("rsync", "ssh"):
         if shutil.which(tool) is None:
-            raise DeployProblem(f"没有找到 {tool}：请安装 rsync 和 openssh-client（sudo apt-get install rsync openssh-client）。")
+            raise DeployProblem(
+                f"没有找到 {tool}：请安装 rsync 和 openssh-client（sudo apt-get install rsync openssh-client）"
+                f"。"
+            )
     result = DeployResult()
     for command in rsync_passes(cfg, site_dir, dry_run):
         done = run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
         if done.returncode != 0:
-            raise DeployProblem(f"上传到 {cfg.deploy.target} 失败（rsync 返回 {done.returncode}），服务器上的网站"
-                                f"没有被删改到一半：第一步只加文件，第二步才删旧文件。\nrsync 的说明：{done.stderr.strip()[-600:]}")
+            raise DeployProblem(
+                f"上传到 {cfg.deploy.target} 失败（rsync 返回 {done.returncode}），服务器上的网站"
+                f"没有被删改到一半：第一步只加文件，第二步才删旧文件。\nrsync 的说明：{done.stderr.strip()[-600:]}"
+            )
         step = parse_itemized(done.stdout)
         result.uploaded += step.uploaded
         result.deleted += step.deleted

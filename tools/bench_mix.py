@@ -1,9 +1,14 @@
-"""The real mix for `make bench`: stories, activities and letters to the site, WeChat and two LED screens, some
-with a 4000×3000 phone photo each; and the rates of the two costly steps (LED frames, photos) measured in-process.
+"""The real mix for `make bench`: stories, activities and letters to the site, WeChat and two LED
+screens, some
+with a 4000×3000 phone photo each; and the rates of the two costly steps (LED frames, photos)
+measured in-process.
 
-Every figure sits beside Hugo's on the same files in the same run: cold, no-change and one-edit builds as a ratio
-to Hugo's cold build, peak memory as a ratio to Hugo's, photos per second as a ratio to Hugo copying them.
+Every figure sits beside Hugo's on the same files in the same run: cold, no-change and one-edit
+builds as a ratio
+to Hugo's cold build, peak memory as a ratio to Hugo's, photos per second as a ratio to Hugo
+copying them.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -34,7 +39,8 @@ serve: {port: %d}
 
 
 def photos_for(size: int) -> int:
-    """How many pages of the mix carry a phone photo: one in five at 100 pages, one in twenty at 1,000 (so that a
+    """How many pages of the mix carry a phone photo: one in five at 100 pages, one in twenty at 1,
+    000 (so that a
     cold build stays under a minute here; each photo is 4–5 MB)."""
     return size // 5 if size <= 100 else size // 20
 
@@ -50,7 +56,8 @@ def prepare_mix(work: Path, size: int) -> Path:
 
 @contextmanager
 def _timed(module, name: str, spent: list[float]):
-    """Add the CPU time of every call of module.name to spent[0], and count the calls in spent[1]."""
+    """Add the CPU time of every call of module.name to spent[0], and count the calls in
+    spent[1]."""
     original = getattr(module, name)
 
     def timed(*args, **kwargs):
@@ -68,20 +75,30 @@ def _timed(module, name: str, spent: list[float]):
 
 
 def rates(root: Path) -> dict[str, float]:
-    """rates_here(root) in a fresh process: a process that has built a site is large, and every process it
-    starts afterwards would report that size as its own peak memory (Linux counts it before exec)."""
+    """rates_here(root) in a fresh process: a process that has built a site is large, and every
+    process it
+    starts afterwards would report that size as its own peak memory (Linux counts it before exec).
+    """
     import json
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "tools.bench_mix", str(root)], check=True, capture_output=True,
-                          text=True, cwd=Path(__file__).parents[1])
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.bench_mix", str(root)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def rates_here(root: Path) -> dict[str, float]:
-    """Frames per second per screen size (first draw) and photos per second (publishing), in one in-process
-    cold build of `root` with one worker (the CPU time of drawing and preparing alone, not the layout)."""
+    """Frames per second per screen size (first draw) and photos per second (publishing), in one
+    in-process
+    cold build of `root` with one worker (the CPU time of drawing and preparing alone, not the
+    layout).
+    """
     from generator import config
     from generator.base.dates import build_time
     from generator.build.options import BuildOptions
@@ -101,11 +118,20 @@ def rates_here(root: Path) -> dict[str, float]:
         finally:
             frames[screen.name][0] += time.process_time() - start
             frames[screen.name][1] += 1
-    with tempfile.TemporaryDirectory(prefix="wenming-rates-") as temp, _timed(images, "prepare", photos):
+    with (
+        tempfile.TemporaryDirectory(prefix="wenming-rates-") as temp,
+        _timed(images, "prepare", photos),
+    ):
         raster.draw_frame = by_screen
         try:
-            opts = BuildOptions(root / "content", Path(temp) / "public", Path(__file__).parents[1] / "templates",
-                                build_time(), cache_dir=Path(temp) / "cache", jobs=1)
+            opts = BuildOptions(
+                root / "content",
+                Path(temp) / "public",
+                Path(__file__).parents[1] / "templates",
+                build_time(),
+                cache_dir=Path(temp) / "cache",
+                jobs=1,
+            )
             build(cfg, opts)
         finally:
             raster.draw_frame = original
@@ -117,7 +143,8 @@ def rates_here(root: Path) -> dict[str, float]:
 
 
 def hugo_images_per_second(root: Path, hugo_cold_seconds: float) -> float:
-    """Hugo's rate on the same photos: it copies them (no resizing, no stripping) during its cold build."""
+    """Hugo's rate on the same photos: it copies them (no resizing, no stripping) during its cold
+    build."""
     count = sum(1 for p in (root / "content" / "images").iterdir() if p.suffix == ".jpg")
     return count / hugo_cold_seconds if hugo_cold_seconds else 0.0
 
@@ -128,8 +155,11 @@ def copy_images_for_hugo(root: Path, site: Path) -> None:
 
 
 def phone_photo_cost(runs: int = 5) -> tuple[float, float, float]:
-    """Milliseconds (CPU, median) to decode a 4000×3000 phone photo whole with Pillow, to publish it at 1080 px
-    (prepare: draft decode, resize, encode), and to publish one that fits as it is (metadata stripped)."""
+    """Milliseconds (CPU, median) to decode a 4000×3000 phone photo whole with Pillow, to publish
+    it at 1080 px
+    (prepare: draft decode, resize, encode), and to publish one that fits as it is (metadata
+    stripped).
+    """
     import io
 
     from PIL import Image
@@ -139,7 +169,9 @@ def phone_photo_cost(runs: int = 5) -> tuple[float, float, float]:
 
     raw = phone_photo(7)
     small = io.BytesIO()
-    Image.open(io.BytesIO(raw)).reduce(4).save(small, "JPEG", quality=92, exif=Image.open(io.BytesIO(raw)).getexif())
+    Image.open(io.BytesIO(raw)).reduce(4).save(
+        small, "JPEG", quality=92, exif=Image.open(io.BytesIO(raw)).getexif()
+    )
 
     def median_ms(job) -> float:
         samples = []
@@ -149,7 +181,11 @@ def phone_photo_cost(runs: int = 5) -> tuple[float, float, float]:
             samples.append(time.process_time() - start)
         return sorted(samples)[runs // 2] * 1000
     full = median_ms(lambda: Image.open(io.BytesIO(raw)).load())
-    return full, median_ms(lambda: prepare(raw, 1080, 85)), median_ms(lambda: prepare(small.getvalue(), 1080, 85))
+    return (
+        full,
+        median_ms(lambda: prepare(raw, 1080, 85)),
+        median_ms(lambda: prepare(small.getvalue(), 1080, 85)),
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""`make bench-search`: search answers in Chromium over a 10,000-page index (moved out of the tests: it measures
+"""`make bench-search`: search answers in Chromium over a 10,000-page index (moved out of the tests:
+it measures
 time). Prints the cold and warm answer times the page reports and the bytes one query downloads."""
+
 from __future__ import annotations
 
 import functools
@@ -18,23 +20,37 @@ from generator.formats.site.search import index_texts, page_text
 from generator.render.routes import make_routes
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def synthetic_pages(count: int) -> list[tuple[str, str, str]]:
-    """Article pages of realistic length made from a fixed stock of phrases (seeded: the same every run)."""
+    """Article pages of realistic length made from a fixed stock of phrases (seeded: the same every
+    run)."""
     rng = random.Random(7)
     stock = ["志愿服务", "垃圾分类", "文明交通", "孝老爱亲", "便民服务", "新时代文明实践", "柚苑社区", "白石镇", "邻里互助",
              "消防安全", "移风易俗", "关爱老人", "环境整治", "乡村振兴", "助人为乐", "见义勇为", "诚实守信", "敬业奉献"]
     filler = "的了是在和有我们这个为一也不人都要就对中到把上山水田村民群众活动开展组织参加共同美好生活家园"
     pages = []
     for n in range(count):
-        words = [rng.choice(stock) if rng.random() < 0.3 else "".join(rng.sample(filler, rng.randint(2, 4)))
-                 for _ in range(300)]
+        words = [
+            (
+                rng.choice(stock)
+                if rng.random() < 0.3
+                else "".join(rng.sample(filler, rng.randint(2, 4)))
+            )
+            for _ in range(300)
+        ]
         body = "".join(f"<p>{''.join(words[i:i + 20])}。</p>" for i in range(0, 300, 20))
         title = "".join(rng.sample(stock, 2))
-        pages.append((f"/changshan/x/{n}/", title, f"<main><article><h1>{title}</h1>{body}</article></main>"))
+        pages.append(
+            (f"/changshan/x/{n}/", title, f"<main><article><h1>{title}</h1>{body}</article></main>")
+        )
     return pages
 
 
@@ -82,10 +98,14 @@ def main(count: int = 10_000) -> None:
         out, base_path = _site_with_index(Path(tmp), count)
         server, url = _serve(out, base_path, Path(tmp) / "docroot")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
             tab = browser.new_page(viewport={"width": 360, "height": 740})
             received: list[int] = []
-            tab.on("response", lambda r: "/search/data/" in r.url and received.append(len(r.body())))
+            tab.on(
+                "response", lambda r: "/search/data/" in r.url and received.append(len(r.body()))
+            )
             tab.goto(url + "search/")
             tab.wait_for_timeout(200)
             received.clear()

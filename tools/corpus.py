@@ -1,4 +1,6 @@
-"""A deterministic synthetic corpus of realistic Chinese stories, activities and letters for benchmarks."""
+"""A deterministic synthetic corpus of realistic Chinese stories, activities and letters for
+benchmarks."""
+
 from __future__ import annotations
 
 import io
@@ -47,24 +49,40 @@ def _body(rng: random.Random, n: int) -> str:
 def _front(rng: random.Random, kind: str, n: int, day: str) -> list[str]:
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
     town = rng.choice(TOWNS)
-    lines = [f"title: {town}{rng.choice(PHRASES)[:10]}（{n}）", f"date: {day}", f"summary: {_paragraph(rng, 2)[:60]}",
-             f"tags: [{rng.choice(CATEGORIES)}, {town}]", "author: 通讯员", "source: 常山县文明办", "editor: 编辑部"]
+    lines = [
+        f"title: {town}{rng.choice(PHRASES)[:10]}（{n}）",
+        f"date: {day}",
+        f"summary: {_paragraph(rng, 2)[:60]}",
+        f"tags: [{rng.choice(CATEGORIES)}, {town}]",
+        "author: 通讯员",
+        "source: 常山县文明办",
+        "editor: 编辑部",
+    ]
     if kind == "story":
         lines += [f"person: {name}", f"category: {rng.choice(CATEGORIES)}", f"honour: 常山好人（第{n}期）",
                   "honour_level: 县", f"township: {town}", f"consent: {{who: {name}, date: {day}}}"]
     elif kind == "activity":
-        lines += [f"start: {day} 08:30", f"end: {day} 11:30", f"place: {town}", f"team: {rng.choice(TEAMS)}",
-                  f"participants: {rng.randint(10, 80)}", f"service_hours: {rng.randint(20, 300)}"]
+        lines += [
+            f"start: {day} 08:30",
+            f"end: {day} 11:30",
+            f"place: {town}",
+            f"team: {rng.choice(TEAMS)}",
+            f"participants: {rng.randint(10, 80)}",
+            f"service_hours: {rng.randint(20, 300)}",
+        ]
     else:
         lines += ["issuer: [常山县文明办]", f"signed: {day}", "salutation: 广大市民朋友们"]
     return lines
 
 
 def write_corpus(root: Path, count: int, seed: int = 20261126, photos: int = 0) -> list[Path]:
-    """Write `count` pages (stories, activities and letters, 6:3:1) under root/content; return their paths.
+    """Write `count` pages (stories, activities and letters, 6:3:1) under root/content; return
+    their paths.
 
-    With `photos`, that many pages (spread evenly) carry a phone photo of their own (see phone_photo) as their
-    photo or cover, and every page goes to the LED screens: all to `gate`, every tenth to `hall` as well.
+    With `photos`, that many pages (spread evenly) carry a phone photo of their own (see
+    phone_photo) as their
+    photo or cover, and every page goes to the LED screens: all to `gate`, every tenth to `hall` as
+    well.
     """
     rng = random.Random(seed)
     with_photo = {n * count // photos for n in range(photos)} if photos else set()
@@ -87,33 +105,55 @@ def write_corpus(root: Path, count: int, seed: int = 20261126, photos: int = 0) 
 
 
 def _mix_front(root: Path, kind: str, n: int, photo: bool) -> list[str]:
-    """The real mix's extra front matter: the page's LED screens and, for some pages, a phone photo."""
+    """The real mix's extra front matter: the page's LED screens and, for some pages, a phone
+    photo."""
     lines = [f"led: {{screens: [gate{', hall' if n % 10 == 0 else ''}]}}"]
     if not photo:
         return lines
     name = f"images/phone-{n:05d}.jpg"
     (root / "content" / name).write_bytes(phone_photo(n))
     if kind == "story":
-        return lines + [f"photo: {name}", "photo_alt: 志愿者在社区里服务", f"cover: {name}", "cover_alt: 志愿服务现场"]
+        return lines + [
+            f"photo: {name}",
+            "photo_alt: 志愿者在社区里服务",
+            f"cover: {name}",
+            "cover_alt: 志愿服务现场",
+        ]
     if kind == "activity":
-        return lines + [f"photos: [{{src: {name}, alt: 活动现场}}]", f"cover: {name}", "cover_alt: 活动现场"]
+        return lines + [
+            f"photos: [{{src: {name}, alt: 活动现场}}]",
+            f"cover: {name}",
+            "cover_alt: 活动现场",
+        ]
     return lines + [f"cover: {name}", "cover_alt: 倡议活动现场"]
 
 
 def phone_photo(seed: int, size: tuple[int, int] = (4000, 3000)) -> bytes:
-    """A 4000×3000 JPEG like a phone's (about 4 MB): grainy, with EXIF (maker, model, time) and a GPS position."""
+    """A 4000×3000 JPEG like a phone's (about 4 MB): grainy, with EXIF (maker, model, time) and a
+    GPS position."""
     from PIL import Image, ImageChops  # the real mix needs Pillow; the text corpus does not
 
     width, height = size
     rng = random.Random(seed)
-    blobs = Image.effect_noise((width // 40, height // 40), 90).resize(size, Image.Resampling.BILINEAR)
+    blobs = Image.effect_noise((width // 40, height // 40), 90).resize(
+        size, Image.Resampling.BILINEAR
+    )
     grain = Image.effect_noise(size, 30 + seed % 20)
     gradient = Image.linear_gradient("L").resize(size)
-    channels = [ImageChops.add(ImageChops.multiply(blobs, gradient), grain, 2, rng.randint(-40, 40)),
-                ImageChops.offset(blobs, rng.randint(0, width), 0), ImageChops.blend(gradient, grain, 0.4)]
+    channels = [
+        ImageChops.add(ImageChops.multiply(blobs, gradient), grain, 2, rng.randint(-40, 40)),
+        ImageChops.offset(blobs, rng.randint(0, width), 0),
+        ImageChops.blend(gradient, grain, 0.4),
+    ]
     exif = Image.Exif()
-    exif[0x010F], exif[0x0110], exif[0x0132] = "PhoneMaker", "Phone 12", f"2024:05:{1 + seed % 28:02d} 08:00:00"
-    exif.get_ifd(0x8825).update({1: "N", 2: (28.0, 54.0, seed % 60 + 0.5), 3: "E", 4: (118.0, 30.0, 7.25)})
+    exif[0x010F], exif[0x0110], exif[0x0132] = (
+        "PhoneMaker",
+        "Phone 12",
+        f"2024:05:{1 + seed % 28:02d} 08:00:00",
+    )
+    exif.get_ifd(0x8825).update(
+        {1: "N", 2: (28.0, 54.0, seed % 60 + 0.5), 3: "E", 4: (118.0, 30.0, 7.25)}
+    )
     out = io.BytesIO()
     Image.merge("RGB", channels).save(out, "JPEG", quality=92, exif=exif)
     return out.getvalue()
@@ -122,7 +162,14 @@ def phone_photo(seed: int, size: tuple[int, int] = (4000, 3000)) -> bytes:
 def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A one-colour PNG made with the standard library, so the corpus needs no imaging package."""
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
     row = b"\x00" + bytes(rgb) * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )

@@ -1,9 +1,13 @@
-"""`python -m tools.led_layout_bench`: time LED text fitting (layout.fit) apart from drawing and PNG encoding.
+"""`python -m tools.led_layout_bench`: time LED text fitting (layout.fit) apart from drawing and
+PNG encoding.
 
-CPU time (process_time), since other work shares the machine. Two figures: (1) every slide of the sample site on every screen, with the number of ink measurements Pillow
-was asked for; (2) one slide of growing text length on the 384×192 screen, as microseconds per character, to
+CPU time (process_time), since other work shares the machine. Two figures: (1) every slide of the
+sample site on every screen, with the number of ink measurements Pillow
+was asked for; (2) one slide of growing text length on the 384×192 screen, as microseconds per
+character, to
 show whether layout time stays flat in text length.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +68,10 @@ def _box(screen) -> Box:
 
 
 def sample_site(root: Path, rounds: int) -> tuple[float, float, int, int]:
-    """CPU seconds to fit every slide of the site on every screen: the first round (loading the phrase
-    segmenters, every glyph measured) and the best later one; measurement calls of a round; slides."""
+    """CPU seconds to fit every slide of the site on every screen: the first round (loading the
+    phrase
+    segmenters, every glyph measured) and the best later one; measurement calls of a round; slides.
+    """
     cfg = config.load(root / "site_config.yaml")
     site = load_site(cfg, root / "content")
     specs, _ = collect(site, cfg, date(2026, 12, 1))
@@ -103,7 +109,8 @@ def by_length(root: Path, lengths: list[int]) -> list[tuple[int, float]]:
     for n in lengths:
         text = (SENTENCE * (n // len(SENTENCE) + 1))[:n]
         target.measures.clear()
-        target.fit((text,), box)  # glyphs measured once per size: not part of what grows with length
+        # glyphs measured once per size: not part of what grows with length
+        target.fit((text,), box)
         start = time.process_time()
         target.fit((text,), box)
         out.append((n, (time.process_time() - start) * 1e6 / n))

@@ -1,10 +1,14 @@
 """Re-approve the shipped sample content with the demo roster (python -m tools.sample_review).
 
-Creates content/_review/ from scratch when it has no roster: the demo administrator and six reviewers, one per
-stage, with the demo passwords below (documented in docs/notes/approvals.md; a real office replaces them), pins
-the administrator's key in site_config.yaml, then signs every article's working revision through all six stages.
+Creates content/_review/ from scratch when it has no roster: the demo administrator and six
+reviewers, one per
+stage, with the demo passwords below (documented in docs/notes/approvals.md; a real office replaces
+them), pins
+the administrator's key in site_config.yaml, then signs every article's working revision through
+all six stages.
 Articles already fully approved are left as they are, so running it again only signs what changed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +32,8 @@ EXAMPLE_REVIEWERS = [  # the documented examples/ site (same demo passwords)
     ("刘洋", "三校", "cs-demo-5"),
     ("王卫东", "终审", "cs-demo-6"),
 ]
-# examples/: what each review example needs (stages signed; None = all); the edited one is approved, then changed
+# examples/: what each review example needs (stages signed; None = all); the edited one is approved,
+# then changed
 EXAMPLE_PARTIAL = {"activities/2023-09-网格员排查.md": ("初审", "一校", "复审"), "slides/2023-09-创文标语.md": ()}
 EXAMPLE_EDITED = ("stories/2023-09-柚见好邻里工作室.md", "微心愿56件", "微心愿55件")
 REVIEWERS = [  # (name, stage, demo password)
@@ -48,8 +53,12 @@ def pin_trust(config_path: Path, trust: str) -> None:
     if re.search(r"^  trust: .*$", text, re.MULTILINE):
         text = re.sub(r"^  trust: .*$", f"  trust: {trust}", text, flags=re.MULTILINE)
     else:
-        text = text.replace("\nprivacy:", f"\nreview:\n  # 审核名单的信任锚：根管理员的公钥（review init 显示）。换名单时只有能改本文件的人才能换它。\n"
-                                          f"  trust: {trust}\n  separation: true\n\nprivacy:", 1)
+        text = text.replace(
+            "\nprivacy:",
+            f"\nreview:\n  # 审核名单的信任锚：根管理员的公钥（review init 显示）。换名单时只有能改本文件的人才能换它。\n"
+            f"  trust: {trust}\n  separation: true\n\nprivacy:",
+            1,
+        )
     config_path.write_text(text, encoding="utf-8")
 
 
@@ -58,15 +67,23 @@ def make_roster(content_dir: Path, config_path: Path, kdf_n: int, reviewers: lis
     store = ReviewStore.open(content_dir, None, kdf_n=kdf_n)
     trust = store.init_admin(ADMIN[0], ADMIN[1], ROSTER_TIME)
     for index, (name, stage, password) in enumerate(reviewers, 1):
-        store.add_person(name, [stage], admin=False, password=password, by=ADMIN[0], by_password=ADMIN[1],
-                         now=ROSTER_TIME + timedelta(minutes=index))
+        store.add_person(
+            name,
+            [stage],
+            admin=False,
+            password=password,
+            by=ADMIN[0],
+            by_password=ADMIN[1],
+            now=ROSTER_TIME + timedelta(minutes=index),
+        )
     pin_trust(config_path, trust)
     return trust
 
 
 def approve_all(content_dir: Path, config_path: Path, now: datetime, reviewers: list,
                 partial: dict | None = None) -> int:
-    """Sign every working revision that is not live yet through all six stages (or the stages `partial` names
+    """Sign every working revision that is not live yet through all six stages (or the stages
+    `partial` names
     for an article); the number of articles signed."""
     cfg = config.load(config_path)
     store = ReviewStore.for_config(cfg, content_dir)
@@ -78,12 +95,21 @@ def approve_all(content_dir: Path, config_path: Path, now: datetime, reviewers: 
         status = store.status(page)
         if status.complete or (partial or {}).get(page.source) == ():
             continue
-        when = min(now, datetime.combine(page.date, datetime.min.time(), CHINA) - timedelta(days=2, hours=-9))
+        when = min(
+            now,
+            datetime.combine(page.date, datetime.min.time(), CHINA) - timedelta(days=2, hours=-9),
+        )
         when = max(when, ROSTER_TIME + timedelta(hours=1))
         for index, stage in enumerate(STAGES):
             if stage in status.signed or stage not in (partial or {}).get(page.source, STAGES):
                 continue
-            store.sign(page.source, stage, signer[stage], passwords[signer[stage]], when + timedelta(hours=index))
+            store.sign(
+                page.source,
+                stage,
+                signer[stage],
+                passwords[signer[stage]],
+                when + timedelta(hours=index),
+            )
         signed += 1
     return signed
 
@@ -93,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--cheap-keys", action="store_true", help="test-only scrypt parameters")
-    parser.add_argument("--examples", action="store_true", help="the examples/ site and its review examples")
+    parser.add_argument(
+        "--examples", action="store_true", help="the examples/ site and its review examples"
+    )
     args = parser.parse_args(argv)
     root = ROOT / "examples" if args.examples else args.root
     content_dir, config_path = root / "content", root / "site_config.yaml"
@@ -101,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     from generator.checks.review import SCRYPT_N, TEST_SCRYPT_N
 
     if not (content_dir / "_review" / "roster.jsonl").exists():
-        make_roster(content_dir, config_path, TEST_SCRYPT_N if args.cheap_keys else SCRYPT_N, reviewers)
+        make_roster(
+            content_dir, config_path, TEST_SCRYPT_N if args.cheap_keys else SCRYPT_N, reviewers
+        )
     try:
         if args.examples:
             return _examples(content_dir, config_path, reviewers)
@@ -114,14 +144,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _examples(content_dir: Path, config_path: Path, reviewers: list) -> int:
-    """examples/: approve everything as the README describes, the edited story before its one-character edit."""
+    """examples/: approve everything as the README describes, the edited story before its
+    one-character edit."""
     rel, now_text, then_text = EXAMPLE_EDITED
     path = content_dir / rel
     working = path.read_bytes()
     path.write_bytes(working.replace(now_text.encode(), then_text.encode(), 1))
     try:
-        count = approve_all(content_dir, config_path, datetime(2023, 9, 20, 9, 0, tzinfo=CHINA), reviewers,
-                            EXAMPLE_PARTIAL)
+        count = approve_all(
+            content_dir,
+            config_path,
+            datetime(2023, 9, 20, 9, 0, tzinfo=CHINA),
+            reviewers,
+            EXAMPLE_PARTIAL,
+        )
     finally:
         path.write_bytes(working)
     sys.stdout.write(f"signed {count} example articles\n")

@@ -1,15 +1,22 @@
 """A persistent cache of derived values keyed by content hashes, kept between builds in .cache/.
 
-Each namespace is 16 shard files (by key), each read on first use; `save()` keeps only the entries this build used
-or retained, so the cache never grows far beyond one build's worth. A missing, old or damaged cache is simply
+Each namespace is 16 shard files (by key), each read on first use; `save()` keeps only the entries
+this build used
+or retained, so the cache never grows far beyond one build's worth. A missing, old or damaged cache
+is simply
 recomputed.
 
-Every entry is sealed: a keyed BLAKE2b MAC over the salt, its key and its bytes, with a secret key kept outside
-the project (see `secret`). An entry is unpickled only after its MAC checks out, so a changed byte, a truncated
-shard or a file planted in .cache/ by someone without the secret is never loaded, and never runs code: the value
-is computed again. `read_sealed`/`write_sealed` do the same for the cache's plain files (LED frames, images,
+Every entry is sealed: a keyed BLAKE2b MAC over the salt, its key and its bytes, with a secret key
+kept outside
+the project (see `secret`). An entry is unpickled only after its MAC checks out, so a changed byte,
+a truncated
+shard or a file planted in .cache/ by someone without the secret is never loaded, and never runs
+code: the value
+is computed again. `read_sealed`/`write_sealed` do the same for the cache's plain files (LED frames,
+images,
 compiled templates).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +38,11 @@ _HEAD = struct.Struct("<32sIQ")  # MAC, key length, value length
 
 
 def secret() -> bytes:
-    """The key that seals cache entries: $WENMING_CACHE_SECRET, else a random key kept (mode 600) in the user's
-    config folder, created on first use; where neither works, a key of this process only (nothing is reused)."""
+    """The key that seals cache entries: $WENMING_CACHE_SECRET, else a random key kept (mode 600)
+    in the user's
+    config folder, created on first use; where neither works, a key of this process only (nothing
+    is reused).
+    """
     given = os.environ.get("WENMING_CACHE_SECRET")
     if given:
         return hashlib.sha256(given.encode()).digest()
@@ -41,7 +51,8 @@ def secret() -> bytes:
     try:
         if not path.is_file() or path.stat().st_size < 32:
             home.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=home, prefix=".cache-secret-")  # created with mode 600
+            # created with mode 600
+            handle, temp = tempfile.mkstemp(dir=home, prefix=".cache-secret-")
             with os.fdopen(handle, "wb") as stream:
                 stream.write(secrets.token_bytes(32))
             os.replace(temp, path)
@@ -66,12 +77,17 @@ def seal(name: str, data: bytes, key: bytes) -> bytes:
 def unseal(name: str, blob: bytes, key: bytes) -> bytes | None:
     """The data of a sealed blob when its MAC for `name` checks out, else None."""
     data = blob[MAC_SIZE:]
-    return data if len(blob) >= MAC_SIZE and hmac.compare_digest(blob[:MAC_SIZE], _mac(key, name.encode(), data)) \
+    return (
+        data
+        if len(blob) >= MAC_SIZE
+        and hmac.compare_digest(blob[:MAC_SIZE], _mac(key, name.encode(), data))
         else None
+    )
 
 
 def read_sealed(path: Path, key: bytes) -> bytes | None:
-    """The data of a sealed cache file named after its key, or None when it is missing, damaged or forged."""
+    """The data of a sealed cache file named after its key, or None when it is missing, damaged or
+    forged."""
     try:
         blob = path.read_bytes()
     except OSError:
@@ -80,7 +96,8 @@ def read_sealed(path: Path, key: bytes) -> bytes | None:
 
 
 def write_sealed(path: Path, data: bytes, key: bytes) -> None:
-    """Write a sealed cache file atomically (a build stopped half-way never leaves a broken entry)."""
+    """Write a sealed cache file atomically (a build stopped half-way never leaves a broken entry)
+    ."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
@@ -96,38 +113,50 @@ def digest(*parts: object) -> str:
     """A short stable hash of strings, bytes or reprs (used as cache and output keys)."""
     h = hashlib.sha256()
     for part in parts:
-        data = part if isinstance(part, bytes) else (part if isinstance(part, str) else repr(part)).encode()
+        data = (
+            part
+            if isinstance(part, bytes)
+            else (part if isinstance(part, str) else repr(part)).encode()
+        )
         h.update(len(data).to_bytes(8, "little") + data)
     return h.hexdigest()[:32]
 
 
 class Cache:
-    """Values by (namespace, key); a Cache without a folder remembers nothing (cold builds, tests)."""
+    """Values by (namespace, key); a Cache without a folder remembers nothing (cold builds, tests)
+    ."""
 
     @classmethod
     def kept(cls, folder: Path, salt: str) -> "Cache":
-        """The cache of this folder kept in memory by earlier builds of this process, else a new one.
+        """The cache of this folder kept in memory by earlier builds of this process, else a new
+        one.
 
-        The preview server rebuilds after every save: reading the cache files again each time would cost more
+        The preview server rebuilds after every save: reading the cache files again each time would
+        cost more
         than the rebuild itself. A change of salt (code, templates, config or day) starts afresh.
         """
         cache = _KEPT.get(folder)
         if cache is None or cache.salt != salt:
             cache = _KEPT[folder] = cls(folder, salt)
             cache.seen_files = {}
-        cache._used, cache._dirty_shards, cache._live = {}, {}, {}  # forget what a failed build put there
+        # forget what a failed build put there
+        cache._used, cache._dirty_shards, cache._live = {}, {}, {}
         return cache
 
     def __init__(self, folder: Path | None, salt: str, key: bytes | None = None):
         self.folder, self.salt = folder, salt
         self.key = key if key is not None else (secret() if folder else b"")
-        self.rejected = 0  # entries whose MAC did not check out, or that would not load: computed again
-        self._stored: dict[str, list[dict | None]] = {}  # namespace → its shards, None until read from disk
+        # entries whose MAC did not check out, or that would not load: computed again
+        self.rejected = 0
+        # namespace → its shards, None until read from disk
+        self._stored: dict[str, list[dict | None]] = {}
         self._used: dict[str, dict] = {}
         self._dirty_shards: dict[str, set[int]] = {}  # shards that gained an entry this build
-        self._live: dict[str, set[str]] = {}  # keys this build still needs but did not read (see retain)
+        # keys this build still needs but did not read (see retain)
+        self._live: dict[str, set[str]] = {}
         self.hits = self.misses = 0
-        # (size, times, inode) and content key of each content file, for a kept cache only (see content._file_key)
+        # (size, times, inode) and content key of each content file, for a kept cache only (see
+        # content._file_key)
         self.seen_files: dict[str, tuple] | None = None
 
     def get(self, namespace: str, key: str) -> object:
@@ -144,13 +173,15 @@ class Cache:
         return value
 
     def put(self, namespace: str, key: str, value: object, changed: bool = False) -> None:
-        """Remember a value for this build and the next; `changed` when a stored value was modified in place."""
+        """Remember a value for this build and the next; `changed` when a stored value was modified
+        in place."""
         if changed or key not in self._entries(namespace, _shard(key)):
             self._dirty_shards.setdefault(namespace, set()).add(_shard(key))
         self._used.setdefault(namespace, {})[key] = value
 
     def retain(self, namespace: str, keys) -> None:
-        """Keep these entries for the next build without reading them now (large values needed only sometimes)."""
+        """Keep these entries for the next build without reading them now (large values needed only
+        sometimes)."""
         self._live.setdefault(namespace, set()).update(keys)
 
     def memo(self, namespace: str, key: str, compute: Callable[[], T]) -> T:
@@ -165,7 +196,8 @@ class Cache:
         return value
 
     def save(self) -> None:
-        """Write the shards this build changed; each keeps the entries this build used or retained, no others.
+        """Write the shards this build changed; each keeps the entries this build used or retained,
+        no others.
 
         A shard that was never read and gained nothing stays on disk as it is.
         """
@@ -183,9 +215,11 @@ class Cache:
                 stored = self._entries(namespace, shard)
                 keep = {k: v for k, v in stored.items() if k in live and k not in mine[shard]}
                 keep.update(mine[shard])
-                if shard in dirty or len(keep) != len(stored):  # else the file on disk is already right
+                # else the file on disk is already right
+                if shard in dirty or len(keep) != len(stored):
                     self._write(namespace, shard, keep)
-                self._shards(namespace)[shard] = keep  # what is on disk now, for a kept cache's next build
+                # what is on disk now, for a kept cache's next build
+                self._shards(namespace)[shard] = keep
         self._used, self._dirty_shards, self._live = {}, {}, {}
 
     def _write(self, namespace: str, shard: int, entries: dict) -> None:
@@ -197,7 +231,9 @@ class Cache:
                 name = key.encode()
                 data = value.data if isinstance(value, _Sealed) else \
                     pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                stream.write(_HEAD.pack(_mac(self.key, salt, name, data), len(name), len(data)) + name + data)
+                stream.write(
+                    _HEAD.pack(_mac(self.key, salt, name, data), len(name), len(data)) + name + data
+                )
         os.replace(temp, self._path(namespace, shard))
 
     def _path(self, namespace: str, shard: int) -> Path:
@@ -207,14 +243,16 @@ class Cache:
         return self._stored.setdefault(namespace, [None] * SHARDS)
 
     def _entries(self, namespace: str, shard: int) -> dict:
-        """One shard's entries, read from disk on first use: a build that needs a few values reads a few shards."""
+        """One shard's entries, read from disk on first use: a build that needs a few values reads
+        a few shards."""
         shards = self._shards(namespace)
         if shards[shard] is None:
             shards[shard] = self._load(namespace, shard)
         return shards[shard]
 
     def _load(self, namespace: str, shard: int) -> dict:
-        """A shard's entries, each still sealed; a damaged or foreign part is left out (and computed again)."""
+        """A shard's entries, each still sealed; a damaged or foreign part is left out (and
+        computed again)."""
         try:
             blob = self._path(namespace, shard).read_bytes() if self.folder else b""
         except OSError:
@@ -243,7 +281,8 @@ def _salt_line(salt: bytes) -> bytes:
 
 
 class _Sealed:
-    """An entry whose MAC checked out, unpickled on first use (most entries of a shard are never read)."""
+    """An entry whose MAC checked out, unpickled on first use (most entries of a shard are never
+    read)."""
 
     __slots__ = ("data",)
 
@@ -253,7 +292,8 @@ class _Sealed:
     def open(self) -> object:
         try:
             return pickle.loads(self.data)
-        except Exception:  # noqa: BLE001 - e.g. a class renamed since: the value is simply computed again
+        # noqa: BLE001 - e.g. a class renamed since: the value is simply computed again
+        except Exception:
             return _MISSING
 
 
@@ -262,7 +302,8 @@ _PROCESS_SECRET = secrets.token_bytes(32)
 
 
 def _shard(key: str) -> int:
-    # Keys are hex digests, so their first character spreads them evenly: an edit rewrites one shard in 16.
+    # Keys are hex digests, so their first character spreads them evenly: an edit rewrites one
+    # shard in 16.
     return int(key[0], 16) if key and key[0] in "0123456789abcdef" else 0
 
 

@@ -15,7 +15,8 @@ FORMATS_HINT = "日期请写成 2023-09-11、2023年9月11日、2023/9/11 或 20
 
 
 def parse_date(text: str) -> date:
-    """Parse a calendar date; raise ValueError with a Chinese message for missing years or impossible dates."""
+    """Parse a calendar date; raise ValueError with a Chinese message for missing years or
+    impossible dates."""
     raw = str(text).strip()
     clean = raw.translate(_FULLWIDTH)
     match = _DATE.match(clean)
@@ -62,7 +63,8 @@ def chinese_date(day: date) -> str:
 
 
 def build_time(environ: dict | None = None) -> datetime:
-    """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in China time, naive."""
+    """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in China time,
+    naive."""
     environ = os.environ if environ is None else environ
     epoch = environ.get("SOURCE_DATE_EPOCH")
     china = ZoneInfo("Asia/Shanghai")

@@ -48,12 +48,16 @@ class SiteError:
         return (self.path, self.line, self.col, self.message)
 
 
-def error(path: str | Path, line: int, message: str, hint: str = "", col: int = 1, code: str = "") -> SiteError:
+def error(
+    path: str | Path, line: int, message: str, hint: str = "", col: int = 1, code: str = ""
+) -> SiteError:
     """Make a blocking problem."""
     return SiteError(str(path), line, col, message, hint, Severity.ERROR, code)
 
 
-def warning(path: str | Path, line: int, message: str, hint: str = "", col: int = 1, code: str = "") -> SiteError:
+def warning(
+    path: str | Path, line: int, message: str, hint: str = "", col: int = 1, code: str = ""
+) -> SiteError:
     """Make a non-blocking problem."""
     return SiteError(str(path), line, col, message, hint, Severity.WARNING, code)
 
@@ -66,14 +70,16 @@ class BuildFailed(Exception):
         super().__init__("\n".join(p.format() for p in self.problems))
 
     def __reduce__(self):
-        # Raised in a worker process (a template mistake while pages are rendered in parallel), it must reach the
+        # Raised in a worker process (a template mistake while pages are rendered in parallel), it
+        # must reach the
         # main process whole: the default would rebuild it from its message text.
         return BuildFailed, (self.problems,)
 
 
 @dataclass
 class Problems:
-    """A collector that phases append to; `raise_if_errors` ends the phase when any blocking problem exists."""
+    """A collector that phases append to; `raise_if_errors` ends the phase when any blocking
+    problem exists."""
 
     items: list[SiteError] = field(default_factory=list)
 
@@ -102,8 +108,11 @@ class Problems:
 
 
 def context_lines(text: str, line: int, around: int = 1) -> str:
-    """Show the numbered source lines around `line`, marking it with `>` (control characters shown as �, so a
-    pasted escape sequence never reaches the terminal; lines are counted at newlines only, like the parsers)."""
+    """Show the numbered source lines around `line`, marking it with `>` (control characters shown
+    as �, so a
+    pasted escape sequence never reaches the terminal; lines are counted at newlines only, like the
+    parsers).
+    """
     lines = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "\ufffd",
                    text.replace("\r\n", "\n")).split("\n")
     if not 1 <= line <= len(lines):
@@ -116,13 +125,15 @@ def context_lines(text: str, line: int, around: int = 1) -> str:
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """Suggest the closest known name for a mistyped one, as a Chinese hint (empty when none is close)."""
+    """Suggest the closest known name for a mistyped one, as a Chinese hint (empty when none is
+    close)."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"是不是想写 “{close[0]}”？" if close else ""
 
 
 class FieldError(ValueError):
-    """A cross-field check that failed in a dataclass, naming the key to blame so the message gets its line."""
+    """A cross-field check that failed in a dataclass, naming the key to blame so the message gets
+    its line."""
 
     def __init__(self, key: str, message: str):
         super().__init__(message)

@@ -1,8 +1,10 @@
 """Limits that real content never reaches, checked before the slow parsers see a file.
 
-Past a limit the build stops at once with an error naming the file and line: a 2,000-level list or YAML block
+Past a limit the build stops at once with an error naming the file and line: a 2,000-level list or
+YAML block
 no longer runs for minutes or overflows the stack. The README lists the figures.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,9 +30,11 @@ def long_line(text: str) -> tuple[int, int] | None:
 
 
 def deepest_nesting(body: str) -> tuple[int, int] | None:
-    """(line in the body, depth) of the first line nesting lists or quotes deeper than MAX_NESTING, or None.
+    """(line in the body, depth) of the first line nesting lists or quotes deeper than MAX_NESTING,
+    or None.
 
-    A line's depth is its list and quote markers (`- - - x`, `>>> x`) plus, on a list line, its indentation in
+    A line's depth is its list and quote markers (`- - - x`, `>>> x`) plus, on a list line, its
+    indentation in
     steps of two spaces; fenced code is skipped.
     """
     fenced = False

@@ -1,10 +1,14 @@
 """Spread independent work over the machine's cores, keeping results in input order.
 
-Works with every start method: each task carries its function and its own slice of the items, so nothing relies
-on a worker inheriting the parent's memory (Windows and macOS start workers with `spawn`). WENMING_START_METHOD
-chooses the method (`spawn`, `forkserver`, `fork`); where worker processes cannot be started at all the work is
+Works with every start method: each task carries its function and its own slice of the items, so
+nothing relies
+on a worker inheriting the parent's memory (Windows and macOS start workers with `spawn`).
+WENMING_START_METHOD
+chooses the method (`spawn`, `forkserver`, `fork`); where worker processes cannot be started at all
+the work is
 done in this process, with the same results.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -24,13 +28,18 @@ def workers() -> int:
     wanted = os.environ.get("WENMING_JOBS")
     if wanted and wanted.isdigit():
         return max(1, int(wanted))
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
 
 
 def start_context(environ: dict | None = None):
-    """The multiprocessing context to start workers with, or None when this platform cannot start any.
+    """The multiprocessing context to start workers with, or None when this platform cannot start
+    any.
 
-    WENMING_START_METHOD picks one (to test a spawn-only build on Linux); otherwise the platform's default.
+    WENMING_START_METHOD picks one (to test a spawn-only build on Linux); otherwise the platform's
+    default.
     """
     environ = os.environ if environ is None else environ
     wanted = environ.get("WENMING_START_METHOD") or None
@@ -40,10 +49,14 @@ def start_context(environ: dict | None = None):
         return None
 
 
-def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None) -> list[R]:
-    """Apply `func` to chunks of `items` (in worker processes when worth it) and concatenate the results in order.
+def map_chunks(
+    func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None
+) -> list[R]:
+    """Apply `func` to chunks of `items` (in worker processes when worth it) and concatenate the
+    results in order.
 
-    `func` takes a whole chunk so each worker can set up expensive helpers (a Markdown converter) once per chunk.
+    `func` takes a whole chunk so each worker can set up expensive helpers (a Markdown converter)
+    once per chunk.
     It must be picklable (a module-level function or a method of a small frozen dataclass).
     """
     return list(imap_chunks(func, items, jobs))
@@ -51,9 +64,13 @@ def map_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs:
 
 def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None,
                 chunk: int | None = None) -> Iterator[R]:
-    """Like map_chunks, yielding results in order as their chunks finish, so the caller can use (and drop) them
-    while the workers go on; at most two chunks per worker are on their way, which bounds the memory that
-    items in transit and finished results take (`chunk` items each; default: a few chunks per worker)."""
+    """Like map_chunks, yielding results in order as their chunks finish, so the caller can use
+    (and drop) them
+    while the workers go on; at most two chunks per worker are on their way, which bounds the
+    memory that
+    items in transit and finished results take (`chunk` items each; default: a few chunks per
+    worker).
+    """
     jobs = workers() if jobs is None else jobs
     context = start_context() if jobs >= 2 and len(items) >= MIN_ITEMS else None
     if context is None:
@@ -75,5 +92,6 @@ def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs
 
 
 def _run_chunk(func: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]) -> list[R]:
-    """What a worker runs: the function on its slice (a module-level function, so every start method can call it)."""
+    """What a worker runs: the function on its slice (a module-level function, so every start
+    method can call it)."""
     return func(chunk)

@@ -1,12 +1,19 @@
-"""Where Chinese text may break between lines: between phrases (BudouX), never inside a word or a kept name.
+"""Where Chinese text may break between lines: between phrases (BudouX), never inside a word or a
+kept name.
 
-BudouX (Google's phrase segmenter, Simplified Chinese model) proposes the phrase boundaries. Its Chinese model
-alone splits common words (照|顾, 瘫|痪, 十|年), so a boundary is kept only where jieba's dictionary also ends
-a word (jieba's default tokenizer, shared with anything else in the process that uses it), and never inside
-a word the caller keeps whole (a person's name, an issuer, a place, a team, an honour title) or one of the
+BudouX (Google's phrase segmenter, Simplified Chinese model) proposes the phrase boundaries. Its
+Chinese model
+alone splits common words (照|顾, 瘫|痪, 十|年), so a boundary is kept only where jieba's dictionary also
+ends
+a word (jieba's default tokenizer, shared with anything else in the process that uses it), and
+never inside
+a word the caller keeps whole (a person's name, an issuer, a place, a team, an honour title) or one
+of the
 campaign's common words below. Every output (LED frames, WeChat covers, site headings) asks
-this module, so they all break alike. GB/T 15834 punctuation rules are applied by the callers on top.
+this module, so they all break alike. GB/T 15834 punctuation rules are applied by the callers on
+top.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,7 +50,8 @@ def _words():
 
 
 def _inside_words(text: str) -> set[int]:
-    """Offsets that fall inside a dictionary word (no guessing of unknown words: names come from `keep`)."""
+    """Offsets that fall inside a dictionary word (no guessing of unknown words: names come from
+    `keep`)."""
     inside, position = set(), 0
     for word in _words().cut(text, HMM=False):
         inside.update(range(position + 1, position + len(word)))
@@ -51,11 +59,13 @@ def _inside_words(text: str) -> set[int]:
     return inside
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function: every screen of a build asks for the same slides
+# a pure function: every screen of a build asks for the same slides
+@functools.lru_cache(maxsize=4096)
 def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     """Offsets in `text` (0 < n < len) where a line may break between phrases."""
     if not _HAN.search(text):
-        return frozenset(range(1, len(text)))  # no Chinese: the callers' own rules (spaces, units) decide
+        # no Chinese: the callers' own rules (spaces, units) decide
+        return frozenset(range(1, len(text)))
     cuts, position = set(), 0
     for chunk in _parser().parse(text):
         position += len(chunk)
@@ -64,7 +74,8 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
     spans = _kept_spans(text, keep)
     for start, end in spans:  # a kept word is a phrase of its own …
         cuts.update((start, end))
-    for start, end in spans:  # … and never cut inside (a longer kept word wins over a shorter one in it)
+    # … and never cut inside (a longer kept word wins over a shorter one in it)
+    for start, end in spans:
         cuts.difference_update(range(start + 1, end))
     cuts.discard(0)
     cuts.discard(len(text))
@@ -73,8 +84,10 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=4096)
 def word_boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
-    """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than a line);
-    never inside a name or a number with its unit (a long kept title such as an honour still breaks between
+    """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than
+    a line);
+    never inside a name or a number with its unit (a long kept title such as an honour still breaks
+    between
     its words when it is wider than a line)."""
     if not _HAN.search(text):
         return frozenset(range(1, len(text)))
@@ -86,7 +99,8 @@ def word_boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
 
 
 def _kept_spans(text: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, end) of every occurrence of a kept word, a common word or a number with its unit (10月)."""
+    """(start, end) of every occurrence of a kept word, a common word or a number with its unit
+    (10月)."""
     spans = [(m.start(), m.end()) for m in _NUMBER_UNIT.finditer(text)]
     for word in {w.strip() for w in (*keep, *COMMON_WORDS) if len(w.strip()) > 1}:
         start = text.find(word)
@@ -104,7 +118,8 @@ def phrases(text: str, keep: tuple[str, ...] = ()) -> list[str]:
 
 
 def names_of(*values) -> tuple[str, ...]:
-    """Kept words from front-matter values: strings and lists of strings, split at 、，, and spaces."""
+    """Kept words from front-matter values: strings and lists of strings, split at 、，, and
+    spaces."""
     found: list[str] = []
     for value in values:
         items = value if isinstance(value, (list, tuple)) else (value,)
@@ -117,10 +132,12 @@ KEPT_FIELDS = ("person", "honour", "issuer", "place", "team", "organiser", "town
 
 
 def kept_words(meta) -> tuple[str, ...]:
-    """The words of a page's front matter a line never breaks inside: person, honour, issuers, place, team…"""
+    """The words of a page's front matter a line never breaks inside: person, honour, issuers,
+    place, team…"""
     return names_of(*(getattr(meta, name, "") for name in KEPT_FIELDS))
 
 
 def with_wbr(text: str, keep: tuple[str, ...] = ()) -> str:
-    """HTML-escaped text with <wbr> at its phrase boundaries, for headings styled `word-break: keep-all`."""
+    """HTML-escaped text with <wbr> at its phrase boundaries, for headings styled `word-break:
+    keep-all`."""
     return "<wbr>".join(html.escape(part, quote=False) for part in phrases(text, keep))

@@ -1,4 +1,6 @@
-"""Turn parsed YAML into frozen dataclasses by their type hints, collecting every problem with its key path."""
+"""Turn parsed YAML into frozen dataclasses by their type hints, collecting every problem with its
+key path."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,7 +35,8 @@ def key_of(f: dataclasses.Field) -> str:
 
 
 def build(cls: type, data: object, path: tuple = (), problems: list | None = None):
-    """Build `cls` from `data`; return (instance or None, problems). Unknown keys and bad values are all reported."""
+    """Build `cls` from `data`; return (instance or None, problems). Unknown keys and bad values
+    are all reported."""
     problems = [] if problems is None else problems
     return _build_dataclass(cls, data, path, problems), problems
 
@@ -68,13 +71,15 @@ def _build_dataclass(cls: type, data: object, path: tuple, problems: list):
         return None
 
 
-@functools.cache  # resolving string annotations is slow and classes never change while the program runs
+# resolving string annotations is slow and classes never change while the program runs
+@functools.cache
 def _hints(cls: type) -> dict:
     return typing.get_type_hints(cls)
 
 
 def convert(hint, value, path: tuple, problems: list, meta=None):
-    """Coerce one YAML value to the type `hint`, appending a SchemaProblem (and returning None) when it cannot."""
+    """Coerce one YAML value to the type `hint`, appending a SchemaProblem (and returning None)
+    when it cannot."""
     meta = meta or {}
     if "parse" in meta:
         try:
@@ -132,7 +137,11 @@ def _convert_scalar(hint, value, path: tuple, problems: list):
         if hint is datetime:
             return dates.parse_datetime(text)
     except ValueError as exc:
-        message = str(exc) if hint in (date, datetime, bool) else f"“{_name(path)}” 应该是数字，现在是 “{text}”"
+        message = (
+            str(exc)
+            if hint in (date, datetime, bool)
+            else f"“{_name(path)}” 应该是数字，现在是 “{text}”"
+        )
         problems.append(SchemaProblem(path, message))
         return None
     raise TypeError(f"schema cannot convert to {hint!r}")  # a programming error, not a content one

@@ -10,12 +10,14 @@ MAX_LENGTH = 60
 
 
 def slugify(text: str) -> str:
-    """Turn a file stem or title into lowercase ASCII words joined by '-'; Chinese is spelled in pinyin."""
+    """Turn a file stem or title into lowercase ASCII words joined by '-'; Chinese is spelled in
+    pinyin."""
     text = unicodedata.normalize("NFKC", text)
     if text.isascii():
         words = [text]
     else:
-        from pypinyin import Style, lazy_pinyin  # imported here: its phrase dictionary takes 0.15 s to load
+        # imported here: its phrase dictionary takes 0.15 s to load
+        from pypinyin import Style, lazy_pinyin
 
         words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
     joined = "-".join(_UNSAFE.sub("-", w.lower()).strip("-") for w in words)
@@ -23,9 +25,18 @@ def slugify(text: str) -> str:
     return slug + "-1" if slug in WINDOWS_RESERVED else slug  # "con" cannot be a folder on Windows
 
 
-MAX_BYTES = 200  # a folder name may have 255 bytes on most file systems; room is left for what goes inside
-# Names Windows cannot create (staff copy public/ to Windows machines), with or without an extension.
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+# a folder name may have 255 bytes on most file systems; room is left for what goes inside
+MAX_BYTES = 200
+# Names Windows cannot create (staff copy public/ to Windows machines), with or without an
+# extension.
+WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(1, 10)),
+    *(f"lpt{n}" for n in range(1, 10)),
+}
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _WINDOWS_CHARS = re.compile(r'[<>:"|?*]')
 
@@ -36,7 +47,8 @@ def is_safe(slug: str) -> bool:
 
 
 def problem(name: str, check_length: bool = True) -> str | None:
-    """Why a slug or file name cannot be a folder of the site on every system, in Chinese; None when it can."""
+    """Why a slug or file name cannot be a folder of the site on every system, in Chinese; None
+    when it can."""
     if not name:
         return "是空的"
     if name.startswith(".") or "/" in name or "\\" in name:
@@ -56,8 +68,10 @@ def problem(name: str, check_length: bool = True) -> str | None:
 
 
 def windows_name_ok(name: str) -> bool:
-    """True when Windows can hold a file or folder of this name: none of <>:"|?* or control characters, no
-    reserved device name (CON, NUL, COM1 …, with or without an extension), no trailing dot or space."""
+    """True when Windows can hold a file or folder of this name: none of <>:"|?* or control
+    characters, no
+    reserved device name (CON, NUL, COM1 …, with or without an extension), no trailing dot or space.
+    """
     if re.search(r"[\x00-\x1f]", name) or _WINDOWS_CHARS.search(name) or name.endswith((".", " ")):
         return False
     return name.split(".")[0].strip().lower() not in WINDOWS_RESERVED

@@ -12,16 +12,21 @@ from generator.base.errors import BuildFailed, SiteError, error, warning
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {ord("\u00a0"): " ", ord("\u202f"): " "}
 _DEBRIS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\r]")
-# Control characters (tab and newline excepted) and the bidi controls that reorder text on screen (U+202E shows
-# "txt.exe" as "exe.txt"); a vertical tab from a Word paste makes feed.xml invalid XML. Removed, with a warning.
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (tab and newline excepted) and the bidi controls that reorder text on screen
+# (U+202E shows
+# "txt.exe" as "exe.txt"); a vertical tab from a Word paste makes feed.xml invalid XML. Removed,
+# with a warning.
+CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _KEY_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def read_text(path: Path) -> tuple[str, list[SiteError]]:
     """Read a text file as clean Unicode with LF line ends; return the text and any warnings.
 
-    Raises BuildFailed with a Chinese explanation for files that are not text (Word .docx, images, empty).
+    Raises BuildFailed with a Chinese explanation for files that are not text (Word .docx, images,
+    empty).
     """
     return text_from_bytes(read_bytes(path), path)
 
@@ -31,17 +36,36 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise BuildFailed([error(path, 1, f"无法读取文件（{exc.strerror}）", "检查文件是否存在、是否被其他程序占用。")]) from None
+        raise BuildFailed(
+            [
+                error(
+                    path,
+                    1,
+                    f"无法读取文件（{exc.strerror}）",
+                    "检查文件是否存在、是否被其他程序占用。",
+                )
+            ]
+        ) from None
 
 
 def text_from_bytes(raw: bytes, path: Path) -> tuple[str, list[SiteError]]:
-    """Decode and clean bytes already read from `path` (see read_text); refuse files past the limits."""
+    """Decode and clean bytes already read from `path` (see read_text); refuse files past the
+    limits."""
     if len(raw) > limits.MAX_FILE_BYTES:
-        raise BuildFailed([error(path, 1, f"文件太大（{len(raw) // 1000} KB，上限 {limits.MAX_FILE_BYTES // 1000} KB）",
-                                 "一篇文章不会这么长：检查是不是把别的文件内容粘贴进来了，或者分成几篇。",
-                                 code="limits.file")])
+        raise BuildFailed(
+            [
+                error(
+                    path,
+                    1,
+                    f"文件太大（{len(raw) // 1000} KB，上限 {limits.MAX_FILE_BYTES // 1000} KB）",
+                    "一篇文章不会这么长：检查是不是把别的文件内容粘贴进来了，或者分成几篇。",
+                    code="limits.file",
+                )
+            ]
+        )
     text, notes = decode(raw, path)
-    if _DEBRIS.search(text):  # str.translate is slow on long text: only pay for it when there is debris
+    # str.translate is slow on long text: only pay for it when there is debris
+    if _DEBRIS.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes += _invisible_in_keys(text, path)
         text = text.translate(_INVISIBLE).translate(_SPACES)
@@ -50,13 +74,23 @@ def text_from_bytes(raw: bytes, path: Path) -> tuple[str, list[SiteError]]:
         text = CONTROLS.sub("", text)
     too_long = limits.long_line(text)
     if too_long:
-        raise BuildFailed([error(path, too_long[0], f"这一行太长（{too_long[1]} 个字，上限 {limits.MAX_LINE_CHARS}）",
-                                 "在段落之间空一行分段；检查是不是粘贴了图片或表格的原始数据。", code="limits.line")])
+        raise BuildFailed(
+            [
+                error(
+                    path,
+                    too_long[0],
+                    f"这一行太长（{too_long[1]} 个字，上限 {limits.MAX_LINE_CHARS}）",
+                    "在段落之间空一行分段；检查是不是粘贴了图片或表格的原始数据。",
+                    code="limits.line",
+                )
+            ]
+        )
     return text, notes
 
 
 def _controls(text: str, path: Path) -> list[SiteError]:
-    """One warning per line that held control or bidi characters (they are removed, never published)."""
+    """One warning per line that held control or bidi characters (they are removed, never published)
+    ."""
     found = []
     for number, line in enumerate(text.split("\n"), 1):
         hit = CONTROLS.search(line)
@@ -69,7 +103,8 @@ def _controls(text: str, path: Path) -> list[SiteError]:
 
 
 def _invisible_in_keys(text: str, path: Path) -> list[SiteError]:
-    """Warn about zero-width characters inside front-matter field names: cleaning them silently hides a paste."""
+    """Warn about zero-width characters inside front-matter field names: cleaning them silently
+    hides a paste."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return []

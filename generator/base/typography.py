@@ -5,7 +5,8 @@ import unicodedata
 
 # GB/T 15834-2011 §5.1 and W3C clreq: marks that may not start a line (closing marks and 点号) …
 NO_LINE_START = frozenset("。，、；：？！）】》」』”’〕〗〙〛｝］〉>％%‰·・…—～.,;:?!)]}")
-# … and marks that may not end a line: opening marks, and the dash and ellipsis (GB/T 15834 §5.1 keeps
+# … and marks that may not end a line: opening marks, and the dash and ellipsis (GB/T 15834 §5.1
+# keeps
 # —— and …… off both ends of a line).
 NO_LINE_END = frozenset("（【《「『“‘〔〖〘〚｛［〈(<[{—…")
 # Marks written as a doubled pair that must never be split across lines.

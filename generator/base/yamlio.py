@@ -16,8 +16,10 @@ _ALLOWED_TAGS = {
 }
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 MAX_NODES = 20_000
-# libyaml's C parser is about 15 times faster and reports the same positions; fall back when it is missing.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # front matter and config are small; anything larger is a mistake or an attack
+# libyaml's C parser is about 15 times faster and reports the same positions; fall back when it is
+# missing.
+# front matter and config are small; anything larger is a mistake or an attack
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple  # a key path such as ("led", "screens", 0, "width")
 
@@ -47,7 +49,8 @@ class YamlDoc:
 
 
 def parse(text: str, line_offset: int = 0) -> YamlDoc:
-    """Parse one YAML document into strings, lists and dicts, recording positions; raise YamlProblem.
+    """Parse one YAML document into strings, lists and dicts, recording positions; raise
+    YamlProblem.
 
     `line_offset` is added to every line, so positions and messages name the line in the whole file.
     """
@@ -60,7 +63,8 @@ def parse(text: str, line_offset: int = 0) -> YamlDoc:
 
 def _parse(text: str, line_offset: int) -> YamlDoc:
     deep = limits.yaml_depth(text)
-    if deep:  # before the parser, which takes minutes and then overflows the stack on thousands of levels
+    # before the parser, which takes minutes and then overflows the stack on thousands of levels
+    if deep:
         raise YamlProblem(deep[0], 1, f"层次太深（{deep[1]} 层，上限 {limits.MAX_YAML_DEPTH} 层）",
                           "文件头和配置只需要两三层缩进：检查缩进或括号是不是写多了。")
     _refuse_aliases(text)
@@ -94,7 +98,9 @@ def _refuse_aliases(text: str) -> None:
         return  # compose() reports syntax errors with a better message
 
 
-def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int], offset: int) -> object:
+def _convert(
+    node: yaml.Node, path: Path, positions: dict, counter: list[int], offset: int
+) -> object:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlProblem(node.start_mark.line + 1, 1, "YAML 内容过大", "文件头只写文章信息，正文写在 --- 之后。")
@@ -104,15 +110,21 @@ def _convert(node: yaml.Node, path: Path, positions: dict, counter: list[int], o
                           "去掉以 ! 开头的标签，直接写值。")
     positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.ScalarNode):
-        if not node.style and node.value in _NULL_WORDS:  # libyaml marks plain scalars with "", PyYAML with None
+        # libyaml marks plain scalars with "", PyYAML with None
+        if not node.style and node.value in _NULL_WORDS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), positions, counter, offset) for i, child in enumerate(node.value)]
+        return [
+            _convert(child, path + (i,), positions, counter, offset)
+            for i, child in enumerate(node.value)
+        ]
     result: dict[str, object] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise YamlProblem(key_node.start_mark.line + 1, key_node.start_mark.column + 1, "字段名必须是文字")
+            raise YamlProblem(
+                key_node.start_mark.line + 1, key_node.start_mark.column + 1, "字段名必须是文字"
+            )
         key = key_node.value
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if key in result:
@@ -157,7 +169,13 @@ def _hint_for(exc: yaml.MarkedYAMLError) -> str:
 def dump(data: object, flow_lists: bool = False) -> str:
     """Write plain data back as readable YAML (used by `new`, `review sign` and the 编审台).
 
-    With flow_lists, lists of plain values are written on one line as `[a, b]`, as people write them by hand.
+    With flow_lists, lists of plain values are written on one line as `[a, b]`, as people write
+    them by hand.
     """
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None if flow_lists else False,
-                          width=10_000)
+    return yaml.safe_dump(
+        data,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None if flow_lists else False,
+        width=10_000,
+    )

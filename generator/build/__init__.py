@@ -1,4 +1,5 @@
-"""The build room: the orchestrator (pipeline.build), its options, the no-change stamp and the output writer.
+"""The build room: the orchestrator (pipeline.build), its options, the no-change stamp and the
+output writer.
 
 Kept free of imports so that `generator.build.options` loads without the renderers.
 """

@@ -1,5 +1,7 @@
-"""Addresses between builds: the record of every URL each page has had (to notice a changed slug) and the nginx
+"""Addresses between builds: the record of every URL each page has had (to notice a changed slug)
+and the nginx
 redirect map, both written outside the website folder."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +17,13 @@ from generator.render.routes import Routes
 
 
 def record_path(opts: BuildOptions) -> Path | None:
-    """Where the URL record of this output folder is kept (beside the cache; none without a cache)."""
-    return opts.cache_dir / f"urls-{digest(str(opts.out_dir.resolve()))}.json" if opts.cache_dir else None
+    """Where the URL record of this output folder is kept (beside the cache; none without a cache)
+    ."""
+    return (
+        opts.cache_dir / f"urls-{digest(str(opts.out_dir.resolve()))}.json"
+        if opts.cache_dir
+        else None
+    )
 
 
 def _previous(opts: BuildOptions) -> dict[str, list[str]]:

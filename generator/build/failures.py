@@ -1,5 +1,9 @@
-"""What to tell staff when a build stops: a Chinese sentence for each kind of failure of the machine (disk full,
-read-only folder, port in use), and a final line that says truthfully what happened to the output folder."""
+"""What to tell staff when a build stops: a Chinese sentence for each kind of failure of the
+machine (disk full,
+read-only folder, port in use), and a final line that says truthfully what happened to the output
+folder.
+"""
+
 from __future__ import annotations
 
 import errno
@@ -8,7 +12,8 @@ from pathlib import Path
 
 
 def folder_identity(out_dir: Path) -> tuple[int, int] | None:
-    """The output folder's (device, inode), or None when it does not exist; the swap gives it a new inode."""
+    """The output folder's (device, inode), or None when it does not exist; the swap gives it a new
+    inode."""
     try:
         stat = out_dir.stat()
     except OSError:
@@ -17,7 +22,8 @@ def folder_identity(out_dir: Path) -> tuple[int, int] | None:
 
 
 def final_line(out_dir: Path, before: tuple[int, int] | None, shown: str) -> str:
-    """Whether the output folder `shown` still holds the previous build, now holds this one, or was not made."""
+    """Whether the output folder `shown` still holds the previous build, now holds this one, or was
+    not made."""
     now = folder_identity(out_dir)
     if now is None:
         return f"输出文件夹 {shown}/ 没有创建。"

@@ -1,5 +1,7 @@
-"""Wires the broken-link check to one build: which output files exist, the anchors of its detail pages and the
+"""Wires the broken-link check to one build: which output files exist, the anchors of its detail
+pages and the
 pages that exist in content/ but are not published this time."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +17,8 @@ from generator.render.templates import SHIPPED
 
 def check(cfg: SiteConfig, loaded: Site, site: Site, routes: Routes, exists, bodies: Bodies,
           templates_dir: Path) -> list[SiteError]:
-    """Every broken internal link of the published pages' bodies (severity from cfg.links.broken)."""
+    """Every broken internal link of the published pages' bodies (severity from cfg.links.broken)
+    ."""
     detail = {routes.page_path(p): p for p in site.pages if p.goes_to("site")}
     published = {p.source for p in site.pages}
     fixed_ids = _template_ids(templates_dir)
@@ -25,10 +28,18 @@ def check(cfg: SiteConfig, loaded: Site, site: Site, routes: Routes, exists, bod
         if page is None or page.source not in bodies:
             return None
         body = bodies[page.source]
-        return ids_in(body.html) | {heading_id for _level, heading_id, _name in body.toc} | fixed_ids
+        return (
+            ids_in(body.html) | {heading_id for _level, heading_id, _name in body.toc} | fixed_ids
+        )
 
-    withheld = {routes.page_path(p): p.title for p in loaded.pages if p.source not in published and p.goes_to("site")}
-    known = LinkSite(exists, anchors, withheld, routes.base_path, lambda p: routes.url(routes.page_path(p)))
+    withheld = {
+        routes.page_path(p): p.title
+        for p in loaded.pages
+        if p.source not in published and p.goes_to("site")
+    }
+    known = LinkSite(
+        exists, anchors, withheld, routes.base_path, lambda p: routes.url(routes.page_path(p))
+    )
     return broken_links(site, known, cfg.links.broken)
 
 

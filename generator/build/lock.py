@@ -1,9 +1,13 @@
-"""One build at a time per project: `make build`, a second `make build` and `make serve` take the same lock.
+"""One build at a time per project: `make build`, a second `make build` and `make serve` take the
+same lock.
 
-The lock is an OS file lock (flock, or msvcrt on Windows) on `.cache/build.lock`, so it is released whenever
-its holder ends, even by `kill -9`: there is never a stale lock to delete by hand. The holder's process id is
+The lock is an OS file lock (flock, or msvcrt on Windows) on `.cache/build.lock`, so it is released
+whenever
+its holder ends, even by `kill -9`: there is never a stale lock to delete by hand. The holder's
+process id is
 written into the file, to name it in the message.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,9 +39,12 @@ def lock_path(root: Path) -> Path:
 
 
 class BuildLock:
-    """`with BuildLock(path, on_wait=print):` waits for the lock; `on_wait` hears once that it is waiting."""
+    """`with BuildLock(path, on_wait=print):` waits for the lock; `on_wait` hears once that it is
+    waiting."""
 
-    def __init__(self, path: Path, on_wait: Callable[[str], None] | None = None, wait: float | None = None):
+    def __init__(
+        self, path: Path, on_wait: Callable[[str], None] | None = None, wait: float | None = None
+    ):
         self.path, self.on_wait = path, on_wait
         self.wait = WAIT_SECONDS if wait is None else wait
         self._handle: int | None = None

@@ -1,7 +1,9 @@
 """The options of one build: where to read and write, the clock, and how.
 
-Kept apart from `build` so the command line can decide "nothing changed" without importing the renderers.
+Kept apart from `build` so the command line can decide "nothing changed" without importing the
+renderers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,14 +26,18 @@ class BuildOptions:
     cache_dir: Path | None = None
     jobs: int | None = None  # worker processes; None = one per core
     ledger: Path | None = None  # where to write the 审核台账 CSV; None for previews and tests
-    nginx_map: Path | None = None  # where to write the nginx map of old addresses; None for previews and tests
+    # where to write the nginx map of old addresses; None for previews and tests
+    nginx_map: Path | None = None
     progress: Callable[[str], None] | None = None  # called with short status lines on long builds
     future: bool = False  # publish pages dated after the build time too (previews always show them)
-    keep_cache: bool = False  # keep the cache in memory for the next build of this process (the preview server)
-    dry: bool = False  # `check`: run every check and render every output, report every problem, write nothing
+    # keep the cache in memory for the next build of this process (the preview server)
+    keep_cache: bool = False
+    # `check`: run every check and render every output, report every problem, write nothing
+    dry: bool = False
     staff_dir: Path | None = None  # WeChat and LED staff files; None = beside out_dir (see staff)
 
     @property
     def staff(self) -> Path:
-        """The staff folder of this build: staff_dir, or `staff/` beside `public/` (`X-staff/` beside `X/`)."""
+        """The staff folder of this build: staff_dir, or `staff/` beside `public/` (`X-staff/`
+        beside `X/`)."""
         return self.staff_dir if self.staff_dir is not None else default_staff_dir(self.out_dir)

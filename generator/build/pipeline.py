@@ -39,11 +39,15 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
     published: int = 0
-    held_back: list[str] = field(default_factory=list)  # unreviewed sources kept out of a real build
-    withheld: list[str] = field(default_factory=list)  # sources with placeholders or leftovers, kept out
+    # unreviewed sources kept out of a real build
+    held_back: list[str] = field(default_factory=list)
+    # sources with placeholders or leftovers, kept out
+    withheld: list[str] = field(default_factory=list)
     frames_drawn: int = 0
-    problems: list[SiteError] = field(default_factory=list)  # a dry build: every finding, errors included
-    checks: object = None  # a dry build: the CheckResult (review statuses, freshness) for the check report
+    # a dry build: every finding, errors included
+    problems: list[SiteError] = field(default_factory=list)
+    # a dry build: the CheckResult (review statuses, freshness) for the check report
+    checks: object = None
     site: Site | None = None  # a dry build: the site as read
     freshness: list = field(default_factory=list)
     schedule: schedule.Schedule | None = None  # what waits for its date and what has expired
@@ -51,14 +55,23 @@ class BuildReport:
 
 
 def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
-    """Build every output into opts.out_dir, or raise BuildFailed and leave the old output untouched."""
+    """Build every output into opts.out_dir, or raise BuildFailed and leave the old output
+    untouched."""
     report = BuildReport(opts.out_dir, opts.preview, opts.staff)
     clock = _Stopwatch(report.timings, opts.progress)
     problems = Problems()
-    # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the other's cache.
-    folder = opts.cache_dir / ("data-preview" if opts.preview else "data") if opts.cache_dir else None
-    cache = Cache.kept(folder, _salt(cfg, opts)) if folder and opts.keep_cache else Cache(folder, _salt(cfg, opts))
-    # The preview server runs threads: never fork there (a dry run is the `check` command, a process of its own).
+    # Previews and real builds differ in every entry (drafts, marks): apart, neither evicts the
+    # other's cache.
+    folder = (
+        opts.cache_dir / ("data-preview" if opts.preview else "data") if opts.cache_dir else None
+    )
+    cache = (
+        Cache.kept(folder, _salt(cfg, opts))
+        if folder and opts.keep_cache
+        else Cache(folder, _salt(cfg, opts))
+    )
+    # The preview server runs threads: never fork there (a dry run is the `check` command, a
+    # process of its own).
     jobs = 1 if opts.preview and not opts.dry else (opts.jobs or workers())
     with clock("读取内容"):
         working = content.load_site(cfg, opts.content_dir, include_drafts=True, cache=cache)
@@ -71,7 +84,9 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         report.schedule = schedule.apply(site, opts.now, future=opts.future or opts.preview)
         site = report.schedule.site  # not due yet or expired: on no channel at all
     with clock("检查"):
-        checks = run_checks(site, cfg, today=opts.now.date(), cache=cache, jobs=jobs, statuses=selection.statuses)
+        checks = run_checks(
+            site, cfg, today=opts.now.date(), cache=cache, jobs=jobs, statuses=selection.statuses
+        )
         report.freshness = checks.freshness
         if cfg.privacy.mask:
             site, _same_warnings_as_checks = mask_site(site, cfg)
@@ -80,11 +95,25 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         routes = routing.make_routes(cfg)
         routing.check_unique(site, routes)
         problems.extend(addresses.moved_warnings(site, routes, opts))
-    if not opts.dry:  # a dry run goes on rendering, so `check` also reports what only the renderers find
+    # a dry run goes on rendering, so `check` also reports what only the renderers find
+    if not opts.dry:
         problems.raise_if_errors()  # nothing has been written yet
     publication = _publication(opts)
     try:
-        work = _Work(cfg, opts, site, routes, unreviewed, problems, publication, report, cache, jobs, selection.marks, working)
+        work = _Work(
+            cfg,
+            opts,
+            site,
+            routes,
+            unreviewed,
+            problems,
+            publication,
+            report,
+            cache,
+            jobs,
+            selection.marks,
+            working,
+        )
         _render_all(work, clock)
         if opts.dry:
             report.site = loaded
@@ -95,18 +124,29 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     except BaseException:
         publication.abort()
         raise
-    if opts.ledger is not None and not opts.preview:  # made from the verified history and the working files
-        write_file(opts.ledger, ledger.ledger_csv(working.pages, selection.statuses, _ledger_hide(cfg, working)))
+    # made from the verified history and the working files
+    if opts.ledger is not None and not opts.preview:
+        write_file(
+            opts.ledger,
+            ledger.ledger_csv(working.pages, selection.statuses, _ledger_hide(cfg, working)),
+        )
     addresses.save(site, routes, opts)
     cache.save()
-    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
-    # Records that do not verify are errors, yet only their articles are held back: the rest of the site goes out.
+    report.written, report.unchanged, report.removed = (
+        written.written,
+        written.unchanged,
+        written.removed,
+    )
+    # Records that do not verify are errors, yet only their articles are held back: the rest of the
+    # site goes out.
     report.warnings = sorted(problems.warnings + selection.problems, key=SiteError.sort_key)
     report.published = len(site.pages)
     return report
 
 
-def _dry_report(report: BuildReport, problems: Problems, checks, publication: TwoRoots, cache: Cache):
+def _dry_report(
+    report: BuildReport, problems: Problems, checks, publication: TwoRoots, cache: Cache
+):
     """End a dry run: throw the staged files away, keep the cache, hand back every finding."""
     publication.abort()
     cache.save()
@@ -118,7 +158,8 @@ def _dry_report(report: BuildReport, problems: Problems, checks, publication: Tw
 
 def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildReport,
             cache: Cache) -> review.Selection:
-    """The review gate: each article's approved revision (a preview shows the working files, marked 未审定)."""
+    """The review gate: each article's approved revision (a preview shows the working files, marked
+    未审定)."""
     if not cfg.publish.require_review:
         pages = tuple(p for p in working.pages if opts.preview or not p.meta.draft)
         return review.Selection(replace(working, pages=pages), (), [])
@@ -129,19 +170,29 @@ def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildRep
 
 
 def _withhold(site: Site, found: list[SiteError], preview: bool, report: BuildReport):
-    """A real build leaves out the pages with placeholders or leftovers (and the dashboard the sample totals):
+    """A real build leaves out the pages with placeholders or leftovers (and the dashboard the
+    sample totals):
     their errors are reported as warnings, and the rest of the site goes out."""
     if preview:
         return site, found
     blocked = {p.path for p in found if p.is_error and p.code.startswith("placeholder.")}
-    report.withheld = sorted(p.source for p in site.pages if str(site.content_dir / p.source) in blocked)
-    softened = [replace(p, severity=Severity.WARNING) if p.code.startswith("placeholder.") else p for p in found]
-    return replace(site, pages=tuple(p for p in site.pages if p.source not in report.withheld)), softened
+    report.withheld = sorted(
+        p.source for p in site.pages if str(site.content_dir / p.source) in blocked
+    )
+    softened = [
+        replace(p, severity=Severity.WARNING) if p.code.startswith("placeholder.") else p
+        for p in found
+    ]
+    return (
+        replace(site, pages=tuple(p for p in site.pages if p.source not in report.withheld)),
+        softened,
+    )
 
 
 @dataclass
 class _Work:
-    """One build's shared state while rendering (kept together so each step reads like the flow above)."""
+    """One build's shared state while rendering (kept together so each step reads like the flow
+    above)."""
 
     cfg: SiteConfig
     opts: BuildOptions
@@ -154,12 +205,15 @@ class _Work:
     cache: Cache
     jobs: int
     marks: dict = field(default_factory=dict)  # page.source → what a page shown 未审定 waits for
-    loaded: Site | None = None  # every page read, before the review gate and scheduling (for the link check)
+    # every page read, before the review gate and scheduling (for the link check)
+    loaded: Site | None = None
 
 
 def _render_all(work: _Work, clock) -> None:
     opts, cfg, site = work.opts, work.cfg, work.site
-    media = MediaLibrary(site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None, work.cache)
+    media = MediaLibrary(
+        site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None, work.cache
+    )
     with clock("排版正文"):
         rendered, images = _render_bodies(work, media)
     with clock("LED 画面"):
@@ -169,26 +223,51 @@ def _render_all(work: _Work, clock) -> None:
             work.problems.extend(problems)
             _add_all(work.publication, files)
     with clock("网站页面"):
-        inp = SiteInput(site, cfg, work.routes, Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None), rendered, images, opts.now,
-                        work.unreviewed, work.marks, loops, opts.templates_dir / "static",
-                        is_current=work.publication.is_current, read_current=work.publication.read_current,
-                        cache=work.cache, salt=work.cache.salt, jobs=work.jobs)
+        inp = SiteInput(
+            site,
+            cfg,
+            work.routes,
+            Templates(opts.templates_dir, opts.cache_dir / "jinja" if opts.cache_dir else None),
+            rendered,
+            images,
+            opts.now,
+            work.unreviewed,
+            work.marks,
+            loops,
+            opts.templates_dir / "static",
+            is_current=work.publication.is_current,
+            read_current=work.publication.read_current,
+            cache=work.cache,
+            salt=work.cache.salt,
+            jobs=work.jobs,
+        )
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, media.outputs(work.publication.is_current))
         _add_all(work.publication, redirects.outputs(site, work.routes))
-    work.problems.extend(linkcheck.check(cfg, work.loaded, site, work.routes, work.publication.has, rendered,
-                                         opts.templates_dir))
+    work.problems.extend(
+        linkcheck.check(
+            cfg, work.loaded, site, work.routes, work.publication.has, rendered, opts.templates_dir
+        )
+    )
 
 
 def _render_led(work: _Work) -> tuple:
-    """Every screen's frames and playlists; the LED package (and Pillow) is loaded only for a site that has any."""
+    """Every screen's frames and playlists; the LED package (and Pillow) is loaded only for a site
+    that has any."""
     site, cfg, opts = work.site, work.cfg, work.opts
     if not cfg.led.screens and not any(p.goes_to("led") or p.type == "slide" for p in site.pages):
         return ()
     from generator.formats.led import render_led
 
-    led = render_led(site, cfg, now=opts.now, build_id=_build_id(site, cfg), templates=Templates(opts.templates_dir),
-                     unreviewed=work.unreviewed, cache_dir=opts.cache_dir / "led" if opts.cache_dir else None)
+    led = render_led(
+        site,
+        cfg,
+        now=opts.now,
+        build_id=_build_id(site, cfg),
+        templates=Templates(opts.templates_dir),
+        unreviewed=work.unreviewed,
+        cache_dir=opts.cache_dir / "led" if opts.cache_dir else None,
+    )
     work.problems.extend(led.problems)
     work.report.frames_drawn = led.frames_drawn
     _add_all(work.publication, led.files.items())
@@ -197,7 +276,8 @@ def _render_led(work: _Work) -> tuple:
 
 @dataclass(frozen=True)
 class _BodyRenderer:
-    """Renders page bodies in a worker process: image sources become their published URLs (publishing comes later)."""
+    """Renders page bodies in a worker process: image sources become their published URLs
+    (publishing comes later)."""
 
     content_dir: Path
     routes: routing.Routes
@@ -210,18 +290,23 @@ class _BodyRenderer:
     def _locator(self, page: Page):
         def locate(src: str) -> str | None:
             found = content.find_image(self.content_dir, page, src)
-            return self.routes.url(self.routes.media_path(self.content_dir, found)) if found else None
+            return (
+                self.routes.url(self.routes.media_path(self.content_dir, found)) if found else None
+            )
         return locate
 
 
 def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
-    """Render every changed body once (site and WeChat share it) and publish the images of every body.
+    """Render every changed body once (site and WeChat share it) and publish the images of every
+    body.
 
-    Unchanged bodies stay in the cache until a page that is made again asks for one (see bodies.Bodies); their
+    Unchanged bodies stay in the cache until a page that is made again asks for one (see
+    bodies.Bodies); their
     image references are small and read for every page.
     """
     site, cache = work.site, work.cache
-    keys = {p.source: p.identity for p in site.pages}  # a front-matter edit renders the body again: cheap
+    # a front-matter edit renders the body again: cheap
+    keys = {p.source: p.identity for p in site.pages}
     refs = {p.source: cache.get("body-images", keys[p.source]) for p in site.pages}
     todo = [p for p in site.pages if is_missing(refs[p.source])]
     renderer = _BodyRenderer(site.content_dir, work.routes)
@@ -232,7 +317,8 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
         if source in fresh:
             refs[source] = fresh[source].images
         if not _publish_body_images(page, refs[source], media, work.problems):
-            fresh[source] = renderer.render([page])[0]  # an image appeared or vanished since it was cached
+            # an image appeared or vanished since it was cached
+            fresh[source] = renderer.render([page])[0]
             refs[source] = fresh[source].images
             _publish_body_images(page, refs[source], media, work.problems)
         cache.put("body-images", keys[source], refs[source])
@@ -253,14 +339,24 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     return Bodies(refs, fresh, fetch), images
 
 
-def _publish_body_images(page: Page, refs: list[ImageRef], media: MediaLibrary, problems: Problems) -> bool:
-    """Publish a body's images, reporting unusable ones; False when the HTML points elsewhere than it should."""
+def _publish_body_images(
+    page: Page, refs: list[ImageRef], media: MediaLibrary, problems: Problems
+) -> bool:
+    """Publish a body's images, reporting unusable ones; False when the HTML points elsewhere than
+    it should."""
     path = media.site.content_dir / page.source
     found = []
     for ref in refs:
         if not ref.alt:
-            found.append(error(path, ref.line, f"图片 “{ref.src}” 缺少说明文字", "写成 ![说明文字](图片路径)，方便读屏软件朗读。",
-                               code="image.alt"))
+            found.append(
+                error(
+                    path,
+                    ref.line,
+                    f"图片 “{ref.src}” 缺少说明文字",
+                    "写成 ![说明文字](图片路径)，方便读屏软件朗读。",
+                    code="image.alt",
+                )
+            )
         try:
             url = media.publish(page, ref.src)
         except ImageProblem as problem:
@@ -287,27 +383,64 @@ class _WechatRenderer:
         from generator.formats.wechat import render_wechat
 
         site, templates = Site((), self.content_dir), Templates(self.templates_dir)
-        return [render_wechat(page, body, site, self.cfg, page_url=self.routes.absolute(self.routes.page_path(page)),
-                              templates=templates, preview_mark=page.source in self.unreviewed)
-                for page, body in jobs]
+        return [
+            render_wechat(
+                page,
+                body,
+                site,
+                self.cfg,
+                page_url=self.routes.absolute(self.routes.page_path(page)),
+                templates=templates,
+                preview_mark=page.source in self.unreviewed,
+            )
+            for page, body in jobs
+        ]
 
 
 def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[SiteError]]]:
-    """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when its page, body,
-    images or review mark changed; a bundle whose files are all published as they are is not even read from the
+    """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when
+    its page, body,
+    images or review mark changed; a bundle whose files are all published as they are is not even
+    read from the
     cache (its covers are images)."""
     pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
-    # The body HTML is made from the page's text and its images' URLs: those stand in for it in the key.
-    keys = {p.source: digest(p.identity, [ref.url for ref in rendered.images(p.source)], p.source in work.unreviewed,
-                             _image_stamps(work.site, p)) for p in pages}
-    outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}  # (paths, problems)
-    current = {p.source for p in pages if not is_missing(outlines[p.source]) and all(
-        work.publication.is_current(rel, digest(keys[p.source], rel)) for rel in outlines[p.source][0])}
-    results = {p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current}
-    todo = [(p, rendered[p.source]) for p in pages if p.source in results and is_missing(results[p.source])]
-    renderer = _WechatRenderer(work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir)
+    # The body HTML is made from the page's text and its images' URLs: those stand in for it in the
+    # key.
+    keys = {
+        p.source: digest(
+            p.identity,
+            [ref.url for ref in rendered.images(p.source)],
+            p.source in work.unreviewed,
+            _image_stamps(work.site, p),
+        )
+        for p in pages
+    }
+    # (paths, problems)
+    outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}
+    current = {
+        p.source
+        for p in pages
+        if not is_missing(outlines[p.source])
+        and all(
+            work.publication.is_current(rel, digest(keys[p.source], rel))
+            for rel in outlines[p.source][0]
+        )
+    }
+    results = {
+        p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current
+    }
+    todo = [
+        (p, rendered[p.source])
+        for p in pages
+        if p.source in results and is_missing(results[p.source])
+    ]
+    renderer = _WechatRenderer(
+        work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir
+    )
     if todo:  # (rendering loads the WeChat modules)
-        results.update(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs)))
+        results.update(
+            zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))
+        )
     work.cache.retain("wechat", keys.values())
     bundles = []
     for page in pages:
@@ -319,7 +452,12 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
         result = results[page.source]
         work.cache.put("wechat", key, result)
         work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
-        bundles.append(([(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())], result.problems))
+        bundles.append(
+            (
+                [(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())],
+                result.problems,
+            )
+        )
     return bundles
 
 
@@ -366,7 +504,8 @@ def _add_all(publication: TwoRoots, files) -> None:
 
 
 def _ledger_hide(cfg: SiteConfig, working: Site):
-    """How the ledger shows titles and file names: masked like the published text when masking is on."""
+    """How the ledger shows titles and file names: masked like the published text when masking is
+    on."""
     if not cfg.privacy.mask:
         return str
     allowed = privacy.allowed_numbers(cfg, working.content_dir)
@@ -375,24 +514,37 @@ def _ledger_hide(cfg: SiteConfig, working: Site):
 
 def _publication(opts: BuildOptions) -> TwoRoots:
     """The website and the staff folder of this build, each with its manifest (beside the cache)."""
-    manifests = tuple(manifest_path(opts.cache_dir, d) if opts.cache_dir else None for d in (opts.out_dir, opts.staff))
+    manifests = tuple(
+        manifest_path(opts.cache_dir, d) if opts.cache_dir else None
+        for d in (opts.out_dir, opts.staff)
+    )
     try:
         return TwoRoots(opts.out_dir, opts.staff, manifests)
     except UnsafeOutputPath as exc:
-        raise BuildFailed([error(opts.staff, 1, str(exc), "用 --staff 指定网站输出文件夹以外的另一个文件夹。")]) from None
+        raise BuildFailed(
+            [error(opts.staff, 1, str(exc), "用 --staff 指定网站输出文件夹以外的另一个文件夹。")]
+        ) from None
 
 
 def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:
-    """Changes whenever the generator's code, the templates or the config change: every cache entry depends on it."""
+    """Changes whenever the generator's code, the templates or the config change: every cache entry
+    depends on it."""
     code = sorted(Path(__file__).parents[1].rglob("*.py"))  # the whole package
     templates = sorted(p for p in opts.templates_dir.rglob("*") if p.is_file())
-    return digest(__version__, replace(cfg, root=Path()), opts.now.date(), opts.preview,
-                  *(p.read_bytes() for p in code), *(p.relative_to(opts.templates_dir).as_posix() for p in templates),
-                  *(p.read_bytes() for p in templates))
+    return digest(
+        __version__,
+        replace(cfg, root=Path()),
+        opts.now.date(),
+        opts.preview,
+        *(p.read_bytes() for p in code),
+        *(p.relative_to(opts.templates_dir).as_posix() for p in templates),
+        *(p.read_bytes() for p in templates),
+    )
 
 
 def _build_id(site: Site, cfg: SiteConfig) -> str:
-    """A short id that changes exactly when the published input changes (no clock: builds stay identical)."""
+    """A short id that changes exactly when the published input changes (no clock: builds stay
+    identical)."""
     digest = hashlib.sha256(f"{__version__}|{replace(cfg, root=Path())!r}".encode())
     for page in site.pages:
         digest.update(page.identity.encode())  # covers the page's path and text

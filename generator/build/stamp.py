@@ -10,7 +10,8 @@ from generator.build.writer import outputs_intact
 
 
 def input_stamp(roots: list[Path], *extra: object) -> str:
-    """Digest of the relative path, size and modification time of every file under `roots`, plus `extra` values."""
+    """Digest of the relative path, size and modification time of every file under `roots`, plus
+    `extra` values."""
     entries = []
     for root in roots:
         if root.is_file():
@@ -23,15 +24,18 @@ def input_stamp(roots: list[Path], *extra: object) -> str:
                 path = os.path.join(folder, name)
                 try:
                     stat = os.stat(path)
-                except OSError:  # a broken or looping link (the build warns about it): the link itself counts
+                # a broken or looping link (the build warns about it): the link itself counts
+                except OSError:
                     stat = os.lstat(path)
                 entries.append((path, stat.st_size, stat.st_mtime_ns))
     return digest(entries, *extra)
 
 
 def unchanged(record: Path, stamp: str, outputs: list[tuple[Path, Path]]) -> str | None:
-    """The summary saved with the last build if it had this same stamp and each output folder (website, staff)
-    is still exactly what its manifest says (no file missing, added or edited by hand), else None."""
+    """The summary saved with the last build if it had this same stamp and each output folder
+    (website, staff)
+    is still exactly what its manifest says (no file missing, added or edited by hand), else None.
+    """
     try:
         saved = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):

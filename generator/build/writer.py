@@ -1,21 +1,35 @@
-"""The only code that writes the output folder: each build is a complete new tree, swapped in by one rename.
+"""The only code that writes the output folder: each build is a complete new tree, swapped in by
+one rename.
 
-Beside the output folder `public/` lives its standby tree `.public-standby/` (the tree published before). A build
-brings the standby up to date: each unchanged file becomes a hard link to the published one (same inode and
-time, so livereload and rsync see only real changes), each new or changed file is written as a new file (never
-in place: the standby's files are links to published ones), files no longer made are removed. `commit()` then
-exchanges the two folders in one `renameat2` call (RENAME_EXCHANGE on Linux; elsewhere two renames that the next
-build repairs), and the old tree stays as the next build's standby. So a build touches only what changed (plus
-what the build before changed), and a build killed at any moment leaves the old tree or the new one, never a
-mix; the standby is rebuilt from whatever state it is in, and the next build removes other leftovers.
+Beside the output folder `public/` lives its standby tree `.public-standby/` (the tree published
+before). A build
+brings the standby up to date: each unchanged file becomes a hard link to the published one (same
+inode and
+time, so livereload and rsync see only real changes), each new or changed file is written as a new
+file (never
+in place: the standby's files are links to published ones), files no longer made are removed.
+`commit()` then
+exchanges the two folders in one `renameat2` call (RENAME_EXCHANGE on Linux; elsewhere two renames
+that the next
+build repairs), and the old tree stays as the next build's standby. So a build touches only what
+changed (plus
+what the build before changed), and a build killed at any moment leaves the old tree or the new one,
+never a
+mix; the standby is rebuilt from whatever state it is in, and the next build removes other
+leftovers.
 
-A build has two roots: the public website (`public/`) and the staff folder beside it (`staff/`: WeChat paste
-pages and bundles, LED packages and the LED review page). `TwoRoots` sends each path to its root by its first
-folder (see STAFF_FOLDERS), so no staff file can land in the web root; each root is its own `Publication`.
+A build has two roots: the public website (`public/`) and the staff folder beside it (`staff/`:
+WeChat paste
+pages and bundles, LED packages and the LED review page). `TwoRoots` sends each path to its root by
+its first
+folder (see STAFF_FOLDERS), so no staff file can land in the web root; each root is its own
+`Publication`.
 
-The manifest (JSON beside the cache) records each published file's key, size, time and SHA-256, so that "this
+The manifest (JSON beside the cache) records each published file's key, size, time and SHA-256, so
+that "this
 file is current" is believed only when the file on disk still is what the manifest says.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -31,7 +45,8 @@ from pathlib import Path
 from generator.base.slugs import windows_name_ok
 
 
-STAFF_FOLDERS = ("led/", "wechat/")  # output paths that are staff tools, never part of the public website
+# output paths that are staff tools, never part of the public website
+STAFF_FOLDERS = ("led/", "wechat/")
 
 
 class UnsafeOutputPath(ValueError):
@@ -48,11 +63,13 @@ class WriteReport:
 
 
 class Publication:
-    """Collect a complete output tree beside `out_dir`; `commit()` swaps it in, `abort()` throws it away."""
+    """Collect a complete output tree beside `out_dir`; `commit()` swaps it in, `abort()` throws it
+    away."""
 
     def __init__(self, out_dir: Path, manifest: Path | None = None):
         self.out_dir = out_dir.resolve()
-        self._out = str(self.out_dir)  # is_current runs for every page: plain strings are several times faster
+        # is_current runs for every page: plain strings are several times faster
+        self._out = str(self.out_dir)
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out_dir)
         self.staging = standby_path(self.out_dir)
@@ -60,7 +77,9 @@ class Publication:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging.mkdir()
         # the standby becomes the published folder: it must stay readable by the web server
-        os.chmod(self.staging, self.out_dir.stat().st_mode & 0o7777 if self.out_dir.is_dir() else 0o755)
+        os.chmod(
+            self.staging, self.out_dir.stat().st_mode & 0o7777 if self.out_dir.is_dir() else 0o755
+        )
         self.report = WriteReport()
         self._paths: set[str] = set()
         self._rels: set[str] = set()
@@ -72,12 +91,14 @@ class Publication:
         self._files: dict[str, list] = {}
 
     def is_current(self, rel: str, key: str) -> bool:
-        """True when the published file at `rel` was made from inputs with this key and is still intact."""
+        """True when the published file at `rel` was made from inputs with this key and is still
+        intact."""
         entry = self._previous.get(rel)
         return entry is not None and entry[0] == key and self._intact(rel)
 
     def read_current(self, rel: str, key: str) -> bytes | None:
-        """The published bytes at `rel` if they were made from inputs with this key and are intact, else None."""
+        """The published bytes at `rel` if they were made from inputs with this key and are intact,
+        else None."""
         if not self.is_current(rel, key):
             return None
         try:
@@ -86,14 +107,16 @@ class Publication:
             return None
 
     def has(self, rel: str) -> bool:
-        """True when this build stages or keeps a file at `rel` (compared as the writer does, ignoring case)."""
+        """True when this build stages or keeps a file at `rel` (compared as the writer does,
+        ignoring case)."""
         try:
             return _safe_relative(rel).lower() in self._paths
         except UnsafeOutputPath:
             return False
 
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
-        """Stage one file at a relative output path; `data=None` keeps the current file (see is_current)."""
+        """Stage one file at a relative output path; `data=None` keeps the current file (see
+        is_current)."""
         rel = _safe_relative(rel)
         if rel.lower() in self._paths:
             raise UnsafeOutputPath(f"两个输出文件都要写到 {rel}")
@@ -111,26 +134,37 @@ class Publication:
             _clear(target)  # (a link to a published file, which must not change)
             Path(target).write_bytes(data)
             stat = os.stat(target)
-            self._files[rel] = [key, stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest()]
+            self._files[rel] = [
+                key,
+                stat.st_size,
+                stat.st_mtime_ns,
+                hashlib.sha256(data).hexdigest(),
+            ]
             self.report.written.append(rel)
         self._files[rel][0] = key
 
     def commit(self) -> WriteReport:
-        """Swap the complete new tree in, remove the old one, record the manifest and report what changed."""
+        """Swap the complete new tree in, remove the old one, record the manifest and report what
+        changed."""
         self.report.removed = sorted(self._stale_files())
         _prune(self.staging, self._rels)
         if self.out_dir.is_dir():
-            _exchange(self.staging, self.out_dir)  # the old tree is now the standby of the next build
+            # the old tree is now the standby of the next build
+            _exchange(self.staging, self.out_dir)
         else:
             os.rename(self.staging, self.out_dir)
         if self.manifest is not None:
-            write_file(self.manifest, json.dumps(self._files, separators=(",", ":"), ensure_ascii=False).encode())
+            write_file(
+                self.manifest,
+                json.dumps(self._files, separators=(",", ":"), ensure_ascii=False).encode(),
+            )
         self.report.written.sort()
         self.report.unchanged.sort()
         return self.report
 
     def abort(self) -> None:
-        """Leave the output folder exactly as it was (the standby is put right by the next build)."""
+        """Leave the output folder exactly as it was (the standby is put right by the next build)
+        ."""
 
     def _intact(self, rel: str) -> bool:
         if rel not in self._verified:
@@ -140,11 +174,16 @@ class Publication:
     def _same_as_published(self, rel: str, data: bytes) -> bool:
         entry = self._previous.get(rel)
         if entry is not None:
-            return entry[1] == len(data) and self._intact(rel) and entry[3] == hashlib.sha256(data).hexdigest()
+            return (
+                entry[1] == len(data)
+                and self._intact(rel)
+                and entry[3] == hashlib.sha256(data).hexdigest()
+            )
         return _same_bytes(Path(self._out, rel), data)
 
     def _keep(self, rel: str, target: str) -> None:
-        """Hard-link the published file into the new tree (a copy where the file system has no links)."""
+        """Hard-link the published file into the new tree (a copy where the file system has no
+        links)."""
         source = os.path.join(self._out, rel)
         if not _same_file(source, target):
             _clear(target)
@@ -165,9 +204,15 @@ class Publication:
 
 
 class TwoRoots:
-    """The public website and the staff folder of one build: each path goes to its own root, both swapped in."""
+    """The public website and the staff folder of one build: each path goes to its own root, both
+    swapped in."""
 
-    def __init__(self, out_dir: Path, staff_dir: Path, manifests: tuple[Path | None, Path | None] = (None, None)):
+    def __init__(
+        self,
+        out_dir: Path,
+        staff_dir: Path,
+        manifests: tuple[Path | None, Path | None] = (None, None),
+    ):
         check_roots(out_dir, staff_dir)
         self.public = Publication(out_dir, manifests[0])
         self.staff = Publication(staff_dir, manifests[1])
@@ -176,15 +221,18 @@ class TwoRoots:
         return self.staff if is_staff_path(rel) else self.public
 
     def is_current(self, rel: str, key: str) -> bool:
-        """True when the published file at `rel` (in its root) was made from inputs with this key and is intact."""
+        """True when the published file at `rel` (in its root) was made from inputs with this key
+        and is intact."""
         return self._root(rel).is_current(rel, key)
 
     def read_current(self, rel: str, key: str) -> bytes | None:
-        """The published bytes at `rel` in its root if current (see Publication.read_current), else None."""
+        """The published bytes at `rel` in its root if current (see Publication.read_current), else
+        None."""
         return self._root(rel).read_current(rel, key)
 
     def has(self, rel: str) -> bool:
-        """True when this build made `rel` on the public website (a staff file is no page of the site)."""
+        """True when this build made `rel` on the public website (a staff file is no page of the
+        site)."""
         return self.public.has(rel) and not is_staff_path(rel)
 
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
@@ -192,10 +240,14 @@ class TwoRoots:
         self._root(rel).add(rel, data, key)
 
     def commit(self) -> WriteReport:
-        """Swap in the staff tree, then the website (which never links to it); one report for both."""
+        """Swap in the staff tree, then the website (which never links to it); one report for
+        both."""
         staff, public = self.staff.commit(), self.public.commit()
-        return WriteReport(sorted(public.written + staff.written), sorted(public.unchanged + staff.unchanged),
-                           sorted(public.removed + staff.removed))
+        return WriteReport(
+            sorted(public.written + staff.written),
+            sorted(public.unchanged + staff.unchanged),
+            sorted(public.removed + staff.removed),
+        )
 
     def abort(self) -> None:
         """Leave both folders exactly as they were."""
@@ -204,7 +256,8 @@ class TwoRoots:
 
 
 def is_staff_path(rel: str) -> bool:
-    """True for an output path that belongs in the staff folder (WeChat and LED), not on the website."""
+    """True for an output path that belongs in the staff folder (WeChat and LED), not on the
+    website."""
     return (_safe_relative(rel) + "/").lower().startswith(STAFF_FOLDERS)
 
 
@@ -216,7 +269,8 @@ def check_roots(out_dir: Path, staff_dir: Path) -> None:
 
 
 def default_staff_dir(out_dir: Path) -> Path:
-    """The staff folder beside an output folder: `public/` → `staff/`, any other `X/` → `X-staff/`."""
+    """The staff folder beside an output folder: `public/` → `staff/`, any other `X/` →
+    `X-staff/`."""
     return out_dir.parent / ("staff" if out_dir.name == "public" else f"{out_dir.name}-staff")
 
 
@@ -277,7 +331,8 @@ def _prune(root: Path, keep: set[str]) -> None:
 def clean_leftovers(out_dir: Path) -> list[str]:
     """Repair and remove what killed builds left beside `out_dir`; the names removed.
 
-    Call it only while holding the build lock (see lock.py): another build's staging folder looks the same.
+    Call it only while holding the build lock (see lock.py): another build's staging folder looks
+    the same.
     """
     parent, name = out_dir.parent, out_dir.name
     if not parent.is_dir():
@@ -305,9 +360,11 @@ def published_files(out_dir: Path) -> list[str]:
 
 
 def outputs_intact(out_dir: Path, manifest: Path) -> bool:
-    """True when the output folder holds exactly the manifest's files, each as the manifest describes it."""
+    """True when the output folder holds exactly the manifest's files, each as the manifest
+    describes it."""
     entries = read_manifest(manifest)
-    if not out_dir.is_dir() or not (entries or manifest.is_file()):  # (a staff folder may rightly be empty)
+    # (a staff folder may rightly be empty)
+    if not out_dir.is_dir() or not (entries or manifest.is_file()):
         return False
     if published_files(out_dir) != sorted(entries):
         return False
@@ -321,7 +378,8 @@ def manifest_path(cache_dir: Path, out_dir: Path) -> Path:
 
 
 def read_manifest(path: Path) -> dict[str, list]:
-    """The manifest's entries, or {} when it is missing or damaged (every file is then made again)."""
+    """The manifest's entries, or {} when it is missing or damaged (every file is then made again)
+    ."""
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -333,7 +391,8 @@ def read_manifest(path: Path) -> dict[str, list]:
 
 
 def write_file(path: Path, data: bytes) -> bool:
-    """Atomically write one file outside the site (e.g. the review ledger) if its bytes changed; True if written."""
+    """Atomically write one file outside the site (e.g. the review ledger) if its bytes changed;
+    True if written."""
     if _same_bytes(path, data):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -365,12 +424,14 @@ def _file_sha(path: str) -> str:
 
 
 def _exchange(new: Path, current: Path) -> None:
-    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); elsewhere two renames, repaired if cut."""
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); elsewhere two renames,
+    repaired if cut."""
     if _rename_exchange(str(new), str(current)):
         return
     aside = Path(tempfile.mkdtemp(prefix=f".{current.name}-old-", dir=current.parent))
     os.rmdir(aside)
-    os.rename(current, aside)  # a build killed here leaves only `aside`: clean_leftovers puts it back
+    # a build killed here leaves only `aside`: clean_leftovers puts it back
+    os.rename(current, aside)
     os.rename(new, current)
     os.rename(aside, new)
 

@@ -1,4 +1,6 @@
-"""The publishing safety gate: 三审三校, personal data, consent, wording, punctuation, ledger and freshness."""
+"""The publishing safety gate: 三审三校, personal data, consent, wording, punctuation, ledger and
+freshness."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -10,8 +12,16 @@ from generator.base.cache import Cache, digest, is_missing
 from generator.model.content import Page, Site
 from generator.base.parallel import map_chunks
 from generator.base.errors import SiteError
-from generator.checks import (consent, freshness, placeholders, privacy, punctuation, sensitive, spacing,
-                             wording)
+from generator.checks import (
+    consent,
+    freshness,
+    placeholders,
+    privacy,
+    punctuation,
+    sensitive,
+    spacing,
+    wording,
+)
 from generator.checks.freshness import FreshnessLine
 from generator.checks.report import pending_report
 from generator.checks.review import STAGES, ArticleStatus
@@ -23,10 +33,12 @@ __all__ = ["run_checks", "CheckResult", "mask_site", "pending_report", "fix_file
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Everything the checks found: problems, the review statuses they were given, freshness, the pages checked."""
+    """Everything the checks found: problems, the review statuses they were given, freshness, the
+    pages checked."""
 
     problems: list[SiteError]
-    statuses: dict[str, ArticleStatus]  # by page.source (from the review step; empty when review is off)
+    # by page.source (from the review step; empty when review is off)
+    statuses: dict[str, ArticleStatus]
     freshness: list[FreshnessLine]
     pages: tuple[Page, ...]
     people: tuple = ()  # the verified roster, for `check` to say who can sign what is next
@@ -34,7 +46,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class _Setup:
-    """What every page's checks share: public numbers, the wording dictionary and the config's switches."""
+    """What every page's checks share: public numbers, the wording dictionary and the config's
+    switches."""
 
     content_dir: Path
     allowed: frozenset[str]
@@ -47,7 +60,8 @@ class _Setup:
     categories: tuple = ()  # sensitive-information categories (content/_data/sensitive.yaml)
 
     def page_problems(self, pages: list[Page]) -> list[list[SiteError]]:
-        """Every finding of each page (a whole chunk at a time, so it can run in a worker process)."""
+        """Every finding of each page (a whole chunk at a time, so it can run in a worker process)
+        ."""
         return [self._one(page) for page in pages]
 
     def _one(self, page: Page) -> list[SiteError]:
@@ -64,26 +78,47 @@ class _Setup:
         return found
 
 
-def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None = None, jobs: int = 1,
-               statuses: dict[str, ArticleStatus] | None = None, people: tuple = (),
-               extra: list[SiteError] = ()) -> CheckResult:
-    """Run every check on the pages to publish (the review step chose them; `statuses` are its findings).
+def run_checks(
+    site: Site,
+    cfg: SiteConfig,
+    *,
+    today: date,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    statuses: dict[str, ArticleStatus] | None = None,
+    people: tuple = (),
+    extra: list[SiteError] = (),
+) -> CheckResult:
+    """Run every check on the pages to publish (the review step chose them; `statuses` are its
+    findings).
 
-    Each page's findings depend only on its text and the shared setup, so with a cache an unchanged page is not
+    Each page's findings depend only on its text and the shared setup, so with a cache an unchanged
+    page is not
     checked again, and the others are spread over `jobs` processes.
     """
     entries, problems = wording.load_dictionary(cfg.resolve(cfg.wording.dictionary))
     categories, found = sensitive.load(site.content_dir)
     problems += found
-    setup = _Setup(site.content_dir, privacy.allowed_numbers(cfg, site.content_dir), tuple(entries), cfg.privacy.mask,
-                   cfg.privacy.consent == "error", cfg.wording.block, cfg.wording.punctuation,
-                   cfg.checks.placeholders == "error", categories)
+    setup = _Setup(
+        site.content_dir,
+        privacy.allowed_numbers(cfg, site.content_dir),
+        tuple(entries),
+        cfg.privacy.mask,
+        cfg.privacy.consent == "error",
+        cfg.wording.block,
+        cfg.wording.punctuation,
+        cfg.checks.placeholders == "error",
+        categories,
+    )
     problems += privacy.data_findings(site.content_dir, setup.allowed)
     problems += placeholders.data_findings(site.content_dir, setup.placeholders)
     problems += _page_findings(site, setup, cache or Cache(None, ""), jobs)
-    problems += list(extra)  # findings made elsewhere (the review step's records that do not verify)
+    # findings made elsewhere (the review step's records that do not verify)
+    problems += list(extra)
     live = {source for source, status in (statuses or {}).items() if status.live}
-    published = [p for p in site.pages if not p.meta.draft and (statuses is None or p.source in live)]
+    published = [
+        p for p in site.pages if not p.meta.draft and (statuses is None or p.source in live)
+    ]
     return CheckResult(
         problems=sorted(dict.fromkeys(problems), key=SiteError.sort_key),
         statuses=dict(statuses or {}),
@@ -95,9 +130,17 @@ def run_checks(site: Site, cfg: SiteConfig, *, today: date, cache: Cache | None 
 
 def _page_findings(site: Site, setup: _Setup, cache: Cache, jobs: int) -> list[SiteError]:
     # Not digest(setup): a frozenset's repr follows string hashing, which changes from run to run.
-    setup_key = digest(str(setup.content_dir), sorted(setup.allowed), setup.entries, setup.masking,
-                       setup.strict_consent, setup.block_wording, setup.punctuation, setup.placeholders,
-                       setup.categories)
+    setup_key = digest(
+        str(setup.content_dir),
+        sorted(setup.allowed),
+        setup.entries,
+        setup.masking,
+        setup.strict_consent,
+        setup.block_wording,
+        setup.punctuation,
+        setup.placeholders,
+        setup.categories,
+    )
     keys = {page.source: digest(setup_key, page.identity) for page in site.pages}
     found = {page.source: cache.get("checks", keys[page.source]) for page in site.pages}
     todo = [page for page in site.pages if is_missing(found[page.source])]
@@ -108,9 +151,11 @@ def _page_findings(site: Site, setup: _Setup, cache: Cache, jobs: int) -> list[S
 
 
 def mask_site(site: Site, cfg: SiteConfig) -> tuple[Site, list[SiteError]]:
-    """Copies of the pages with personal data masked in every published text, plus one warning per masked item.
+    """Copies of the pages with personal data masked in every published text, plus one warning per
+    masked item.
 
-    The warnings equal the privacy warnings `run_checks` reports when cfg.privacy.mask is on, so a caller that
+    The warnings equal the privacy warnings `run_checks` reports when cfg.privacy.mask is on, so a
+    caller that
     shows both can drop duplicates with `dict.fromkeys`. Source files are never touched.
     """
     allowed = privacy.allowed_numbers(cfg, site.content_dir)
@@ -123,9 +168,11 @@ def mask_site(site: Site, cfg: SiteConfig) -> tuple[Site, list[SiteError]]:
 
 
 def fix_file(path: Path, *, write: bool = False) -> tuple[str, str] | None:
-    """The safe punctuation fixes of one file as (old_text, new_text), None when there is nothing to fix.
+    """The safe punctuation fixes of one file as (old_text, new_text), None when there is nothing
+    to fix.
 
-    Texts use \\n line ends. With write=True the fixed text is saved in the file's own encoding, BOM and line
+    Texts use \\n line ends. With write=True the fixed text is saved in the file's own encoding,
+    BOM and line
     ending; otherwise nothing is written, so the CLI can show a diff first.
     """
     stored = SourceFile.read(path)

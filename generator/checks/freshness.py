@@ -1,4 +1,6 @@
-"""Days since each channel (site, WeChat, LED) last published something: 2 weeks without updates fails inspection."""
+"""Days since each channel (site, WeChat, LED) last published something: 2 weeks without updates
+fails inspection."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +16,8 @@ LEVEL_NAMES = {"ok": "正常", "warn": "提醒", "alert": "警告"}
 
 @dataclass(frozen=True)
 class FreshnessLine:
-    """One channel's update gap: newest item, days since, and whether that is fine, a warning or an alert."""
+    """One channel's update gap: newest item, days since, and whether that is fine, a warning or an
+    alert."""
 
     channel: str
     newest: date | None
@@ -41,7 +44,9 @@ class FreshnessLine:
         return self.text
 
 
-def lines(published: list[Page] | tuple[Page, ...], limits: Freshness, today: date) -> list[FreshnessLine]:
+def lines(
+    published: list[Page] | tuple[Page, ...], limits: Freshness, today: date
+) -> list[FreshnessLine]:
     """One line per channel, computed from the pages that are (or will be) published by `today`."""
     return [_line(channel, published, limits, today) for channel in CHANNEL_NAMES]
 
@@ -54,4 +59,6 @@ def _line(channel: str, published, limits: Freshness, today: date) -> FreshnessL
     newest = max(items, key=lambda p: (p.date, p.source))
     days = (today - newest.date).days
     level = "alert" if days >= limits.alert_days else "warn" if days >= limits.warn_days else "ok"
-    return FreshnessLine(channel, newest.date, newest.title, days, level, limits.warn_days, limits.alert_days)
+    return FreshnessLine(
+        channel, newest.date, newest.title, days, level, limits.warn_days, limits.alert_days
+    )

@@ -1,5 +1,7 @@
-"""The 审核台账: one CSV row per article with the signers and dates of its live revision, both fingerprints and
+"""The 审核台账: one CSV row per article with the signers and dates of its live revision, both
+fingerprints and
 its status, ready for Excel; made from the verified history, so `make clean` loses nothing."""
+
 from __future__ import annotations
 
 import codecs
@@ -18,7 +20,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # Excel would run these as fo
 
 def rows(pages: tuple[Page, ...] | list[Page], statuses: dict[str, ArticleStatus],
          hide: Callable[[str], str] = str) -> list[list[str]]:
-    """The ledger rows, newest publication date first, then by file, so the order never changes between runs.
+    """The ledger rows, newest publication date first, then by file, so the order never changes
+    between runs.
 
     `hide` masks personal data in the title and file name (privacy.mask when masking is on)."""
     ordered = sorted(pages, key=lambda p: (-p.date.toordinal(), p.source))
@@ -33,9 +36,17 @@ def _row(page: Page, status: ArticleStatus | None, hide: Callable[[str], str]) -
         signed += [record.signer, record.time.date().isoformat()] if record else ["", ""]
     channels = "、".join(CHANNEL_NAMES.get(c, c) for c in page.outputs)
     live = status.live or "" if status else ""
-    return [_cell(hide(page.title)), TYPE_NAMES.get(page.type, page.type), channels, *map(_cell, signed),
-            live, status.working if status else "", page.date.isoformat(),
-            status.status_text() if status else "未启用审核", hide(page.source)]
+    return [
+        _cell(hide(page.title)),
+        TYPE_NAMES.get(page.type, page.type),
+        channels,
+        *map(_cell, signed),
+        live,
+        status.working if status else "",
+        page.date.isoformat(),
+        status.status_text() if status else "未启用审核",
+        hide(page.source),
+    ]
 
 
 def _cell(text: str) -> str:
@@ -45,7 +56,8 @@ def _cell(text: str) -> str:
 
 def ledger_csv(pages: tuple[Page, ...] | list[Page], statuses: dict[str, ArticleStatus],
                hide: Callable[[str], str] = str) -> bytes:
-    """The whole ledger as CSV bytes: UTF-8 with a BOM and CRLF line ends, which Excel opens correctly."""
+    """The whole ledger as CSV bytes: UTF-8 with a BOM and CRLF line ends, which Excel opens
+    correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)

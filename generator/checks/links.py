@@ -1,9 +1,13 @@
-"""Broken internal links: a link in a body to a page, file or anchor of this site that the build does not make.
+"""Broken internal links: a link in a body to a page, file or anchor of this site that the build
+does not make.
 
-Links are read from the Markdown source (inline links and images, reference definitions, raw HTML href/src),
-so each finding names the file, line and column where the address was written. External links are never
+Links are read from the Markdown source (inline links and images, reference definitions, raw HTML
+href/src),
+so each finding names the file, line and column where the address was written. External links are
+never
 fetched. Relative images are checked where they are published (see render.images), not here.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -17,7 +21,10 @@ from generator.model.content import Page, Site
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$", re.M | re.S)
 _CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
-_INLINE = re.compile(r"(?P<image>!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*<?(?P<url>[^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
+_INLINE = re.compile(
+    r"(?P<image>!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*<?(?P<url>[^)\s>]*)>?(?:\s+[\"'(][^)]*)"
+    r"?\)"
+)
 _REFERENCE = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]]+\]:[ \t]*<?(?P<url>[^\s>]+)>?", re.M)
 _HTML = re.compile(r"""\b(?:href|src)\s*=\s*["'](?P<url>[^"']*)["']""", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -43,7 +50,8 @@ class Target:
 
 
 def links_in(body: str, first_line: int = 1) -> list[Link]:
-    """Every address a Markdown body writes (outside code), with its file line and column (1-based)."""
+    """Every address a Markdown body writes (outside code), with its file line and column (1-based)
+    ."""
     masked = _mask(body)
     found = []
     for pattern in (_INLINE, _REFERENCE, _HTML):
@@ -52,7 +60,9 @@ def links_in(body: str, first_line: int = 1) -> list[Link]:
             url = body[start:match.end("url")]
             line_start = body.rfind("\n", 0, start) + 1
             image = bool(match.groupdict().get("image"))
-            found.append(Link(url, first_line + body.count("\n", 0, start), start - line_start + 1, image))
+            found.append(
+                Link(url, first_line + body.count("\n", 0, start), start - line_start + 1, image)
+            )
     return sorted(found, key=lambda link: (link.line, link.col))
 
 
@@ -63,7 +73,8 @@ def _mask(body: str) -> str:
 
 
 def target_of(url: str, page_url: str, base_path: str) -> Target | str | None:
-    """The output file and anchor a link names; None for external links; a Chinese reason when it cannot name
+    """The output file and anchor a link names; None for external links; a Chinese reason when it
+    cannot name
     a file of this site at all."""
     if not url or _SCHEME.match(url) or url.startswith("//"):
         return None
@@ -88,11 +99,14 @@ def target_of(url: str, page_url: str, base_path: str) -> Target | str | None:
 
 @dataclass(frozen=True)
 class LinkSite:
-    """What the link check knows of the built site: which files exist, anchors of detail pages, pages withheld."""
+    """What the link check knows of the built site: which files exist, anchors of detail pages,
+    pages withheld."""
 
     exists: Callable[[str], bool]
-    anchors: Callable[[str], "set[str] | None"]  # ids in an output page; None when unknown (not checked)
-    withheld: dict  # output path → the title of a page that exists in content but is not published now
+    # ids in an output page; None when unknown (not checked)
+    anchors: Callable[[str], "set[str] | None"]
+    # output path → the title of a page that exists in content but is not published now
+    withheld: dict
     base_path: str
     page_url: Callable[[Page], str]
 

@@ -12,7 +12,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-# Common surnames, without the ones that are everyday single-character words in running text (和, 时, 常…).
+# Common surnames, without the ones that are everyday single-character words in running text (和, 时,
+# 常…).
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任卢姚沈"
     "钟姜崔谭陆汪范廖石金韦贾夏付傅方邹熊孟秦邱侯江尹薛闫段雷黎史龙陶贺顾毛郝龚邵覃武钱严赖洪莫孔汤温康"
@@ -22,8 +23,26 @@ SURNAMES = frozenset(
 TITLES = ("大爷", "大妈", "大娘", "阿姨", "奶奶", "爷爷", "师傅", "大姐", "大哥", "老人", "老师", "书记", "医生",
           "嫂", "婆婆", "阿婆", "老伯", "伯伯", "叔叔", "婶", "阿公", "老汉", "大叔", "姐", "哥", "主任", "队长")
 _NAME_TAGS = {"nr", "nrfg", "nrt"}
-_WORD_TAGS = {"nr", "nrfg", "nrt", "ng", "zg", "n", "nz", "ns", "j", "a", "v", "vn", "i", "l", "g", "b"}
-# Single characters that end a phrase rather than a given name (王芳/说): a two-character name is not extended.
+_WORD_TAGS = {
+    "nr",
+    "nrfg",
+    "nrt",
+    "ng",
+    "zg",
+    "n",
+    "nz",
+    "ns",
+    "j",
+    "a",
+    "v",
+    "vn",
+    "i",
+    "l",
+    "g",
+    "b",
+}
+# Single characters that end a phrase rather than a given name (王芳/说): a two-character name is not
+# extended.
 _STOP = frozenset("的了是在和与也都就把被给对向从又还才很会到去来让跟家等们说讲笑想看问道称告所为以及而着过每今年"
                   "一这那些个里上下中前后时")
 _NOT_NAMES = ("胡柚", "常山", "江山")  # words of the county that start with a surname
@@ -46,7 +65,8 @@ class Name:
 
 @functools.lru_cache(maxsize=1)
 def tagger():
-    """jieba's part-of-speech tokenizer over its default dictionary, which the line breaker (base.phrases) shares:
+    """jieba's part-of-speech tokenizer over its default dictionary, which the line breaker
+    (base.phrases) shares:
     loaded once per process (about a second) whichever asks first. Nothing here adds words to it."""
     import jieba
     import jieba.posseg
@@ -56,8 +76,14 @@ def tagger():
 
 
 def find(text: str, known: tuple[str, ...] = ()) -> list[Name]:
-    """The people a sentence names: known names (from the front matter) first, then those jieba finds."""
-    found = [Name(m.start(), m.end(), name) for name in known if name for m in re.finditer(re.escape(name), text)]
+    """The people a sentence names: known names (from the front matter) first, then those jieba
+    finds."""
+    found = [
+        Name(m.start(), m.end(), name)
+        for name in known
+        if name
+        for m in re.finditer(re.escape(name), text)
+    ]
     found += _references(text, known)
     tokens = [(pair.word, pair.flag) for pair in tagger().cut(text)]
     starts = [0]
@@ -70,15 +96,23 @@ def find(text: str, known: tuple[str, ...] = ()) -> list[Name]:
     return sorted(found, key=lambda n: n.start)
 
 
-def _name_at(text: str, tokens: list[tuple[str, str]], starts: list[int], index: int) -> Name | None:
-    """A name starting at token `index`: a tagged name, a surname with a title, or a surname and given name."""
+def _name_at(
+    text: str, tokens: list[tuple[str, str]], starts: list[int], index: int
+) -> Name | None:
+    """A name starting at token `index`: a tagged name, a surname with a title, or a surname and
+    given name."""
     word, flag = tokens[index]
     before = tokens[index - 1] if index else ("", "x")
     after = tokens[index + 1] if index + 1 < len(tokens) else ("", "x")
     pos = starts[index]
     if len(word) == 2 and word[0] in "老小" and word[1] in SURNAMES:
         return Name(pos, pos + 2, word, False)  # 老汪/nr
-    if not _HAN.match(word) or word[0] not in SURNAMES or word.endswith("某") or after[0].startswith("某"):
+    if (
+        not _HAN.match(word)
+        or word[0] not in SURNAMES
+        or word.endswith("某")
+        or after[0].startswith("某")
+    ):
         return None
     if word.startswith(_NOT_NAMES) or (word == word[0] and after[0].startswith(_NOT_NAMES_AFTER)):
         return None
@@ -94,11 +128,18 @@ def _name_at(text: str, tokens: list[tuple[str, str]], starts: list[int], index:
     for length in (3, 2):
         candidate = text[pos:pos + length]
         end = pos + length
-        if len(candidate) < length or not _HAN.match(candidate) or any(c in _STOP for c in candidate[1:]):
+        if (
+            len(candidate) < length
+            or not _HAN.match(candidate)
+            or any(c in _STOP for c in candidate[1:])
+        ):
             continue
         if not (end in boundaries or text[end:end + 1] in _STOP) or candidate[-1] in _PLACE_ENDS:
             continue
-        if _frequency(candidate) > (0 if length == 3 else 30) or _next_word(text, end, starts, tokens) in _PLACES:
+        if (
+            _frequency(candidate) > (0 if length == 3 else 30)
+            or _next_word(text, end, starts, tokens) in _PLACES
+        ):
             continue
         return Name(pos, end, candidate)
     return None

@@ -18,23 +18,31 @@ KIND_NAMES = {"id": "身份证号", "phone": "手机号", "landline": "固定电
 ALLOW_FILE = "_data/privacy.yaml"  # under content/: public office numbers that may be published
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
-# Staff type full-width digits and brackets; scan their ASCII twins. One char maps to one char, so offsets hold.
+# Staff type full-width digits and brackets; scan their ASCII twins. One char maps to one char, so
+# offsets hold.
 _FULL = "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺｘ（）－＋\u3000"
 _HALF = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZx()-+ "
 _SCAN = str.maketrans(_FULL, _HALF)
 
-_EDGE = r"(?<![0-9A-Za-z])(?<!\d[.,])"  # a number starts here: not inside a word, a longer number or a decimal
+# a number starts here: not inside a word, a longer number or a decimal
+_EDGE = r"(?<![0-9A-Za-z])(?<!\d[.,])"
 _END = r"(?![0-9A-Za-z])"
 _ID = re.compile(_EDGE + r"(\d{6} ?\d{8} ?\d{3}[\dXx]|\d{15})" + _END)
-_BANKCARD = re.compile(_EDGE + r"([3-69]\d{15,18}|[3-69]\d{3}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _END)
+_BANKCARD = re.compile(
+    _EDGE + r"([3-69]\d{15,18}|[3-69]\d{3}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _END
+)
 _MOBILE = re.compile(_EDGE + r"(?P<cc>(?:\(\+?86\)|(?:\+|00)?86)[ -]?)?"
                      r"(?P<num>1[3-9]\d[ -]?\d{4}[ -]?\d{4})" + _END)
 _LANDLINE = re.compile(_EDGE + r"(?:\((?P<a1>0\d{2,3})\)|(?P<a2>0\d{2,3})[ -])"
                        r" ?(?P<local>[2-9]\d{6,7})(?:-\d{1,4})?" + _END)
 _PROVINCES_ABBR = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_PLATE = re.compile(rf"(?<![A-Za-z0-9])(?P<p>[{_PROVINCES_ABBR}][A-HJ-NP-Z])[·•・.\- ]?(?P<rest>[A-HJ-NP-Z0-9]{{5,6}}){_END}")
+_PLATE = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<p>[{_PROVINCES_ABBR}][A-HJ-NP-Z])[·•・.\- ]?(?P<rest>[A-HJ-NP-Z0-9]{{5,"
+    rf"6}}){_END}"
+)
 _NUM = "0-9一二三四五六七八九十百零〇"
-# A road, street, lane, village or housing estate name, then a house number and unit words. Characters that
+# A road, street, lane, village or housing estate name, then a house number and unit words.
+# Characters that
 # usually start a clause (在/住/于…) cannot be part of the name, so the match begins at the place name.
 _PLACE = r"[^\s\d在住于到至从是的了和与及向往位居，。、；：！？“”（）《》]"
 _ADDRESS = re.compile(
@@ -66,7 +74,8 @@ def digits(text: str) -> str:
 
 
 def valid_id(number: str) -> bool:
-    """True for an 18-digit resident ID with a valid GB 11643 checksum, or a 15-digit one with a valid date."""
+    """True for an 18-digit resident ID with a valid GB 11643 checksum, or a 15-digit one with a
+    valid date."""
     number = number.replace(" ", "").upper()
     if number[:2] not in _PROVINCE_CODES or number[2:6] == "0000":
         return False
@@ -127,8 +136,11 @@ def _plate_hit(m: re.Match, text: str) -> str | None:
     numbers = sum(c.isdigit() for c in rest)
     if len(rest) == 5 and numbers < 3:  # ordinary plates carry at most two letters
         return None
-    if len(rest) == 6 and not ((rest[0] in "DF" and rest[2:].isdigit()) or (rest[:5].isdigit() and rest[5] in "DF")):
-        return None  # six characters only for new-energy plates (D/F first, or last on large vehicles)
+    if len(rest) == 6 and not (
+        (rest[0] in "DF" and rest[2:].isdigit()) or (rest[:5].isdigit() and rest[5] in "DF")
+    ):
+        # six characters only for new-energy plates (D/F first, or last on large vehicles)
+        return None
     return f"{m.group('p')}·{'*' * (len(rest) - 2)}{rest[-2:]}"
 
 
@@ -142,23 +154,36 @@ def _labelled(text: str, start: int) -> bool:
     return bool(_NUMBER_LABEL.search(text[max(0, start - 8):start]))
 
 
-# In priority order: where two detectors match overlapping text, the earlier (more specific) one wins.
+# In priority order: where two detectors match overlapping text, the earlier (more specific) one
+# wins.
 _DETECTORS: tuple[tuple[str, re.Pattern, Callable[[re.Match, str], str | None]], ...] = (
-    ("id", _ID, _id_hit), ("bankcard", _BANKCARD, _bankcard_hit), ("phone", _MOBILE, _mobile_hit),
-    ("landline", _LANDLINE, _landline_hit), ("plate", _PLATE, _plate_hit), ("address", _ADDRESS, _address_hit),
+    ("id", _ID, _id_hit),
+    ("bankcard", _BANKCARD, _bankcard_hit),
+    ("phone", _MOBILE, _mobile_hit),
+    ("landline", _LANDLINE, _landline_hit),
+    ("plate", _PLATE, _plate_hit),
+    ("address", _ADDRESS, _address_hit),
 )
 
 
 # What each detector's match must contain; texts without it skip that detector's (slower) pattern.
 _LONG_NUMBER = re.compile(r"\d[\d ()-]{5,}\d")
-_PRECHECK = {"id": _LONG_NUMBER, "bankcard": _LONG_NUMBER, "phone": _LONG_NUMBER, "landline": _LONG_NUMBER,
-             "plate": re.compile(r"[A-Za-z]"), "address": re.compile(r"[号幢栋室弄]|单元")}
+_PRECHECK = {
+    "id": _LONG_NUMBER,
+    "bankcard": _LONG_NUMBER,
+    "phone": _LONG_NUMBER,
+    "landline": _LONG_NUMBER,
+    "plate": re.compile(r"[A-Za-z]"),
+    "address": re.compile(r"[号幢栋室弄]|单元"),
+}
 _NEEDS_SCAN = re.compile("[" + re.escape(_FULL) + "]")
 
 
 def find(text: str, allowed: frozenset[str] = frozenset()) -> list[Hit]:
-    """Every piece of personal data in a text, in order; numbers listed in `allowed` (digits only) are skipped."""
-    scan = text.translate(_SCAN) if _NEEDS_SCAN.search(text) else text  # translate is slow on long text
+    """Every piece of personal data in a text, in order; numbers listed in `allowed` (digits only)
+    are skipped."""
+    # translate is slow on long text
+    scan = text.translate(_SCAN) if _NEEDS_SCAN.search(text) else text
     hits: list[Hit] = []
     for kind, pattern, check in _DETECTORS:
         if not _PRECHECK[kind].search(scan):  # a cheap necessary condition keeps long texts fast
@@ -186,12 +211,15 @@ def mask(text: str, allowed: frozenset[str] = frozenset()) -> str:
 
 
 def excerpt(text: str, hit: Hit, hits: list[Hit], around: int = 10) -> str:
-    """A short quotation around `hit` with every hit in the text masked (cut addresses end in ***)."""
+    """A short quotation around `hit` with every hit in the text masked (cut addresses end in ***)
+    ."""
     shown, position, start, end = "", 0, 0, 0
     for other in hits:
         shown += text[position:other.start]
         start = len(shown) if other is hit else start
-        shown += other.masked + ("***" if other.kind == "address" and not other.masked.endswith("***") else "")
+        shown += other.masked + (
+            "***" if other.kind == "address" and not other.masked.endswith("***") else ""
+        )
         end = len(shown) if other is hit else end
         position = other.end
     shown += text[position:]
@@ -210,7 +238,8 @@ def _joined(char: str) -> bool:
 
 @dataclass(frozen=True)
 class Text:
-    """One published piece of a page: its words, the file line they start on, a Chinese label, its key path."""
+    """One published piece of a page: its words, the file line they start on, a Chinese label, its
+    key path."""
 
     text: str
     line: int
@@ -223,7 +252,8 @@ class Text:
         return self.line + self.text.count("\n", 0, offset)
 
     def col_at(self, offset: int) -> int:
-        """The column of a character offset (1 for front-matter values, whose column is the key's)."""
+        """The column of a character offset (1 for front-matter values, whose column is the key's)
+        ."""
         return offset - self.text.rfind("\n", 0, offset) if not self.key else 1
 
 
@@ -235,7 +265,8 @@ LIST_FIELDS = {"issuer": "倡议单位", "tags": "标签"}
 
 
 def page_texts(page: Page) -> list[Text]:
-    """Every text of a page that readers see: body, title, summary, alt texts, captions, LED text, names, places."""
+    """Every text of a page that readers see: body, title, summary, alt texts, captions, LED text,
+    names, places."""
     meta = page.meta
     found = [Text(page.body, page.body_line, "正文")]
     for key, label in (PROSE_FIELDS | DETAIL_FIELDS).items():
@@ -243,31 +274,49 @@ def page_texts(page: Page) -> list[Text]:
         if value:
             found.append(Text(value, page.line_of(key), label, (key,), key in PROSE_FIELDS))
     for key, label in LIST_FIELDS.items():
-        found += [Text(v, page.line_of(key, i), label, (key, i), False) for i, v in enumerate(getattr(meta, key, ()))]
+        found += [
+            Text(v, page.line_of(key, i), label, (key, i), False)
+            for i, v in enumerate(getattr(meta, key, ()))
+        ]
     for i, photo in enumerate(getattr(meta, "photos", ())):
-        found += [Text(value, page.line_of("photos", i, key), label, ("photos", i, key))
-                  for key, label, value in (("alt", "图片说明", photo.alt), ("caption", "图注", photo.caption)) if value]
-    found += [Text(v, page.line_of("led", "text", i), "LED 文字", ("led", "text", i)) for i, v in enumerate(meta.led.text)]
+        found += [
+            Text(value, page.line_of("photos", i, key), label, ("photos", i, key))
+            for key, label, value in (
+                ("alt", "图片说明", photo.alt),
+                ("caption", "图注", photo.caption),
+            )
+            if value
+        ]
+    found += [
+        Text(v, page.line_of("led", "text", i), "LED 文字", ("led", "text", i))
+        for i, v in enumerate(meta.led.text)
+    ]
     return found
 
 
 def allowed_numbers(cfg: SiteConfig, content_dir: Path) -> frozenset[str]:
-    """Public numbers that may appear: the site's own contact line and the allow list in content/_data/privacy.yaml."""
+    """Public numbers that may appear: the site's own contact line and the allow list in
+    content/_data/privacy.yaml."""
     entries = [cfg.site.contact]
     path = content_dir / ALLOW_FILE
     if path.is_file():
         try:
             data = yamlio.parse(source.read_text(path)[0]).data
         except (yamlio.YamlProblem, BuildFailed):
-            data = None  # a broken allow list allows nothing; the data-file scan still reports its numbers
-        entries += [str(v) for v in (data or {}).get("allow", []) or []] if isinstance(data, dict) else []
+            # a broken allow list allows nothing; the data-file scan still reports its numbers
+            data = None
+        entries += (
+            [str(v) for v in (data or {}).get("allow", []) or []] if isinstance(data, dict) else []
+        )
     keys = {_number_key(entry[h.start:h.end]) for entry in entries for h in find(entry)}
     return frozenset(keys | {digits(e) for e in entries[1:] if digits(e)})
 
 
-
-def page_findings(page: Page, path: Path, allowed: frozenset[str], masking: bool) -> list[SiteError]:
-    """One problem per piece of personal data in a page, quoting a masked excerpt at the real file line."""
+def page_findings(
+    page: Page, path: Path, allowed: frozenset[str], masking: bool
+) -> list[SiteError]:
+    """One problem per piece of personal data in a page, quoting a masked excerpt at the real file
+    line."""
     found = []
     for text in page_texts(page):
         hits = find(text.text, allowed)
@@ -279,7 +328,8 @@ _BODY_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)>\s]+)")
 
 
 def page_names(page: Page) -> list[Text]:
-    """The names a page is published under: its file name, its own slug, and the file names of its images."""
+    """The names a page is published under: its file name, its own slug, and the file names of its
+    images."""
     found = [Text(page.source, 1, "文件名", ("file",), False)]
     if ("slug",) in page.positions:  # (a slug made from the file name is covered by the file name)
         found.append(Text(page.slug, page.line_of("slug"), "网址名（slug）", ("slug",), False))
@@ -290,24 +340,43 @@ def page_names(page: Page) -> list[Text]:
     found += [Text(p.src, page.line_of("photos", i, "src"), "图片文件名", ("photos", i, "src"), False)
               for i, p in enumerate(getattr(meta, "photos", ()))]
     for m in _BODY_IMAGE.finditer(page.body):
-        found.append(Text(m.group(1), page.body_line + page.body.count("\n", 0, m.start()), "图片文件名", ("body",),
-                          False))
+        found.append(
+            Text(
+                m.group(1),
+                page.body_line + page.body.count("\n", 0, m.start()),
+                "图片文件名",
+                ("body",),
+                False,
+            )
+        )
     return found
 
 
 def name_findings(page: Page, path: Path, allowed: frozenset[str]) -> list[SiteError]:
-    """Personal data in a page's file name, slug or image file names: always an error, whatever the masking.
+    """Personal data in a page's file name, slug or image file names: always an error, whatever the
+    masking.
 
-    These names become URLs, sitemap entries, LED frame names, playlist and search entries, which masking cannot
-    reach. The problem names the file with the number masked (path and message alike), so it is never echoed."""
+    These names become URLs, sitemap entries, LED frame names, playlist and search entries, which
+    masking cannot
+    reach. The problem names the file with the number masked (path and message alike), so it is
+    never echoed.
+    """
     shown = Path(mask(str(path), allowed))
     found = []
     for text in page_names(page):
         hits = find(text.text, allowed)
         for hit in hits[:1]:  # one problem per name is enough: it has to be renamed anyway
             kinds = "、".join(dict.fromkeys(KIND_NAMES[h.kind] for h in hits))
-            found.append(error(shown, text.line, f"{text.label}里有{kinds}：“{mask(text.text, allowed)}”",
-                               _NAME_HINT.get(text.key[0], _NAME_HINT["image"]), 1, f"privacy.name.{hit.kind}"))
+            found.append(
+                error(
+                    shown,
+                    text.line,
+                    f"{text.label}里有{kinds}：“{mask(text.text, allowed)}”",
+                    _NAME_HINT.get(text.key[0], _NAME_HINT["image"]),
+                    1,
+                    f"privacy.name.{hit.kind}",
+                )
+            )
     return found
 
 
@@ -326,7 +395,9 @@ def _problem(path: Path, text: Text, hit: Hit, hits: list[Hit], masking: bool) -
     if masking:
         return warning(path, line, f"{text.label}里有{kind}，发布时遮盖为 “{hit.masked}”：“{quote}”",
                        "源文件不会被改动；如果它本不该出现在文章里，请直接删除。", col, f"privacy.{hit.kind}")
-    return error(path, line, f"{text.label}里有{kind}：“{quote}”", _hint(hit), col, f"privacy.{hit.kind}")
+    return error(
+        path, line, f"{text.label}里有{kind}：“{quote}”", _hint(hit), col, f"privacy.{hit.kind}"
+    )
 
 
 def _hint(hit: Hit) -> str:
@@ -338,12 +409,15 @@ def _hint(hit: Hit) -> str:
 
 
 def data_findings(content_dir: Path, allowed: frozenset[str]) -> list[SiteError]:
-    """Personal data in content/_data files; always blocking, because data files are never masked."""
+    """Personal data in content/_data files; always blocking, because data files are never
+    masked."""
     folder = content_dir / "_data"
     found: list[SiteError] = []
     if not folder.is_dir():
         return found
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES and p.is_file()):
+    for path in sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES and p.is_file()
+    ):
         try:
             text = source.read_text(path)[0]
         except BuildFailed as failed:
@@ -358,17 +432,27 @@ def data_findings(content_dir: Path, allowed: frozenset[str]) -> list[SiteError]
 
 
 def mask_page(page: Page, path: Path, allowed: frozenset[str]) -> tuple[Page, list[SiteError]]:
-    """A copy of the page with personal data masked in every published text, and one warning per masked item."""
+    """A copy of the page with personal data masked in every published text, and one warning per
+    masked item."""
     notes = page_findings(page, path, allowed, masking=True)
     if not notes:
         return page, []
     meta, hide = page.meta, (lambda value: mask(value, allowed))
-    changes: dict[str, object] = {k: hide(getattr(meta, k)) for k in PROSE_FIELDS | DETAIL_FIELDS if hasattr(meta, k)}
+    changes: dict[str, object] = {
+        k: hide(getattr(meta, k)) for k in PROSE_FIELDS | DETAIL_FIELDS if hasattr(meta, k)
+    }
     changes |= {k: tuple(map(hide, getattr(meta, k))) for k in LIST_FIELDS if hasattr(meta, k)}
     if hasattr(meta, "photos"):
-        changes["photos"] = tuple(replace(p, alt=hide(p.alt), caption=hide(p.caption)) for p in meta.photos)
+        changes["photos"] = tuple(
+            replace(p, alt=hide(p.alt), caption=hide(p.caption)) for p in meta.photos
+        )
     changes["led"] = replace(meta.led, text=tuple(map(hide, meta.led.text)))
     masked_text = hide(page.source_text)
-    masked = replace(page, meta=replace(meta, **changes), body=hide(page.body), source_text=masked_text,
-                     key=digest(page.identity, masked_text))
+    masked = replace(
+        page,
+        meta=replace(meta, **changes),
+        body=hide(page.body),
+        source_text=masked_text,
+        key=digest(page.identity, masked_text),
+    )
     return masked, notes

@@ -1,4 +1,6 @@
-"""Report non-standard Chinese punctuation and apply the safe fixes, leaving code, URLs and Markdown alone."""
+"""Report non-standard Chinese punctuation and apply the safe fixes, leaving code, URLs and
+Markdown alone."""
+
 from __future__ import annotations
 
 import re
@@ -13,11 +15,13 @@ from generator.base.typography import CHINESE_PUNCTUATION, is_han
 from generator.checks.privacy import page_texts
 
 FULL = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
-_MARKUP = "*_~"  # emphasis markers are looked through when deciding whether a mark sits in Chinese text
+# emphasis markers are looked through when deciding whether a mark sits in Chinese text
+_MARKUP = "*_~"
 _QUOTE_PAIRS = str.maketrans("「」『』", "“”‘’")
 Edit = tuple[int, int, str]
 
-# Spans that are not prose: code, HTML, link targets, URLs, e-mail addresses, attribute lists, list markers,
+# Spans that are not prose: code, HTML, link targets, URLs, e-mail addresses, attribute lists, list
+# markers,
 # table rules. Nothing inside them is reported or changed.
 _PROTECT = re.compile(
     r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)"
@@ -34,7 +38,8 @@ _FRONT_FENCE = re.compile(r"\s*[-－—─━][-－—─━ ]{2,}\n")
 
 @dataclass(frozen=True)
 class Finding:
-    """One punctuation problem: where it starts, a stable code, a Chinese message, and its safe edits (if any)."""
+    """One punctuation problem: where it starts, a stable code, a Chinese message, and its safe
+    edits (if any)."""
 
     start: int
     code: str
@@ -88,7 +93,8 @@ def _code_blocks(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _front_matter_end(text: str) -> int:
-    """The offset where the body starts, when the text opens with a front-matter block (all of it if broken)."""
+    """The offset where the body starts, when the text opens with a front-matter block (all of it
+    if broken)."""
     if not _FRONT_FENCE.match(text):
         return 0
     try:
@@ -124,7 +130,8 @@ def _halfwidth(text: str, flags: bytearray) -> Iterator[Finding]:
     for m in re.finditer(r"([,.;:?!])\1*", text):
         mark, i = m.group(1), m.start()
         left, right = _left(text, i), _right(text, i + 1)
-        between = mark in ",;" and is_han(right) and not (left.isascii() and left.isalpha())  # 8:30,人数
+        # 8:30,人数
+        between = mark in ",;" and is_han(right) and not (left.isascii() and left.isalpha())
         if m.end() - i != 1 or flags[i] or not (_chinese(left) or between):
             continue  # runs belong to the repeat and ellipsis rules
         if mark == "." and (_ascii_alnum(right) or (right and right in "/\\")):
@@ -150,7 +157,11 @@ def _straight_quotes(text: str, flags: bytearray) -> Iterator[Finding]:
             spots = [offset + i for i, c in enumerate(line) if c == quote and not flags[offset + i]]
             for a, b in zip(spots[::2], spots[1::2]):
                 inner = text[a + 1:b]
-                if not any(is_han(c) for c in inner) or _ascii_alnum(_left(text, a)) or _ascii_alnum(_right(text, b + 1)):
+                if (
+                    not any(is_han(c) for c in inner)
+                    or _ascii_alnum(_left(text, a))
+                    or _ascii_alnum(_right(text, b + 1))
+                ):
                     continue
                 yield Finding(a, "punct.quotes", f"中文里用了直引号 {quote}…{quote}，应为 {opening}…{closing}",
                               ((a, a + 1, opening), (b, b + 1, closing)))
@@ -189,7 +200,11 @@ def _ellipses(text: str, flags: bytearray) -> Iterator[Finding]:
 def _dashes(text: str, flags: bytearray) -> Iterator[Finding]:
     for m in re.finditer(r"-{2,}|─{2,}|－{2,}", text):
         i, left, right = m.start(), _left(text, m.start()), _right(text, m.end())
-        if flags[i] or not (_chinese(left) or _chinese(right)) or (m.group(0)[0] == "-" and _ascii_alnum(right)):
+        if (
+            flags[i]
+            or not (_chinese(left) or _chinese(right))
+            or (m.group(0)[0] == "-" and _ascii_alnum(right))
+        ):
             continue  # command options such as --fix are not dashes
         yield Finding(i, "punct.dash", f"破折号 “{m.group(0)}” 不规范，应为 “——”", ((i, m.end(), "——"),))
 
@@ -199,17 +214,22 @@ _RULES: tuple[Callable[[str, bytearray], Iterator[Finding]], ...] = (
 
 
 def find(text: str, front_matter: bool = False) -> list[Finding]:
-    """Every punctuation problem in a Markdown text (skipping a leading front-matter block when asked), in order."""
+    """Every punctuation problem in a Markdown text (skipping a leading front-matter block when
+    asked), in order."""
     flags = _protected(text, front_matter)
     found = [finding for rule in _RULES for finding in rule(text, flags)]
     return sorted(found, key=lambda f: (f.start, f.code))
 
 
 def fix_text(text: str) -> str:
-    """Apply the safe punctuation fixes to a Markdown file or body, and to its title and summary; the rest of the
+    """Apply the safe punctuation fixes to a Markdown file or body, and to its title and summary;
+    the rest of the
     front matter, code and URLs stay untouched."""
-    for _ in range(3):  # a fix can reveal another (“好”!! only reads as Chinese once its quotes are curly)
-        fixed = _apply(text, sorted(edit for f in find(text, front_matter=True) for edit in f.edits))
+    # a fix can reveal another (“好”!! only reads as Chinese once its quotes are curly)
+    for _ in range(3):
+        fixed = _apply(
+            text, sorted(edit for f in find(text, front_matter=True) for edit in f.edits)
+        )
         if fixed == text:
             break
         text = fixed
@@ -227,8 +247,11 @@ def fix_prose(text: str) -> str:
 
 
 # A title or summary written on one line: plain, or in quotes, maybe followed by a comment.
-_FIELD_LINE = re.compile(r"""^(?P<key>title|summary):[ \t]+(?P<v>"[^"\\\n]*"|'[^'\n]*'|[^#\n"'|>\[{&*!%@`][^#\n]*?)"""
-                         r"(?P<rest>[ \t]+#[^\n]*)?[ \t]*$", re.M)
+_FIELD_LINE = re.compile(
+    r"""^(?P<key>title|summary):[ \t]+(?P<v>"[^"\\\n]*"|'[^'\n]*'|[^#\n"'|>\[{&*!%@`][^#\n]*?)"""
+    r"(?P<rest>[ \t]+#[^\n]*)?[ \t]*$",
+    re.M,
+)
 
 
 def fixable_fields(text: str) -> set[str]:
@@ -251,12 +274,16 @@ def _fix_fields(text: str) -> str:
 
 
 def _only_fields_changed(old: str, new: str) -> bool:
-    """The fixed file reads as the old one with its title and summary fixed, and nothing else changed."""
+    """The fixed file reads as the old one with its title and summary fixed, and nothing else
+    changed."""
     try:
         before, after = frontmatter.split(old, "文本").data, frontmatter.split(new, "文本").data
     except BuildFailed:
         return False
-    expected = {k: fix_prose(v) if k in ("title", "summary") and isinstance(v, str) else v for k, v in before.items()}
+    expected = {
+        k: fix_prose(v) if k in ("title", "summary") and isinstance(v, str) else v
+        for k, v in before.items()
+    }
     return after == expected
 
 
@@ -275,9 +302,11 @@ KIND_NAMES = {"punct.halfwidth": "半角标点", "punct.quotes": "不规范的�
 
 
 def page_findings(page: Page, path: Path) -> list[SiteError]:
-    """Punctuation warnings for the prose of a page (body, title, summary, alt texts, captions, LED text).
+    """Punctuation warnings for the prose of a page (body, title, summary, alt texts, captions, LED
+    text).
 
-    What `make fix` can mend is counted per kind in one warning per file, at its first place; the rest is
+    What `make fix` can mend is counted per kind in one warning per file, at its first place; the
+    rest is
     reported one by one, for the writer to change by hand.
     """
     fields, found, fixable = fixable_fields(page.source_text), [], {}
@@ -288,11 +317,15 @@ def page_findings(page: Page, path: Path) -> list[SiteError]:
             if f.fixable and mendable:
                 fixable.setdefault(f.code, []).append((line, col, f"{text.label}：{f.message}"))
             else:
-                found.append(warning(path, line, f"{text.label}：{f.message}", "请手动修改。", col, f.code))
+                found.append(
+                    warning(path, line, f"{text.label}：{f.message}", "请手动修改。", col, f.code)
+                )
     for code, places in fixable.items():
         line, col, message = min(places)
         if len(places) > 1:
-            lines = "、".join(str(n) for n in sorted({p[0] for p in places})[:8]) + ("…" if len(places) > 8 else "")
+            lines = "、".join(str(n) for n in sorted({p[0] for p in places})[:8]) + (
+                "…" if len(places) > 8 else ""
+            )
             message = f"本文 {len(places)} 处{KIND_NAMES.get(code, '标点问题')}（第 {lines} 行）"
         found.append(warning(path, line, message, "运行 make fix 可以自动改正（会先显示改动，确认后才写入）。",
                              col, code))

@@ -1,4 +1,6 @@
-"""The text `make check` prints: what waits for which stage, every finding, and each channel's freshness."""
+"""The text `make check` prints: what waits for which stage, every finding, and each channel's
+freshness."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,8 +19,16 @@ if TYPE_CHECKING:  # only for the type hint; the package imports this module
 
 def pending_report(site: Site, cfg: SiteConfig, result: "CheckResult", *, today: date) -> str:
     """The full check report as one string (the CLI prints it)."""
-    parts = [f"发布检查（{chinese_date(today)}）", "", *_review_section(site, result), "",
-             *_problem_section(cfg, result.problems), "", "更新情况", *(f"  {f.text}" for f in result.freshness)]
+    parts = [
+        f"发布检查（{chinese_date(today)}）",
+        "",
+        *_review_section(site, result),
+        "",
+        *_problem_section(cfg, result.problems),
+        "",
+        "更新情况",
+        *(f"  {f.text}" for f in result.freshness),
+    ]
     return "\n".join(parts) + "\n"
 
 
@@ -38,7 +48,9 @@ def _review_section(site: Site, result: "CheckResult") -> list[str]:
             out.append("    已签：" + "、".join(f"{s}（{e.signer}，{chinese_date(e.time.date())}）"
                                             for s, e in status.signed.items()))
         if status.next_stage and not status.returned:
-            out.append(f"    等待：{status.next_stage}（{'、'.join(_entitled(result, status.next_stage)) or '名单上无人可签'}）")
+            out.append(
+                f"    等待：{status.next_stage}（{'、'.join(_entitled(result, status.next_stage)) or '名单上无人可签'}）"
+            )
         for event in status.returned:
             out.append(f"    退回：{event.signer}在{event.stage}退回，理由：{event.reason}")
     if done == len(statuses):

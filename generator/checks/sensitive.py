@@ -1,10 +1,14 @@
-"""Sensitive personal information (PIPL art. 28): a category word (health, disability, religion, biometrics,
-minors, precise location, finance) in the same sentence as a person's name, or in a later sentence of the
+"""Sensitive personal information (PIPL art. 28): a category word (health, disability, religion,
+biometrics,
+minors, precise location, finance) in the same sentence as a person's name, or in a later sentence
+of the
 same paragraph that refers back to them, needs that person's consent naming the category.
 
-The categories and their words are in content/_data/sensitive.yaml. Texts without any category word never
+The categories and their words are in content/_data/sensitive.yaml. Texts without any category word
+never
 load the name tagger (jieba), so most pages cost a regular-expression search only.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +29,8 @@ _PARAGRAPH = re.compile(r"(?:[^\n]+\n?)+")
 
 @dataclass(frozen=True)
 class Category:
-    """One kind of sensitive information: its id, name, the consent words that cover it, and how to find it."""
+    """One kind of sensitive information: its id, name, the consent words that cover it, and how to
+    find it."""
 
     key: str
     name: str
@@ -40,7 +45,8 @@ class Category:
 
 @dataclass(frozen=True)
 class Mention:
-    """A category word said of a person: who, which category, the word, and its offset in the text."""
+    """A category word said of a person: who, which category, the word, and its offset in the
+    text."""
 
     person: str
     category: Category
@@ -49,7 +55,8 @@ class Mention:
 
 
 def load(content_dir: Path) -> tuple[tuple[Category, ...], list[SiteError]]:
-    """The categories of content/_data/sensitive.yaml and its problems (a missing file is a warning)."""
+    """The categories of content/_data/sensitive.yaml and its problems (a missing file is a warning)
+    ."""
     path = content_dir / DICTIONARY
     if not path.is_file():
         return (), [warning(path, 1, "找不到敏感个人信息词典，本次没有检查健康、残疾、宗教、未成年人等敏感信息",
@@ -60,7 +67,9 @@ def load(content_dir: Path) -> tuple[tuple[Category, ...], list[SiteError]]:
     except BuildFailed as failed:
         return (), failed.problems
     except yamlio.YamlProblem as exc:
-        return (), [error(path, exc.line, exc.message, exc.hint, exc.col, code="sensitive.dictionary")]
+        return (), [
+            error(path, exc.line, exc.message, exc.hint, exc.col, code="sensitive.dictionary")
+        ]
     data = doc.data.get("categories") if isinstance(doc.data, dict) else None
     if not isinstance(data, dict):
         return (), [error(path, 1, "敏感信息词典要写在 categories: 下面", "参考文件开头的说明。",
@@ -79,7 +88,9 @@ def load(content_dir: Path) -> tuple[tuple[Category, ...], list[SiteError]]:
 def _category(key: str, item: object) -> Category | None:
     if not isinstance(item, dict) or not item.get("name"):
         return None
-    words = [re.escape(str(t)) for t in item.get("terms") or []] + [str(p) for p in item.get("patterns") or []]
+    words = [re.escape(str(t)) for t in item.get("terms") or []] + [
+        str(p) for p in item.get("patterns") or []
+    ]
     if not words:
         return None
     try:
@@ -87,7 +98,13 @@ def _category(key: str, item: object) -> Category | None:
     except re.error:
         return None
     scope = tuple(str(s) for s in item.get("scope") or ())
-    return Category(key, str(item["name"]), scope, "|".join(words), tuple(str(e) for e in item.get("except") or ()))
+    return Category(
+        key,
+        str(item["name"]),
+        scope,
+        "|".join(words),
+        tuple(str(e) for e in item.get("except") or ()),
+    )
 
 
 def words_in(text: str, categories: tuple[Category, ...]) -> list[tuple[int, str, Category]]:
@@ -95,7 +112,9 @@ def words_in(text: str, categories: tuple[Category, ...]) -> list[tuple[int, str
     found = []
     for category in categories:
         for m in re.finditer(category.pattern, text):
-            if not any(_inside(text, m.start(), m.group(0), phrase) for phrase in category.exceptions):
+            if not any(
+                _inside(text, m.start(), m.group(0), phrase) for phrase in category.exceptions
+            ):
                 found.append((m.start(), m.group(0), category))
     return sorted(found, key=lambda hit: (hit[0], hit[2].key))
 
@@ -104,12 +123,19 @@ def _inside(text: str, start: int, word: str, phrase: str) -> bool:
     """True when the word at `start` is part of an occurrence of the exception phrase."""
     if word not in phrase:
         return False
-    return any(text.startswith(phrase, i) for i in range(max(0, start - len(phrase) + len(word)), start + 1))
+    return any(
+        text.startswith(phrase, i)
+        for i in range(max(0, start - len(phrase) + len(word)), start + 1)
+    )
 
 
-def mentions(text: str, categories: tuple[Category, ...], known: tuple[str, ...] = ()) -> list[Mention]:
-    """Category words said of a named person: in the same sentence, or in a later sentence of the paragraph
-    that refers back (他/她) to the last person named. Names only come into it where a word was found."""
+def mentions(
+    text: str, categories: tuple[Category, ...], known: tuple[str, ...] = ()
+) -> list[Mention]:
+    """Category words said of a named person: in the same sentence, or in a later sentence of the
+    paragraph
+    that refers back (他/她) to the last person named. Names only come into it where a word was found.
+    """
     if not categories or not words_in(text, categories):
         return []
     found = []
@@ -119,9 +145,15 @@ def mentions(text: str, categories: tuple[Category, ...], known: tuple[str, ...]
         last: list[str] = []
         for sentence in _SENTENCE.finditer(paragraph.group(0)):
             words, start = sentence.group(0), paragraph.start() + sentence.start()
-            people = list(dict.fromkeys(_canonical(n, known) for n in person_names.find(words, known)))
+            people = list(
+                dict.fromkeys(_canonical(n, known) for n in person_names.find(words, known))
+            )
             who = people or (last[-1:] if person_names.refers_back(words) else [])
-            found += [Mention(p, cat, word, start + offset) for p in who for offset, word, cat in words_in(words, categories)]
+            found += [
+                Mention(p, cat, word, start + offset)
+                for p in who
+                for offset, word, cat in words_in(words, categories)
+            ]
             last = people or last
     return found
 
@@ -137,7 +169,8 @@ def _canonical(name: person_names.Name, known: tuple[str, ...]) -> str:
 
 
 def known_names(page: Page) -> tuple[str, ...]:
-    """The people the front matter names: the story's person and everyone a consent record is for."""
+    """The people the front matter names: the story's person and everyone a consent record is
+    for."""
     found = [getattr(page.meta, "person", "")] + [consent_name(c.who) for c in consents(page)]
     return tuple(dict.fromkeys(n for n in found if n))
 
@@ -148,7 +181,9 @@ def consents(page: Page) -> tuple[Consent, ...]:
     return page.meta.consent + ((guardian,) if guardian else ())
 
 
-def page_findings(page: Page, path: Path, categories: tuple[Category, ...], strict: bool) -> list[SiteError]:
+def page_findings(
+    page: Page, path: Path, categories: tuple[Category, ...], strict: bool
+) -> list[SiteError]:
     """One finding per person and category said of them without a consent naming that category."""
     if not categories:
         return []
@@ -167,8 +202,11 @@ def page_findings(page: Page, path: Path, categories: tuple[Category, ...], stri
 
 
 def _in_address(mention: Mention, addresses: list) -> bool:
-    """A house number is already the privacy check's finding (an error, or masked): not reported twice."""
-    return mention.category.key == "location" and any(h.start <= mention.start < h.end for h in addresses)
+    """A house number is already the privacy check's finding (an error, or masked): not reported
+    twice."""
+    return mention.category.key == "location" and any(
+        h.start <= mention.start < h.end for h in addresses
+    )
 
 
 def _covered(page: Page, mention: Mention) -> bool:
@@ -176,7 +214,8 @@ def _covered(page: Page, mention: Mention) -> bool:
     for record in consents(page):
         if consent_name(record.who) == mention.person and mention.category.covered_by(record.scope):
             return True
-    # The story's own child is the consent check's business: a guardian's record, or consent.guardian.
+    # The story's own child is the consent check's business: a guardian's record, or
+    # consent.guardian.
     return mention.category.key == "minor" and mention.person == getattr(meta, "person", "") and \
         (getattr(meta, "minor", False) or getattr(meta, "guardian_consent", None) is not None)
 
@@ -184,9 +223,12 @@ def _covered(page: Page, mention: Mention) -> bool:
 def _problem(make, path: Path, text: Text, mention: Mention, page: Page) -> SiteError:
     category, person = mention.category, mention.person
     has_record = any(consent_name(c.who) == person for c in consents(page))
-    hint = (f"在 {person} 的同意记录的 scope 里加上 “{category.name}”（要先征得本人书面同意），或删去这部分内容。"
-            if has_record else f"给 {person} 补一条同意记录：consent: [{{who: {person}, date: …, scope: [姓名, "
-            f"事迹, {category.name}]}}]；没有本人同意就删去这部分内容，或不写姓名。")
+    hint = (
+        f"在 {person} 的同意记录的 scope 里加上 “{category.name}”（要先征得本人书面同意），或删去这部分内容。"
+        if has_record
+        else f"给 {person} 补一条同意记录：consent: [{{who: {person}, date: …, scope: [姓名, "
+        f"事迹, {category.name}]}}]；没有本人同意就删去这部分内容，或不写姓名。"
+    )
     return make(path, text.line_at(mention.start), f"{text.label}写到了 {person} 的{category.name}信息"
                 f"（“{mention.word}”），属于敏感个人信息，同意记录里没有这一项", hint, text.col_at(mention.start),
                 f"sensitive.{category.key}")

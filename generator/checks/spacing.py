@@ -1,4 +1,6 @@
-"""Typing slips in Chinese prose: a word typed twice (会议会议) and spaces between Chinese characters."""
+"""Typing slips in Chinese prose: a word typed twice (会议会议) and spaces between Chinese
+characters."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +23,8 @@ _QUOTED = re.compile(r"“[^”\n]*”|「[^」\n]*」|‘[^’\n]*’|『[^』\
 
 
 def doubled(text: str) -> list[tuple[int, str]]:
-    """Words typed twice in a row, as (offset, the doubled text); deliberate reduplication is skipped."""
+    """Words typed twice in a row, as (offset, the doubled text); deliberate reduplication is
+    skipped."""
     found = []
     for m in _DOUBLED.finditer(text):
         word = m.group(1)
@@ -32,23 +35,35 @@ def doubled(text: str) -> list[tuple[int, str]]:
 
 
 def spaces(text: str) -> list[int]:
-    """Offsets of spaces between Chinese characters (outside quotations, which may quote a sign as written)."""
+    """Offsets of spaces between Chinese characters (outside quotations, which may quote a sign as
+    written)."""
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    return [m.start() for m in _SPACE.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
+    return [
+        m.start() for m in _SPACE.finditer(text) if not any(a <= m.start() < b for a, b in quoted)
+    ]
 
 
 def page_findings(page: Page, path: Path) -> list[SiteError]:
-    """A warning per doubled word, and one per file for the stray spaces (titles and LED texts may use a
+    """A warning per doubled word, and one per file for the stray spaces (titles and LED texts may
+    use a
     space as a break)."""
     found, gaps = [], []
     for text in (t for t in page_texts(page) if t.prose):
         flags = protected(text.text) if not text.key else bytearray(len(text.text))
         for start, word in doubled(text.text):
             if not flags[start]:
-                found.append(warning(path, text.line_at(start), f"{text.label}里 “{word}” 重复了，可能多打了一遍",
-                                     f"如果不是有意重复，删去一个 “{word[:len(word) // 2]}”。", text.col_at(start),
-                                     "text.doubled"))
-        if text.key[:1] not in (("title",), ("led",)):  # headings and screen texts use a space as a break
+                found.append(
+                    warning(
+                        path,
+                        text.line_at(start),
+                        f"{text.label}里 “{word}” 重复了，可能多打了一遍",
+                        f"如果不是有意重复，删去一个 “{word[:len(word) // 2]}”。",
+                        text.col_at(start),
+                        "text.doubled",
+                    )
+                )
+        # headings and screen texts use a space as a break
+        if text.key[:1] not in (("title",), ("led",)):
             gaps += [(text, offset) for offset in spaces(text.text) if not flags[offset]]
     if gaps:
         found.append(_gaps(path, gaps))

@@ -17,7 +17,8 @@ _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|‘[^’]*’|『[^』]*』")
 
 @dataclass(frozen=True)
 class Entry:
-    """One dictionary entry: a wrong word and its right form, or a discouraged word with reason and suggestion."""
+    """One dictionary entry: a wrong word and its right form, or a discouraged word with reason and
+    suggestion."""
 
     term: str
     kind: str  # "wrong" or "discouraged"
@@ -35,16 +36,26 @@ class Match:
 
 
 def load_dictionary(path: Path) -> tuple[list[Entry], list[SiteError]]:
-    """Read the wording dictionary; return its entries and any problems (a missing file is a warning)."""
+    """Read the wording dictionary; return its entries and any problems (a missing file is a
+    warning)."""
     if not path.is_file():
-        return [], [warning(path, 1, "找不到用词词典，本次没有检查错别字和慎用词",
-                            "在 site_config.yaml 的 wording.dictionary 写对词典路径。", code="wording.dictionary")]
+        return [], [
+            warning(
+                path,
+                1,
+                "找不到用词词典，本次没有检查错别字和慎用词",
+                "在 site_config.yaml 的 wording.dictionary 写对词典路径。",
+                code="wording.dictionary",
+            )
+        ]
     try:
         doc = yamlio.parse(source.read_text(path)[0])
     except BuildFailed as failed:
         return [], failed.problems
     except yamlio.YamlProblem as exc:
-        return [], [error(path, exc.line, exc.message, exc.hint, exc.col, code="wording.dictionary")]
+        return [], [
+            error(path, exc.line, exc.message, exc.hint, exc.col, code="wording.dictionary")
+        ]
     data = doc.data if isinstance(doc.data, dict) else {}
     problems: list[SiteError] = []
     entries = _wrong_pairs(data.get("wrong"), path, doc, problems)
@@ -52,7 +63,9 @@ def load_dictionary(path: Path) -> tuple[list[Entry], list[SiteError]]:
     return entries, problems
 
 
-def _wrong_pairs(data: object, path: Path, doc: yamlio.YamlDoc, problems: list[SiteError]) -> list[Entry]:
+def _wrong_pairs(
+    data: object, path: Path, doc: yamlio.YamlDoc, problems: list[SiteError]
+) -> list[Entry]:
     if data is None:
         return []
     if not isinstance(data, dict):
@@ -67,11 +80,20 @@ def _wrong_pairs(data: object, path: Path, doc: yamlio.YamlDoc, problems: list[S
     return entries
 
 
-def _discouraged(data: object, path: Path, doc: yamlio.YamlDoc, problems: list[SiteError]) -> list[Entry]:
+def _discouraged(
+    data: object, path: Path, doc: yamlio.YamlDoc, problems: list[SiteError]
+) -> list[Entry]:
     if data is None:
         return []
     if not isinstance(data, list):
-        problems.append(_bad(path, doc, ("discouraged",), "discouraged 应该是一个列表，每项写 terms、suggest、reason"))
+        problems.append(
+            _bad(
+                path,
+                doc,
+                ("discouraged",),
+                "discouraged 应该是一个列表，每项写 terms、suggest、reason",
+            )
+        )
         return []
     entries = []
     for index, item in enumerate(data):
@@ -82,8 +104,16 @@ def _discouraged(data: object, path: Path, doc: yamlio.YamlDoc, problems: list[S
             continue
         exceptions = item.get("except") or []
         exceptions = tuple([exceptions] if isinstance(exceptions, str) else map(str, exceptions))
-        entries += [Entry(t.strip(), "discouraged", str(item.get("suggest") or ""), str(item.get("reason") or ""),
-                          exceptions) for t in terms]
+        entries += [
+            Entry(
+                t.strip(),
+                "discouraged",
+                str(item.get("suggest") or ""),
+                str(item.get("reason") or ""),
+                exceptions,
+            )
+            for t in terms
+        ]
     return entries
 
 
@@ -93,7 +123,8 @@ def _bad(path: Path, doc: yamlio.YamlDoc, key: tuple, message: str) -> SiteError
 
 
 def find(text: str, entries: list[Entry]) -> list[Match]:
-    """Every occurrence of every dictionary term in a text, by position, skipping listed exceptions."""
+    """Every occurrence of every dictionary term in a text, by position, skipping listed
+    exceptions."""
     found = []
     for entry in entries:
         start = text.find(entry.term)
@@ -124,13 +155,25 @@ def page_findings(page: Page, path: Path, entries: list[Entry], block: bool) -> 
         for match in find(text.text, entries):
             entry = match.entry
             if entry.kind == "discouraged" and any(a < match.start < b for a, b in quoted):
-                continue  # someone else's words, quoted: not the writer's own claim (a typo is still reported)
+                # someone else's words, quoted: not the writer's own claim (a typo is still
+                # reported)
+                continue
             if entry.kind == "wrong":
                 message = f"{text.label}里有错字 “{entry.term}”，应为 “{entry.suggest}”"
                 hint = "用词检查不会自动改正，请核对后自己修改。"
             else:
-                message = f"{text.label}里有慎用词 “{entry.term}”" + (f"：{entry.reason}" if entry.reason else "")
+                message = f"{text.label}里有慎用词 “{entry.term}”" + (
+                    f"：{entry.reason}" if entry.reason else ""
+                )
                 hint = f"建议：{entry.suggest}。" if entry.suggest else "请结合上下文斟酌。"
-            found.append(make(path, text.line_at(match.start), message, hint, text.col_at(match.start),
-                              f"wording.{entry.kind}"))
+            found.append(
+                make(
+                    path,
+                    text.line_at(match.start),
+                    message,
+                    hint,
+                    text.col_at(match.start),
+                    f"wording.{entry.kind}",
+                )
+            )
     return found

@@ -1,4 +1,6 @@
-"""Desk accounts: names, scrypt password hashes, stages and the admin flag; failed logins and the lockout."""
+"""Desk accounts: names, scrypt password hashes, stages and the admin flag; failed logins and the
+lockout."""
+
 from __future__ import annotations
 
 import base64
@@ -39,24 +41,37 @@ def password_matches(stored: str, password: str) -> bool:
         kind, n, r, p, salt, key = stored.split("$")
         if kind != "scrypt":
             return False
-        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                             maxmem=64 * 1024 * 1024)
+        got = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=64 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, base64.b64decode(key))
 
 
-def create(path: Path, name: str, password: str, stages: list[str], admin: bool, now: datetime) -> None:
+def create(
+    path: Path, name: str, password: str, stages: list[str], admin: bool, now: datetime
+) -> None:
     """Add an account (or replace its password, stages and flag when the name exists)."""
     with db.connect(path) as conn:
-        conn.execute("INSERT OR REPLACE INTO accounts (name, password, stages, admin, created) VALUES (?, ?, ?, ?, ?)",
-                     (name, hash_password(password), ",".join(stages), int(admin), now.isoformat()))
+        conn.execute(
+            "INSERT OR REPLACE INTO accounts (name, password, stages, admin, created) VALUES (?, ?,"
+            " ?, ?, ?)",
+            (name, hash_password(password), ",".join(stages), int(admin), now.isoformat()),
+        )
 
 
 def find(path: Path, name: str) -> Account | None:
     """The account of that name, or None."""
     with db.connect(path) as conn:
-        row = conn.execute("SELECT name, stages, admin FROM accounts WHERE name = ?", (name,)).fetchone()
+        row = conn.execute(
+            "SELECT name, stages, admin FROM accounts WHERE name = ?", (name,)
+        ).fetchone()
     if row is None:
         return None
     return Account(row["name"], tuple(s for s in row["stages"].split(",") if s), bool(row["admin"]))
@@ -78,9 +93,11 @@ def locked(path: Path, name: str, now: float) -> bool:
 
 
 def verify(path: Path, name: str, password: str, now: float) -> Account | None:
-    """The account when the password is right and the name is not locked; a wrong attempt is counted.
+    """The account when the password is right and the name is not locked; a wrong attempt is
+    counted.
 
-    Unknown names are counted (and hashed against) too, so neither the answer nor its timing tells which
+    Unknown names are counted (and hashed against) too, so neither the answer nor its timing tells
+    which
     names exist.
     """
     if locked(path, name, now):

@@ -37,9 +37,15 @@ def make_app(ws: Workspace) -> tornado.web.Application:
         routes,
         workspace=ws,
         preview_state=PreviewState(),
-        cookie_secret=secrets.token_hex(32),  # tornado signs nothing of ours with it; sessions live in the database
+        # tornado signs nothing of ours with it; sessions live in the database
+        cookie_secret=secrets.token_hex(32),
         xsrf_cookies=True,
-        xsrf_cookie_kwargs={"httponly": True, "samesite": "Strict", "secure": ws.secure_cookies, "path": "/"},
+        xsrf_cookie_kwargs={
+            "httponly": True,
+            "samesite": "Strict",
+            "secure": ws.secure_cookies,
+            "path": "/",
+        },
         default_handler_class=_NotFound,
         compress_response=False,
     )
@@ -53,19 +59,25 @@ class _NotFound(DeskHandler):
 
 def _first_preview(app: tornado.web.Application) -> None:
     try:
-        app.settings["preview_state"] = refresh(app.settings["workspace"], app.settings["preview_state"])
-    except Exception:  # noqa: BLE001 - a broken site is reported on the article page, with file and line
+        app.settings["preview_state"] = refresh(
+            app.settings["workspace"], app.settings["preview_state"]
+        )
+    # noqa: BLE001 - a broken site is reported on the article page, with file and line
+    except Exception:
         pass
 
 
 async def serve(ws: Workspace, host: str, port: int, ready=None) -> None:
-    """Listen on host:port until cancelled; `ready` (if given) is called with the port once listening."""
+    """Listen on host:port until cancelled; `ready` (if given) is called with the port once
+    listening."""
     sockets = tornado.netutil.bind_sockets(port, address=host)
-    # Behind the reverse proxy (secure cookies) the client's address comes from X-Real-IP / X-Forwarded-For.
+    # Behind the reverse proxy (secure cookies) the client's address comes from X-Real-IP /
+    # X-Forwarded-For.
     app = make_app(ws)
     server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY, xheaders=ws.secure_cookies)
     server.add_sockets(sockets)
-    asyncio.get_running_loop().run_in_executor(None, _first_preview, app)  # the first article opens sooner
+    # the first article opens sooner
+    asyncio.get_running_loop().run_in_executor(None, _first_preview, app)
     bound = sockets[0].getsockname()[1]
     if ready:
         ready(bound)

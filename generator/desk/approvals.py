@@ -1,5 +1,9 @@
-"""The desk's use of the approvals module: the inbox rows, the state of each article per channel, and the live
-revision's text; everything goes through `generator.checks.review` (the desk never writes signatures itself)."""
+"""The desk's use of the approvals module: the inbox rows, the state of each article per channel,
+and the live
+revision's text; everything goes through `generator.checks.review` (the desk never writes
+signatures itself).
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -17,7 +21,8 @@ STATES = {"mine": "等我处理", "waiting": "审核中", "returned": "已退回
 
 @dataclass(frozen=True)
 class Row:
-    """One article in the inbox: the page, its approval status, its state and whether it waits for me."""
+    """One article in the inbox: the page, its approval status, its state and whether it waits for
+    me."""
 
     page: Page
     status: object  # review.ArticleStatus
@@ -39,13 +44,15 @@ class Row:
 
 
 def store_for(ws: Workspace, cfg: SiteConfig):
-    """The review store of the site's content, anchored at the administrator key pinned in the config."""
+    """The review store of the site's content, anchored at the administrator key pinned in the
+    config."""
     options = {"kdf_n": ws.kdf_n} if ws.kdf_n else {}
     return review.ReviewStore.for_config(cfg, ws.content_dir, now=ws.clock(), **options)
 
 
 def rows(site: Site, store, account: Account, writers: dict[str, str]) -> list[Row]:
-    """Every article's row; `writers` maps an article to the account that last saved it on the desk."""
+    """Every article's row; `writers` maps an article to the account that last saved it on the
+    desk."""
     out = []
     for page in site.pages:
         status = store.status(page)
@@ -57,7 +64,8 @@ def rows(site: Site, store, account: Account, writers: dict[str, str]) -> list[R
 
 
 def state_of(page: Page, status) -> str:
-    """The article's state: withdrawn, returned, live, changed (live with an edit waiting), waiting or draft."""
+    """The article's state: withdrawn, returned, live, changed (live with an edit waiting), waiting
+    or draft."""
     if status.withdrawn is not None:
         return "withdrawn"
     if status.returned:
@@ -75,7 +83,8 @@ def page_of(site: Site | None, source: str) -> Page | None:
 
 
 def live_text(site: Site, store, source: str) -> str | None:
-    """The source text of the article's live (fully approved) revision, or None when none is live."""
+    """The source text of the article's live (fully approved) revision, or None when none is
+    live."""
     page = page_of(site, source)
     if page is None or store.status(page).live is None:
         return None

@@ -1,5 +1,9 @@
-"""Articles as the form sees them: read a file into form values, turn the form back into an ordinary Markdown
-file with front matter, validate it with the real content model, and save it without overwriting others' edits."""
+"""Articles as the form sees them: read a file into form values, turn the form back into an
+ordinary Markdown
+file with front matter, validate it with the real content model, and save it without overwriting
+others' edits.
+"""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +26,8 @@ _UNSAFE = set('\\/:*?"<>|\0') | {"\n", "\r", "\t"}
 
 @dataclass
 class Draft:
-    """What the form holds: the type, the front-matter values by key, the body, and the file's hash when opened."""
+    """What the form holds: the type, the front-matter values by key, the body, and the file's hash
+    when opened."""
 
     page_type: str
     values: dict = field(default_factory=dict)
@@ -55,17 +60,24 @@ def open_article(content_dir: Path, rel: str) -> Draft:
 
 
 def safe_path(content_dir: Path, rel: str) -> Path:
-    """The file of an article path, refused (KeyError) unless it is a .md file in a type folder under content/."""
+    """The file of an article path, refused (KeyError) unless it is a .md file in a type folder
+    under content/."""
     path = (content_dir / rel).resolve()
     parts = Path(rel).parts
-    if (not path.is_relative_to(content_dir.resolve()) or len(parts) < 2 or parts[0] not in FOLDER_TYPES
-            or path.suffix != ".md" or any(p.startswith((".", "_")) for p in parts)):
+    if (
+        not path.is_relative_to(content_dir.resolve())
+        or len(parts) < 2
+        or parts[0] not in FOLDER_TYPES
+        or path.suffix != ".md"
+        or any(p.startswith((".", "_")) for p in parts)
+    ):
         raise KeyError(rel)
     return path
 
 
 def from_form(page_type: str, form: dict[str, list[str]], cfg: SiteConfig, old: dict) -> dict:
-    """Front-matter values from the submitted form over the old values (keys the form does not show are kept)."""
+    """Front-matter values from the submitted form over the old values (keys the form does not show
+    are kept)."""
     values = dict(old)
     for spec in fields_for(page_type, cfg):
         value = _read(spec, form)
@@ -83,13 +95,15 @@ def to_text(values: dict, body: str) -> str:
 
 
 def _typed(value):
-    """Dates, numbers and true/false read back as text are written unquoted again (2024-05-01, 28), as by hand."""
+    """Dates, numbers and true/false read back as text are written unquoted again (2024-05-01, 28),
+    as by hand."""
     if isinstance(value, dict):
         return {k: _typed(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_typed(v) for v in value]
     if isinstance(value, str) and _NUMBER.fullmatch(value):
-        return float(value) if "." in value else int(value)  # read back as the same text: no quotes needed
+        # read back as the same text: no quotes needed
+        return float(value) if "." in value else int(value)
     if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     if isinstance(value, str) and _DATE.fullmatch(value):
@@ -114,14 +128,17 @@ def validate(cfg: SiteConfig, content_dir: Path, rel: str, text: str) -> list[Si
 
 def new_source(page_type: str, values: dict) -> str:
     """Where a new article is saved: <type folder>/<date>-<title>.md, as `make new` names it."""
-    title = "".join(c for c in str(values.get("title", "")) if c not in _UNSAFE).strip(" .") or "新文章"
+    title = (
+        "".join(c for c in str(values.get("title", "")) if c not in _UNSAFE).strip(" .") or "新文章"
+    )
     day = values.get("date")
     prefix = day.isoformat() if isinstance(day, date) else date.today().isoformat()
     return f"{TYPE_FOLDERS[page_type]}/{prefix}-{title[:60]}.md"
 
 
 def save(content_dir: Path, rel: str, text: str, base: str) -> str:
-    """Write the file atomically unless it changed since the form was opened (Conflict); return the new hash."""
+    """Write the file atomically unless it changed since the form was opened (Conflict); return the
+    new hash."""
     path = safe_path(content_dir, rel)
     if path.exists():
         raw = path.read_bytes()

@@ -1,4 +1,6 @@
-"""The audit log: who did what on the desk, when and from where (logins, saves, uploads, signatures, builds)."""
+"""The audit log: who did what on the desk, when and from where (logins, saves, uploads, signatures,
+builds)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,8 +26,11 @@ def record(path: Path, now: datetime, who: str, action: str, article: str = "", 
            address: str = "") -> None:
     """Append an event (the table is only ever appended to by the desk)."""
     with db.connect(path) as conn:
-        conn.execute("INSERT INTO audit (at, who, action, article, detail, address) VALUES (?, ?, ?, ?, ?, ?)",
-                     (now.isoformat(timespec="seconds"), who, action, article, detail[:500], address))
+        conn.execute(
+            "INSERT INTO audit (at, who, action, article, detail, address) VALUES (?, ?, ?, ?, ?, "
+            "?)",
+            (now.isoformat(timespec="seconds"), who, action, article, detail[:500], address),
+        )
 
 
 def recent(path: Path, limit: int = 50, article: str | None = None) -> list[Entry]:

@@ -1,5 +1,7 @@
-"""`python -m generator desk …`: run the 编审台, add an account (desk login + reviewer roster entry), back up
+"""`python -m generator desk …`: run the 编审台, add an account (desk login + reviewer roster entry),
+back up
 the database. Only this module (with the CLI) prints."""
+
 from __future__ import annotations
 
 import asyncio
@@ -104,7 +106,8 @@ def _adduser(ws: Workspace, args) -> int:
 
 
 def _pin(config_path: Path, trust: str) -> bool:
-    """Write review.trust into a config that has no review section yet; False when a person must do it."""
+    """Write review.trust into a config that has no review section yet; False when a person must do
+    it."""
     text = config_path.read_text(encoding="utf-8")
     if any(line.startswith("review:") for line in text.splitlines()):
         return False

@@ -1,4 +1,6 @@
-"""The desk's SQLite database: one file beside the content (WAL), holding accounts, sessions and the audit log."""
+"""The desk's SQLite database: one file beside the content (WAL), holding accounts, sessions and
+the audit log."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -45,7 +47,8 @@ def default_path(root: Path) -> Path:
 
 @contextmanager
 def connect(path: Path) -> Iterator[sqlite3.Connection]:
-    """A short-lived connection in WAL mode with the schema in place; commits on success, rolls back on error."""
+    """A short-lived connection in WAL mode with the schema in place; commits on success, rolls
+    back on error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=10)
     try:

@@ -1,4 +1,6 @@
-"""Character-level differences between two revisions of an article (Chinese has no spaces between words)."""
+"""Character-level differences between two revisions of an article (Chinese has no spaces between
+words)."""
+
 from __future__ import annotations
 
 import difflib
@@ -9,14 +11,16 @@ CONTEXT = 24  # characters of unchanged text kept on each side of a change
 
 @dataclass(frozen=True)
 class Piece:
-    """A run of text that is the same in both (`same`), only in the new one (`added`) or only in the old one."""
+    """A run of text that is the same in both (`same`), only in the new one (`added`) or only in
+    the old one."""
 
     kind: str  # "same" | "added" | "removed" | "gap"
     text: str
 
 
 def pieces(old: str, new: str, context: int = CONTEXT) -> list[Piece]:
-    """The changes from old to new, character by character, long unchanged stretches shortened to `…`."""
+    """The changes from old to new, character by character, long unchanged stretches shortened to
+    `…`."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     out: list[Piece] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -1,4 +1,6 @@
-"""The fields of the article form per content type, with the scaffold's Chinese explanations and a widget each."""
+"""The fields of the article form per content type, with the scaffold's Chinese explanations and a
+widget each."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +11,8 @@ from generator.model import scaffold
 
 CHANNEL_NAMES = {"site": "网站", "wechat": "公众号", "led": "LED 大屏"}
 CONSENT_SCOPE = ("姓名", "照片", "事迹")
-SKIPPED = {"review", "proof", "cover_focus"}  # signatures live in content/_review/; the crop point stays as written
+# signatures live in content/_review/; the crop point stays as written
+SKIPPED = {"review", "proof", "cover_focus"}
 _WIDGETS = {
     "date": "date", "signed": "date", "start": "datetime", "end": "datetime",
     "summary": "textarea", "issuer": "lines", "tags": "list",
@@ -37,12 +40,14 @@ _HELP = {
 
 @dataclass(frozen=True)
 class Field:
-    """One form field: the front-matter key, a short label, the scaffold's explanation and how it is entered."""
+    """One form field: the front-matter key, a short label, the scaffold's explanation and how it
+    is entered."""
 
     key: str
     label: str
     help: str
-    widget: str  # text, textarea, date, datetime, list, lines, check, channels, choice, int, number, image, …
+    # text, textarea, date, datetime, list, lines, check, channels, choice, int, number, image, …
+    widget: str
     choices: tuple[str, ...] = ()
     required: bool = False
 
@@ -56,11 +61,20 @@ def fields_for(page_type: str, cfg: SiteConfig) -> list[Field]:
         widget = _WIDGETS.get(key, "text")
         choices = {"category": cfg.types.categories, "honour_level": HONOUR_LEVELS,
                    "outputs": CHANNELS}.get(key, ())
-        out.append(Field(key, _LABELS.get(key) or label_of(note), _HELP.get(key, note), widget, tuple(choices),
-                         key in _REQUIRED))
+        out.append(
+            Field(
+                key,
+                _LABELS.get(key) or label_of(note),
+                _HELP.get(key, note),
+                widget,
+                tuple(choices),
+                key in _REQUIRED,
+            )
+        )
     return out
 
 
 def label_of(note: str) -> str:
-    """The field's name from its explanation: the words before the first bracket or punctuation mark."""
+    """The field's name from its explanation: the words before the first bracket or punctuation
+    mark."""
     return re.split(r"[（(，。,：:；]", note, maxsplit=1)[0].strip() or note

@@ -1,6 +1,8 @@
-"""The desk's preview build (the real pipeline with preview options, into .desk/preview/ and its staff folder
+"""The desk's preview build (the real pipeline with preview options, into .desk/preview/ and its
+staff folder
 .desk/preview-staff/) and where one
 article's website page, WeChat article and LED frames are found in it."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +19,8 @@ from generator.desk.workspace import PREVIEW_PATH, STAFF_PATH, Workspace
 
 @dataclass
 class PreviewState:
-    """The last preview build: the input stamp it was made from and its problems (empty when it worked)."""
+    """The last preview build: the input stamp it was made from and its problems (empty when it
+    worked)."""
 
     stamp: str = ""
     problems: list[SiteError] = field(default_factory=list)
@@ -69,7 +72,8 @@ def wechat_url(ws: Workspace, page: Page) -> str | None:
 
 
 def led_frames(ws: Workspace, page: Page) -> list[Frames]:
-    """Every screen that shows the article, with its frames and loop time, read from the screens' playlists."""
+    """Every screen that shows the article, with its frames and loop time, read from the screens'
+    playlists."""
     found = []
     for playlist in sorted((ws.work_dir / "preview-staff" / "led").glob("*/playlist.json")):
         data = json.loads(playlist.read_text(encoding="utf-8"))

@@ -1,4 +1,6 @@
-"""Login sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its hash is stored."""
+"""Login sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its hash is
+stored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,10 +32,15 @@ def owner(path: Path, token: str | None, now: float) -> str | None:
     if not token:
         return None
     with db.connect(path) as conn:
-        row = conn.execute("SELECT name, expires FROM sessions WHERE token = ?", (_hash(token),)).fetchone()
+        row = conn.execute(
+            "SELECT name, expires FROM sessions WHERE token = ?", (_hash(token),)
+        ).fetchone()
         if row is None or row["expires"] < now:
             return None
-        conn.execute("UPDATE sessions SET expires = ? WHERE token = ?", (now + LIFETIME_SECONDS, _hash(token)))
+        conn.execute(
+            "UPDATE sessions SET expires = ? WHERE token = ?",
+            (now + LIFETIME_SECONDS, _hash(token)),
+        )
     return row["name"]
 
 

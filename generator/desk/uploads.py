@@ -1,5 +1,7 @@
-"""Photo uploads: checked names and sizes, real images only, metadata (EXIF, GPS) stripped, saved under
+"""Photo uploads: checked names and sizes, real images only, metadata (EXIF, GPS) stripped, saved
+under
 content/images/<type folder>/ without overwriting another photo."""
+
 from __future__ import annotations
 
 import os
@@ -23,7 +25,14 @@ class UploadRefused(ValueError):
 def safe_name(filename: str) -> str:
     """The stored file name, refusing folders, `..`, hidden names and other than photo suffixes."""
     name = unicodedata.normalize("NFC", filename or "").strip()
-    if not name or "/" in name or "\\" in name or ".." in name or name.startswith(".") or "\0" in name:
+    if (
+        not name
+        or "/" in name
+        or "\\" in name
+        or ".." in name
+        or name.startswith(".")
+        or "\0" in name
+    ):
         raise UploadRefused(f"文件名 “{filename}” 不能用：不能含有 / \\ 或 ..，也不能以点开头。")
     stem, suffix = os.path.splitext(name)
     if suffix.lower() not in ALLOWED:
@@ -32,14 +41,19 @@ def safe_name(filename: str) -> str:
     return stem[:60]
 
 
-def store(content_dir: Path, folder: str, filename: str, data: bytes, alt: str, max_bytes: int = MAX_BYTES) -> str:
-    """Save an uploaded photo and return its path as front matter and Markdown name it (images/<folder>/<file>)."""
+def store(
+    content_dir: Path, folder: str, filename: str, data: bytes, alt: str, max_bytes: int = MAX_BYTES
+) -> str:
+    """Save an uploaded photo and return its path as front matter and Markdown name it
+    (images/<folder>/<file>)."""
     stem = safe_name(filename)
     if not alt.strip():
         raise UploadRefused("请填写图片说明（替代文字），方便读屏软件朗读，也方便审核。")
     if len(data) > max_bytes:
-        raise UploadRefused(f"图片太大：{len(data) / 1024 / 1024:.1f} MB，最大 {max_bytes // 1024 // 1024} MB。"
-                            "请先用手机或电脑把它缩小一些。")
+        raise UploadRefused(
+            f"图片太大：{len(data) / 1024 / 1024:.1f} MB，最大 {max_bytes // 1024 // 1024} MB。"
+            "请先用手机或电脑把它缩小一些。"
+        )
     if _MARKUP.search(data[:65536]) or _MARKUP.search(data[-65536:]):
         raise UploadRefused(f"“{filename}” 里夹带了网页代码，不能当作图片上传。")
     if data[:6] in (b"GIF87a", b"GIF89a"):

@@ -1,4 +1,6 @@
-"""The desk's view of one site: its folders, config, content, review store, and the desk-owned work folder."""
+"""The desk's view of one site: its folders, config, content, review store, and the desk-owned work
+folder."""
+
 from __future__ import annotations
 
 import threading
@@ -22,14 +24,16 @@ STAFF_PATH = PREVIEW_PATH + "_staff/"  # where it serves that build's staff fold
 
 @dataclass
 class Workspace:
-    """Everything a desk request needs to find: the site's files, the clock and the allowed host names."""
+    """Everything a desk request needs to find: the site's files, the clock and the allowed host
+    names."""
 
     config_path: Path
     hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     clock: Callable[[], datetime] = build_time
     secure_cookies: bool = False  # set when the desk is reached over HTTPS (behind a reverse proxy)
     db_path: Path | None = None
-    kdf_n: int | None = None  # scrypt cost of new reviewer keys (None: the review module's; tests lower it)
+    # scrypt cost of new reviewer keys (None: the review module's; tests lower it)
+    kdf_n: int | None = None
     build_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):
@@ -63,7 +67,8 @@ class Workspace:
         return config_module.load(self.config_path)
 
     def site(self, cfg: SiteConfig | None = None) -> tuple[Site | None, list[SiteError]]:
-        """Every article including drafts, or None and the problems when some file cannot be read."""
+        """Every article including drafts, or None and the problems when some file cannot be
+        read."""
         try:
             site = load_site(cfg or self.config(), self.content_dir, include_drafts=True)
         except BuildFailed as failed:
@@ -71,17 +76,34 @@ class Workspace:
         return site, list(site.warnings)
 
     def preview_options(self, cfg: SiteConfig) -> tuple[SiteConfig, BuildOptions]:
-        """The config and options of the desk's preview build: the site as it would be, under /_preview/."""
+        """The config and options of the desk's preview build: the site as it would be, under
+        /_preview/."""
         parts = urlsplit(cfg.site.base_url)
         base = urlunsplit((parts.scheme, parts.netloc, PREVIEW_PATH, "", ""))
         preview_cfg = replace(cfg, site=replace(cfg.site, base_url=base))
-        opts = BuildOptions(self.content_dir, self.work_dir / "preview", self.templates_dir, self.clock(),
-                            preview=True, cache_dir=self.work_dir / "cache", jobs=1, keep_cache=True,
-                            staff_dir=self.work_dir / "preview-staff")
+        opts = BuildOptions(
+            self.content_dir,
+            self.work_dir / "preview",
+            self.templates_dir,
+            self.clock(),
+            preview=True,
+            cache_dir=self.work_dir / "cache",
+            jobs=1,
+            keep_cache=True,
+            staff_dir=self.work_dir / "preview-staff",
+        )
         return preview_cfg, opts
 
     def publish_options(self, cfg: SiteConfig) -> BuildOptions:
-        """The options of a real build, as `make build` runs it (public/, the ledger, the shared cache)."""
-        return BuildOptions(self.content_dir, self.root / "public", self.templates_dir, self.clock(),
-                            preview=False, cache_dir=self.root / ".cache", jobs=1,
-                            ledger=cfg.resolve(cfg.publish.ledger))
+        """The options of a real build, as `make build` runs it (public/, the ledger, the shared
+        cache)."""
+        return BuildOptions(
+            self.content_dir,
+            self.root / "public",
+            self.templates_dir,
+            self.clock(),
+            preview=False,
+            cache_dir=self.root / ".cache",
+            jobs=1,
+            ledger=cfg.resolve(cfg.publish.ledger),
+        )

@@ -1,1 +1,2 @@
-"""The three output formats of one page model: site/ (the public website), led/ (screen frames) and wechat/."""
+"""The three output formats of one page model: site/ (the public website), led/ (screen frames) and
+wechat/."""

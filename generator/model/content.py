@@ -12,17 +12,25 @@ from generator.base.cache import Cache, digest
 from generator.config import SiteConfig
 from generator.base.errors import BuildFailed, Problems, SiteError, error, warning
 
-FOLDER_TYPES = {"stories": "story", "activities": "activity", "letters": "letter", "pages": "page", "slides": "slide"}
+FOLDER_TYPES = {
+    "stories": "story",
+    "activities": "activity",
+    "letters": "letter",
+    "pages": "page",
+    "slides": "slide",
+}
 TYPE_FOLDERS = {v: k for k, v in FOLDER_TYPES.items()}
 TYPE_NAMES = {"story": "榜样人物", "activity": "志愿服务", "letter": "倡议书", "page": "页面", "slide": "标语"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 SKIPPED_DIRS = {"_data", "_review", "images"}
-LEGACY_BLOCKS = {"review": "三审", "proof": "三校"}  # sign-offs written in the file itself (before issue 11)
+# sign-offs written in the file itself (before issue 11)
+LEGACY_BLOCKS = {"review": "三审", "proof": "三校"}
 
 
 @dataclass(frozen=True)
 class Page:
-    """One content file: its type, typed front matter, Markdown body and where each field was written."""
+    """One content file: its type, typed front matter, Markdown body and where each field was
+    written."""
 
     source: str  # path relative to the content folder, with forward slashes
     type: str
@@ -32,12 +40,15 @@ class Page:
     slug: str
     positions: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     source_text: str = field(default="", compare=False, repr=False)
-    key: str = field(default="", compare=False, repr=False)  # a digest of the file's path and bytes (see `identity`)
-    # A page read from an approved snapshot: image src → the snapshot's copy (None for a working file)
+    # a digest of the file's path and bytes (see `identity`)
+    key: str = field(default="", compare=False, repr=False)
+    # A page read from an approved snapshot: image src → the snapshot's copy (None for a working
+    # file)
     images: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict:
-        # The texts travel as UTF-8 bytes (pickling a str keeps a UTF-8 copy inside it: see markdown.Rendered),
+        # The texts travel as UTF-8 bytes (pickling a str keeps a UTF-8 copy inside it: see
+        # markdown.Rendered),
         # and the body, the end of the text, is not stored twice.
         state = dict(self.__dict__)
         text, body = state.pop("source_text"), state.pop("body")
@@ -54,7 +65,8 @@ class Page:
 
     @property
     def identity(self) -> str:
-        """A digest that changes whenever the page's text does: cheaper than hashing the text again for each key."""
+        """A digest that changes whenever the page's text does: cheaper than hashing the text again
+        for each key."""
         return self.key or digest(self.source, self.source_text)
 
     @property
@@ -85,7 +97,8 @@ class Page:
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        """The channels this page goes to: its own `outputs`, else the type's default (filled in by load_site)."""
+        """The channels this page goes to: its own `outputs`, else the type's default (filled in by
+        load_site)."""
         return self.meta.outputs
 
 
@@ -103,12 +116,14 @@ class Site:
         return sorted(chosen, key=lambda p: (-p.date.toordinal(), p.slug))
 
     def find_image(self, page: Page, src: str) -> Path | None:
-        """The file an image reference points to: beside the page first, then under content/; None if missing."""
+        """The file an image reference points to: beside the page first, then under content/; None
+        if missing."""
         return find_image(self.content_dir, page, src)
 
 
 def find_image(content_dir: Path, page: Page, src: str) -> Path | None:
-    """The image file `src` names for `page` (beside the page, then under content/), never outside content/.
+    """The image file `src` names for `page` (beside the page, then under content/), never outside
+    content/.
 
     A page read from an approved snapshot sees only the images kept with the snapshot.
     """
@@ -125,7 +140,9 @@ def find_image(content_dir: Path, page: Page, src: str) -> Path | None:
     return None
 
 
-def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, cache: Cache | None = None) -> Site:
+def load_site(
+    cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, cache: Cache | None = None
+) -> Site:
     """Read and validate every content file; raise BuildFailed listing every problem in every file.
 
     With a cache, a file whose bytes are unchanged since the last build is not parsed again.
@@ -137,7 +154,9 @@ def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, 
         rel = path.relative_to(content_dir).as_posix()
         try:
             key, raw = _file_key(path, rel, cache)
-            page, notes = cache.memo("pages", key, lambda: _parse(cfg, path, rel, raw or source.read_bytes(path), key))
+            page, notes = cache.memo(
+                "pages", key, lambda: _parse(cfg, path, rel, raw or source.read_bytes(path), key)
+            )
         except BuildFailed as failed:
             problems.extend(failed.problems)
             continue
@@ -151,7 +170,8 @@ def load_site(cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, 
 def _file_key(path: Path, rel: str, cache: Cache) -> tuple[str, bytes | None]:
     """The content key of a file, and its bytes when they had to be read.
 
-    A kept cache (the preview server) trusts a file whose size, times and inode are as it last saw them, as its
+    A kept cache (the preview server) trusts a file whose size, times and inode are as it last saw
+    them, as its
     file watcher does; every other build reads and hashes every file.
     """
     if cache.seen_files is None:
@@ -173,7 +193,8 @@ def _file_key(path: Path, rel: str, cache: Cache) -> tuple[str, bytes | None]:
 
 
 def content_files(content_dir: Path, problems: Problems) -> list[Path]:
-    """Every Markdown file under a type folder, in sorted order; links leading outside content/ are skipped."""
+    """Every Markdown file under a type folder, in sorted order; links leading outside content/ are
+    skipped."""
     if not content_dir.is_dir():
         raise BuildFailed([error(content_dir, 1, "找不到内容文件夹", "检查 --content 参数或在项目根目录运行。")])
     found: list[Path] = []
@@ -182,11 +203,14 @@ def content_files(content_dir: Path, problems: Problems) -> list[Path]:
 
 
 def _scan(folder: Path, top: str, root: Path, problems: Problems, found: list[Path]) -> None:
-    """A folder's files (sorted), then its subfolders (sorted, links to folders not followed), like os.walk."""
+    """A folder's files (sorted), then its subfolders (sorted, links to folders not followed), like
+    os.walk."""
     with os.scandir(folder) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
     for entry in entries:
-        if not _is_dir(entry) and _accept(folder, entry.name, entry.is_symlink(), top, root, problems):
+        if not _is_dir(entry) and _accept(
+            folder, entry.name, entry.is_symlink(), top, root, problems
+        ):
             found.append(folder / entry.name)
     for entry in entries:
         name = entry.name
@@ -215,8 +239,11 @@ def _linked_folder(path: Path, root: Path, problems: Problems) -> None:
                              "把文件夹本身放进 content/，不要用快捷方式或链接。", code="content.symlink"))
 
 
-def _accept(folder: Path, name: str, is_link: bool, top: str, root: Path, problems: Problems) -> bool:
-    # Runs for every file of every build: plain string tests first (the listing already knows what is a link).
+def _accept(
+    folder: Path, name: str, is_link: bool, top: str, root: Path, problems: Problems
+) -> bool:
+    # Runs for every file of every build: plain string tests first (the listing already knows what
+    # is a link).
     suffix = os.path.splitext(name)[1].lower()
     if name.startswith((".", "_", "~$")) or suffix in IMAGE_SUFFIXES:
         return False
@@ -241,7 +268,8 @@ def _accept(folder: Path, name: str, is_link: bool, top: str, root: Path, proble
 
 
 def _link_inside(path: Path, root: Path, problems: Problems) -> bool:
-    """True for a link to a file inside content/; a link outside, broken or looping gets a warning."""
+    """True for a link to a file inside content/; a link outside, broken or looping gets a
+    warning."""
     try:
         target = path.resolve(strict=True)
     except RuntimeError:
@@ -261,7 +289,9 @@ def _link_inside(path: Path, root: Path, problems: Problems) -> bool:
     return True
 
 
-def _parse(cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str) -> tuple[Page, list[SiteError]]:
+def _parse(
+    cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str
+) -> tuple[Page, list[SiteError]]:
     """Parse one file's bytes into a Page and its warnings; BuildFailed with all its errors."""
     problems = Problems()
     page = load_page(cfg, path, rel, problems, raw)
@@ -270,7 +300,8 @@ def _parse(cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str) -> tuple
 
 
 def _within_limits(path: Path, matter, meta, problems: Problems) -> bool:
-    """Refuse bodies nested past the limit and pages with too many tags, before Markdown sees them."""
+    """Refuse bodies nested past the limit and pages with too many tags, before Markdown sees
+    them."""
     deep = limits.deepest_nesting(matter.body)
     if deep:
         problems.add(error(path, matter.body_line + deep[0] - 1,
@@ -279,13 +310,22 @@ def _within_limits(path: Path, matter, meta, problems: Problems) -> bool:
         return False
     tags = getattr(meta, "tags", ()) or ()
     if len(tags) > limits.MAX_TAGS:
-        problems.add(error(path, matter.line_of(("tags",)), f"标签太多（{len(tags)} 个，上限 {limits.MAX_TAGS} 个）",
-                           "每篇文章选几个最贴切的标签即可。", code="limits.tags"))
+        problems.add(
+            error(
+                path,
+                matter.line_of(("tags",)),
+                f"标签太多（{len(tags)} 个，上限 {limits.MAX_TAGS} 个）",
+                "每篇文章选几个最贴切的标签即可。",
+                code="limits.tags",
+            )
+        )
         return False
     return True
 
 
-def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None) -> Page | None:
+def load_page(
+    cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None
+) -> Page | None:
     """Read one file into a Page, adding its problems to `problems` (None when it has errors)."""
     text, notes = source.text_from_bytes(source.read_bytes(path) if raw is None else raw, path)
     problems.extend(notes)
@@ -304,20 +344,34 @@ def load_page(cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: by
     slug = meta.slug.strip() or slugs.slugify(Path(rel).stem) or f"{meta.date:%Y-%m-%d}-{page_type}"
     unsafe = slugs.problem(slug)
     if unsafe:
-        problems.add(error(path, matter.line_of(("slug",)), f"网址名（slug）“{slugs.shown(slug)}” {unsafe}",
-                           "slug 只用小写字母、数字和 -，例如 slug: li-a-yi-zao-can。", code="slug.unsafe"))
+        problems.add(
+            error(
+                path,
+                matter.line_of(("slug",)),
+                f"网址名（slug）“{slugs.shown(slug)}” {unsafe}",
+                "slug 只用小写字母、数字和 -，例如 slug: li-a-yi-zao-can。",
+                code="slug.unsafe",
+            )
+        )
         return None
     if not meta.outputs:
         meta = replace(meta, outputs=cfg.outputs_for(page_type))
     return Page(rel, page_type, meta, matter.body, matter.body_line, slug, matter.positions, text)
 
 
-
 def _refuse_legacy(path: Path, matter: frontmatter.FrontMatter, problems: Problems) -> bool:
-    """Old `review:`/`proof:` blocks are refused: sign-offs are signed records now, not lines anyone can type."""
+    """Old `review:`/`proof:` blocks are refused: sign-offs are signed records now, not lines
+    anyone can type."""
     found = [key for key in LEGACY_BLOCKS if key in matter.data]
     for key in found:
-        problems.add(error(path, matter.line_of((key,)), f"文件头里的 {key}:（{LEGACY_BLOCKS[key]}记录）已不再使用",
-                           "审核改为本人用密码签名的记录。删除这一块（可运行 python -m generator review migrate "
-                           "自动删除），再请审核人用 review sign 重新签署。", code="review.legacy"))
+        problems.add(
+            error(
+                path,
+                matter.line_of((key,)),
+                f"文件头里的 {key}:（{LEGACY_BLOCKS[key]}记录）已不再使用",
+                "审核改为本人用密码签名的记录。删除这一块（可运行 python -m generator review migrate "
+                "自动删除），再请审核人用 review sign 重新签署。",
+                code="review.legacy",
+            )
+        )
     return bool(found)

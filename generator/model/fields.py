@@ -63,7 +63,8 @@ class LedOptions:
 
 @dataclass(frozen=True)
 class WechatOptions:
-    """What the 公众号 version uses instead of the page's own fields (each is optional): a shorter title, the digest,
+    """What the 公众号 version uses instead of the page's own fields (each is optional): a shorter
+    title, the digest,
     the author shown in the editor."""
 
     title: str = ""
@@ -73,7 +74,14 @@ class WechatOptions:
 
 def parse_window(window: str) -> tuple[str, str]:
     """Split a daily time window "HH:MM-HH:MM" into normalised start and end strings."""
-    parts = str(window).replace("—", "-").replace("～", "-").replace("~", "-").replace("至", "-").split("-")
+    parts = (
+        str(window)
+        .replace("—", "-")
+        .replace("～", "-")
+        .replace("~", "-")
+        .replace("至", "-")
+        .split("-")
+    )
     if len(parts) != 2:
         raise ValueError(f"时间段 “{window}” 要写成 07:00-09:00 这样的形式")
     start, end = (dates.parse_time(p) for p in parts)
@@ -110,7 +118,9 @@ class Common:
     def __post_init__(self):
         if not self.title.strip():
             raise FieldError("title", "标题（title）不能为空")
-        if self.cover_focus and (len(self.cover_focus) != 2 or not all(0 <= v <= 1 for v in self.cover_focus)):
+        if self.cover_focus and (
+            len(self.cover_focus) != 2 or not all(0 <= v <= 1 for v in self.cover_focus)
+        ):
             raise FieldError("cover_focus", "cover_focus 要写两个 0 到 1 之间的数，例如 [0.5, 0.3]")
         if self.expires and self.expires < self.date:
             raise FieldError("expires", "下线日期（expires）不能早于发布日期（date）")
@@ -179,7 +189,14 @@ class Plain(Common):
 
 @dataclass(frozen=True)
 class SlideSet(Common):
-    """A file of slogan slides for LED screens; the body holds the slides, separated by lines of ---."""
+    """A file of slogan slides for LED screens; the body holds the slides, separated by lines of
+    ---."""
 
 
-FIELDS_BY_TYPE = {"story": Story, "activity": Activity, "letter": Letter, "page": Plain, "slide": SlideSet}
+FIELDS_BY_TYPE = {
+    "story": Story,
+    "activity": Activity,
+    "letter": Letter,
+    "page": Plain,
+    "slide": SlideSet,
+}

@@ -1,4 +1,6 @@
-"""Write a new content file with every front-matter field of its type and a Chinese comment on each."""
+"""Write a new content file with every front-matter field of its type and a Chinese comment on
+each."""
+
 from __future__ import annotations
 
 import json
@@ -71,7 +73,8 @@ _DEFAULT_BODY = "在这里写正文。段落之间空一行。\n"
 
 
 def placeholder_sentences() -> tuple[str, ...]:
-    """The prompts a new file's body starts with (without list numbers): left in, they must not be published."""
+    """The prompts a new file's body starts with (without list numbers): left in, they must not be
+    published."""
     found = []
     for text in (*_BODY.values(), _DEFAULT_BODY):
         for line in text.split("\n"):
@@ -82,7 +85,8 @@ def placeholder_sentences() -> tuple[str, ...]:
 
 
 def field_notes(page_type: str) -> list[tuple[str, str]]:
-    """Each front-matter field of a type with its Chinese explanation, in the order a new file lists them."""
+    """Each front-matter field of a type with its Chinese explanation, in the order a new file
+    lists them."""
     return [(key, comment) for key, _value, comment in _COMMON + _BY_TYPE[page_type]]
 
 
@@ -91,14 +95,19 @@ def render(page_type: str, title: str, today: date) -> str:
     rows = _COMMON + _BY_TYPE[page_type]
     lines = ["---"]
     for key, value, comment in rows:
-        value = value.format(title=json.dumps(title, ensure_ascii=False), today=today.isoformat()) if "{t" in value else value
+        value = (
+            value.format(title=json.dumps(title, ensure_ascii=False), today=today.isoformat())
+            if "{t" in value
+            else value
+        )
         lines.append(f"{key}: {value}".rstrip().ljust(20) + f"  # {comment}")
     lines += [_LED, _WECHAT, "---", "", _BODY.get(page_type, _DEFAULT_BODY)]
     return "\n".join(lines)
 
 
 def create(content_dir: Path, page_type: str, title: str, today: date, cfg: SiteConfig) -> Path:
-    """Write the new file under content/<type folder>/ and return its path; never overwrite an existing file."""
+    """Write the new file under content/<type folder>/ and return its path; never overwrite an
+    existing file."""
     safe_title = "".join(c for c in title if c not in '\\/:*?"<>|').strip() or "新文章"
     path = content_dir / TYPE_FOLDERS[page_type] / f"{today.isoformat()}-{safe_title}.md"
     if path.exists():

@@ -1,9 +1,12 @@
 """Scheduled publishing and expiry: which pages are live at the build time.
 
-A page whose `date` is later than the build day waits (it goes out with the first build on or after that day);
-a page with `expires: 2025-06-30` is live through that day and off every channel after it. The build time is
+A page whose `date` is later than the build day waits (it goes out with the first build on or after
+that day);
+a page with `expires: 2025-06-30` is live through that day and off every channel after it. The
+build time is
 passed in, never read from the clock here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -33,7 +36,8 @@ def is_expired(page: Page, now: datetime) -> bool:
 
 
 def apply(site: Site, now: datetime, future: bool = False) -> Schedule:
-    """Split the site at the build time; with `future`, pages not due yet stay in (previews of what is coming)."""
+    """Split the site at the build time; with `future`, pages not due yet stay in (previews of what
+    is coming)."""
     scheduled = tuple(p for p in site.pages if is_scheduled(p, now))
     expired = tuple(p for p in site.pages if is_expired(p, now))
     held = {p.source for p in expired} | (set() if future else {p.source for p in scheduled})
@@ -42,7 +46,8 @@ def apply(site: Site, now: datetime, future: bool = False) -> Schedule:
 
 
 def report_lines(schedule: Schedule) -> list[str]:
-    """Chinese lines for `check` and `build`: what is waiting for its day and what has been taken off."""
+    """Chinese lines for `check` and `build`: what is waiting for its day and what has been taken
+    off."""
     lines = []
     if schedule.scheduled:
         lines.append(f"定时发布：{len(schedule.scheduled)} 篇还没到发布日期，到期后重新生成时自动发布：")

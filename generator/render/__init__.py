@@ -1,1 +1,2 @@
-"""Rendering services every output format shares: Markdown, the one Jinja environment, images and routes."""
+"""Rendering services every output format shares: Markdown, the one Jinja environment, images and
+routes."""

@@ -1,9 +1,14 @@
-"""The rendered bodies of one build: those rendered now in memory, the rest fetched only when a page needs them.
+"""The rendered bodies of one build: those rendered now in memory, the rest fetched only when a
+page needs them.
 
-After editing one story, nearly every page is already published and current: its body HTML is needed only for the
-few pages made again (the edited page, the feed), so reading every body from the cache would be wasted time and
-memory. Each page's image references are small and always at hand: publishing images and page keys need them.
+After editing one story, nearly every page is already published and current: its body HTML is
+needed only for the
+few pages made again (the edited page, the feed), so reading every body from the cache would be
+wasted time and
+memory. Each page's image references are small and always at hand: publishing images and page keys
+need them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -22,7 +27,11 @@ class Bodies(Mapping):
     @classmethod
     def of(cls, rendered: Mapping[str, Rendered]) -> "Bodies":
         """Bodies that are all in memory already (tests, small callers)."""
-        return rendered if isinstance(rendered, Bodies) else cls({s: r.images for s, r in rendered.items()}, dict(rendered))
+        return (
+            rendered
+            if isinstance(rendered, Bodies)
+            else cls({s: r.images for s, r in rendered.items()}, dict(rendered))
+        )
 
     def images(self, source: str) -> list[ImageRef]:
         """The images a page's body shows, with the URLs its HTML uses."""
@@ -50,7 +59,8 @@ class Bodies(Mapping):
 
 
 class LazyHtml:
-    """A body's HTML in a template context: `{{ page.html|safe }}` fetches it; building page keys does not."""
+    """A body's HTML in a template context: `{{ page.html|safe }}` fetches it; building page keys
+    does not."""
 
     def __init__(self, bodies: Bodies, source: str):
         self._bodies, self._source = bodies, source
@@ -62,7 +72,8 @@ class LazyHtml:
         return self.__html__()
 
     def __reduce__(self):
-        # Sent to a worker process (rendering pages in parallel) as the HTML itself, not with every other body.
+        # Sent to a worker process (rendering pages in parallel) as the HTML itself, not with every
+        # other body.
         return HtmlText, (self.__html__(),)
 
 

@@ -1,4 +1,6 @@
-"""How a page's 来源 (source) is shown: a pasted URL becomes a short linked label, never a raw address."""
+"""How a page's 来源 (source) is shown: a pasted URL becomes a short linked label, never a raw
+address."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +10,8 @@ _URL = re.compile(r"https?://[^\s，。；、）)]+", re.IGNORECASE)
 
 
 def source_parts(text: str) -> tuple[str, str]:
-    """(label, url) of a 来源 field: the words the writer gave, else the site's host name; url is "" when none."""
+    """(label, url) of a 来源 field: the words the writer gave, else the site's host name; url is ""
+    when none."""
     text = (text or "").strip()
     match = _URL.search(text)
     if match is None:

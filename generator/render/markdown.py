@@ -13,9 +13,52 @@ from markdown.treeprocessors import Treeprocessor
 EXTENSIONS = ["tables", "footnotes", "attr_list", "toc", "sane_lists", "fenced_code"]
 
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
-    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
-    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
@@ -32,7 +75,8 @@ ImageResolver = Callable[[str], "str | None"]
 
 @dataclass(frozen=True)
 class ImageRef:
-    """An image the body refers to: what was written, where it resolved to, its alt text and body line."""
+    """An image the body refers to: what was written, where it resolved to, its alt text and body
+    line."""
 
     src: str
     url: str | None
@@ -48,7 +92,8 @@ class Rendered:
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     images: list[ImageRef] = field(default_factory=list)
 
-    # Pickled with the HTML as UTF-8 bytes: pickling a str keeps a UTF-8 copy inside it for the rest of its
+    # Pickled with the HTML as UTF-8 bytes: pickling a str keeps a UTF-8 copy inside it for the
+    # rest of its
     # life, which across a whole site's cache doubles the memory its Chinese text takes.
     def __getstate__(self) -> dict:
         return {**self.__dict__, "html": self.html.encode()}
@@ -75,7 +120,8 @@ class _Images(Treeprocessor):
 
 
 class MarkdownRenderer:
-    """A reusable Markdown converter (reset between pages, which is faster than building one per page)."""
+    """A reusable Markdown converter (reset between pages, which is faster than building one per
+    page)."""
 
     def __init__(self):
         self._md = md.Markdown(extensions=EXTENSIONS, extension_configs={
@@ -86,19 +132,26 @@ class MarkdownRenderer:
         self._images = _Images(self._md)
         self._md.treeprocessors.register(self._images, "wenming_images", 1)
 
-    def render(self, text: str, resolve_image: ImageResolver | None = None, first_line: int = 1) -> Rendered:
-        """Convert Markdown to sanitized HTML; `first_line` is the file line of the body's first line."""
+    def render(
+        self, text: str, resolve_image: ImageResolver | None = None, first_line: int = 1
+    ) -> Rendered:
+        """Convert Markdown to sanitized HTML; `first_line` is the file line of the body's first
+        line."""
         self._md.reset()
         self._images.resolve = resolve_image or (lambda src: src)
         self._images.found = []
         html = clean(self._md.convert(text))
         toc = [(t["level"], t["id"], t["name"]) for t in _flatten(self._md.toc_tokens)]
-        images = [ImageRef(src, url, alt, first_line + _line_in(text, src)) for src, url, alt in self._images.found]
+        images = [
+            ImageRef(src, url, alt, first_line + _line_in(text, src))
+            for src, url, alt in self._images.found
+        ]
         return Rendered(html, toc, images)
 
 
 def clean(html: str) -> str:
-    """Remove scripts, event handlers, styles and unsafe URLs from HTML, keeping ordinary article markup."""
+    """Remove scripts, event handlers, styles and unsafe URLs from HTML, keeping ordinary article
+    markup."""
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None,
                      strip_comments=True)
 

@@ -1,4 +1,6 @@
-"""The one place URLs and output paths are decided, and where two pages claiming one URL are caught."""
+"""The one place URLs and output paths are decided, and where two pages claiming one URL are
+caught."""
+
 from __future__ import annotations
 
 import posixpath
@@ -13,9 +15,27 @@ from generator.base.errors import BuildFailed, error
 from generator.base.slugs import slugify
 
 LIST_FOLDERS = {"story": "stories", "activity": "activities", "letter": "letters"}
-# Names the site itself writes at the top of the output folder: a plain page may not take one as its slug.
-OWN_NAMES = {"index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static", "media", "search", "tags",
-             "archive", "dashboard", "honour", "led", "wechat", "showcase", "page", *LIST_FOLDERS.values()}
+# Names the site itself writes at the top of the output folder: a plain page may not take one as
+# its slug.
+OWN_NAMES = {
+    "index.html",
+    "404.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "static",
+    "media",
+    "search",
+    "tags",
+    "archive",
+    "dashboard",
+    "honour",
+    "led",
+    "wechat",
+    "showcase",
+    "page",
+    *LIST_FOLDERS.values(),
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +64,8 @@ class Routes:
         return self.origin + self.url(output_path)
 
     def page_path(self, page: Page) -> str:
-        """Where a page's HTML is written: stories/<slug>/index.html, or <slug>/index.html for plain pages."""
+        """Where a page's HTML is written: stories/<slug>/index.html, or <slug>/index.html for
+        plain pages."""
         if page.type == "page":
             return f"{page.slug}/index.html"
         return f"{page.folder}/{page.slug}/index.html"
@@ -59,8 +80,11 @@ class Routes:
         return "archive/index.html" if year is None else f"archive/{year}/index.html"
 
     def media_path(self, content_dir: Path, source: Path) -> str:
-        """Where a content image is published: media/<its path under content/>; an approved snapshot's copy (named
-        by its SHA-256) as media/approved/<name>, so the live and the working bytes of one file never collide."""
+        """Where a content image is published: media/<its path under content/>; an approved
+        snapshot's copy (named
+        by its SHA-256) as media/approved/<name>, so the live and the working bytes of one file
+        never collide.
+        """
         rel = source.resolve().relative_to(content_dir.resolve()).as_posix()
         return "media/approved/" + source.name if rel.startswith("_review/") else "media/" + rel
 
@@ -71,7 +95,8 @@ class Routes:
 
 @lru_cache(maxsize=1 << 16)
 def _url(base_url: str, output_path: str) -> str:
-    # Every page asks for the URLs of the pages it lists: remembered, since quoting them costs more than the lookup.
+    # Every page asks for the URLs of the pages it lists: remembered, since quoting them costs more
+    # than the lookup.
     if output_path.endswith("index.html"):
         output_path = output_path[: -len("index.html")]
     return (urlsplit(base_url).path or "/") + quote(output_path)
@@ -94,7 +119,8 @@ def _slug_line(page: Page) -> int:
 
 
 def check_unique(site: Site, routes: Routes) -> None:
-    """Fail before anything is written when two pages claim the same URL (case-insensitively) or escape the output."""
+    """Fail before anything is written when two pages claim the same URL (case-insensitively) or
+    escape the output."""
     claimed: dict[str, Page] = {}
     problems = []
     for page in site.pages:

@@ -1,8 +1,10 @@
-"""A 倡议书's salutation written in the body, as real letters do, recognised so it is not indented as a paragraph.
+"""A 倡议书's salutation written in the body, as real letters do, recognised so it is not indented as
+a paragraph.
 
 Two forms: the salutation alone in the first paragraph (`广大市民朋友：`), or a first paragraph that opens
 with it (`尊敬的市民朋友们，……`). The body keeps everything else.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,7 +17,8 @@ _OPENING = re.compile(r"^\s*<p>((?:尊敬的|亲爱的|广大)[^<。！？，；
 
 
 def split(body_html: str) -> tuple[str, str]:
-    """(salutation without its colon, the rest of the body HTML); ("", body) when the body opens otherwise."""
+    """(salutation without its colon, the rest of the body HTML); ("", body) when the body opens
+    otherwise."""
     match = _ALONE.match(body_html)
     if match and _ADDRESSEE.search(match.group(1)) and not match.group(1).startswith(("我", "为")):
         return html.unescape(match.group(1)).strip(), body_html[match.end():]

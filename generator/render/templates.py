@@ -1,4 +1,6 @@
-"""The Jinja2 environment: strict undefined, autoescaping, date filters; template errors become SiteErrors."""
+"""The Jinja2 environment: strict undefined, autoescaping, date filters; template errors become
+SiteErrors."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,21 +13,27 @@ from generator.base.dates import chinese_date
 from generator.base.errors import BuildFailed, error
 
 
-SHIPPED = Path(__file__).resolve().parents[2] / "templates"  # the tool's own templates, under a site's own
+# the tool's own templates, under a site's own
+SHIPPED = Path(__file__).resolve().parents[2] / "templates"
 
 
 class Templates:
-    """The one Jinja environment of every format: a site's templates folder first, then the shipped templates, so a
-    site can override any template (the LED player's and the WeChat preview's included). Content is only ever
+    """The one Jinja environment of every format: a site's templates folder first, then the shipped
+    templates, so a
+    site can override any template (the LED player's and the WeChat preview's included). Content is
+    only ever
     passed in as data, never as a template."""
 
     def __init__(self, folder: Path, cache_dir: Path | None = None):
         self.folder, self.cache_dir = folder, cache_dir
-        # Compiled templates are kept between builds (Jinja checks each template's time stamp before reusing one).
+        # Compiled templates are kept between builds (Jinja checks each template's time stamp
+        # before reusing one).
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(folder)] + ([str(SHIPPED)] if folder.resolve() != SHIPPED else [])),
+            loader=jinja2.FileSystemLoader(
+                [str(folder)] + ([str(SHIPPED)] if folder.resolve() != SHIPPED else [])
+            ),
             bytecode_cache=SealedBytecodeCache(cache_dir) if cache_dir else None,
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -37,15 +45,18 @@ class Templates:
         self.env.filters["iso"] = _iso
 
     def __reduce__(self):
-        # Sent to a worker process as its folders: the environment (with its locks) is made again there.
+        # Sent to a worker process as its folders: the environment (with its locks) is made again
+        # there.
         return Templates, (self.folder, self.cache_dir)
 
     def load(self, name: str) -> None:
-        """Compile a template now (it is kept for later renders); mistakes raise BuildFailed as in `render`."""
+        """Compile a template now (it is kept for later renders); mistakes raise BuildFailed as in
+        `render`."""
         self.render(name, None)
 
     def render(self, name: str, context: dict | None) -> str:
-        """Render a template by name; template mistakes raise BuildFailed naming the template file and line.
+        """Render a template by name; template mistakes raise BuildFailed naming the template file
+        and line.
 
         With no context the template is only loaded (and compiled if need be), and "" is returned.
         """
@@ -53,15 +64,32 @@ class Templates:
             template = self.env.get_template(name)
             return "" if context is None else template.render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildFailed([error(self.folder / (exc.filename or name), exc.lineno or 1, f"模板语法错误：{exc.message}")]) from None
+            raise BuildFailed(
+                [
+                    error(
+                        self.folder / (exc.filename or name),
+                        exc.lineno or 1,
+                        f"模板语法错误：{exc.message}",
+                    )
+                ]
+            ) from None
         except jinja2.TemplateNotFound as exc:
             raise BuildFailed([error(self.folder / name, 1, f"找不到模板 {exc.name}")]) from None
         except jinja2.UndefinedError as exc:
-            raise BuildFailed([error(self.folder / name, _template_line(exc, name), f"模板用到了不存在的值：{exc.message}")]) from None
+            raise BuildFailed(
+                [
+                    error(
+                        self.folder / name,
+                        _template_line(exc, name),
+                        f"模板用到了不存在的值：{exc.message}",
+                    )
+                ]
+            ) from None
 
 
 class SealedBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in files sealed like every cache entry: Jinja runs the code it loads, so a file
+    """Compiled templates kept in files sealed like every cache entry: Jinja runs the code it loads,
+    so a file
     planted or damaged in .cache/ is never loaded (the template is compiled again)."""
 
     def __init__(self, folder: Path):

@@ -1,5 +1,9 @@
-"""One article's history: an append-only journal of signed events (approve, return, withdraw), read and checked
-against the roster: every line must chain to the one before, name this article and carry its signer's signature."""
+"""One article's history: an append-only journal of signed events (approve, return, withdraw), read
+and checked
+against the roster: every line must chain to the one before, name this article and carry its
+signer's signature.
+"""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -27,11 +31,16 @@ def articles(review_dir: Path) -> list[str]:
     folder = review_dir / FOLDER
     if not folder.is_dir():
         return []
-    return sorted(source_of(p.name[:-len(".jsonl")]) for p in folder.iterdir() if p.name.endswith(".jsonl"))
+    return sorted(
+        source_of(p.name[: -len(".jsonl")]) for p in folder.iterdir() if p.name.endswith(".jsonl")
+    )
 
 
-def read(review_dir: Path, article: str, roster: Roster, now: datetime) -> tuple[list[Event], list[SiteError]]:
-    """The events of an article whose signature verifies, oldest first, and a problem for every other line."""
+def read(
+    review_dir: Path, article: str, roster: Roster, now: datetime
+) -> tuple[list[Event], list[SiteError]]:
+    """The events of an article whose signature verifies, oldest first, and a problem for every
+    other line."""
     path = path_of(review_dir, article)
     events, problems, last = [], [], None
     for line in journal.read(path):
@@ -50,14 +59,24 @@ def read(review_dir: Path, article: str, roster: Roster, now: datetime) -> tuple
     return events, problems
 
 
-def _verify(line: journal.Line, article: str, roster: Roster, path: Path) -> tuple[Event | None, str]:
+def _verify(
+    line: journal.Line, article: str, roster: Roster, path: Path
+) -> tuple[Event | None, str]:
     record = line.record
     if record is None:
         return None, "不是有效的记录"
     try:
-        event = Event(str(record["kind"]), str(record["article"]), str(record["revision"]),
-                      str(record.get("stage", "")), str(record["signer"]), parse_time(record["time"]),
-                      str(record.get("reason", "")), str(path), line.number)
+        event = Event(
+            str(record["kind"]),
+            str(record["article"]),
+            str(record["revision"]),
+            str(record.get("stage", "")),
+            str(record["signer"]),
+            parse_time(record["time"]),
+            str(record.get("reason", "")),
+            str(path),
+            line.number,
+        )
     except (KeyError, TypeError, ValueError):
         return None, "缺少必要的内容"
     who = f"{event.signer}{event.label}"
@@ -75,8 +94,25 @@ def _verify(line: journal.Line, article: str, roster: Roster, path: Path) -> tup
     return event, ""
 
 
-def record_of(kind: str, article: str, revision: str, stage: str, signer: str, time: str, reason: str,
-              prev: str) -> dict:
+def record_of(
+    kind: str,
+    article: str,
+    revision: str,
+    stage: str,
+    signer: str,
+    time: str,
+    reason: str,
+    prev: str,
+) -> dict:
     """An unsigned history record."""
-    return {"v": 1, "kind": kind, "article": article, "revision": revision, "stage": stage, "signer": signer,
-            "time": time, "reason": reason, "prev": prev}
+    return {
+        "v": 1,
+        "kind": kind,
+        "article": article,
+        "revision": revision,
+        "stage": stage,
+        "signer": signer,
+        "time": time,
+        "reason": reason,
+        "prev": prev,
+    }

@@ -1,4 +1,6 @@
-"""Append-only signed JSON-lines files: read them line by line with their chain, append one record safely."""
+"""Append-only signed JSON-lines files: read them line by line with their chain, append one record
+safely."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +13,8 @@ from generator.checks.review.records import line_hash
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a journal: its number, its text, the record (None if not JSON) and the previous line's hash."""
+    """One line of a journal: its number, its text, the record (None if not JSON) and the previous
+    line's hash."""
 
     number: int
     text: str

@@ -1,5 +1,7 @@
-"""`review migrate`: remove the old `review:`/`proof:` blocks from content files (their typed names and hashes
+"""`review migrate`: remove the old `review:`/`proof:` blocks from content files (their typed names
+and hashes
 proved nothing); the articles are then signed again with personal keys."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +13,8 @@ BLOCKS = ("review", "proof")
 
 
 def strip_blocks(path: Path) -> bool:
-    """Remove the old sign-off blocks from one file, keeping every other line as it was; True if it changed."""
+    """Remove the old sign-off blocks from one file, keeping every other line as it was; True if it
+    changed."""
     stored = SourceFile.read(path)
     clean, _notes = source.read_text(path)
     matter = frontmatter.split(clean, path)
@@ -27,7 +30,8 @@ def strip_blocks(path: Path) -> bool:
 
 
 def migrate(content_dir: Path) -> list[Path]:
-    """Strip the old blocks from every Markdown file under content/ (not the review store); the files changed."""
+    """Strip the old blocks from every Markdown file under content/ (not the review store); the
+    files changed."""
     changed = []
     for path in sorted(content_dir.rglob("*.md")):
         if "_review" in path.relative_to(content_dir).parts:
@@ -38,7 +42,8 @@ def migrate(content_dir: Path) -> list[Path]:
 
 
 def _block_end(lines: list[str], start: int, limit: int) -> int:
-    """One past the last indented line of the block that starts at `start` (comments between are included)."""
+    """One past the last indented line of the block that starts at `start` (comments between are
+    included)."""
     last, index = start, start + 1
     while index < limit and (lines[index][:1] in (" ", "\t") or not lines[index].strip()
                              or lines[index].lstrip().startswith("#")):
@@ -46,5 +51,4 @@ def _block_end(lines: list[str], start: int, limit: int) -> int:
             last = index
         index += 1
     return last + 1
-
 

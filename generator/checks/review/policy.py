@@ -1,5 +1,9 @@
-"""The rules of 三审三校, applied the same way when signing and when verifying: who may sign which stage, in which
-order, and separation of duties (three different people for 初审, 复审 and 终审; no 校 and no 终审 by the author)."""
+"""The rules of 三审三校, applied the same way when signing and when verifying: who may sign which
+stage, in which
+order, and separation of duties (three different people for 初审, 复审 and 终审; no 校 and no 终审 by the
+author).
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,7 +14,8 @@ from generator.checks.review.records import PROOF_STAGES, REVIEW_STAGES, STAGES,
 
 @dataclass
 class RevisionState:
-    """Where one revision stands: its approvals by stage, its returns, and when it became complete."""
+    """Where one revision stands: its approvals by stage, its returns, and when it became
+    complete."""
 
     approvals: dict[str, Event] = field(default_factory=dict)
     returns: list[Event] = field(default_factory=list)
@@ -21,8 +26,14 @@ class RevisionState:
         return next((s for s in STAGES if s not in self.approvals), None)
 
 
-def refuse_approve(state: RevisionState, stage: str, person: Person | None, signer: str, author: str,
-                   separation: bool) -> str | None:
+def refuse_approve(
+    state: RevisionState,
+    stage: str,
+    person: Person | None,
+    signer: str,
+    author: str,
+    separation: bool,
+) -> str | None:
     """Why `signer` may not sign `stage` of a revision in `state` (None when they may)."""
     if stage not in STAGES:
         return f"不认识的审核环节 “{stage}”（只能是 {'、'.join(STAGES)}）"
@@ -44,7 +55,9 @@ def refuse_approve(state: RevisionState, stage: str, person: Person | None, sign
 
 def _separation(state: RevisionState, stage: str, signer: str, author: str) -> str | None:
     if stage in REVIEW_STAGES:
-        same = [s for s in REVIEW_STAGES if s in state.approvals and state.approvals[s].signer == signer]
+        same = [
+            s for s in REVIEW_STAGES if s in state.approvals and state.approvals[s].signer == signer
+        ]
         if same:
             return f"{signer} 已签过{same[0]}：初审、复审、终审必须由三个不同的人签署"
     if author and signer == author and (stage in PROOF_STAGES or stage == "终审"):
@@ -52,7 +65,9 @@ def _separation(state: RevisionState, stage: str, signer: str, author: str) -> s
     return None
 
 
-def refuse_return(state: RevisionState, stage: str, person: Person | None, signer: str, reason: str) -> str | None:
+def refuse_return(
+    state: RevisionState, stage: str, person: Person | None, signer: str, reason: str
+) -> str | None:
     """Why `signer` may not return a revision at `stage` (None when they may)."""
     if stage not in STAGES:
         return f"不认识的审核环节 “{stage}”"

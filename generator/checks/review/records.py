@@ -1,4 +1,6 @@
-"""The records of 三审三校: stages, people, signed events, canonical bytes, article ids and the refusal error."""
+"""The records of 三审三校: stages, people, signed events, canonical bytes, article ids and the refusal
+error."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +12,8 @@ REVIEW_STAGES = ("初审", "复审", "终审")
 PROOF_STAGES = ("一校", "二校", "三校")
 STAGES = ("初审", "一校", "复审", "二校", "三校", "终审")  # the order in which they are signed
 ROOT = "content/_review"  # shown in messages; the store itself works under any content folder
-_DOMAIN = b"wenming-changshan-review-v1\n"  # signatures made for this tool cannot be replayed elsewhere
+# signatures made for this tool cannot be replayed elsewhere
+_DOMAIN = b"wenming-changshan-review-v1\n"
 
 
 class ReviewRefused(Exception):
@@ -23,7 +26,8 @@ class ReviewRefused(Exception):
 
 @dataclass(frozen=True)
 class Person:
-    """One reviewer as the verified roster knows them: the stages they may sign and their public key."""
+    """One reviewer as the verified roster knows them: the stages they may sign and their public
+    key."""
 
     name: str
     stages: tuple[str, ...]
@@ -34,7 +38,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Event:
-    """One verified history event: an approval, a return or a withdrawal of one article's revision."""
+    """One verified history event: an approval, a return or a withdrawal of one article's
+    revision."""
 
     kind: str  # "approve" | "return" | "withdraw"
     article: str  # identity: the path under content/
@@ -49,7 +54,9 @@ class Event:
     @property
     def label(self) -> str:
         """What the event is, in Chinese: 签署终审, 退回复审, 撤稿."""
-        return {"approve": f"签署{self.stage}", "return": f"退回{self.stage}", "withdraw": "撤稿"}[self.kind]
+        return {"approve": f"签署{self.stage}", "return": f"退回{self.stage}", "withdraw": "撤稿"}[
+            self.kind
+        ]
 
 
 def canonical(record: dict) -> bytes:

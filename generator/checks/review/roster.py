@@ -1,5 +1,9 @@
-"""The reviewer roster: an append-only journal of people, their stages and public keys, every change signed by an
-administrator; the first entry is the root administrator whose public key site_config.yaml pins (review.trust)."""
+"""The reviewer roster: an append-only journal of people, their stages and public keys, every
+change signed by an
+administrator; the first entry is the root administrator whose public key site_config.yaml pins
+(review.trust).
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,7 +40,9 @@ class Roster:
 
     def people(self) -> list[Person]:
         """Everyone on the roster now, by name."""
-        return sorted((p for p in (self.current(n) for n in self.versions) if p), key=lambda p: p.name)
+        return sorted(
+            (p for p in (self.current(n) for n in self.versions) if p), key=lambda p: p.name
+        )
 
 
 def read(folder: Path, trust: str | None) -> Roster:
@@ -46,16 +52,28 @@ def read(folder: Path, trust: str | None) -> Roster:
     lines = journal.read(path)
     if not trust:
         if lines:
-            roster.problems.append(error(path, 1, "site_config.yaml 里没有固定管理员公钥（review.trust），审核名单无法核验",
-                                         "管理员运行 review init，把显示的公钥写进 site_config.yaml 的 review: trust:。",
-                                         code="review.trust"))
+            roster.problems.append(
+                error(
+                    path,
+                    1,
+                    "site_config.yaml 里没有固定管理员公钥（review.trust），审核名单无法核验",
+                    "管理员运行 review init，把显示的公钥写进 site_config.yaml 的 review: trust:。",
+                    code="review.trust",
+                )
+            )
         return roster
     for line in lines:
         problem = _apply(roster, line, trust, first=not roster.trusted and line is lines[0])
         if problem:
-            roster.problems.append(error(path, line.number, f"审核名单第 {line.number} 行无效（{problem}），已忽略",
-                                         "名单只能用 review roster 命令修改；请管理员核对这一行是谁改的。",
-                                         code="review.roster"))
+            roster.problems.append(
+                error(
+                    path,
+                    line.number,
+                    f"审核名单第 {line.number} 行无效（{problem}），已忽略",
+                    "名单只能用 review roster 命令修改；请管理员核对这一行是谁改的。",
+                    code="review.roster",
+                )
+            )
     return roster
 
 
@@ -68,7 +86,13 @@ def _apply(roster: Roster, line: journal.Line, trust: str, first: bool) -> str |
     try:
         name, by, when = str(record["name"]), str(record["by"]), parse_time(record["time"])
         stages = tuple(str(s) for s in record.get("stages", []))
-        person = Person(name, stages, bool(record.get("admin")), str(record["public"]), bool(record.get("removed")))
+        person = Person(
+            name,
+            stages,
+            bool(record.get("admin")),
+            str(record["public"]),
+            bool(record.get("removed")),
+        )
     except (KeyError, TypeError, ValueError):
         return "缺少必要的内容"
     if any(s not in STAGES for s in stages):

@@ -1,5 +1,9 @@
-"""The review gate as a build step: for each article, the page to publish — the newest fully approved revision read
-from its snapshot (a real build) or the working file marked 未审定 (a preview) — and what is held back and why."""
+"""The review gate as a build step: for each article, the page to publish — the newest fully
+approved revision read
+from its snapshot (a real build) or the working file marked 未审定 (a preview) — and what is held back
+and why.
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -17,15 +21,18 @@ from generator.checks.review.store import ArticleStatus, ReviewStore
 
 @dataclass(frozen=True)
 class Selection:
-    """What the gate decided: the site to publish, the articles held back, and every record that did not verify."""
+    """What the gate decided: the site to publish, the articles held back, and every record that
+    did not verify."""
 
     site: Site
     waiting: tuple[str, ...]  # working files whose revision is not (yet) the live one
     problems: list[SiteError]  # forged or out-of-policy records (errors that do not stop the build)
-    notes: list[SiteError] = field(default_factory=list)  # warnings: what each held-back article waits for
+    # warnings: what each held-back article waits for
+    notes: list[SiteError] = field(default_factory=list)
     statuses: dict[str, ArticleStatus] = field(default_factory=dict)  # by article
     unreviewed: frozenset[str] = frozenset()  # pages published marked 未审定 (previews)
-    marks: dict[str, str] = field(default_factory=dict)  # article → 未审定 mark text with the missing stages
+    # article → 未审定 mark text with the missing stages
+    marks: dict[str, str] = field(default_factory=dict)
 
     @property
     def pages(self) -> tuple[Page, ...]:
@@ -35,10 +42,13 @@ class Selection:
 
 def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None,
            cache: Cache | None = None) -> Selection:
-    """Choose every article's published page. `site` should include drafts; a draft working file keeps its live
-    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every channel.
+    """Choose every article's published page. `site` should include drafts; a draft working file
+    keeps its live
+    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every
+    channel.
 
-    With a cache, an article whose file, images, history, roster and kept revisions are unchanged is not
+    With a cache, an article whose file, images, history, roster and kept revisions are unchanged
+    is not
     verified again (everything it depends on is in the key)."""
     cfg = cfg or store.config()
     pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
@@ -56,12 +66,20 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
         if chosen is not None and (preview or not chosen.meta.draft):
             pages.append(chosen)
     unreviewed = frozenset(marks)
-    return Selection(replace(site, pages=tuple(pages)), tuple(waiting), _unique(problems), notes, statuses,
-                     unreviewed, marks)
+    return Selection(
+        replace(site, pages=tuple(pages)),
+        tuple(waiting),
+        _unique(problems),
+        notes,
+        statuses,
+        unreviewed,
+        marks,
+    )
 
 
 def _decide(store: ReviewStore, page: Page, cfg, preview: bool, cache: Cache | None):
-    """(status, the live revision's page or None, problems of its snapshot), from the cache when nothing changed."""
+    """(status, the live revision's page or None, problems of its snapshot), from the cache when
+    nothing changed."""
     key = _key(store, page, preview) if cache is not None else None
     if key is not None:
         hit = cache.get("review", key)
@@ -72,7 +90,8 @@ def _decide(store: ReviewStore, page: Page, cfg, preview: bool, cache: Cache | N
         snapshots.load(store.dir, status.article, status.live, cfg)
     result = (status, live, found)
     if key is not None and not any(p.code == "review.future" for p in status.problems):
-        cache.put("review", key, result)  # a record dated later than now may become valid: never kept
+        # a record dated later than now may become valid: never kept
+        cache.put("review", key, result)
     return result
 
 
@@ -83,8 +102,13 @@ def _key(store: ReviewStore, page: Page, preview: bool) -> str:
         stat = found.stat() if found else None
         stamps.append((src, str(found), stat.st_size, stat.st_mtime_ns) if stat else (src,))
     kept = snapshots.folder_of(store.dir, page.source, "x").parent
-    files = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()) \
-        if kept.is_dir() else []
+    files = (
+        sorted(
+            (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()
+        )
+        if kept.is_dir()
+        else []
+    )
     return digest(page.identity, preview, stamps, files, store.trust, store.separation,
                   _bytes(history.path_of(store.dir, page.source)), _bytes(store.dir / roster.FILE))
 
@@ -113,21 +137,40 @@ def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
         wait = f"已被{status.returned[-1].signer}在{status.returned[-1].stage}退回：{status.returned[-1].reason}"
     else:
         wait = f"等待{status.next_stage}" if status.next_stage else "等待审核"
-    code = ("review.withdrawn" if status.withdrawn and not status.live else "review.returned" if status.returned
-            else "review.stale" if status.live else "review.missing")
-    return warning(path, 1, f"当前版本 {short(status.working)} 未审定（{wait}）；{live}",
-                   f"签署方法：python -m generator review sign content/{status.article} --stage {status.next_stage or '初审'}",
-                   code=code)
+    code = (
+        "review.withdrawn"
+        if status.withdrawn and not status.live
+        else (
+            "review.returned"
+            if status.returned
+            else "review.stale" if status.live else "review.missing"
+        )
+    )
+    return warning(
+        path,
+        1,
+        f"当前版本 {short(status.working)} 未审定（{wait}）；{live}",
+        f"签署方法：python -m generator review sign content/{status.article} --stage "
+        f"{status.next_stage or '初审'}",
+        code=code,
+    )
 
 
 def for_check(site: Site, cfg: SiteConfig) -> dict:
-    """What `check` adds to the other checks (as run_checks keywords): every article's status, the roster, and
-    a finding for each held-back article and each record that does not verify. Empty when review is off."""
+    """What `check` adds to the other checks (as run_checks keywords): every article's status, the
+    roster, and
+    a finding for each held-back article and each record that does not verify. Empty when review is
+    off.
+    """
     if not cfg.publish.require_review:
         return {}
     store = ReviewStore.for_config(cfg, site.content_dir)
     real = select(site, store, preview=False, cfg=cfg)
-    return {"statuses": real.statuses, "people": store.people(), "extra": real.problems + real.notes}
+    return {
+        "statuses": real.statuses,
+        "people": store.people(),
+        "extra": real.problems + real.notes,
+    }
 
 
 def _unique(problems: list[SiteError]) -> list[SiteError]:

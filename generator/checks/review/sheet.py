@@ -1,5 +1,7 @@
-"""What the history says, for people: `review history` (every revision, what changed between them, who signed
+"""What the history says, for people: `review history` (every revision, what changed between them,
+who signed
 what) and the printable 互联网信息发布审核表 of one article."""
+
 from __future__ import annotations
 
 import difflib
@@ -18,7 +20,9 @@ from generator.checks.review.store import Ledger, ReviewStore
 
 def revisions(ledger: Ledger) -> list[str]:
     """The revisions named in a history, in the order they first appear."""
-    return list(dict.fromkeys(e.revision for e in ledger.events if e.kind != "withdraw" and e.revision))
+    return list(
+        dict.fromkeys(e.revision for e in ledger.events if e.kind != "withdraw" and e.revision)
+    )
 
 
 def snapshot_text(store: ReviewStore, article: str, revision: str) -> str | None:
@@ -31,7 +35,8 @@ def snapshot_text(store: ReviewStore, article: str, revision: str) -> str | None
 
 
 def char_diff(old: str, new: str, context: int = 12) -> list[str]:
-    """The changes from `old` to `new`, character by character: one line per change, [-removed-]{+added+}."""
+    """The changes from `old` to `new`, character by character: one line per change,
+    [-removed-]{+added+}."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     out = []
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -47,7 +52,8 @@ def char_diff(old: str, new: str, context: int = 12) -> list[str]:
 
 
 def history_text(store: ReviewStore, article: str, cfg: SiteConfig) -> str:
-    """The whole history of an article as text: revisions, their signatures and returns, diffs, withdrawals."""
+    """The whole history of an article as text: revisions, their signatures and returns, diffs,
+    withdrawals."""
     ledger = store.ledger(article)
     out = [f"审核记录：{article}"]
     working = _working_revision(store, article)
@@ -57,8 +63,11 @@ def history_text(store: ReviewStore, article: str, cfg: SiteConfig) -> str:
                                                              revisions(ledger) else []), 1):
         marks = [m for m, yes in (("在线", revision == live), ("当前文件", revision == working)) if yes]
         out.append(f"\n版本 {number}：{short(revision)}{'（' + '、'.join(marks) + '）' if marks else ''}")
-        text = snapshot_text(store, article, revision) if revision != working or revision in revisions(ledger) \
+        text = (
+            snapshot_text(store, article, revision)
+            if revision != working or revision in revisions(ledger)
             else _read(store.content_dir / article)
+        )
         if previous_text is not None and text is not None:
             changes = char_diff(previous_text, text)
             out += ["  与上一版相比：" + ("无文字改动（图片或其他内容有变）" if not changes else "")]
@@ -75,7 +84,10 @@ def history_text(store: ReviewStore, article: str, cfg: SiteConfig) -> str:
             out.append(f"  待签：{'、'.join(s for s in STAGES if s not in state.approvals)}")
     for event in ledger.events:
         if event.kind == "withdraw":
-            out.append(f"\n{event.time:%Y-%m-%d %H:%M} 撤稿：{event.signer}" + (f"，原因：{event.reason}" if event.reason else ""))
+            out.append(
+                f"\n{event.time:%Y-%m-%d %H:%M} 撤稿：{event.signer}"
+                + (f"，原因：{event.reason}" if event.reason else "")
+            )
     for problem in ledger.problems:
         out.append("\n" + problem.format())
     return "\n".join(out)
@@ -97,18 +109,27 @@ def _read(path: Path) -> str | None:
 
 
 def sheet_html(store: ReviewStore, article: str, cfg: SiteConfig, now: datetime) -> str:
-    """The printable 审核表 of an article's live revision (or its newest signed one) from the verified history."""
+    """The printable 审核表 of an article's live revision (or its newest signed one) from the verified
+    history."""
     ledger = store.ledger(article)
     shown = ledger.live() or (revisions(ledger)[-1] if revisions(ledger) else None)
     page, _problems = snapshots.load(store.dir, article, shown, cfg) if shown else (None, [])
     title = page.title if page else article
     channels = "、".join(CHANNEL_NAMES.get(c, c) for c in page.outputs) if page else ""
     state = ledger.revisions.get(shown) if shown else None
-    rows = "".join(_stage_row(stage, state.approvals.get(stage) if state else None) for stage in STAGES)
+    rows = "".join(
+        _stage_row(stage, state.approvals.get(stage) if state else None) for stage in STAGES
+    )
     withdrawn = ledger.withdrawn
     status = "已审定，在线" if shown and shown == ledger.live() else ("已撤稿" if withdrawn else "未审定")
-    extra = (f"<tr><th>撤稿</th><td>{escape(withdrawn.signer)}</td><td>{withdrawn.time:%Y-%m-%d %H:%M}</td>"
-             f"<td>{escape(withdrawn.reason)}</td></tr>") if withdrawn else ""
+    extra = (
+        (
+            f"<tr><th>撤稿</th><td>{escape(withdrawn.signer)}</td><td>{withdrawn.time:%Y-%m-%d %H:%M}</td>"
+            f"<td>{escape(withdrawn.reason)}</td></tr>"
+        )
+        if withdrawn
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>互联网信息发布审核表 · {escape(title)}</title>
 <style>body{{font-family:"Noto Serif CJK SC","SimSun",serif;max-width:46em;margin:2em auto;color:#000}}
@@ -131,5 +152,7 @@ th,td{{border:1px solid #000;padding:.5em;text-align:left;vertical-align:top}}th
 def _stage_row(stage: str, event: Event | None) -> str:
     if event is None:
         return f"<tr><th>{stage}</th><td></td><td></td><td>未签</td></tr>"
-    return (f"<tr><th>{stage}</th><td>{escape(event.signer)}</td><td>{event.time:%Y-%m-%d %H:%M}</td>"
-            f"<td>同意（已核验签名）</td></tr>")
+    return (
+        f"<tr><th>{stage}</th><td>{escape(event.signer)}</td><td>{event.time:%Y-%m-%d %H:%M}</td>"
+        f"<td>同意（已核验签名）</td></tr>"
+    )

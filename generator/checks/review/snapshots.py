@@ -1,5 +1,8 @@
 """Snapshots of signed revisions: the exact source bytes and the bytes of every image, kept under
-content/_review/revisions/ so that a later edit of the file or of an image cannot change what is live."""
+content/_review/revisions/ so that a later edit of the file or of an image cannot change what is
+live.
+"""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +27,8 @@ def folder_of(review_dir: Path, article: str, revision: str) -> Path:
 
 
 def keep(review_dir: Path, page: Page, rev: fingerprint.Revision, raw: bytes) -> Path:
-    """Store a revision (source bytes `raw` and its images) unless it is kept already; return its folder."""
+    """Store a revision (source bytes `raw` and its images) unless it is kept already; return its
+    folder."""
     folder = folder_of(review_dir, page.source, rev.fingerprint)
     if (folder / "article.md").is_file():
         return folder
@@ -34,14 +38,18 @@ def keep(review_dir: Path, page: Page, rev: fingerprint.Revision, raw: bytes) ->
         name = f"{sha}{path.suffix.lower()}"
         (folder / "images" / name).write_bytes(path.read_bytes())
         names[src] = f"images/{name}"
-    (folder / "images.json").write_text(json.dumps(names, ensure_ascii=False, indent=1, sort_keys=True),
-                                        encoding="utf-8")
+    (folder / "images.json").write_text(
+        json.dumps(names, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
     (folder / "article.md").write_bytes(raw)  # last: a folder with article.md is complete
     return folder
 
 
-def load(review_dir: Path, article: str, revision: str, cfg: SiteConfig) -> tuple[Page | None, list[SiteError]]:
-    """The Page of a kept revision, its images resolving to the kept bytes; None with a problem when the snapshot
+def load(
+    review_dir: Path, article: str, revision: str, cfg: SiteConfig
+) -> tuple[Page | None, list[SiteError]]:
+    """The Page of a kept revision, its images resolving to the kept bytes; None with a problem
+    when the snapshot
     is missing or does not match its fingerprint any more."""
     folder = folder_of(review_dir, article, revision)
     path = folder / "article.md"
@@ -50,14 +58,25 @@ def load(review_dir: Path, article: str, revision: str, cfg: SiteConfig) -> tupl
                             "存档在 content/_review/revisions/ 里，请从备份或版本库恢复。", code="review.snapshot")]
     try:
         names = json.loads((folder / "images.json").read_text(encoding="utf-8"))
-        images = {str(src): str(folder / rel) for src, rel in names.items() if "/" in rel and ".." not in rel}
+        images = {
+            str(src): str(folder / rel)
+            for src, rel in names.items()
+            if "/" in rel and ".." not in rel
+        }
         problems = Problems()
         page = content.load_page(cfg, path, article, problems, path.read_bytes())
     except (OSError, ValueError, AttributeError, BuildFailed):
         page = None
     if page is None or _tampered(page, images, revision):
-        return None, [error(path, 1, f"《{article}》已审定的版本 {fingerprint.short(revision)} 的存档被改动过，不予发布",
-                            "请从备份或版本库恢复 content/_review/revisions/ 里的原样文件。", code="review.snapshot")]
+        return None, [
+            error(
+                path,
+                1,
+                f"《{article}》已审定的版本 {fingerprint.short(revision)} 的存档被改动过，不予发布",
+                "请从备份或版本库恢复 content/_review/revisions/ 里的原样文件。",
+                code="review.snapshot",
+            )
+        ]
     return replace(page, key=digest("approved", article, revision), images=images), []
 
 

@@ -1,5 +1,9 @@
-"""The review store: the roster, the people's keys, every article's history and the kept revisions, all under
-content/_review/; signing, returning and withdrawing write there, reading verifies everything offline."""
+"""The review store: the roster, the people's keys, every article's history and the kept revisions,
+all under
+content/_review/; signing, returning and withdrawing write there, reading verifies everything
+offline.
+"""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +18,16 @@ from generator.config import SiteConfig
 from generator.model import content
 from generator.model.content import Page
 from generator.checks.review import fingerprint, history, journal, keys, policy, roster, snapshots
-from generator.checks.review.records import (STAGES, Event, Person, ReviewRefused, canonical, parse_time, stamp,
-                                             utc)
+from generator.checks.review.records import (
+    STAGES,
+    Event,
+    Person,
+    ReviewRefused,
+    canonical,
+    parse_time,
+    stamp,
+    utc,
+)
 
 FOLDER = "_review"
 _NAME = re.compile(r"^[\w\u00b7\u30fb\u4e00-\u9fff .\-]{1,40}$")
@@ -23,7 +35,8 @@ _NAME = re.compile(r"^[\w\u00b7\u30fb\u4e00-\u9fff .\-]{1,40}$")
 
 @dataclass(frozen=True)
 class ArticleStatus:
-    """Where one article stands: working and live revisions, the stages signed for the working one, what is next."""
+    """Where one article stands: working and live revisions, the stages signed for the working one,
+    what is next."""
 
     article: str
     working: str
@@ -34,7 +47,8 @@ class ArticleStatus:
     withdrawn: Event | None
     problems: list[SiteError]
     title: str = ""
-    live_signed: dict[str, Event] = field(default_factory=dict)  # the approvals of the live revision
+    # the approvals of the live revision
+    live_signed: dict[str, Event] = field(default_factory=dict)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -68,18 +82,32 @@ class Ledger:
     problems: list[SiteError] = field(default_factory=list)
 
     def live(self) -> str | None:
-        """The newest revision with all six approvals that is not withdrawn (completed after the last 撤稿)."""
-        done = [(utc(s.complete_at), rev) for rev, s in self.revisions.items() if s.complete_at is not None]
+        """The newest revision with all six approvals that is not withdrawn (completed after the
+        last 撤稿)."""
+        done = [
+            (utc(s.complete_at), rev)
+            for rev, s in self.revisions.items()
+            if s.complete_at is not None
+        ]
         if self.withdrawn is not None:
             done = [(t, rev) for t, rev in done if t > utc(self.withdrawn.time)]
         return max(done)[1] if done else None
 
 
 class ReviewStore:
-    """Reviewers, keys, histories and snapshots of one content folder (see docs/design/approvals.md)."""
+    """Reviewers, keys, histories and snapshots of one content folder (see docs/design/approvals.md)
+    ."""
 
-    def __init__(self, content_dir: Path, trust: str | None, *, separation: bool = True,
-                 kdf_n: int = keys.SCRYPT_N, cfg: SiteConfig | None = None, now: datetime | None = None):
+    def __init__(
+        self,
+        content_dir: Path,
+        trust: str | None,
+        *,
+        separation: bool = True,
+        kdf_n: int = keys.SCRYPT_N,
+        cfg: SiteConfig | None = None,
+        now: datetime | None = None,
+    ):
         self.content_dir = Path(content_dir)
         self.dir = self.content_dir / FOLDER
         self.trust = trust or None
@@ -97,7 +125,9 @@ class ReviewStore:
     @classmethod
     def for_config(cls, cfg: SiteConfig, content_dir: Path, **options) -> "ReviewStore":
         """The store as the config sets it up (trust anchor and separation of duties)."""
-        return cls(content_dir, cfg.review.trust, separation=cfg.review.separation, cfg=cfg, **options)
+        return cls(
+            content_dir, cfg.review.trust, separation=cfg.review.separation, cfg=cfg, **options
+        )
 
     # roster -------------------------------------------------------------------------------------------------
     @property
@@ -112,13 +142,24 @@ class ReviewStore:
         return self.roster.people()
 
     def init_admin(self, name: str, password: str, now: datetime) -> str:
-        """Start a roster with its root administrator; return the public key to pin as review.trust."""
+        """Start a roster with its root administrator; return the public key to pin as
+        review.trust."""
         if journal.read(self.dir / roster.FILE):
             raise ReviewRefused("审核名单已经存在（content/_review/roster.jsonl），不能再初始化")
         name = _check_name(name)
         keyfile, public = keys.new_key(name, password, n=self.kdf_n)
-        record = {"v": 1, "kind": "root", "name": name, "stages": [], "admin": True, "public": public,
-                  "removed": False, "by": name, "time": stamp(now), "prev": ""}
+        record = {
+            "v": 1,
+            "kind": "root",
+            "name": name,
+            "stages": [],
+            "admin": True,
+            "public": public,
+            "removed": False,
+            "by": name,
+            "time": stamp(now),
+            "prev": "",
+        }
         record["sig"] = keys.sign(keys.unlock(keyfile, password), canonical(record))
         self._write_key(name, keyfile)
         journal.append(self.dir / roster.FILE, record)
@@ -127,15 +168,27 @@ class ReviewStore:
 
     def add_person(self, name: str, stages: list[str], *, admin: bool, password: str,
                    by: str, by_password: str, now: datetime) -> None:
-        """Add someone to the roster (or change their stages and key), signed by the administrator `by`."""
+        """Add someone to the roster (or change their stages and key), signed by the administrator
+        `by`."""
         name = _check_name(name)
         bad = [s for s in stages if s not in STAGES]
         if bad:
             raise ReviewRefused(f"不认识的审核环节 “{bad[0]}”（只能是 {'、'.join(STAGES)}）")
         private = self._admin_key(by, by_password)
         keyfile, public = keys.new_key(name, password, n=self.kdf_n)
-        self._roster_record(private, {"kind": "person", "name": name, "stages": list(dict.fromkeys(stages)),
-                                      "admin": admin, "public": public, "removed": False, "by": by}, now)
+        self._roster_record(
+            private,
+            {
+                "kind": "person",
+                "name": name,
+                "stages": list(dict.fromkeys(stages)),
+                "admin": admin,
+                "public": public,
+                "removed": False,
+                "by": by,
+            },
+            now,
+        )
         self._write_key(name, keyfile)
 
     def remove_person(self, name: str, *, by: str, by_password: str, now: datetime) -> None:
@@ -144,9 +197,19 @@ class ReviewStore:
         if person is None:
             raise ReviewRefused(f"{name} 不在审核名单上")
         private = self._admin_key(by, by_password)
-        self._roster_record(private, {"kind": "person", "name": name, "stages": list(person.stages),
-                                      "admin": person.admin, "public": person.public_key, "removed": True,
-                                      "by": by}, now)
+        self._roster_record(
+            private,
+            {
+                "kind": "person",
+                "name": name,
+                "stages": list(person.stages),
+                "admin": person.admin,
+                "public": person.public_key,
+                "removed": True,
+                "by": by,
+            },
+            now,
+        )
 
     def check_password(self, name: str, password: str) -> bool:
         """True when `password` opens `name`'s key and that key is the one on the roster."""
@@ -162,7 +225,12 @@ class ReviewStore:
         return self._private(by, password)
 
     def _roster_record(self, private, fields: dict, now: datetime) -> None:
-        record = {"v": 1, **fields, "time": stamp(now), "prev": journal.tail_hash(self.dir / roster.FILE)}
+        record = {
+            "v": 1,
+            **fields,
+            "time": stamp(now),
+            "prev": journal.tail_hash(self.dir / roster.FILE),
+        }
         record["sig"] = keys.sign(private, canonical(record))
         journal.append(self.dir / roster.FILE, record)
         self._roster = None
@@ -183,7 +251,9 @@ class ReviewStore:
     def _write_key(self, name: str, keyfile: dict) -> None:
         folder = self.dir / "keys"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.json").write_text(json.dumps(keyfile, ensure_ascii=False, indent=1), encoding="utf-8")
+        (folder / f"{name}.json").write_text(
+            json.dumps(keyfile, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
 
     # actions ------------------------------------------------------------------------------------------------
     def sign(self, article: str, stage: str, signer: str, password: str, now: datetime) -> Event:
@@ -191,15 +261,18 @@ class ReviewStore:
         page, raw = self._working(article)
         rev = fingerprint.revision(page, self._find)
         state = self.ledger(article).revisions.get(rev.fingerprint, policy.RevisionState())
-        why = policy.refuse_approve(state, stage, self.roster.current(signer), signer, page.meta.author,
-                                    self.separation)
+        why = policy.refuse_approve(
+            state, stage, self.roster.current(signer), signer, page.meta.author, self.separation
+        )
         if why:
             raise ReviewRefused(why)
         private = self._private(signer, password)
         snapshots.keep(self.dir, page, rev, raw)
         return self._append(private, "approve", article, rev.fingerprint, stage, signer, "", now)
 
-    def return_(self, article: str, stage: str, signer: str, password: str, reason: str, now: datetime) -> Event:
+    def return_(
+        self, article: str, stage: str, signer: str, password: str, reason: str, now: datetime
+    ) -> Event:
         """Return the working revision at `stage` with a reason the writer will see."""
         page, _raw = self._working(article)
         rev = fingerprint.revision(page, self._find)
@@ -208,9 +281,13 @@ class ReviewStore:
         if why:
             raise ReviewRefused(why)
         private = self._private(signer, password)
-        return self._append(private, "return", article, rev.fingerprint, stage, signer, reason.strip(), now)
+        return self._append(
+            private, "return", article, rev.fingerprint, stage, signer, reason.strip(), now
+        )
 
-    def withdraw(self, article: str, signer: str, password: str, reason: str, now: datetime) -> Event:
+    def withdraw(
+        self, article: str, signer: str, password: str, reason: str, now: datetime
+    ) -> Event:
         """撤稿: take the article off every channel at the next build (history keeps everything)."""
         why = policy.refuse_withdraw(self.roster.current(signer), signer)
         if why:
@@ -219,22 +296,35 @@ class ReviewStore:
         if not ledger.events and not (self.content_dir / article).is_file():
             raise ReviewRefused(f"找不到文章 {article}")
         private = self._private(signer, password)
-        return self._append(private, "withdraw", article, ledger.live() or "", "", signer, reason.strip(), now)
+        return self._append(
+            private, "withdraw", article, ledger.live() or "", "", signer, reason.strip(), now
+        )
 
     def _append(self, private, kind, article, revision, stage, signer, reason, now) -> Event:
         path = history.path_of(self.dir, article)
         events = self.history(article)
-        if events and utc(now) < utc(events[-1].time):  # this computer's clock is behind: keep the order
+        # this computer's clock is behind: keep the order
+        if events and utc(now) < utc(events[-1].time):
             now = events[-1].time
         record = history.record_of(kind, article, revision, stage, signer, stamp(now), reason,
                                    journal.tail_hash(path))
         record["sig"] = keys.sign(private, canonical(record))
         journal.append(path, record)
-        return Event(kind, article, revision, stage, signer, parse_time(record["time"]), reason.strip(), str(path),
-                     len(journal.read(path)))
+        return Event(
+            kind,
+            article,
+            revision,
+            stage,
+            signer,
+            parse_time(record["time"]),
+            reason.strip(),
+            str(path),
+            len(journal.read(path)),
+        )
 
     def config(self) -> SiteConfig:
-        """The site config articles are read with: the one given, else site_config.yaml beside content/."""
+        """The site config articles are read with: the one given, else site_config.yaml beside
+        content/."""
         if self.cfg is None:
             from generator import config as config_module
 
@@ -270,7 +360,8 @@ class ReviewStore:
         events, problems = history.read(self.dir, article, self.roster, self._clock())
         ledger = Ledger(problems=list(self.roster.problems) + problems)
         if author_of is None:
-            authors: dict[str, str] = {}  # one read of each revision's snapshot, however many stages it has
+            # one read of each revision's snapshot, however many stages it has
+            authors: dict[str, str] = {}
 
             def author_of(article_: str, revision: str) -> str:
                 if revision not in authors:
@@ -294,7 +385,9 @@ class ReviewStore:
         state = ledger.revisions.setdefault(event.revision, policy.RevisionState())
         if event.kind == "approve":
             author = author_of(event.article, event.revision)
-            why = policy.refuse_approve(state, event.stage, person, event.signer, author, self.separation)
+            why = policy.refuse_approve(
+                state, event.stage, person, event.signer, author, self.separation
+            )
         else:
             why = policy.refuse_return(state, event.stage, person, event.signer, event.reason)
         if not why:
@@ -308,14 +401,16 @@ class ReviewStore:
 
             text, _notes = source.read_text(folder / "article.md")
             return str(frontmatter.split(text, folder / "article.md").data.get("author") or "")
-        except Exception:  # noqa: BLE001 - a missing snapshot is reported when the revision is loaded
+        # noqa: BLE001 - a missing snapshot is reported when the revision is loaded
+        except Exception:
             return ""
 
     def _clock(self) -> datetime:
         return self.now or datetime.now().astimezone()
 
     def status(self, page: Page) -> ArticleStatus:
-        """Where a working page stands: its revision, the live one, what is signed, what comes next."""
+        """Where a working page stands: its revision, the live one, what is signed, what comes
+        next."""
         ledger = self.ledger(page.source)
         working = fingerprint.revision(page, self._find).fingerprint
         state = ledger.revisions.get(working, policy.RevisionState())

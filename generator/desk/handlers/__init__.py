@@ -1,1 +1,2 @@
-"""The desk's request handlers, one module per area: login, inbox, article, writing, uploads, publishing, files."""
+"""The desk's request handlers, one module per area: login, inbox, article, writing, uploads,
+publishing, files."""

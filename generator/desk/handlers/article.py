@@ -1,5 +1,7 @@
-"""The article page: the website page, WeChat article and LED frames from the preview build side by side, the
+"""The article page: the website page, WeChat article and LED frames from the preview build side by
+side, the
 findings on the text, the difference to the live revision, the history, and 通过 / 退回 / 撤稿."""
+
 from __future__ import annotations
 
 import time
@@ -20,11 +22,14 @@ class ArticleHandler(DeskHandler):
     async def get(self) -> None:
         """Refresh the preview build if content changed, then show the article."""
         state = self.settings["preview_state"]
-        self.settings["preview_state"] = await IOLoop.current().run_in_executor(None, preview.refresh, self.ws, state)
+        self.settings["preview_state"] = await IOLoop.current().run_in_executor(
+            None, preview.refresh, self.ws, state
+        )
         self.show(self.get_query_argument("src", ""))
 
     def show(self, source: str, message: str = "", status: int = 200) -> None:
-        """Render the article page, with a message after an action (e.g. why a signature was refused)."""
+        """Render the article page, with a message after an action (e.g. why a signature was
+        refused)."""
         cfg = self.ws.config()
         site, problems = self.ws.site(cfg)
         page = approvals.page_of(site, source)
@@ -36,19 +41,31 @@ class ArticleHandler(DeskHandler):
         alone = replace(site, pages=(page,))  # a page's findings depend on its own text only
         findings = [p for p in run_checks(alone, cfg, today=self.ws.clock().date()).problems
                     if p.path == str(self.ws.content_dir / source)]
-        self.page("article.html", status, page=page, type_name=TYPE_NAMES[page.type], st=status_,
-                  state=approvals.STATES[approvals.state_of(page, status_)],
-                  site_url=preview.site_url(self.ws, page), wechat_url=preview.wechat_url(self.ws, page),
-                  frames=preview.led_frames(self.ws, page), lines=_annotated(page.source_text, findings),
-                  findings=findings, diff=diffs.pieces(live, page.source_text) if live is not None else None,
-                  history=store.history(source), message=message, stages=review.STAGES,
-                  preview_problems=self.settings["preview_state"].problems,
-                  may_sign=status_.next_stage in self.account.stages and status_.withdrawn is None,
-                  may_withdraw=approvals.may_withdraw(store, self.account.name))
+        self.page(
+            "article.html",
+            status,
+            page=page,
+            type_name=TYPE_NAMES[page.type],
+            st=status_,
+            state=approvals.STATES[approvals.state_of(page, status_)],
+            site_url=preview.site_url(self.ws, page),
+            wechat_url=preview.wechat_url(self.ws, page),
+            frames=preview.led_frames(self.ws, page),
+            lines=_annotated(page.source_text, findings),
+            findings=findings,
+            diff=diffs.pieces(live, page.source_text) if live is not None else None,
+            history=store.history(source),
+            message=message,
+            stages=review.STAGES,
+            preview_problems=self.settings["preview_state"].problems,
+            may_sign=status_.next_stage in self.account.stages and status_.withdrawn is None,
+            may_withdraw=approvals.may_withdraw(store, self.account.name),
+        )
 
 
 class ActionHandler(ArticleHandler):
-    """POST /article/(sign|return|withdraw) : the signature actions, each checked by the review module."""
+    """POST /article/(sign|return|withdraw) : the signature actions, each checked by the review
+    module."""
 
     def post(self, action: str) -> None:
         """Do the action with the password typed again; a refusal is shown on the article page."""

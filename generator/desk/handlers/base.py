@@ -1,5 +1,7 @@
-"""What every desk page shares: the Host check, the session, security headers, CSRF, Chinese error pages and
+"""What every desk page shares: the Host check, the session, security headers, CSRF, Chinese error
+pages and
 rendering through the one template environment."""
+
 from __future__ import annotations
 
 import time
@@ -12,15 +14,19 @@ from generator.desk.accounts import Account
 from generator.desk.workspace import Workspace
 from generator.render.templates import Templates
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; "
-       "frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src "
+    "'self'; "
+    "frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
 _MESSAGES = {400: "请求不完整或不正确。", 403: "没有权限，或页面已过期：请刷新后再试。", 404: "没有这个页面。",
              405: "不支持这种操作。", 409: "内容已被别人修改。", 413: "上传的文件太大。",
              421: "这个地址不能访问编审台。", 500: "编审台出了问题，您的文件没有丢失。请把时间告诉技术人员。"}
 
 
 class DeskHandler(tornado.web.RequestHandler):
-    """Base of every desk handler: refuses foreign hosts, requires a session unless `public` is set."""
+    """Base of every desk handler: refuses foreign hosts, requires a session unless `public` is
+    set."""
 
     public = False  # the login page and static files are reachable without a session
 
@@ -49,7 +55,11 @@ class DeskHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(403)
 
     def _check_host(self) -> None:
-        host = self.request.host.rsplit(":", 1)[0] if not self.request.host.endswith("]") else self.request.host
+        host = (
+            self.request.host.rsplit(":", 1)[0]
+            if not self.request.host.endswith("]")
+            else self.request.host
+        )
         if host.lower() not in self.ws.hosts:
             raise tornado.web.HTTPError(421)
 
@@ -65,17 +75,31 @@ class DeskHandler(tornado.web.RequestHandler):
     def page(self, template: str, status: int = 200, **context) -> None:
         """Render templates/desk/<name> with the shared context (account, CSRF token, title)."""
         self.set_status(status)
-        shared = {"account": self.current_user, "xsrf": self.xsrf_token.decode(), "path": self.request.path}
+        shared = {
+            "account": self.current_user,
+            "xsrf": self.xsrf_token.decode(),
+            "path": self.request.path,
+        }
         templates = Templates(self.ws.templates_dir)
         self.finish(templates.render(f"desk/{template}", {**shared, **context}))
 
     def note(self, action: str, article: str = "", detail: str = "") -> None:
         """Append an audit event for the current account."""
         who = self.current_user.name if self.current_user else "-"
-        audit.record(self.ws.db_path, self.ws.clock(), who, action, article, detail, self.request.remote_ip or "")
+        audit.record(
+            self.ws.db_path,
+            self.ws.clock(),
+            who,
+            action,
+            article,
+            detail,
+            self.request.remote_ip or "",
+        )
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        message = _MESSAGES.get(status_code, HTTPStatus(status_code).phrase if status_code < 600 else "出错了")
+        message = _MESSAGES.get(
+            status_code, HTTPStatus(status_code).phrase if status_code < 600 else "出错了"
+        )
         self.clear_header("Content-Type")
         try:
             self.page("error.html", status_code, code=status_code, message=message)

@@ -1,4 +1,6 @@
-"""Files: the desk's own CSS and script (public), the preview build and content photos (behind the login)."""
+"""Files: the desk's own CSS and script (public), the preview build and content photos (behind the
+login)."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -9,8 +11,10 @@ import tornado.web
 from generator.desk import preview
 from generator.desk.handlers.base import DeskHandler
 
-PREVIEW_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-               "script-src 'self' 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'")
+PREVIEW_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'"
+)
 _IMAGES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 
 
@@ -24,7 +28,9 @@ class StaticHandler(DeskHandler):
         folder = (self.ws.templates_dir / "desk" / "static").resolve()
         target = (folder / name).resolve()
         if not target.is_relative_to(folder) or not target.is_file():
-            target = (Path(__file__).resolve().parents[3] / "templates/desk/static" / name).resolve()
+            target = (
+                Path(__file__).resolve().parents[3] / "templates/desk/static" / name
+            ).resolve()
             if not target.is_file() or "/" in name or ".." in name:
                 raise tornado.web.HTTPError(404)
         _send(self, target)
@@ -53,14 +59,22 @@ class ContentImageHandler(DeskHandler):
         """Send an image from content/images/, never anything else."""
         folder = (self.ws.content_dir / "images").resolve()
         target = (folder / rel).resolve()
-        if not target.is_relative_to(folder) or not target.is_file() or target.suffix.lower() not in _IMAGES:
+        if (
+            not target.is_relative_to(folder)
+            or not target.is_file()
+            or target.suffix.lower() not in _IMAGES
+        ):
             raise tornado.web.HTTPError(404)
         _send(self, target)
 
 
 def _send(handler: tornado.web.RequestHandler, target: Path) -> None:
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/json", "application/javascript", "application/xml"):
+    if kind.startswith("text/") or kind in (
+        "application/json",
+        "application/javascript",
+        "application/xml",
+    ):
         kind += "; charset=utf-8"
     handler.set_header("Content-Type", kind)
     handler.finish(target.read_bytes())

@@ -1,4 +1,6 @@
-"""The inbox (待办): what waits for me first, then everything else with its state per channel; filters."""
+"""The inbox (待办): what waits for me first, then everything else with its state per channel;
+filters."""
+
 from __future__ import annotations
 
 from generator.desk import approvals, audit, diffs
@@ -10,7 +12,8 @@ class InboxHandler(DeskHandler):
     """GET / : the inbox, filtered by ?type= and ?state=."""
 
     def get(self) -> None:
-        """List the articles; a changed live article shows how its working text differs from the live one."""
+        """List the articles; a changed live article shows how its working text differs from the
+        live one."""
         cfg = self.ws.config()
         site, problems = self.ws.site(cfg)
         kind, state = self.get_query_argument("type", ""), self.get_query_argument("state", "")
@@ -22,7 +25,9 @@ class InboxHandler(DeskHandler):
         every = approvals.rows(site, store, self.account, last_savers(self.ws.db_path))
         shown = [r for r in every if (not kind or r.page.type == kind) and
                  (not state or r.state == state or (state == "mine" and r.mine))]
-        changes = {r.page.source: _change(site, store, r) for r in shown if r.state == "changed" and r.mine}
+        changes = {
+            r.page.source: _change(site, store, r) for r in shown if r.state == "changed" and r.mine
+        }
         self.page("inbox.html", problems=problems, mine=[r for r in shown if r.mine],
                   others=[r for r in shown if not r.mine], kind=kind, state=state, types=TYPE_NAMES,
                   states=approvals.STATES, changes=changes)

@@ -28,7 +28,8 @@ class AuditHandler(AdminHandler):
 
 
 class PublishHandler(AdminHandler):
-    """GET /publish shows the button (administrators only); POST runs the build and shows what it did."""
+    """GET /publish shows the button (administrators only); POST runs the build and shows what it
+    did."""
 
     def get(self) -> None:
         """The publish page with the last report, if any."""
@@ -39,7 +40,9 @@ class PublishHandler(AdminHandler):
         self.note("publish-start")
         report, problems = await IOLoop.current().run_in_executor(None, _build, self.ws)
         self.settings["last_report"] = report
-        self.note("publish", detail=f"发布 {report.published} 篇" if report else f"{len(problems)} 个错误")
+        self.note(
+            "publish", detail=f"发布 {report.published} 篇" if report else f"{len(problems)} 个错误"
+        )
         self.page("publish.html", report=report, problems=problems)
 
 

@@ -1,5 +1,7 @@
-"""Writing: the article form per type (new or existing file), saving without losing typed text or overwriting
+"""Writing: the article form per type (new or existing file), saving without losing typed text or
+overwriting
 someone else's edit, photos attached on the form, and the body's live preview."""
+
 from __future__ import annotations
 
 import json
@@ -32,12 +34,25 @@ class WriteHandler(DeskHandler):
             draft = Draft(kind, {"date": self.ws.clock().date().isoformat()})
         self.form(draft)
 
-    def form(self, draft: Draft, status: int = 200, problems=(), message: str = "", conflict=None) -> None:
-        """Render the form with the draft's values (also after a failed save, so nothing typed is lost)."""
+    def form(
+        self, draft: Draft, status: int = 200, problems=(), message: str = "", conflict=None
+    ) -> None:
+        """Render the form with the draft's values (also after a failed save, so nothing typed is
+        lost)."""
         cfg = self.ws.config()
-        self.page("write.html", status, draft=draft, fields=fields_for(draft.page_type, cfg), problems=problems,
-                  message=message, conflict=conflict, type_name=TYPE_NAMES[draft.page_type], types=TYPE_NAMES,
-                  channel_names=CHANNEL_NAMES, consent_scope=CONSENT_SCOPE)
+        self.page(
+            "write.html",
+            status,
+            draft=draft,
+            fields=fields_for(draft.page_type, cfg),
+            problems=problems,
+            message=message,
+            conflict=conflict,
+            type_name=TYPE_NAMES[draft.page_type],
+            types=TYPE_NAMES,
+            channel_names=CHANNEL_NAMES,
+            consent_scope=CONSENT_SCOPE,
+        )
 
     def post(self) -> None:
         """Validate and save; on any problem show the form again with what was typed and why."""
@@ -46,13 +61,22 @@ class WriteHandler(DeskHandler):
         if kind not in TYPE_FOLDERS:
             raise tornado.web.HTTPError(400)
         source = self.get_body_argument("src", "")
-        form = {k: [v.decode("utf-8", errors="replace") for v in vs] for k, vs in self.request.body_arguments.items()}
+        form = {
+            k: [v.decode("utf-8", errors="replace") for v in vs]
+            for k, vs in self.request.body_arguments.items()
+        }
         try:
             old = articles.open_article(self.ws.content_dir, source).values if source else {}
         except (KeyError, OSError):
             raise tornado.web.HTTPError(404) from None
         values = articles.from_form(kind, form, cfg, old)
-        draft = Draft(kind, values, self.get_body_argument("body", ""), self.get_body_argument("base", ""), source)
+        draft = Draft(
+            kind,
+            values,
+            self.get_body_argument("body", ""),
+            self.get_body_argument("base", ""),
+            source,
+        )
         problems = self._attach_photos(draft)
         if problems:
             self.form(draft, 400, message=problems)
@@ -81,15 +105,21 @@ class WriteHandler(DeskHandler):
         self.redirect(f"/article?src={tornado.escape.url_escape(rel)}&done=save")
 
     def _attach_photos(self, draft: Draft) -> str:
-        """Store photos chosen on the form for the cover or the person's photo; the refusal message, if any."""
+        """Store photos chosen on the form for the cover or the person's photo; the refusal message,
+        if any."""
         for key in ("cover", "photo"):
             for upload in self.request.files.get(f"{key}.file", []):
                 if not upload.body and not upload.filename:
                     continue
                 alt = str(draft.values.get(f"{key}_alt", ""))
                 try:
-                    draft.values[key] = uploads.store(self.ws.content_dir, TYPE_FOLDERS[draft.page_type],
-                                                      upload.filename, upload.body, alt)
+                    draft.values[key] = uploads.store(
+                        self.ws.content_dir,
+                        TYPE_FOLDERS[draft.page_type],
+                        upload.filename,
+                        upload.body,
+                        alt,
+                    )
                 except uploads.UploadRefused as refused:
                     self.note("upload-refused", draft.source, str(refused))
                     return f"照片没有保存：{refused}（其余内容还没有保存，都还在下面。）"
@@ -98,7 +128,8 @@ class WriteHandler(DeskHandler):
 
 
 class UploadHandler(DeskHandler):
-    """POST /upload : a photo for the body; answers JSON with its path and the Markdown to insert."""
+    """POST /upload : a photo for the body; answers JSON with its path and the Markdown to
+    insert."""
 
     def post(self) -> None:
         """Store the photo or say (status 400) why not."""
@@ -126,7 +157,8 @@ class UploadHandler(DeskHandler):
 
 
 class RenderHandler(DeskHandler):
-    """POST /render : the body's HTML for the live preview beside the editor (sanitised like the site's)."""
+    """POST /render : the body's HTML for the live preview beside the editor (sanitised like the
+    site's)."""
 
     def post(self) -> None:
         """Render the Markdown sent as `body`."""
@@ -136,5 +168,6 @@ class RenderHandler(DeskHandler):
 
 
 def _image_url(src: str) -> str:
-    """Where the live preview finds a content image (the desk serves content/images/ to logged-in staff)."""
+    """Where the live preview finds a content image (the desk serves content/images/ to logged-in
+    staff)."""
     return "/content/" + src.lstrip("/") if src.startswith("images/") else src

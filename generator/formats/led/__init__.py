@@ -1,4 +1,6 @@
-"""The LED output: every screen's frames, playlist.json, playlist.txt and offline player, from the site's pages."""
+"""The LED output: every screen's frames, playlist.json, playlist.txt and offline player, from the
+site's pages."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +24,14 @@ from generator.formats.led.metrics import GlyphMeasure
 from generator.formats.led.layout import LAYOUT_VERSION, Box, Fitted, Unfittable, fit
 from generator.formats.led.player import render_player
 from generator.formats.led.playlist import (
-    LED_COLOUR_NAMES, LoopItem, ScreenLoop, ScrollImage, loop_total, playlist_data, playlist_json, playlist_text,
+    LED_COLOUR_NAMES,
+    LoopItem,
+    ScreenLoop,
+    ScrollImage,
+    loop_total,
+    playlist_data,
+    playlist_json,
+    playlist_text,
 )
 from generator.formats.led.slides import Expired, SlideSpec, collect, screens_for
 from generator.render.templates import Templates
@@ -32,18 +41,21 @@ __all__ = ["LedResult", "LoopItem", "ScreenLoop", "ScrollImage", "render_led"]
 
 @dataclass
 class LedResult:
-    """What the LED output produced: files under the output root, one loop per screen, problems and work done."""
+    """What the LED output produced: files under the output root, one loop per screen, problems and
+    work done."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     loops: list[ScreenLoop] = field(default_factory=list)
     problems: list[SiteError] = field(default_factory=list)
     frames_drawn: int = 0  # frames actually drawn this build (not found in this build or the cache)
-    expired: list[Expired] = field(default_factory=list)  # pages that left the loops, for the playlist report
+    # pages that left the loops, for the playlist report
+    expired: list[Expired] = field(default_factory=list)
 
 
 @dataclass
 class _Run:
-    """What one render shares across screens: the site, loaded fonts, the frame cache and the result so far."""
+    """What one render shares across screens: the site, loaded fonts, the frame cache and the
+    result so far."""
 
     site: Site
     unreviewed: frozenset[str]
@@ -51,8 +63,10 @@ class _Run:
     result: LedResult
     templates: Templates
     max_share: float = 0.25
-    frames: dict[str, bytes] = field(default_factory=dict)  # this build's frames by key: one drawing per key
-    photo: dict = field(default_factory=dict)  # the latest slide photo, decoded and fitted (a page's slides share it)
+    # this build's frames by key: one drawing per key
+    frames: dict[str, bytes] = field(default_factory=dict)
+    # the latest slide photo, decoded and fitted (a page's slides share it)
+    photo: dict = field(default_factory=dict)
     secret: bytes = field(default_factory=secret)  # seals the cache files (see base/cache.py)
 
 
@@ -64,25 +78,33 @@ class _Target:
     font: FontChoice
     palette: raster.Palette
     book: FontBook
-    measures: dict = field(default_factory=dict)  # (size, exact) → PillowMeasure, whose memory of lines is reused
+    # (size, exact) → PillowMeasure, whose memory of lines is reused
+    measures: dict = field(default_factory=dict)
 
     def font_at(self, size: int):
         """The Pillow font at a pixel size."""
         return self.book.get(self.font.face_for(size), size)
 
     def measure_at(self, size: int, exact: bool = False):
-        """The layout's measure at a pixel size, shared by every slide of this screen: glyph metrics measured once
+        """The layout's measure at a pixel size, shared by every slide of this screen: glyph
+        metrics measured once
         per size, or (exact) Pillow's measurement of whole strings."""
         if (size, exact) not in self.measures:
             font = self.font_at(size)
-            self.measures[size, exact] = (raster.PillowMeasure(font, self.palette.smooth, True) if exact
-                                          else GlyphMeasure(font, self.palette.smooth))
+            self.measures[size, exact] = (
+                raster.PillowMeasure(font, self.palette.smooth, True)
+                if exact
+                else GlyphMeasure(font, self.palette.smooth)
+            )
         return self.measures[size, exact]
 
     def fit(self, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...] = ()) -> Fitted:
-        """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if they differ."""
+        """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if
+        they differ."""
         screen = self.screen
-        fitted = fit(list(paragraphs), self.measure_at, box, screen.font_size, screen.min_font_size, keep)
+        fitted = fit(
+            list(paragraphs), self.measure_at, box, screen.font_size, screen.min_font_size, keep
+        )
         lines = tuple(line for frame in fitted.frames for line in frame)
         if raster.lines_fit(self.font_at(fitted.size), self.palette, lines, box.width):
             return fitted
@@ -93,7 +115,8 @@ class _Target:
 def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
                templates: Templates, unreviewed: frozenset[str] = frozenset(),
                cache_dir: Path | None = None) -> LedResult:
-    """Draw every screen's frames and write its playlists and player; content problems come back as SiteErrors."""
+    """Draw every screen's frames and write its playlists and player; content problems come back as
+    SiteErrors."""
     result = LedResult()
     specs, problems = collect(site, cfg, now.date(), result.expired)
     result.problems.extend(problems)
@@ -107,17 +130,26 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             if isinstance(fonts[key], SiteError):
                 result.problems.append(fonts[key])
         if isinstance(fonts[key], FontChoice):
-            # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are needed only while
-            # it is drawn (the whole sample site held 600 MB of faces when they were kept for all screens).
+            # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
+            # needed only while
+            # it is drawn (the whole sample site held 600 MB of faces when they were kept for all
+            # screens).
             target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook())
-            shown = [s for s in specs if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)]
+            shown = [
+                s
+                for s in specs
+                if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)
+            ]
             _render_screen(run, target, shown, now.date(), build_id)
     result.problems.sort(key=SiteError.sort_key)
     return result
 
 
-def _screens_by_page(specs: list[SlideSpec], site: Site, cfg: SiteConfig, problems: list[SiteError]) -> dict[str, set]:
-    """For each page with slides, the names of the screens it shows on (unknown names reported once)."""
+def _screens_by_page(
+    specs: list[SlideSpec], site: Site, cfg: SiteConfig, problems: list[SiteError]
+) -> dict[str, set]:
+    """For each page with slides, the names of the screens it shows on (unknown names reported once)
+    ."""
     wanted: dict[str, set] = {}
     for spec in specs:
         if spec.page.source not in wanted:
@@ -127,11 +159,15 @@ def _screens_by_page(specs: list[SlideSpec], site: Site, cfg: SiteConfig, proble
     return wanted
 
 
-def _render_screen(run: _Run, target: _Target, specs: list[SlideSpec], today: date, build_id: str) -> None:
+def _render_screen(
+    run: _Run, target: _Target, specs: list[SlideSpec], today: date, build_id: str
+) -> None:
     """One screen's frames, scrolling image, playlist files and player, added to the result."""
     screen = target.screen
     width, height = screen.size
-    loop = ScreenLoop(screen.name, screen.title, width, height, screen.colour, rotation=screen.rotation)
+    loop = ScreenLoop(
+        screen.name, screen.title, width, height, screen.colour, rotation=screen.rotation
+    )
     files: dict[str, bytes] = {}
     drawn = [(spec, data) for spec in specs for data in _slide_frames(run, target, spec)]
     per_page = Counter(spec.page.source for spec, _ in drawn)
@@ -157,7 +193,8 @@ def _render_screen(run: _Run, target: _Target, specs: list[SlideSpec], today: da
 
 
 def _hogs(run: _Run, screen: Screen, loop: ScreenLoop) -> list[SiteError]:
-    """A warning for each article that takes more than led.max_share of a loop (when others share the loop);
+    """A warning for each article that takes more than led.max_share of a loop (when others share
+    the loop);
     a slogan file is many short slides by design, not one article."""
     slogans = {p.source for p in run.site.pages if p.type == "slide"}
     ordinary = [item for item in loop.items if not item.emergency and item.source not in slogans]
@@ -171,17 +208,24 @@ def _hogs(run: _Run, screen: Screen, loop: ScreenLoop) -> list[SiteError]:
     for source, ms in sorted(by_page.items()):
         if ms > share * loop.total_ms:
             count = sum(1 for item in ordinary if item.source == source)
-            found.append(warning(run.site.content_dir / source, 1,
-                                 f"“{source}” 在屏幕 “{screen.title or screen.name}” 上有 {count} 幅、{ms / 1000:g} 秒，"
-                                 f"占一轮 {loop.total_ms / 1000:g} 秒的 {ms * 100 // loop.total_ms}%"
-                                 f"（上限 {share * 100:g}%）",
-                                 "在文件头写 led: {text: [...]} 只放一两句，或用 led.screens 不上这块屏；"
-                                 "上限在 site_config.yaml 的 led.max_share。", code="led.share"))
+            found.append(
+                warning(
+                    run.site.content_dir / source,
+                    1,
+                    f"“{source}” 在屏幕 “{screen.title or screen.name}” 上有 {count} 幅、{ms / 1000:g} 秒，"
+                    f"占一轮 {loop.total_ms / 1000:g} 秒的 {ms * 100 // loop.total_ms}%"
+                    f"（上限 {share * 100:g}%）",
+                    "在文件头写 led: {text: [...]} 只放一两句，或用 led.screens 不上这块屏；"
+                    "上限在 site_config.yaml 的 led.max_share。",
+                    code="led.share",
+                )
+            )
     return found
 
 
 def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str, bytes]]:
-    """The frames of one slide on one screen as (content key, PNG bytes); none, with a problem, when it cannot fit."""
+    """The frames of one slide on one screen as (content key, PNG bytes); none, with a problem,
+    when it cannot fit."""
     screen, palette = target.screen, target.palette
     photo = _photo_path(run.site, spec, screen)
     layout = raster.plan(screen, photo=raster.photo_size(photo) if photo else None,
@@ -193,10 +237,23 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         run.result.problems.append(_unfittable(run.site, spec, screen, exc))
         return []
     face = target.font.face_for(fitted.size)
-    common = (screen.width, screen.height, screen.rotation, palette, face.digest, face.index, fitted.size,
-              fitted.ink_top, fitted.ink_bottom, fitted.gap, layout, _file_digest(photo) if photo else "")
+    common = (
+        screen.width,
+        screen.height,
+        screen.rotation,
+        palette,
+        face.digest,
+        face.index,
+        fitted.size,
+        fitted.ink_top,
+        fitted.ink_bottom,
+        fitted.gap,
+        layout,
+        _file_digest(photo) if photo else "",
+    )
     out, start = [], 0
-    if run.photo.get("source") != photo:  # a page's slides come one after another: keep one photo (2 MB on a hall)
+    # a page's slides come one after another: keep one photo (2 MB on a hall)
+    if run.photo.get("source") != photo:
         run.photo.clear()
         run.photo["source"] = photo
     memo = run.photo
@@ -210,11 +267,23 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     return out
 
 
-def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...]) -> Fitted:
-    """A slide's layout from the cache folder when this exact text, box and font were laid out before."""
+def _fitted(
+    run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...]
+) -> Fitted:
+    """A slide's layout from the cache folder when this exact text, box and font were laid out
+    before."""
     screen, font = target.screen, target.font
-    inputs = (LAYOUT_VERSION, paragraphs, keep, box, screen.font_size, screen.min_font_size, target.palette.smooth,
-              font.regular, font.bold)
+    inputs = (
+        LAYOUT_VERSION,
+        paragraphs,
+        keep,
+        box,
+        screen.font_size,
+        screen.min_font_size,
+        target.palette.smooth,
+        font.regular,
+        font.bold,
+    )
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
     path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
     saved = read_sealed(path, run.secret) if path is not None else None
@@ -226,13 +295,16 @@ def _fitted(run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box, k
             pass  # a damaged cache entry is simply laid out again
     fitted = target.fit(paragraphs, box, keep)
     if path is not None:
-        write_sealed(path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"), run.secret)
+        write_sealed(
+            path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"), run.secret
+        )
     return fitted
 
 
 def _scroll(run: _Run, target: _Target, specs: list[SlideSpec], today: date,
             files: dict[str, bytes]) -> ScrollImage | None:
-    """The strip screen's long scrolling image of its steady items (no dates to come, no weekdays or windows)."""
+    """The strip screen's long scrolling image of its steady items (no dates to come, no weekdays
+    or windows)."""
     screen, palette = target.screen, target.palette
     if not (screen.scroll and screen.is_strip):
         return None
@@ -243,12 +315,27 @@ def _scroll(run: _Run, target: _Target, specs: list[SlideSpec], today: date,
         return None
     font = target.font_at(size)
     face = target.font.face_for(size)
-    key = _key((screen.width, screen.height, screen.rotation, screen.margins, palette, face.digest, face.index, size,
-                "scroll"), tuple(pieces), 0)
+    key = _key(
+        (
+            screen.width,
+            screen.height,
+            screen.rotation,
+            screen.margins,
+            palette,
+            face.digest,
+            face.index,
+            size,
+            "scroll",
+        ),
+        tuple(pieces),
+        0,
+    )
     name = f"scroll-{key[:10]}.png"
     files[name] = _cached(run, key, lambda: raster.draw_scroll(screen, palette, font, pieces))
     length = raster.scroll_width(screen, palette, font, pieces)
-    width, height = (screen.height, length) if screen.rotation in ("90", "270") else (length, screen.height)
+    width, height = (
+        (screen.height, length) if screen.rotation in ("90", "270") else (length, screen.height)
+    )
     speed = max(1, screen.scroll_speed)
     return ScrollImage(name, width, height, speed, round(length * 1000 / speed))
 
@@ -273,23 +360,35 @@ def _steady(page: Page, today: date) -> bool:
 def _loop_item(file: str, title: str, page: Page, screen: Screen) -> LoopItem:
     led = page.meta.led
     duration = led.duration if led.duration is not None else screen.duration
-    return LoopItem(file, round(duration * 1000), title, page.source, led.start, led.end,
-                    tuple(sorted(set(led.weekdays))), tuple(parse_window(w) for w in led.time), led.priority,
-                    led.emergency)
+    return LoopItem(
+        file,
+        round(duration * 1000),
+        title,
+        page.source,
+        led.start,
+        led.end,
+        tuple(sorted(set(led.weekdays))),
+        tuple(parse_window(w) for w in led.time),
+        led.priority,
+        led.emergency,
+    )
 
 
 def _key(common: tuple, lines: tuple, heading: int) -> str:
-    """A content key of everything that decides a frame's pixels (including the renderer and Pillow versions)."""
+    """A content key of everything that decides a frame's pixels (including the renderer and Pillow
+    versions)."""
     text = repr((raster.RENDERER_VERSION, PIL.__version__, common, lines, heading))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _cached(run: _Run, key: str, draw: Callable[[], bytes]) -> bytes:
-    """A frame from this build, else from the cache folder, else drawn now (and stored in the cache)."""
+    """A frame from this build, else from the cache folder, else drawn now (and stored in the cache)
+    ."""
     if key in run.frames:
         return run.frames[key]
     path = run.cache_dir / f"{key}.png" if run.cache_dir else None
-    data = read_sealed(path, run.secret) if path is not None else None  # a damaged or forged frame is drawn again
+    # a damaged or forged frame is drawn again
+    data = read_sealed(path, run.secret) if path is not None else None
     if data is None:
         data = draw()
         run.result.frames_drawn += 1
@@ -300,7 +399,8 @@ def _cached(run: _Run, key: str, draw: Callable[[], bytes]) -> bytes:
 
 
 def _photo_path(site: Site, spec: SlideSpec, screen: Screen) -> Path | None:
-    """The slide's photo when the screen can show one and the file is a readable image (the build reports bad ones)."""
+    """The slide's photo when the screen can show one and the file is a readable image (the build
+    reports bad ones)."""
     if not spec.photo or screen.colour != "full" or screen.is_strip:
         return None
     path = site.find_image(spec.page, spec.photo)

@@ -1,4 +1,6 @@
-"""Find a CJK font for a screen: the profile's, then the site's, then well-known system locations."""
+"""Find a CJK font for a screen: the profile's, then the site's, then well-known system
+locations."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,14 +12,27 @@ from PIL import ImageFont
 from generator.config import Screen, SiteConfig
 from generator.base.errors import SiteError, error
 
-BOLD_FROM = 20  # below this size a bold face smudges on a 1-bit grid; above it bold reads better from afar
+# below this size a bold face smudges on a 1-bit grid; above it bold reads better from afar
+BOLD_FROM = 20
 
 # (regular, bold) pairs in order of preference; either may be missing on a machine.
 WELL_KNOWN: tuple[tuple[str, str], ...] = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf", "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Bold.otf"),
+    (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    ),
+    (
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+    ),
+    (
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc",
+    ),
+    (
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Bold.otf",
+    ),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", ""),
     ("/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc", ""),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", ""),
@@ -34,7 +49,8 @@ INSTALL_HINT = ("Debian/Ubuntu 运行 sudo apt-get install fonts-noto-cjk（或 
 
 @dataclass(frozen=True)
 class FontFace:
-    """One face of a font file: its path, its index inside a .ttc collection, and a digest of the file."""
+    """One face of a font file: its path, its index inside a .ttc collection, and a digest of the
+    file."""
 
     path: Path
     index: int
@@ -43,7 +59,8 @@ class FontFace:
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The faces a screen draws with: regular for small sizes, bold (when there is one) for large ones."""
+    """The faces a screen draws with: regular for small sizes, bold (when there is one) for large
+    ones."""
 
     regular: FontFace
     bold: FontFace | None = None
@@ -63,7 +80,8 @@ class FontBook:
         """The font object for a face at a pixel size."""
         key = (face.path, face.index, size)
         if key not in self._loaded:
-            # BASIC layout: Chinese needs no shaping, and it gives the same pixels with or without libraqm.
+            # BASIC layout: Chinese needs no shaping, and it gives the same pixels with or without
+            # libraqm.
             self._loaded[key] = ImageFont.truetype(str(face.path), size, index=face.index,
                                                    layout_engine=ImageFont.Layout.BASIC)
         return self._loaded[key]
@@ -72,16 +90,28 @@ class FontBook:
 def find_font(screen: Screen, cfg: SiteConfig, candidates: tuple[tuple[str, str], ...] = WELL_KNOWN
               ) -> FontChoice | SiteError:
     """The font for a screen, or a Chinese error saying how to install one."""
-    for where, configured in ((f"led.screens 里 {screen.name} 的 font", screen.font), ("led.font", cfg.led.font)):
+    for where, configured in (
+        (f"led.screens 里 {screen.name} 的 font", screen.font),
+        ("led.font", cfg.led.font),
+    ):
         if configured:
             return _configured(cfg, where, configured)
     for regular, bold in candidates:
         try:
             if Path(regular).is_file():
-                return FontChoice(_face(Path(regular)), _face(Path(bold)) if bold and Path(bold).is_file() else None)
+                return FontChoice(
+                    _face(Path(regular)),
+                    _face(Path(bold)) if bold and Path(bold).is_file() else None,
+                )
         except OSError:
             continue  # a damaged system font: try the next one
-    return error(cfg.root / "site_config.yaml", 1, "找不到中文字体，无法生成 LED 屏幕画面", INSTALL_HINT, code="led.font")
+    return error(
+        cfg.root / "site_config.yaml",
+        1,
+        "找不到中文字体，无法生成 LED 屏幕画面",
+        INSTALL_HINT,
+        code="led.font",
+    )
 
 
 def _configured(cfg: SiteConfig, where: str, configured: str) -> FontChoice | SiteError:
@@ -106,7 +136,8 @@ def _face(path: Path) -> FontFace:
 
 
 def _simplified_index(path: Path) -> int:
-    """In a collection (.ttc), the Simplified Chinese face (Noto … SC, PingFang SC); else the first face."""
+    """In a collection (.ttc), the Simplified Chinese face (Noto … SC, PingFang SC); else the first
+    face."""
     for index in range(32):
         try:
             family = ImageFont.truetype(str(path), 12, index=index).getname()[0] or ""

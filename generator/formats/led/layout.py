@@ -1,7 +1,10 @@
-"""Chinese line breaking (GB/T 15834-2011 §5.1, between phrases) and fitting slide text into LED frames.
+"""Chinese line breaking (GB/T 15834-2011 §5.1, between phrases) and fitting slide text into LED
+frames.
 
-Independent of any font library: a measure gives ink boxes, and when it also gives each glyph's advance and ink
+Independent of any font library: a measure gives ink boxes, and when it also gives each glyph's
+advance and ink
 box (`glyph`), lines are composed from those, so trying a size costs time linear in the text."""
+
 from __future__ import annotations
 
 import re
@@ -19,19 +22,22 @@ _UNIT = re.compile(rf"{_PAIRS}|{_ALNUM}+(?:[.,:'’\-/·_]{_ALNUM}+)*|\S")
 _SPACES = re.compile(r"\s+")
 LAYOUT_VERSION = "3"  # bump whenever breaking or fitting changes, so cached layouts are redone
 
-Ink = tuple[int, int, int, int]  # left, top, right, bottom of the drawn pixels, relative to the left end of the baseline
+# left, top, right, bottom of the drawn pixels, relative to the left end of the baseline
+Ink = tuple[int, int, int, int]
 
 
 class Measure(Protocol):
     """What the fitter needs from a font at one size: the ink box of a string."""
 
     def ink(self, text: str) -> Ink:
-        """Left, top, right, bottom of the text's drawn pixels, relative to the left end of its baseline."""
+        """Left, top, right, bottom of the text's drawn pixels, relative to the left end of its
+        baseline."""
         ...
 
 
 class Unfittable(Exception):
-    """Raised when one unbreakable piece of text is wider or taller than the frame even at the smallest size."""
+    """Raised when one unbreakable piece of text is wider or taller than the frame even at the
+    smallest size."""
 
     def __init__(self, unit: str, size: int, reason: str = "wide"):
         super().__init__(unit)
@@ -40,14 +46,16 @@ class Unfittable(Exception):
 
 @dataclass(frozen=True)
 class Fitted:
-    """Slide text laid out at one font size: frames of lines, and the vertical metrics to stack them."""
+    """Slide text laid out at one font size: frames of lines, and the vertical metrics to stack
+    them."""
 
     size: int
     frames: tuple[tuple[str, ...], ...]
     ink_top: int  # the highest ink above the baseline (negative), over every line of the slide
     ink_bottom: int  # the lowest ink below the baseline
     gap: int  # blank pixels between two lines
-    heading_lines: int = 0  # how many lines, counted from the first frame, belong to the first paragraph
+    # how many lines, counted from the first frame, belong to the first paragraph
+    heading_lines: int = 0
 
     @property
     def line_height(self) -> int:
@@ -61,7 +69,8 @@ def normalise(text: str) -> str:
 
 
 def _units(text: str) -> list[tuple[bool, str, int]]:
-    """(space before, unit, offset) of the pieces kinsoku lets a break separate, in normalised text."""
+    """(space before, unit, offset) of the pieces kinsoku lets a break separate, in normalised
+    text."""
     out: list[tuple[bool, str, int]] = []
     previous_end = 0
     for match in _UNIT.finditer(text):
@@ -78,13 +87,15 @@ def _units(text: str) -> list[tuple[bool, str, int]]:
 
 
 def clusters(text: str) -> list[tuple[bool, str]]:
-    """Split text into pieces that may be separated by a line break, each with whether a space came before it."""
+    """Split text into pieces that may be separated by a line break, each with whether a space came
+    before it."""
     return [(spaced, unit) for spaced, unit, _ in _units(normalise(text))]
 
 
 @dataclass(frozen=True)
 class Piece:
-    """A phrase: broken inside only when it is wider than a whole line, then between its words (and a word
+    """A phrase: broken inside only when it is wider than a whole line, then between its words (and
+    a word
     wider than a line between its kinsoku units)."""
 
     spaced: bool  # a space comes before it
@@ -93,7 +104,8 @@ class Piece:
 
 
 def pieces(text: str, keep: tuple[str, ...] = ()) -> list[Piece]:
-    """A paragraph as phrases (BudouX, with dictionary words and kept names whole), each made of words."""
+    """A paragraph as phrases (BudouX, with dictionary words and kept names whole), each made of
+    words."""
     norm = normalise(text)
     cuts, words = phrases.boundaries(norm, keep), phrases.word_boundaries(norm, keep)
     out: list[list] = []
@@ -114,7 +126,8 @@ def ink_width(ink: Ink) -> int:
 
 
 class Run(NamedTuple):
-    """A measured stretch of text: its pen advance and ink box, relative to the left end of its baseline
+    """A measured stretch of text: its pen advance and ink box, relative to the left end of its
+    baseline
     (a named tuple: lines are built by the thousand while sizes are tried)."""
 
     text: str
@@ -134,7 +147,8 @@ EMPTY = Run("", 0, 0, 0, 0, 0)
 
 
 class Meter:
-    """Measures whole strings (a font without per-glyph data, or an exact fallback); runs are kept by text."""
+    """Measures whole strings (a font without per-glyph data, or an exact fallback); runs are kept
+    by text."""
 
     def __init__(self, ink: Callable[[str], Ink]):
         self._ink, self._runs = ink, {}
@@ -157,8 +171,11 @@ class Meter:
 
 
 class GlyphMeter(Meter):
-    """Lines composed from each glyph's hinted advance and ink box, measured once per glyph and size: a join costs
-    the same however long the text (Pillow's basic layout applies no kerning to Chinese, so the sum is exact)."""
+    """Lines composed from each glyph's hinted advance and ink box, measured once per glyph and
+    size: a join costs
+    the same however long the text (Pillow's basic layout applies no kerning to Chinese, so the sum
+    is exact).
+    """
 
     def __init__(self, glyph: Callable[[str], tuple[int, Ink]]):
         super().__init__(lambda text: (0, 0, 0, 0))
@@ -185,7 +202,8 @@ class GlyphMeter(Meter):
 
 
 def meter_for(measure) -> Meter:
-    """A GlyphMeter when the measure knows its glyphs (LED fonts), else one that measures whole strings."""
+    """A GlyphMeter when the measure knows its glyphs (LED fonts), else one that measures whole
+    strings."""
     glyph = getattr(measure, "glyph", None)
     return GlyphMeter(glyph) if glyph is not None else Meter(measure.ink)
 
@@ -196,14 +214,20 @@ def _string_meter(width_of: Callable[[str], int]) -> Meter:
 
 def break_lines(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0,
                 keep: tuple[str, ...] = ()) -> list[str]:
-    """Break one paragraph into lines no wider than max_width, greedily between phrases; Unfittable if one unit is
+    """Break one paragraph into lines no wider than max_width, greedily between phrases; Unfittable
+    if one unit is
     too wide."""
     return [r.text for r in _break(pieces(text, keep), _string_meter(width_of), max_width, size)]
 
 
-def _break(found: list[Piece], meter: Meter, width: int, size: int, limit: int | None = None) -> list[Run]:
-    """Greedy lines of at most `width`; a phrase is split between its units only when it is wider than `limit`
-    (the frame; a narrower trial width never splits a phrase that fits the frame: Unfittable instead)."""
+def _break(
+    found: list[Piece], meter: Meter, width: int, size: int, limit: int | None = None
+) -> list[Run]:
+    """Greedy lines of at most `width`; a phrase is split between its units only when it is wider
+    than `limit`
+    (the frame; a narrower trial width never splits a phrase that fits the frame: Unfittable
+    instead).
+    """
     limit = width if limit is None else limit
     lines: list[Run] = []
     line = EMPTY
@@ -225,7 +249,8 @@ def _break(found: list[Piece], meter: Meter, width: int, size: int, limit: int |
 
 
 def _split(piece: Piece, meter: Meter, width: int, size: int, line: Run, lines: list[Run]) -> Run:
-    """A phrase wider than a line, broken between its words (a word wider than a line between its units);
+    """A phrase wider than a line, broken between its words (a word wider than a line between its
+    units);
     returns the line left open."""
     for number, word in enumerate(piece.units):
         spaced = piece.spaced and number == 0
@@ -242,7 +267,9 @@ def _split(piece: Piece, meter: Meter, width: int, size: int, line: Run, lines: 
     return line
 
 
-def _add_unit(meter: Meter, line: Run, lines: list[Run], unit: str, spaced: bool, width: int, size: int) -> Run:
+def _add_unit(
+    meter: Meter, line: Run, lines: list[Run], unit: str, spaced: bool, width: int, size: int
+) -> Run:
     run = meter.run(unit)
     joined = meter.join(line, run, spaced)
     if joined.width <= width:
@@ -256,7 +283,8 @@ def _add_unit(meter: Meter, line: Run, lines: list[Run], unit: str, spaced: bool
 
 def wrap(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0,
          keep: tuple[str, ...] = ()) -> list[str]:
-    """Break a paragraph as a sign writer would: at the writer's spaces when that costs no extra line, else evenly."""
+    """Break a paragraph as a sign writer would: at the writer's spaces when that costs no extra
+    line, else evenly."""
     return [r.text for r in _wrap(pieces(text, keep), _string_meter(width_of), max_width, size)]
 
 
@@ -265,11 +293,16 @@ def _wrap(found: list[Piece], meter: Meter, max_width: int, size: int) -> list[R
     if len(greedy) <= 1:
         return greedy
     by_space = _by_space(found, meter, max_width, size)
-    return by_space if len(by_space) <= len(greedy) else _balanced(found, meter, max_width, size, len(greedy))
+    return (
+        by_space
+        if len(by_space) <= len(greedy)
+        else _balanced(found, meter, max_width, size, len(greedy))
+    )
 
 
 def _by_space(found: list[Piece], meter: Meter, max_width: int, size: int) -> list[Run]:
-    """Each space-separated group on its own lines (split evenly when too wide), short groups sharing a line."""
+    """Each space-separated group on its own lines (split evenly when too wide), short groups
+    sharing a line."""
     lines: list[Run] = []
     for group in _groups(found):
         count = len(_break(group, meter, max_width, size))
@@ -293,7 +326,8 @@ def _groups(found: list[Piece]) -> list[list[Piece]]:
 
 
 def _balanced(found: list[Piece], meter: Meter, max_width: int, size: int, count: int) -> list[Run]:
-    """The narrowest breaking that still needs no more than `count` lines: even lines, not a short last one."""
+    """The narrowest breaking that still needs no more than `count` lines: even lines, not a short
+    last one."""
     # No line can be narrower than the widest word, nor `count` lines hold less than the whole text.
     total = sum(meter.run(p.text).width for p in found)
     low, high = max(1, min(max_width, total * 9 // (10 * count))), max_width
@@ -320,7 +354,8 @@ def _phrases(pieces_: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
 
 
 def paginate(paragraphs: list[list[str]], per_frame: int) -> list[tuple[str, ...]]:
-    """Fill frames with lines in order, starting a paragraph on a fresh frame when that keeps it whole."""
+    """Fill frames with lines in order, starting a paragraph on a fresh frame when that keeps it
+    whole."""
     frames: list[list[str]] = [[]]
     for lines in paragraphs:
         room = per_frame - len(frames[-1])
@@ -335,7 +370,8 @@ def paginate(paragraphs: list[list[str]], per_frame: int) -> list[tuple[str, ...
 
 @dataclass(frozen=True)
 class Box:
-    """The area text may use: width and height in pixels, and whether it shows one line at a time (strip screens)."""
+    """The area text may use: width and height in pixels, and whether it shows one line at a time
+    (strip screens)."""
 
     width: int
     height: int
@@ -344,7 +380,8 @@ class Box:
 
 def layout_at(paragraphs: list[str], measure: Measure, box: Box, size: int, pretty: bool = False,
               keep: tuple[str, ...] = ()) -> Fitted:
-    """Lay out a slide's paragraphs at one font size; Unfittable if a piece is too wide or a line too tall.
+    """Lay out a slide's paragraphs at one font size; Unfittable if a piece is too wide or a line
+    too tall.
 
     Greedy breaking decides how many lines and frames a size needs; `pretty` then picks nicer breaks
     (at spaces, or evenly) that never need more lines."""
@@ -371,9 +408,16 @@ def _layout(prepared: list[list[Piece]], meter: Meter, box: Box, size: int, pret
     return Fitted(size, tuple(paginate(texts, per_frame)), top, bottom, gap, heading)
 
 
-def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, largest: int, smallest: int,
-        keep: tuple[str, ...] = ()) -> Fitted:
-    """The largest font size that needs the fewest frames, nicely broken; Unfittable when even the smallest fails."""
+def fit(
+    paragraphs: list[str],
+    measure_at: Callable[[int], Measure],
+    box: Box,
+    largest: int,
+    smallest: int,
+    keep: tuple[str, ...] = (),
+) -> Fitted:
+    """The largest font size that needs the fewest frames, nicely broken; Unfittable when even the
+    smallest fails."""
     prepared = prepare(paragraphs, keep)
     meters: dict[int, Meter] = {}
 
@@ -384,7 +428,8 @@ def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, l
 
     best = _layout(prepared, meter(smallest), box, smallest, False)
     low, high = smallest + 1, largest
-    # Frame counts fall as the size falls, so a binary search finds the largest size as good as the smallest.
+    # Frame counts fall as the size falls, so a binary search finds the largest size as good as the
+    # smallest.
     while low <= high:
         middle = (low + high) // 2
         try:
@@ -400,13 +445,26 @@ def fit(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, l
 
 def keep_phrases(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, size: int,
                  smallest: int, keep: tuple[str, ...] = ()) -> Fitted:
-    """The pretty layout at `size`, or at most a fifth smaller when that breaks fewer of the writer's phrases."""
-    return _keep_phrases(paragraphs, prepare(paragraphs, keep), lambda s: meter_for(measure_at(s)), box, size,
-                         smallest)
+    """The pretty layout at `size`, or at most a fifth smaller when that breaks fewer of the
+    writer's phrases."""
+    return _keep_phrases(
+        paragraphs,
+        prepare(paragraphs, keep),
+        lambda s: meter_for(measure_at(s)),
+        box,
+        size,
+        smallest,
+    )
 
 
-def _keep_phrases(paragraphs: list[str], prepared: list[list[Piece]], meter: Callable[[int], Meter], box: Box,
-                  size: int, smallest: int) -> Fitted:
+def _keep_phrases(
+    paragraphs: list[str],
+    prepared: list[list[Piece]],
+    meter: Callable[[int], Meter],
+    box: Box,
+    size: int,
+    smallest: int,
+) -> Fitted:
     best = _layout(prepared, meter(size), box, size, True)
     fewest = split_phrases(paragraphs, best)
     for smaller in range(size - 1, max(smallest, size * 4 // 5) - 1, -1):
@@ -423,7 +481,8 @@ def _keep_phrases(paragraphs: list[str], prepared: list[list[Piece]], meter: Cal
 
 
 def split_phrases(paragraphs: list[str], fitted: Fitted) -> int:
-    """How many space-separated phrases (of paragraphs that have several) are broken across lines."""
+    """How many space-separated phrases (of paragraphs that have several) are broken across
+    lines."""
     lines = [line for frame in fitted.frames for line in frame]
     count = 0
     for paragraph in paragraphs:

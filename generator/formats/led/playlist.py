@@ -1,4 +1,6 @@
-"""Per-screen playlists: the loop as data, playlist.json for machines and a Chinese playlist.txt for staff."""
+"""Per-screen playlists: the loop as data, playlist.json for machines and a Chinese playlist.txt
+for staff."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,15 +57,23 @@ class ScreenLoop:
 
 
 def loop_total(items: list[LoopItem]) -> int:
-    """Milliseconds of one pass through the ordinary items (emergency items interrupt, they are not counted)."""
+    """Milliseconds of one pass through the ordinary items (emergency items interrupt, they are not
+    counted)."""
     return sum(item.duration_ms for item in items if not item.emergency)
 
 
 def playlist_data(loop: ScreenLoop, files: dict[str, bytes], build_id: str) -> dict:
     """The playlist as a JSON-ready dict; `files` maps paths under led/<screen>/ to their bytes."""
     return {
-        "format": FORMAT, "screen": loop.name, "title": loop.title, "width": loop.width, "height": loop.height,
-        "colour": loop.colour, "rotation": int(loop.rotation), "build_id": build_id, "total_ms": loop.total_ms,
+        "format": FORMAT,
+        "screen": loop.name,
+        "title": loop.title,
+        "width": loop.width,
+        "height": loop.height,
+        "colour": loop.colour,
+        "rotation": int(loop.rotation),
+        "build_id": build_id,
+        "total_ms": loop.total_ms,
         "items": [_item(order, item, files[item.file]) for order, item in enumerate(loop.items, 1)],
         "scroll": _scroll(loop.scroll, files) if loop.scroll else None,
     }
@@ -76,24 +86,42 @@ def playlist_json(data: dict) -> bytes:
 
 def _item(order: int, item: LoopItem, data: bytes) -> dict:
     return {
-        "order": order, "file": item.file, "md5": hashlib.md5(data).hexdigest(), "bytes": len(data),
-        "duration_ms": item.duration_ms, "title": item.title, "source": item.source,
-        "start": item.start.isoformat() if item.start else None, "end": item.end.isoformat() if item.end else None,
-        "weekdays": list(item.weekdays), "time": [list(w) for w in item.windows],
-        "priority": item.priority, "emergency": item.emergency,
+        "order": order,
+        "file": item.file,
+        "md5": hashlib.md5(data).hexdigest(),
+        "bytes": len(data),
+        "duration_ms": item.duration_ms,
+        "title": item.title,
+        "source": item.source,
+        "start": item.start.isoformat() if item.start else None,
+        "end": item.end.isoformat() if item.end else None,
+        "weekdays": list(item.weekdays),
+        "time": [list(w) for w in item.windows],
+        "priority": item.priority,
+        "emergency": item.emergency,
     }
 
 
 def _scroll(scroll: ScrollImage, files: dict[str, bytes]) -> dict:
     data = files[scroll.file]
-    return {"file": scroll.file, "md5": hashlib.md5(data).hexdigest(), "bytes": len(data), "width": scroll.width,
-            "height": scroll.height, "speed_px_per_s": scroll.speed, "duration_ms": scroll.duration_ms}
+    return {
+        "file": scroll.file,
+        "md5": hashlib.md5(data).hexdigest(),
+        "bytes": len(data),
+        "width": scroll.width,
+        "height": scroll.height,
+        "speed_px_per_s": scroll.speed,
+        "duration_ms": scroll.duration_ms,
+    }
 
 
 def playlist_text(loop: ScreenLoop, data: dict, colour_note: str = "",
                   expired: list[tuple[str, str, date, str]] = ()) -> bytes:
-    """playlist.txt: what staff follow when loading the frames into the controller software by hand; `expired`
-    lists (title, source, last day, reason) of the pages that left the loops, so staff delete them too."""
+    """playlist.txt: what staff follow when loading the frames into the controller software by hand;
+    `expired`
+    lists (title, source, last day, reason) of the pages that left the loops, so staff delete them
+    too.
+    """
     items = data["items"]
     ordinary = sum(1 for i in items if not i["emergency"])
     lines = [

@@ -1,4 +1,6 @@
-"""Draw LED frames with Pillow: exact pixel size after rotation, only the screen's colours, dark background."""
+"""Draw LED frames with Pillow: exact pixel size after rotation, only the screen's colours, dark
+background."""
+
 from __future__ import annotations
 
 import io
@@ -18,10 +20,21 @@ SCROLL_GAP = "　　"  # two ideographic spaces between slides on the scrolling 
 
 LED_RGB = {"red": (255, 0, 0), "green": (0, 255, 0), "yellow": (255, 255, 0), "blue": (0, 0, 255),
            "white": (255, 255, 255)}
-DUAL_RGB = ((0, 0, 0), (255, 0, 0), (0, 255, 0), (255, 255, 0))  # off, red, green, red+green = yellow
-FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK = (0, 0, 0), (255, 214, 90), (240, 240, 240), (200, 30, 30)
-SHADES = 85  # shades per ink on a full-colour frame without a photo: black + 3 inks × 85 = 256 palette entries
-_ROTATE = {"90": Image.Transpose.ROTATE_270, "180": Image.Transpose.ROTATE_180, "270": Image.Transpose.ROTATE_90}
+# off, red, green, red+green = yellow
+DUAL_RGB = ((0, 0, 0), (255, 0, 0), (0, 255, 0), (255, 255, 0))
+FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK = (
+    (0, 0, 0),
+    (255, 214, 90),
+    (240, 240, 240),
+    (200, 30, 30),
+)
+# shades per ink on a full-colour frame without a photo: black + 3 inks × 85 = 256 palette entries
+SHADES = 85
+_ROTATE = {
+    "90": Image.Transpose.ROTATE_270,
+    "180": Image.Transpose.ROTATE_180,
+    "270": Image.Transpose.ROTATE_90,
+}
 
 FontAt = Callable[[int], ImageFont.FreeTypeFont]
 
@@ -31,7 +44,8 @@ class Palette:
     """How a screen shows colour: the image mode, the palette, and the ink for each kind of text."""
 
     mode: str  # "P" for palette screens, "RGB" for full colour and dual with greyscale
-    colours: tuple[tuple[int, int, int], ...]  # the palette (P) or the allowed colours (RGB dual/full)
+    # the palette (P) or the allowed colours (RGB dual/full)
+    colours: tuple[tuple[int, int, int], ...]
     background: int | tuple[int, int, int]
     heading: int | tuple[int, int, int]
     body: int | tuple[int, int, int]
@@ -41,7 +55,8 @@ class Palette:
 
 
 def palette_for(screen: Screen) -> Palette:
-    """The palette of a screen profile: 1-bit mono, 4-colour dual, greyscale variants, or full colour."""
+    """The palette of a screen profile: 1-bit mono, 4-colour dual, greyscale variants, or full
+    colour."""
     if screen.colour == "mono":
         led = LED_RGB[screen.led_colour]
         if screen.greyscale:
@@ -50,18 +65,39 @@ def palette_for(screen: Screen) -> Palette:
         return Palette("P", ((0, 0, 0), led), 0, 1, 1, 1, 0, False)
     if screen.colour == "dual":
         if screen.greyscale:
-            return Palette("RGB", DUAL_RGB, (0, 0, 0), (255, 255, 0), (255, 0, 0), (255, 255, 0), (0, 0, 0), True)
+            return Palette(
+                "RGB",
+                DUAL_RGB,
+                (0, 0, 0),
+                (255, 255, 0),
+                (255, 0, 0),
+                (255, 255, 0),
+                (0, 0, 0),
+                True,
+            )
         return Palette("P", DUAL_RGB, 0, 3, 1, 3, 0, False)
-    return Palette("RGB", (FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK), FULL_BACKGROUND, FULL_HEADING,
-                   FULL_BODY, FULL_MARK, (255, 255, 255), True)
+    return Palette(
+        "RGB",
+        (FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK),
+        FULL_BACKGROUND,
+        FULL_HEADING,
+        FULL_BODY,
+        FULL_MARK,
+        (255, 255, 255),
+        True,
+    )
 
 
 class PillowMeasure:
-    """The layout's view of a Pillow font: ink boxes measured with the same hinting the drawing uses.
+    """The layout's view of a Pillow font: ink boxes measured with the same hinting the drawing
+    uses.
 
-    By default a string's box is put together from its characters' boxes and hinted advances, which is
+    By default a string's box is put together from its characters' boxes and hinted advances, which
+    is
     what Pillow's basic layout does without kerning and is far faster than measuring every candidate
-    line; `exact` asks Pillow for each string instead (the fallback when a check of the result fails)."""
+    line; `exact` asks Pillow for each string instead (the fallback when a check of the result
+    fails).
+    """
 
     def __init__(self, font: ImageFont.FreeTypeFont, smooth: bool, exact: bool = False):
         self.font, self.mode, self.exact = font, ("L" if smooth else "1"), exact
@@ -71,7 +107,9 @@ class PillowMeasure:
     def ink(self, text: str) -> Ink:
         """Left, top, right, bottom of the text drawn at the left end of the baseline."""
         if text not in self._seen:
-            self._seen[text] = self._pillow(text) if self.exact or len(text) < 2 else self._composed(text)
+            self._seen[text] = (
+                self._pillow(text) if self.exact or len(text) < 2 else self._composed(text)
+            )
         return self._seen[text]
 
     def _pillow(self, text: str) -> Ink:
@@ -82,14 +120,24 @@ class PillowMeasure:
         left, top, right, bottom, pen = 0, 0, 0, 0, 0
         for char in text:
             if char not in self._glyphs:
-                self._glyphs[char] = (int(self.font.getlength(char, mode=self.mode)), self._pillow(char))
+                self._glyphs[char] = (
+                    int(self.font.getlength(char, mode=self.mode)),
+                    self._pillow(char),
+                )
             advance, (l, t, r, b) = self._glyphs[char]
-            left, top, right, bottom = min(left, pen + l), min(top, t), max(right, pen + r), max(bottom, b)
+            left, top, right, bottom = (
+                min(left, pen + l),
+                min(top, t),
+                max(right, pen + r),
+                max(bottom, b),
+            )
             pen += advance
         return (left, top, max(right, pen), bottom)
 
 
-def lines_fit(font: ImageFont.FreeTypeFont, palette: Palette, lines: tuple[str, ...], width: int) -> bool:
+def lines_fit(
+    font: ImageFont.FreeTypeFont, palette: Palette, lines: tuple[str, ...], width: int
+) -> bool:
     """Check laid-out lines against Pillow's own measurement: every line's ink within the width."""
     boxes = (font.getbbox(line, mode=_mode(palette), anchor="ls") for line in lines)
     return all(box[2] - box[0] <= width for box in boxes)
@@ -107,7 +155,8 @@ class Area:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where things go on a frame: the text area, the photo area (if any) and the preview band (if any)."""
+    """Where things go on a frame: the text area, the photo area (if any) and the preview band (if
+    any)."""
 
     text: Area
     photo: Area | None = None
@@ -121,11 +170,13 @@ def mark_size(screen: Screen) -> int:
 
 
 def photo_size(path: Path) -> tuple[int, int] | None:
-    """The upright size of a photo (phones store rotation in EXIF), or None when it cannot be read."""
+    """The upright size of a photo (phones store rotation in EXIF), or None when it cannot be
+    read."""
     try:
         with Image.open(path) as image:
             width, height = image.size
-            turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # orientations that swap the sides
+            # orientations that swap the sides
+            turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         return None
     if width * height > 50_000_000:  # an image bomb (the build reports it with the page's images)
@@ -134,7 +185,8 @@ def photo_size(path: Path) -> tuple[int, int] | None:
 
 
 def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layout:
-    """Split the screen's inner area (inside the margins) between the preview band, the photo and the text."""
+    """Split the screen's inner area (inside the margins) between the preview band, the photo and
+    the text."""
     m = screen.margins
     inner = Area(m.left, m.top, screen.width - m.left - m.right, screen.height - m.top - m.bottom)
     band = None
@@ -144,16 +196,24 @@ def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layo
         # Too short for a band above the text: the band then covers the bottom of the frame.
         # A text line needs about 1.5 × its font size; strip screens never have room for both.
         roomy = not screen.is_strip and inner.height - band_h - 1 >= screen.min_font_size * 3 // 2
-        band = Area(inner.x, inner.y if roomy else inner.y + inner.height - band_h, inner.width, band_h)
+        band = Area(
+            inner.x, inner.y if roomy else inner.y + inner.height - band_h, inner.width, band_h
+        )
         if roomy:
             inner = Area(inner.x, inner.y + band_h + 1, inner.width, inner.height - band_h - 1)
     if not photo or screen.colour != "full" or screen.is_strip:
         return Layout(inner, None, band, size)
     gap = max(4, inner.width // 40)
-    # At most two fifths of the width; narrower for a portrait photo, so the text gets what it leaves.
+    # At most two fifths of the width; narrower for a portrait photo, so the text gets what it
+    # leaves.
     width = max(1, min(inner.width * 2 // 5, inner.height * photo[0] // max(1, photo[1])))
     photo_area = Area(inner.x, inner.y, width, inner.height)
-    text = Area(inner.x + photo_area.width + gap, inner.y, inner.width - photo_area.width - gap, inner.height)
+    text = Area(
+        inner.x + photo_area.width + gap,
+        inner.y,
+        inner.width - photo_area.width - gap,
+        inner.height,
+    )
     return Layout(text, photo_area, band, size)
 
 
@@ -162,8 +222,10 @@ def draw_frame(screen: Screen, palette: Palette, font_at: FontAt, layout: Layout
                memo: dict | None = None) -> bytes:
     """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them.
 
-    A full-colour frame without a photo is drawn as a palette image of shade ramps (black to each ink), which
-    looks the same on the screen and encodes in a third of the time. `memo` keeps what frames share (the fitted
+    A full-colour frame without a photo is drawn as a palette image of shade ramps (black to each
+    ink), which
+    looks the same on the screen and encodes in a third of the time. `memo` keeps what frames share
+    (the fitted
     photo, the ramp palette).
     """
     memo = {} if memo is None else memo
@@ -188,7 +250,8 @@ def draw_frame(screen: Screen, palette: Palette, font_at: FontAt, layout: Layout
 
 def _placed(font: ImageFont.FreeTypeFont, palette: Palette, layout: Layout, fitted: Fitted,
             lines: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """Each line's pen position (left end of the baseline): centred in the text area, the block centred too."""
+    """Each line's pen position (left end of the baseline): centred in the text area, the block
+    centred too."""
     pitch = fitted.line_height + fitted.gap
     block = len(lines) * pitch - fitted.gap
     top = layout.text.y + (layout.text.height - block) // 2 - fitted.ink_top
@@ -201,7 +264,8 @@ def _placed(font: ImageFont.FreeTypeFont, palette: Palette, layout: Layout, fitt
 
 
 def ramp_palette(palette: Palette) -> list[int]:
-    """The 256 colours of a ramped frame: black, then black→heading, black→body and mark→mark text."""
+    """The 256 colours of a ramped frame: black, then black→heading, black→body and mark→mark
+    text."""
     def ramp(start: tuple[int, int, int], end: tuple[int, int, int]) -> list[tuple[int, ...]]:
         return [tuple(round(a + (b - a) * level / (SHADES - 1)) for a, b in zip(start, end))
                 for level in range(SHADES)]
@@ -219,9 +283,18 @@ def _shade_lut(base: int, floor: int = 1) -> list[int]:
 _LIT = [0] + [255] * 255  # coverage → paste mask: every inked pixel takes the layer's index
 
 
-def _ramped_frame(palette: Palette, font_at: FontAt, layout: Layout, fitted: Fitted, lines: tuple[str, ...],
-                  heading_lines: int, screen: Screen, memo: dict) -> Image.Image:
-    """A full-colour frame as a palette image: each line drawn as coverage, mapped onto its ink's ramp."""
+def _ramped_frame(
+    palette: Palette,
+    font_at: FontAt,
+    layout: Layout,
+    fitted: Fitted,
+    lines: tuple[str, ...],
+    heading_lines: int,
+    screen: Screen,
+    memo: dict,
+) -> Image.Image:
+    """A full-colour frame as a palette image: each line drawn as coverage, mapped onto its ink's
+    ramp."""
     image = Image.new("P", (screen.width, screen.height), 0)
     if ("ramps", palette) not in memo:
         memo["ramps", palette] = ramp_palette(palette)
@@ -238,8 +311,11 @@ def _ramped_frame(palette: Palette, font_at: FontAt, layout: Layout, fitted: Fit
     return image
 
 
-def _stamp(image: Image.Image, font: ImageFont.FreeTypeFont, at: tuple[int, int], text: str, lut: list[int]) -> None:
-    """Draw text's coverage on a small layer and paste it onto a palette image through a shade table."""
+def _stamp(
+    image: Image.Image, font: ImageFont.FreeTypeFont, at: tuple[int, int], text: str, lut: list[int]
+) -> None:
+    """Draw text's coverage on a small layer and paste it onto a palette image through a shade
+    table."""
     left, top, right, bottom = (int(v) for v in font.getbbox(text, mode="L", anchor="ls"))
     if right <= left or bottom <= top:
         return
@@ -247,13 +323,15 @@ def _stamp(image: Image.Image, font: ImageFont.FreeTypeFont, at: tuple[int, int]
     draw = ImageDraw.Draw(layer)
     draw.fontmode = "L"
     draw.text((-left, -top), text, font=font, fill=255, anchor="ls")
-    # The shade indices as a "P" image, so paste() copies them as they are instead of converting colours.
+    # The shade indices as a "P" image, so paste() copies them as they are instead of converting
+    # colours.
     shaded = Image.frombytes("P", layer.size, layer.point(lut).tobytes())
     image.paste(shaded, (at[0] + left, at[1] + top), layer.point(_LIT))
 
 
 def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
-    """The photo upright and fitted into the area, decoded at a reduced scale (JPEG draft) and kept in `photos`."""
+    """The photo upright and fitted into the area, decoded at a reduced scale (JPEG draft) and kept
+    in `photos`."""
     key = ("photo", photo, area.width, area.height)
     if key not in photos:
         with Image.open(photo) as source:
@@ -265,9 +343,14 @@ def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
     return photos[key]
 
 
-def scroll_width(screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont, pieces: list[tuple[str, bool]]) -> int:
-    """The width of the scrolling image before rotation: the text plus one blank screen before it comes round."""
-    return screen.width + sum(int(font.getlength(text + SCROLL_GAP, mode=_mode(palette))) for text, _ in pieces)
+def scroll_width(
+    screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont, pieces: list[tuple[str, bool]]
+) -> int:
+    """The width of the scrolling image before rotation: the text plus one blank screen before it
+    comes round."""
+    return screen.width + sum(
+        int(font.getlength(text + SCROLL_GAP, mode=_mode(palette))) for text, _ in pieces
+    )
 
 
 def draw_scroll(screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont,
@@ -282,27 +365,42 @@ def draw_scroll(screen: Screen, palette: Palette, font: ImageFont.FreeTypeFont,
     baseline = screen.margins.top + (inner - (bottom - top)) // 2 - top
     x = screen.width  # the text enters from the right edge, as 走马灯 programs do
     for text, heading in pieces:
-        draw.text((x, baseline), text, font=font, fill=palette.heading if heading else palette.body, anchor="ls")
+        draw.text(
+            (x, baseline),
+            text,
+            font=font,
+            fill=palette.heading if heading else palette.body,
+            anchor="ls",
+        )
         x += int(font.getlength(text + SCROLL_GAP, mode=mode))
     return encode(rotate(image, screen))
 
 
 def rotate(image: Image.Image, screen: Screen) -> Image.Image:
-    """Turn the drawn frame clockwise by the screen's rotation, so the controller gets its own pixel grid."""
+    """Turn the drawn frame clockwise by the screen's rotation, so the controller gets its own
+    pixel grid."""
     return image.transpose(_ROTATE[screen.rotation]) if screen.rotation in _ROTATE else image
 
 
 def encode(image: Image.Image) -> bytes:
     """PNG bytes with no timestamps or text chunks, so identical frames are identical files.
 
-    Levels chosen by measurement (docs/notes/speed.md): palette frames of a small screen cost well under a
-    millisecond at any level, so they get level 6; a large palette frame gets level 1 (half the time of level 6
-    for a fifth more bytes); RGB frames (those with a photo) use zlib's run-length strategy, as fast as level 1
+    Levels chosen by measurement (docs/notes/speed.md): palette frames of a small screen cost well
+    under a
+    millisecond at any level, so they get level 6; a large palette frame gets level 1 (half the
+    time of level 6
+    for a fifth more bytes); RGB frames (those with a photo) use zlib's run-length strategy, as
+    fast as level 1
     and smaller on frames that are mostly black.
     """
     out = io.BytesIO()
     if image.mode == "P":
-        image.save(out, format="PNG", optimize=False, compress_level=6 if image.width * image.height <= 1 << 17 else 1)
+        image.save(
+            out,
+            format="PNG",
+            optimize=False,
+            compress_level=6 if image.width * image.height <= 1 << 17 else 1,
+        )
     else:
         image.save(out, format="PNG", optimize=False, compress_level=1, compress_type=_Z_RLE)
     return out.getvalue()
@@ -330,14 +428,19 @@ def _drawer(image: Image.Image, palette: Palette) -> ImageDraw.ImageDraw:
     return draw
 
 
-def _draw_band(draw: ImageDraw.ImageDraw, palette: Palette, font: ImageFont.FreeTypeFont, band: Area) -> None:
-    draw.rectangle((band.x, band.y, band.x + band.width - 1, band.y + band.height - 1), fill=palette.mark)
+def _draw_band(
+    draw: ImageDraw.ImageDraw, palette: Palette, font: ImageFont.FreeTypeFont, band: Area
+) -> None:
+    draw.rectangle(
+        (band.x, band.y, band.x + band.width - 1, band.y + band.height - 1), fill=palette.mark
+    )
     text, x, y = _band_text(font, palette, band)
     draw.text((x, y), text, font=font, fill=palette.mark_text, anchor="ls")
 
 
 def _band_text(font: ImageFont.FreeTypeFont, palette: Palette, band: Area) -> tuple[str, int, int]:
-    """The band's words (long or short, whichever fits) and their pen position, centred in the band."""
+    """The band's words (long or short, whichever fits) and their pen position, centred in the
+    band."""
     mode = _mode(palette)
     text = MARK_TEXT if font.getlength(MARK_TEXT, mode=mode) <= band.width else MARK_SHORT
     ink = font.getbbox(text, mode=mode, anchor="ls")

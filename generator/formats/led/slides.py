@@ -1,4 +1,6 @@
-"""Turn pages into LED slide specs: the text of each slide, per-type defaults, slogan files and schedules."""
+"""Turn pages into LED slide specs: the text of each slide, per-type defaults, slogan files and
+schedules."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +32,8 @@ _MARKUP = (
 
 @dataclass(frozen=True)
 class SlideSpec:
-    """One slide of a page: its paragraphs (each drawn from a new line), where it was written, and its photo."""
+    """One slide of a page: its paragraphs (each drawn from a new line), where it was written, and
+    its photo."""
 
     page: Page
     number: int  # 1-based, within the page
@@ -38,7 +41,8 @@ class SlideSpec:
     line: int
     photo: str = ""  # an image reference on the page, shown beside the text on full-colour screens
     full_text: bool = False  # a letter's numbered point: only on screens that opt in (full_letters)
-    keep: tuple[str, ...] = ()  # names and titles never split across lines (person, issuer, place, team …)
+    # names and titles never split across lines (person, issuer, place, team …)
+    keep: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class Expired:
 
 def collect(site: Site, cfg: SiteConfig, today: date,
             expired_out: list[Expired] | None = None) -> tuple[list[SlideSpec], list[SiteError]]:
-    """Every slide of every page that goes to LED and has not expired, in loop order, with problems found;
+    """Every slide of every page that goes to LED and has not expired, in loop order, with problems
+    found;
     the pages that expired are appended to `expired_out` when given."""
     specs: list[SlideSpec] = []
     problems: list[SiteError] = []
@@ -72,8 +77,14 @@ def collect(site: Site, cfg: SiteConfig, today: date,
 
 
 def loop_order(page: Page) -> tuple:
-    """Higher priority first, then by type (slogans, stories, activities, letters), newest first, then by file."""
-    return (-page.meta.led.priority, TYPE_ORDER.get(page.type, 9), -page.date.toordinal(), page.source)
+    """Higher priority first, then by type (slogans, stories, activities, letters), newest first,
+    then by file."""
+    return (
+        -page.meta.led.priority,
+        TYPE_ORDER.get(page.type, 9),
+        -page.date.toordinal(),
+        page.source,
+    )
 
 
 def expired(page: Page, today: date, rules: Expiry = Expiry()) -> bool:
@@ -82,14 +93,20 @@ def expired(page: Page, today: date, rules: Expiry = Expiry()) -> bool:
 
 
 def expiry(page: Page, today: date, rules: Expiry = Expiry()) -> Expired | None:
-    """Why a page no longer plays, or None: its led.end has passed (an overnight window still runs into the
-    next morning), or, without led.end, its type's default (an activity N days after it ends, a story or a
+    """Why a page no longer plays, or None: its led.end has passed (an overnight window still runs
+    into the
+    next morning), or, without led.end, its type's default (an activity N days after it ends, a
+    story or a
     letter N days after its date; 0 days = never)."""
     led = page.meta.led
     if led.end is not None:
         overnight = any(a > b for a, b in (parse_window(w) for w in led.time))
         last = led.end + timedelta(days=1 if overnight else 0)
-        return Expired(page, last, f"led.end 是 {dates.chinese_date(led.end)}") if last < today else None
+        return (
+            Expired(page, last, f"led.end 是 {dates.chinese_date(led.end)}")
+            if last < today
+            else None
+        )
     start, days, what = _default_end(page, rules)
     if not days:
         return None
@@ -112,7 +129,8 @@ def _default_end(page: Page, rules: Expiry) -> tuple[date, int, str]:
 
 
 def screens_for(page: Page, cfg: SiteConfig, content_dir) -> tuple[list[Screen], list[SiteError]]:
-    """The screens a page shows on (all of them unless led.screens names some), with unknown names reported."""
+    """The screens a page shows on (all of them unless led.screens names some), with unknown names
+    reported."""
     wanted = page.meta.led.screens
     if not wanted:
         return list(cfg.led.screens), []
@@ -139,12 +157,23 @@ def slides_of(page: Page) -> list[SlideSpec]:
         kept = tuple(p for p in (plain(t) for t in paragraphs) if p)
         full = page.type == "letter" and number > 0 and not page.meta.led.text
         if kept:
-            slides.append(SlideSpec(page, len(slides) + 1, kept, line, _photo(page) if not slides else "", full, keep))
+            slides.append(
+                SlideSpec(
+                    page,
+                    len(slides) + 1,
+                    kept,
+                    line,
+                    _photo(page) if not slides else "",
+                    full,
+                    keep,
+                )
+            )
     return slides
 
 
 def kept_words(page: Page) -> tuple[str, ...]:
-    """The words a line never breaks inside: the page's person, honour, issuers, place, team and township."""
+    """The words a line never breaks inside: the page's person, honour, issuers, place, team and
+    township."""
     return phrases.kept_words(page.meta)
 
 
@@ -157,7 +186,8 @@ def plain(text: str) -> str:
 
 
 def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
-    """The first sentence of a text; when longer than `limit` characters, its first clauses (or a cut) plus ……."""
+    """The first sentence of a text; when longer than `limit` characters, its first clauses (or a
+    cut) plus ……."""
     first = next((s.strip() for s in SENTENCE_END.split(plain(text)) if s.strip()), "")
     if len(first) <= limit:
         return first
@@ -170,11 +200,14 @@ def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
     return kept.rstrip("，、；：,;: ") + "……"
 
 
-# Without led.text, a slide is made only of fields an editor set for the page, never of its body: a body
-# may hold what an outdoor screen must not show (a birth date, party membership, a newspaper byline).
+# Without led.text, a slide is made only of fields an editor set for the page, never of its body: a
+# body
+# may hold what an outdoor screen must not show (a birth date, party membership, a newspaper byline)
+# .
 def _story(page: Page) -> list[tuple[list[str], int]]:
     meta = page.meta
-    person = "" if meta.person and meta.person in meta.title else meta.person  # a title often names the person
+    # a title often names the person
+    person = "" if meta.person and meta.person in meta.title else meta.person
     who = " ".join(part for part in (person, meta.honour or meta.category) if part)
     return [([meta.title, who or one_line(meta.summary)], page.line_of("title"))]
 
@@ -189,7 +222,8 @@ def _activity(page: Page) -> list[tuple[list[str], int]]:
 
 
 def _letter(page: Page) -> list[tuple[list[str], int]]:
-    """The title (and summary); the numbered points follow, shown only on screens that take full letters."""
+    """The title (and summary); the numbered points follow, shown only on screens that take full
+    letters."""
     first = [page.title, one_line(page.meta.summary)] if page.meta.summary else [page.title]
     return [(first, page.line_of("title"))] + [([text], line) for text, line in _points(page)]
 
@@ -222,7 +256,10 @@ def _points(page: Page) -> list[tuple[str, int]]:
             open_point = False
         elif open_point:
             points[-1][0].append(raw.strip())
-    return [(" ".join(parts) if _is_latin_join(parts) else "".join(parts), line) for parts, line in points]
+    return [
+        (" ".join(parts) if _is_latin_join(parts) else "".join(parts), line)
+        for parts, line in points
+    ]
 
 
 def _is_latin_join(parts: list[str]) -> bool:
@@ -232,7 +269,8 @@ def _is_latin_join(parts: list[str]) -> bool:
 
 
 def _body_blocks(body: str) -> list[tuple[int, list[str]]]:
-    """A slogan file's body split at lines of ---, each block with the offset of its first written line."""
+    """A slogan file's body split at lines of ---, each block with the offset of its first written
+    line."""
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = None

@@ -1,4 +1,6 @@
-"""The volunteer dashboard: activity figures by month, place and team, official totals, and build-time SVG bar charts."""
+"""The volunteer dashboard: activity figures by month, place and team, official totals, and
+build-time SVG bar charts."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +50,8 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class Official:
-    """An official total from content/_data/volunteers.yaml, with where it comes from and when it was counted."""
+    """An official total from content/_data/volunteers.yaml, with where it comes from and when it
+    was counted."""
 
     label: str
     value: float
@@ -76,20 +79,50 @@ class Dashboard:
 
 
 def volunteer_dashboard(site: Site, content_dir: Path, hide_samples: bool = False) -> Dashboard:
-    """Aggregate every activity of the site and read the official totals; raise BuildFailed on a bad totals file."""
+    """Aggregate every activity of the site and read the official totals; raise BuildFailed on a
+    bad totals file."""
     activities = site.of_type("activity")
     days = sorted(activity_day(p) for p in activities)
-    groups = [("month", "按月份", "月份", _by(activities, month_label, chronological=True)),
-              ("township", "按乡镇（街道）", "乡镇（街道）", _by(activities, lambda p: split_place(p.meta.place)[0])),
-              ("community", "按村（社区）", "村（社区）", _by(activities, community_label, skip_empty=True)),
-              ("team", "按服务队伍", "服务队伍", _by(activities, lambda p: p.meta.team.strip() or UNKNOWN_TEAM))]
-    breakdowns = tuple(Breakdown(key, title, heading, rows, bar_chart(f"chart-{key}", f"{title}统计的服务时长（小时）", rows))
-                       for key, title, heading, rows in groups)
+    groups = [
+        ("month", "按月份", "月份", _by(activities, month_label, chronological=True)),
+        (
+            "township",
+            "按乡镇（街道）",
+            "乡镇（街道）",
+            _by(activities, lambda p: split_place(p.meta.place)[0]),
+        ),
+        (
+            "community",
+            "按村（社区）",
+            "村（社区）",
+            _by(activities, community_label, skip_empty=True),
+        ),
+        (
+            "team",
+            "按服务队伍",
+            "服务队伍",
+            _by(activities, lambda p: p.meta.team.strip() or UNKNOWN_TEAM),
+        ),
+    ]
+    breakdowns = tuple(
+        Breakdown(
+            key,
+            title,
+            heading,
+            rows,
+            bar_chart(f"chart-{key}", f"{title}统计的服务时长（小时）", rows),
+        )
+        for key, title, heading, rows in groups
+    )
     return Dashboard(
-        total=_sum("合计", activities), breakdowns=breakdowns, official=read_totals(content_dir, hide_samples),
-        first=days[0] if days else None, last=days[-1] if days else None,
+        total=_sum("合计", activities),
+        breakdowns=breakdowns,
+        official=read_totals(content_dir, hide_samples),
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
         missing_participants=sum(p.meta.participants is None for p in activities),
-        missing_hours=sum(p.meta.service_hours is None for p in activities))
+        missing_hours=sum(p.meta.service_hours is None for p in activities),
+    )
 
 
 def activity_day(page: Page) -> date:
@@ -119,7 +152,9 @@ def community_label(page: Page) -> str:
     return f"{township} · {community}" if community else ""
 
 
-def _by(activities: list[Page], label_of, chronological: bool = False, skip_empty: bool = False) -> tuple[Row, ...]:
+def _by(
+    activities: list[Page], label_of, chronological: bool = False, skip_empty: bool = False
+) -> tuple[Row, ...]:
     groups: dict[str, list[Page]] = defaultdict(list)
     for page in activities:
         label = label_of(page)
@@ -145,7 +180,8 @@ def number(value: float) -> str:
 
 
 def read_totals(content_dir: Path, hide_samples: bool = False) -> tuple[Official, ...]:
-    """Read content/_data/volunteers.yaml (optional); every mistake is reported at its line, all at once.
+    """Read content/_data/volunteers.yaml (optional); every mistake is reported at its line, all at
+    once.
 
     With hide_samples, a total marked as sample data (（样例）) is left out: `check` reports it.
     """
@@ -159,7 +195,9 @@ def read_totals(content_dir: Path, hide_samples: bool = False) -> tuple[Official
     try:
         doc = yamlio.parse(text)
     except yamlio.YamlProblem as problem:
-        raise BuildFailed([error(path, problem.line, problem.message, problem.hint, problem.col)]) from None
+        raise BuildFailed(
+            [error(path, problem.line, problem.message, problem.hint, problem.col)]
+        ) from None
     problems: list[SiteError] = []
     totals = _totals(doc, path, problems)
     if problems:
@@ -177,12 +215,23 @@ def _totals(doc: yamlio.YamlDoc, path: Path, problems: list[SiteError]) -> tuple
         return ()
     for key in data:
         if key != "totals":
-            problems.append(error(path, doc.where((key,))[0], f"不认识的字段 “{key}”", "这个文件只有 totals 一项。"))
-    found = [_official(item, ("totals", i), doc, path, problems) for i, item in enumerate(data["totals"])]
+            problems.append(
+                error(
+                    path,
+                    doc.where((key,))[0],
+                    f"不认识的字段 “{key}”",
+                    "这个文件只有 totals 一项。",
+                )
+            )
+    found = [
+        _official(item, ("totals", i), doc, path, problems) for i, item in enumerate(data["totals"])
+    ]
     return tuple(o for o in found if o is not None)
 
 
-def _official(item: object, where: tuple, doc: yamlio.YamlDoc, path: Path, problems: list[SiteError]) -> Official | None:
+def _official(
+    item: object, where: tuple, doc: yamlio.YamlDoc, path: Path, problems: list[SiteError]
+) -> Official | None:
     line = doc.where(where)[0]
     if not isinstance(item, dict):
         problems.append(error(path, line, "每一项统计数都要写成 label、value、unit、source、as_of 几个字段",
@@ -201,7 +250,13 @@ def _official(item: object, where: tuple, doc: yamlio.YamlDoc, path: Path, probl
     as_of = _as_of(item.get("as_of"), doc.where(where + ("as_of",))[0], path, problems)
     if len(problems) > before or value is None or as_of is None:
         return None
-    return Official(str(item["label"]).strip(), value, str(item.get("unit") or "").strip(), str(item["source"]).strip(), as_of)
+    return Official(
+        str(item["label"]).strip(),
+        value,
+        str(item.get("unit") or "").strip(),
+        str(item["source"]).strip(),
+        as_of,
+    )
 
 
 def _value(raw: object, line: int, path: Path, problems: list[SiteError]) -> float | None:
@@ -209,7 +264,14 @@ def _value(raw: object, line: int, path: Path, problems: list[SiteError]) -> flo
     if not text:
         return None
     if not re.fullmatch(r"\d+(\.\d+)?", text):
-        problems.append(error(path, line, f"数值 “{raw}” 不是一个数字", "value 只写阿拉伯数字，例如 91860；单位写在 unit 里。"))
+        problems.append(
+            error(
+                path,
+                line,
+                f"数值 “{raw}” 不是一个数字",
+                "value 只写阿拉伯数字，例如 91860；单位写在 unit 里。",
+            )
+        )
         return None
     return float(text)
 
@@ -226,28 +288,39 @@ def _as_of(raw: object, line: int, path: Path, problems: list[SiteError]) -> dat
 
 # ---- charts ----------------------------------------------------------------------------------------------------
 
-CHART_WIDTH = 340  # viewBox units; the SVG scales to the column, so text stays about 16px on a 360px phone
+# viewBox units; the SVG scales to the column, so text stays about 16px on a 360px phone
+CHART_WIDTH = 340
 ROW_HEIGHT = 52
 LABEL_SIZE = 17
 VALUE_ROOM = 96  # room right of the longest bar for its value
-MAX_LABEL = 18  # characters; longer labels are cut in the chart (the table beside it has them whole)
+# characters; longer labels are cut in the chart (the table beside it has them whole)
+MAX_LABEL = 18
 
 
 def bar_chart(chart_id: str, title: str, rows: tuple[Row, ...]) -> str:
-    """A horizontal bar chart of service hours as inline SVG, titled for screen readers (the table beside it has the data)."""
+    """A horizontal bar chart of service hours as inline SVG, titled for screen readers (the table
+    beside it has the data)."""
     height = max(1, len(rows)) * ROW_HEIGHT + 8
     top = max((r.hours for r in rows), default=0) or 1
-    parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
-             f'width="100%" role="img" aria-labelledby="{chart_id}-title">',
-             f'<title id="{chart_id}-title">{escape(title)}</title>']
+    parts = [
+        f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
+        f'{CHART_WIDTH} {height}" '
+        f'width="100%" role="img" aria-labelledby="{chart_id}-title">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
     for index, row in enumerate(rows):
         y = index * ROW_HEIGHT
         width = round((CHART_WIDTH - VALUE_ROOM) * row.hours / top, 1)
         label = row.label if len(row.label) <= MAX_LABEL else row.label[:MAX_LABEL - 1] + "…"
-        parts += [f'<text class="chart-label" x="0" y="{y + 20}" font-size="{LABEL_SIZE}" fill="#1f1f1f">{escape(label)}</text>',
-                  f'<rect class="chart-bar" x="0" y="{y + 28}" width="{max(width, 2)}" height="18" rx="3" fill="#a61b1b"/>',
-                  f'<text class="chart-value" x="{max(width, 2) + 6}" y="{y + 43}" font-size="{LABEL_SIZE - 1}" '
-                  f'fill="#1f1f1f">{number(row.hours)} 小时</text>']
+        parts += [
+            f'<text class="chart-label" x="0" y="{y + 20}" font-size="{LABEL_SIZE}" '
+            f'fill="#1f1f1f">{escape(label)}</text>',
+            f'<rect class="chart-bar" x="0" y="{y + 28}" width="{max(width, 2)}" height="18" '
+            f'rx="3" fill="#a61b1b"/>',
+            f'<text class="chart-value" x="{max(width, 2) + 6}" y="{y + 43}" '
+            f'font-size="{LABEL_SIZE - 1}" '
+            f'fill="#1f1f1f">{number(row.hours)} 小时</text>',
+        ]
     if not rows:
         parts.append(f'<text x="0" y="20" font-size="{LABEL_SIZE}" fill="#555">暂无活动数据</text>')
     parts.append("</svg>")

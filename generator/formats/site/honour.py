@@ -1,4 +1,6 @@
-"""The 好人榜 (honour wall): every published story's person, grouped by category and by honour level."""
+"""The 好人榜 (honour wall): every published story's person, grouped by category and by honour
+level."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -22,13 +24,15 @@ class Entry:
     honour: str
     place: str
     url: str  # the story page
-    photo: str | None  # published photo URL; None when there is none or the consent does not cover photos
+    # published photo URL; None when there is none or the consent does not cover photos
+    photo: str | None
     photo_alt: str
 
 
 @dataclass(frozen=True)
 class HonourWall:
-    """The entries, and the same entries grouped both ways; every group is in a fixed, meaningful order."""
+    """The entries, and the same entries grouped both ways; every group is in a fixed, meaningful
+    order."""
 
     entries: tuple[Entry, ...]
     by_category: tuple[tuple[str, tuple[Entry, ...]], ...]
@@ -47,10 +51,12 @@ class HonourWall:
 
 def honour_wall(site: Site, categories: tuple[str, ...], url_of: Callable[[Page], str],
                 image_of: Callable[[Page, str], str | None]) -> HonourWall:
-    """Build the wall from every story that names a person: categories in the configured order, highest honours first."""
+    """Build the wall from every story that names a person: categories in the configured order,
+    highest honours first."""
     stories = [p for p in site.of_type("story") if p.meta.person.strip()]
     order = {level: i for i, level in enumerate(LEVELS)}
-    # Newest first within a level (of_type's order), highest level first overall; sorted() is stable.
+    # Newest first within a level (of_type's order), highest level first overall; sorted() is
+    # stable.
     stories.sort(key=lambda p: order.get(p.meta.honour_level, len(LEVELS)))
     entries = tuple(_entry(p, url_of, image_of) for p in stories)
     by_category: dict[str, list[Entry]] = defaultdict(list)
@@ -59,7 +65,9 @@ def honour_wall(site: Site, categories: tuple[str, ...], url_of: Callable[[Page]
         by_category[entry.category].append(entry)
         if entry.level:
             by_level[entry.level].append(entry)
-    category_order = [c for c in categories if c in by_category] + sorted(c for c in by_category if c not in categories)
+    category_order = [c for c in categories if c in by_category] + sorted(
+        c for c in by_category if c not in categories
+    )
     if OTHER_CATEGORY in category_order:  # "其他" reads best at the end
         category_order.remove(OTHER_CATEGORY)
         category_order.append(OTHER_CATEGORY)
@@ -73,17 +81,29 @@ def level_name(level: str) -> str:
     return level if not level or level == "中国好人榜" else f"{level}级"
 
 
-def _entry(page: Page, url_of: Callable[[Page], str], image_of: Callable[[Page, str], str | None]) -> Entry:
+def _entry(
+    page: Page, url_of: Callable[[Page], str], image_of: Callable[[Page, str], str | None]
+) -> Entry:
     meta = page.meta
     photo = image_of(page, meta.photo) if meta.photo and _photo_allowed(page) else None
-    return Entry(name=meta.person.strip(), category=meta.category.strip() or OTHER_CATEGORY,
-                 level=meta.honour_level, level_name=level_name(meta.honour_level), honour=meta.honour,
-                 place=meta.township + meta.community, url=url_of(page), photo=photo, photo_alt=meta.photo_alt)
+    return Entry(
+        name=meta.person.strip(),
+        category=meta.category.strip() or OTHER_CATEGORY,
+        level=meta.honour_level,
+        level_name=level_name(meta.honour_level),
+        honour=meta.honour,
+        place=meta.township + meta.community,
+        url=url_of(page),
+        photo=photo,
+        photo_alt=meta.photo_alt,
+    )
 
 
 def _photo_allowed(page: Page) -> bool:
-    # The wall repeats the story's photo on a second page: only when the recorded consent covers photos.
-    # A child's photo needs a guardian's record; an adult's missing record is the consent check's business.
+    # The wall repeats the story's photo on a second page: only when the recorded consent covers
+    # photos.
+    # A child's photo needs a guardian's record; an adult's missing record is the consent check's
+    # business.
     meta = page.meta
     if meta.minor:
         return meta.guardian_consent is not None and "照片" in meta.guardian_consent.scope

@@ -35,21 +35,27 @@ class SiteInput:
     cfg: SiteConfig
     routes: Routes
     templates: Templates
-    rendered: Mapping[str, Rendered]  # body HTML by page.source: a bodies.Bodies (a plain dict is wrapped in one)
+    # body HTML by page.source: a bodies.Bodies (a plain dict is wrapped in one)
+    rendered: Mapping[str, Rendered]
     images: dict[tuple[str, str], str]  # (page.source, src) → published URL
     now: datetime
     unreviewed: frozenset[str] = frozenset()
-    review_marks: dict[str, str] = field(default_factory=dict)  # page.source → what it waits for (previews)
+    # page.source → what it waits for (previews)
+    review_marks: dict[str, str] = field(default_factory=dict)
     led_loops: tuple = ()
     static_dir: Path | None = None
-    is_current: Callable[[str, str], bool] = lambda path, key: False  # noqa: E731 - writer.Publication.is_current
-    read_current: Callable[[str, str], "bytes | None"] = lambda path, key: None  # noqa: E731 - Publication.read_current
+    # noqa: E731 - writer.Publication.is_current
+    is_current: Callable[[str, str], bool] = lambda path, key: False
+    # noqa: E731 - Publication.read_current
+    read_current: Callable[[str, str], "bytes | None"] = lambda path, key: None
     cache: Cache = field(default_factory=lambda: Cache(None, ""))
     salt: str = ""  # changes with the templates and the generator's code: part of every page key
     site_view: dict | None = None  # filled once per build by render_site
     tag_urls: dict[str, str] | None = None
-    views: dict | None = None  # (page.source, with body) → view, filled while rendering: a page appears in many lists
-    neighbours: dict | None = None  # page.source → related.Neighbours, for detail pages of the listed types
+    # (page.source, with body) → view, filled while rendering: a page appears in many lists
+    views: dict | None = None
+    # page.source → related.Neighbours, for detail pages of the listed types
+    neighbours: dict | None = None
     jobs: int = 1  # worker processes for detail pages
 
 
@@ -59,10 +65,13 @@ def render_site(inp: SiteInput) -> Output:
     A page whose inputs (template, context) match what is already published is not rendered again.
     """
     inp = replace(inp, rendered=Bodies.of(inp.rendered))
-    # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this order.
+    # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this
+    # order.
     pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
     tags = sorted({t for p in pages for t in p.meta.tags})
-    inp = replace(inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()})
+    inp = replace(
+        inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()}
+    )
     inp = replace(inp, site_view=_site_view(inp), views={},
                   neighbours=related.neighbours([p for p in pages if p.type in LIST_FOLDERS]))
     yield from _static_files(inp)
@@ -71,23 +80,28 @@ def render_site(inp: SiteInput) -> Output:
         yield from _lists(inp, page_type, [p for p in pages if p.type == page_type])
         yield from _type_feed(inp, page_type, [p for p in pages if p.type == page_type])
     searchable = []
-    for page, output, text in _detail_pages(inp, pages):  # newest first: the search ranks ties in this order
+    # newest first: the search ranks ties in this order
+    for page, output, text in _detail_pages(inp, pages):
         searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
         yield output
     yield from render_showcase(inp, _page)
     yield from _search_index(inp, searchable)
     yield from _tags(inp, pages)
     yield from _archive(inp, pages)
-    # the LED review page is a staff page (the writer puts led/ in the staff folder): no public URL of its own
+    # the LED review page is a staff page (the writer puts led/ in the staff folder): no public URL
+    # of its own
     yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops, canonical="")
     yield _page(inp, "404.html", "404.html", "页面没有找到")
     yield "feed.xml", inp.templates.render("feed.xml", _feed_context(inp, pages)).encode(), None
-    yield "sitemap.xml", inp.templates.render("sitemap.xml", {"urls": _sitemap(inp, pages)}).encode(), None
+    yield "sitemap.xml", inp.templates.render(
+        "sitemap.xml", {"urls": _sitemap(inp, pages)}
+    ).encode(), None
     yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {inp.routes.absolute('sitemap.xml')}\n".encode(), None
 
 
 def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
-    """Render one page with the base context, unless the published copy was made from the same inputs."""
+    """Render one page with the base context, unless the published copy was made from the same
+    inputs."""
     context = _context(inp, path, title, extra)
     key = _key(inp, template, context)
     if key and inp.is_current(path, key):
@@ -96,8 +110,16 @@ def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
 
 
 def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
-    context = {"site": inp.site_view or _site_view(inp), "title": title, "path": path, "url": inp.routes.url(path),
-               "canonical": inp.routes.absolute(path), "preview": False, "review_mark": "", **extra}
+    context = {
+        "site": inp.site_view or _site_view(inp),
+        "title": title,
+        "path": path,
+        "url": inp.routes.url(path),
+        "canonical": inp.routes.absolute(path),
+        "preview": False,
+        "review_mark": "",
+        **extra,
+    }
     page = extra.get("page")
     if page is not None:
         context["preview"], context["review_mark"] = page["unreviewed"], page["review_mark"]
@@ -105,7 +127,8 @@ def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
 
 
 def _key(inp: SiteInput, template: str, context: dict) -> str | None:
-    """A key of everything a page is made from; None (always render) when the context cannot be pickled."""
+    """A key of everything a page is made from; None (always render) when the context cannot be
+    pickled."""
     try:
         return digest(inp.salt, template, pickle.dumps(_fingerprint(context), protocol=4))
     except (pickle.PicklingError, TypeError, AttributeError):
@@ -127,8 +150,11 @@ def _fingerprint(value):
 
 
 def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tuple, str | None]]:
-    """(page, output, searchable text or None) for every detail page, in order; those not current are rendered
-    in worker processes (they are most of a cold build's pages), while the pages before them are being written."""
+    """(page, output, searchable text or None) for every detail page, in order; those not current
+    are rendered
+    in worker processes (they are most of a cold build's pages), while the pages before them are
+    being written.
+    """
     plans, todo = [], []
     for page in pages:
         path, template = inp.routes.page_path(page), f"{page.type}.html"
@@ -140,7 +166,8 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
             todo.append((template, context))
     for template in sorted({template for template, _ in todo}):
         inp.templates.load(template)  # compiled once here, not once in every worker
-    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs, chunk=64)  # pages are written as they come
+    # pages are written as they come
+    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs, chunk=64)
     for page, path, key, current in plans:
         if current:
             yield page, (path, None, key), None
@@ -150,7 +177,8 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
 
 
 def _detail_extra(inp: SiteInput, page: Page) -> dict:
-    """A detail page's own context: the page, its related articles and its previous and next of the same type."""
+    """A detail page's own context: the page, its related articles and its previous and next of the
+    same type."""
     near = (inp.neighbours or {}).get(page.source)
     if near is None:
         return {"page": _view(inp, page, body=True), "related": [], "previous": None, "next": None}
@@ -161,7 +189,8 @@ def _detail_extra(inp: SiteInput, page: Page) -> dict:
 
 @dataclass(frozen=True)
 class _DetailRenderer:
-    """Renders detail pages and takes their searchable text, a chunk at a time (in a worker process when many)."""
+    """Renders detail pages and takes their searchable text, a chunk at a time (in a worker process
+    when many)."""
 
     templates: Templates
 
@@ -171,7 +200,8 @@ class _DetailRenderer:
 
 
 def _rendered_text(inp: SiteInput, page: Page) -> str:
-    """The searchable text of a current detail page, by rendering it again (its published copy is kept)."""
+    """The searchable text of a current detail page, by rendering it again (its published copy is
+    kept)."""
     context = _context(inp, inp.routes.page_path(page), page.title, _detail_extra(inp, page))
     return _with_text(inp.templates.render(f"{page.type}.html", context))[1]
 
@@ -179,13 +209,16 @@ def _rendered_text(inp: SiteInput, page: Page) -> str:
 def _with_text(html: str) -> tuple[bytes, str]:
     """A rendered page's bytes and the text of its article, which the search index takes."""
     start, end = html.find("<article"), html.rfind("</article>")
-    text = article_text(html[start:end + len("</article>")]) if 0 <= start < end else page_text(html)
+    text = (
+        article_text(html[start : end + len("</article>")]) if 0 <= start < end else page_text(html)
+    )
     return html.encode(), text
 
 
 @dataclass
 class _Searchable:
-    """One detail page as the search index sees it; `text` is None until needed when the page was not rendered."""
+    """One detail page as the search index sees it; `text` is None until needed when the page was
+    not rendered."""
 
     page: Page
     url: str
@@ -212,7 +245,9 @@ def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
         yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
         return
     missing = {item.page_key for item in found if item.text is None}
-    known = index.texts(missing, inp.read_current) if isinstance(index, SearchIndex) and missing else {}
+    known = (
+        index.texts(missing, inp.read_current) if isinstance(index, SearchIndex) and missing else {}
+    )
     for item in found:
         if item.text is None:
             item.text = known.get(item.page_key) or _rendered_text(inp, item.page)
@@ -225,7 +260,8 @@ def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
 
 
 def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]) -> bool:
-    """An index from the last build can be updated when few pages changed and its files are still published."""
+    """An index from the last build can be updated when few pages changed and its files are still
+    published."""
     if is_missing(index) or not isinstance(index, SearchIndex) or not index.can_update(keys):
         return False
     if any(found[n].text is None for n in index.changed(keys)):
@@ -235,22 +271,39 @@ def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]
 
 def _site_view(inp: SiteInput) -> dict:
     info = inp.cfg.site
-    menu = sorted((p for p in inp.site.pages if p.type == "page" and p.meta.menu is not None and p.goes_to("site")),
-                  key=lambda p: (p.meta.menu, p.slug))
+    menu = sorted(
+        (
+            p
+            for p in inp.site.pages
+            if p.type == "page" and p.meta.menu is not None and p.goes_to("site")
+        ),
+        key=lambda p: (p.meta.menu, p.slug),
+    )
     nav = [("首页", inp.routes.url("index.html"))]
     nav += [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t))) for t in LIST_FOLDERS]
     nav += [("归档", inp.routes.url(inp.routes.archive_path()))]
     nav += showcase_links(inp.routes)
     nav += [(p.title, inp.routes.url(inp.routes.page_path(p))) for p in menu]
-    view = {"title": info.title, "description": info.description, "organisation": info.organisation,
-            "contact": info.contact, "icp": info.icp, "root": inp.routes.base_path, "year": inp.now.year,
-            "nav": nav, "feed": inp.routes.url("feed.xml"), "static": inp.routes.url("static/")}
-    view["fp"] = digest(list(view.items()))  # stands in for the whole view in page keys (see _fingerprint)
+    view = {
+        "title": info.title,
+        "description": info.description,
+        "organisation": info.organisation,
+        "contact": info.contact,
+        "icp": info.icp,
+        "root": inp.routes.base_path,
+        "year": inp.now.year,
+        "nav": nav,
+        "feed": inp.routes.url("feed.xml"),
+        "static": inp.routes.url("static/"),
+    }
+    # stands in for the whole view in page keys (see _fingerprint)
+    view["fp"] = digest(list(view.items()))
     return view
 
 
 def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
-    """The read-only view of a page that templates see (never the model itself), made once per build."""
+    """The read-only view of a page that templates see (never the model itself), made once per
+    build."""
     if inp.views is None:
         return _make_view(inp, page, body)
     key = (page.source, body)
@@ -264,26 +317,43 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         view = dict(_view(inp, page))
         if page.source in inp.rendered:
             view["html"] = inp.rendered.html(page.source)
-            if page.type == "letter" and not view["salutation"]:  # written in the body, as real letters do
+            # written in the body, as real letters do
+            if page.type == "letter" and not view["salutation"]:
                 found, rest = salutation.split(str(view["html"]))
                 if found:
                     view["salutation"], view["html"] = found + "：", rest
-            # The body HTML is made from the page's text (in the list view's digest) and its images' URLs.
-            html = [ref.url for ref in inp.rendered.images(page.source)] if page.key else inp.rendered[page.source].html
+            # The body HTML is made from the page's text (in the list view's digest) and its
+            # images' URLs.
+            html = (
+                [ref.url for ref in inp.rendered.images(page.source)]
+                if page.key
+                else inp.rendered[page.source].html
+            )
             view["fp"] = digest(view["fp"], html)
         return view
     meta = page.meta
     image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
-        "type": page.type, "type_name": TYPE_NAMES[page.type], "title": meta.title, "date": meta.date,
-        "summary": meta.summary, "author": meta.author, "editor": meta.editor,
-        "source": source_parts(meta.source)[0], "source_url": source_parts(meta.source)[1],
+        "type": page.type,
+        "type_name": TYPE_NAMES[page.type],
+        "title": meta.title,
+        "date": meta.date,
+        "summary": meta.summary,
+        "author": meta.author,
+        "editor": meta.editor,
+        "source": source_parts(meta.source)[0],
+        "source_url": source_parts(meta.source)[1],
         "url": inp.routes.url(inp.routes.page_path(page)),
         "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
-        "cover": image(meta.cover), "cover_alt": meta.cover_alt,
+        "cover": image(meta.cover),
+        "cover_alt": meta.cover_alt,
         "html": "",
-        "unreviewed": page.source in inp.unreviewed, "meta": meta, "title_html": _title_html(inp, meta),
-        "review_mark": inp.review_marks.get(page.source, "") if page.source in inp.unreviewed else "",
+        "unreviewed": page.source in inp.unreviewed,
+        "meta": meta,
+        "title_html": _title_html(inp, meta),
+        "review_mark": (
+            inp.review_marks.get(page.source, "") if page.source in inp.unreviewed else ""
+        ),
     }
     if page.type == "story":
         view["photo"] = image(meta.photo)
@@ -292,17 +362,29 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     if page.type == "letter":
         view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
         view["signed"] = meta.signed or meta.date
-    # Everything in the view is derived from the page's text and the values below: their digest stands in for
+    # Everything in the view is derived from the page's text and the values below: their digest
+    # stands in for
     # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    derived = (view["url"], view["tags"], view["unreviewed"], view["review_mark"], view["cover"], view.get("photo"), view.get("photos"))
+    derived = (
+        view["url"],
+        view["tags"],
+        view["unreviewed"],
+        view["review_mark"],
+        view["cover"],
+        view.get("photo"),
+        view.get("photos"),
+    )
     view["fp"] = digest(page.identity, derived)
     return view
 
 
 def _title_html(inp: SiteInput, meta) -> str:
-    """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a dictionary)."""
+    """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a
+    dictionary)."""
     keep = kept_words(meta)
-    return inp.cache.memo("title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep))
+    return inp.cache.memo(
+        "title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep)
+    )
 
 
 def _newest(pages: list[Page]) -> list[Page]:
@@ -315,15 +397,26 @@ def _home(inp: SiteInput, pages: list[Page]) -> dict:
         by_type[page.type].append(page)
     featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
     shown = {p.source for p in featured}  # the sections below do not repeat the featured stories
-    sections = [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t)),
-                 [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]], bool(by_type[t]))
-                for t in LIST_FOLDERS]
+    sections = [
+        (
+            TYPE_NAMES[t],
+            inp.routes.url(inp.routes.list_path(t)),
+            [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]],
+            bool(by_type[t]),
+        )
+        for t in LIST_FOLDERS
+    ]
     return {"featured": [_view(inp, p) for p in featured], "sections": sections}
 
 
 def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
-    yield from _paginated(inp, TYPE_NAMES[page_type], pages, lambda n: inp.routes.list_path(page_type, n),
-                          feed=inp.routes.url(_type_feed_path(page_type)))
+    yield from _paginated(
+        inp,
+        TYPE_NAMES[page_type],
+        pages,
+        lambda n: inp.routes.list_path(page_type, n),
+        feed=inp.routes.url(_type_feed_path(page_type)),
+    )
 
 
 def _type_feed_path(page_type: str) -> str:
@@ -331,7 +424,8 @@ def _type_feed_path(page_type: str) -> str:
 
 
 def _type_feed(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
-    """The feed of one type (/stories/feed.xml …), beside the site's feed, linked from its list pages."""
+    """The feed of one type (/stories/feed.xml …), beside the site's feed, linked from its list
+    pages."""
     path = _type_feed_path(page_type)
     context = _feed_context(inp, pages, path, f"{inp.cfg.site.title} · {TYPE_NAMES[page_type]}",
                             inp.routes.list_path(page_type))
@@ -348,8 +442,16 @@ def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callabl
                  "prev": inp.routes.url(path_of(number - 1)) if number > 1 else None,
                  "next": inp.routes.url(path_of(number + 1)) if number < len(chunks) else None}
         title = heading + (f"（第 {number} 页）" if number > 1 else "")
-        yield _page(inp, path_of(number), "list.html", title, items=[_view(inp, p) for p in chunk], pager=pager,
-                    heading=heading, feed=feed)
+        yield _page(
+            inp,
+            path_of(number),
+            "list.html",
+            title,
+            items=[_view(inp, p) for p in chunk],
+            pager=pager,
+            heading=heading,
+            feed=feed,
+        )
 
 
 def _tags(inp: SiteInput, pages: list[Page]) -> Output:
@@ -358,12 +460,19 @@ def _tags(inp: SiteInput, pages: list[Page]) -> Output:
         for tag in page.meta.tags:
             tagged[tag].append(page)
     folders = _tag_folders(sorted(tagged))
-    summary = [(tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag])) for tag in sorted(tagged)]
+    summary = [
+        (tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag]))
+        for tag in sorted(tagged)
+    ]
     yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
     for tag in sorted(tagged):
         folder = folders[tag]
-        yield from _paginated(inp, f"标签：{tag}", tagged[tag],
-                              lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"))
+        yield from _paginated(
+            inp,
+            f"标签：{tag}",
+            tagged[tag],
+            lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"),
+        )
 
 
 def _tag_folders(tags: list[str]) -> dict[str, str]:
@@ -382,23 +491,52 @@ def _archive(inp: SiteInput, pages: list[Page]) -> Output:
     years = defaultdict(lambda: defaultdict(list))
     for page in pages:
         years[page.date.year][page.date.month].append(page)
-    overview = [(y, inp.routes.url(inp.routes.archive_path(y)), [(m, len(ps)) for m, ps in sorted(years[y].items(), reverse=True)])
-                for y in sorted(years, reverse=True)]
+    overview = [
+        (
+            y,
+            inp.routes.url(inp.routes.archive_path(y)),
+            [(m, len(ps)) for m, ps in sorted(years[y].items(), reverse=True)],
+        )
+        for y in sorted(years, reverse=True)
+    ]
     yield _page(inp, inp.routes.archive_path(), "archive.html", "归档", years=overview)
     for year in sorted(years):
-        months = [(m, [_view(inp, p) for p in ps]) for m, ps in sorted(years[year].items(), reverse=True)]
-        yield _page(inp, inp.routes.archive_path(year), "archive_year.html", f"{year}年归档", year=year, months=months)
+        months = [
+            (m, [_view(inp, p) for p in ps]) for m, ps in sorted(years[year].items(), reverse=True)
+        ]
+        yield _page(
+            inp,
+            inp.routes.archive_path(year),
+            "archive_year.html",
+            f"{year}年归档",
+            year=year,
+            months=months,
+        )
 
 
 def _feed_context(inp: SiteInput, pages: list[Page], path: str = "feed.xml", title: str = "",
                   home: str = "index.html") -> dict:
     latest = pages[:20]
-    entries = [{"title": p.title, "url": inp.routes.absolute(inp.routes.page_path(p)), "date": p.date,
-                "summary": p.meta.summary, "html": inp.rendered[p.source].html if p.source in inp.rendered else ""}
-               for p in latest]
-    updated = latest[0].date if latest else inp.now.date()  # the newest item, not the clock: keeps builds identical
-    return {"site": _site_view(inp), "feed_url": inp.routes.absolute(path), "home": inp.routes.absolute(home),
-            "entries": entries, "updated": updated, "feed_title": title or inp.cfg.site.title}
+    entries = [
+        {
+            "title": p.title,
+            "url": inp.routes.absolute(inp.routes.page_path(p)),
+            "date": p.date,
+            "summary": p.meta.summary,
+            "html": inp.rendered[p.source].html if p.source in inp.rendered else "",
+        }
+        for p in latest
+    ]
+    # the newest item, not the clock: keeps builds identical
+    updated = latest[0].date if latest else inp.now.date()
+    return {
+        "site": _site_view(inp),
+        "feed_url": inp.routes.absolute(path),
+        "home": inp.routes.absolute(home),
+        "entries": entries,
+        "updated": updated,
+        "feed_title": title or inp.cfg.site.title,
+    }
 
 
 def _sitemap(inp: SiteInput, pages: list[Page]) -> list[tuple[str, str]]:

@@ -1,9 +1,13 @@
-"""Old addresses that keep working: `aliases: [/old/path/]` writes a redirect page at each old URL, and an nginx
+"""Old addresses that keep working: `aliases: [/old/path/]` writes a redirect page at each old URL,
+and an nginx
 map that lets the web server answer them with a real 301.
 
-An alias is a path of this site, as readers saw it, with or without the base path (`/stories/old/` and
-`/wenming/stories/old/` mean the same on a site under /wenming/). Aliases of unpublished pages are not written.
+An alias is a path of this site, as readers saw it, with or without the base path (`/stories/old/`
+and
+`/wenming/stories/old/` mean the same on a site under /wenming/). Aliases of unpublished pages are
+not written.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,7 +31,8 @@ def alias_path(alias: str, routes: Routes) -> str:
 
 
 def redirects(site: Site, routes: Routes) -> list[tuple[str, str, Page]]:
-    """(alias output path, new URL, page) for every alias of a page on the site; BuildFailed naming the file and
+    """(alias output path, new URL, page) for every alias of a page on the site; BuildFailed naming
+    the file and
     line when an alias is taken by a page or by another alias."""
     taken = {routes.page_path(p).lower(): p for p in site.pages if p.goes_to("site")}
     found, seen, problems = [], {}, []
@@ -38,11 +43,23 @@ def redirects(site: Site, routes: Routes) -> list[tuple[str, str, Page]]:
             rel = alias_path(alias, routes)
             where = site.content_dir / page.source, page.line_of("aliases")
             if rel.lower() in taken:
-                problems.append(error(*where, f"旧网址 {alias} 现在是《{taken[rel.lower()].title}》的网址，不能再跳转",
-                                      "删掉这个 aliases 项，或给那篇文章换一个 slug。", code="links.alias"))
+                problems.append(
+                    error(
+                        *where,
+                        f"旧网址 {alias} 现在是《{taken[rel.lower()].title}》的网址，不能再跳转",
+                        "删掉这个 aliases 项，或给那篇文章换一个 slug。",
+                        code="links.alias",
+                    )
+                )
             elif rel.lower() in seen and seen[rel.lower()] is not page:
-                problems.append(error(*where, f"旧网址 {alias} 也写在 {seen[rel.lower()].source} 的 aliases 里",
-                                      "一个旧网址只能跳转到一篇文章。", code="links.alias"))
+                problems.append(
+                    error(
+                        *where,
+                        f"旧网址 {alias} 也写在 {seen[rel.lower()].source} 的 aliases 里",
+                        "一个旧网址只能跳转到一篇文章。",
+                        code="links.alias",
+                    )
+                )
             else:
                 seen[rel.lower()] = page
                 found.append((rel, routes.url(routes.page_path(page)), page))
@@ -52,22 +69,31 @@ def redirects(site: Site, routes: Routes) -> list[tuple[str, str, Page]]:
 
 
 def redirect_page(new_url: str, absolute: str, title: str) -> bytes:
-    """A page that sends the reader on at once (meta refresh), tells search engines where the page lives now
+    """A page that sends the reader on at once (meta refresh), tells search engines where the page
+    lives now
     (canonical) and keeps a plain link for readers whose browser does not follow."""
     url, name = html.escape(new_url, quote=True), html.escape(title)
-    return (f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f'<title>{name}（已搬到新地址）</title>\n<link rel="canonical" href="{html.escape(absolute, quote=True)}">\n'
-            f'<meta name="robots" content="noindex">\n<meta http-equiv="refresh" content="0; url={url}">\n</head>\n'
-            f'<body>\n<p>这篇文章已搬到新地址：<a href="{url}">{name}</a></p>\n</body>\n</html>\n').encode()
+    return (
+        f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{name}（已搬到新地址）</title>\n<link rel="canonical" '
+        f'href="{html.escape(absolute, quote=True)}">\n'
+        f'<meta name="robots" content="noindex">\n<meta http-equiv="refresh" content="0; '
+        f'url={url}">\n</head>\n'
+        f'<body>\n<p>这篇文章已搬到新地址：<a href="{url}">{name}</a></p>\n</body>\n</html>\n'
+    ).encode()
 
 
 def outputs(site: Site, routes: Routes) -> list[tuple[str, bytes]]:
     """The redirect page of every alias."""
-    return [(rel, redirect_page(url, routes.origin + url, page.title)) for rel, url, page in redirects(site, routes)]
+    return [
+        (rel, redirect_page(url, routes.origin + url, page.title))
+        for rel, url, page in redirects(site, routes)
+    ]
 
 
 def nginx_map(site: Site, routes: Routes) -> bytes:
-    """An nginx `map` from each old URL to its new one (include it in the http block; see the README)."""
+    """An nginx `map` from each old URL to its new one (include it in the http block; see the
+    README)."""
     lines = ["# 文明常山发布工具生成：旧网址 → 新网址。不要手改，每次生成都会重写。",
              "# 用法见 README 的 “nginx 配置”：在 http {} 里 include 本文件，在 server {} 里加",
              "#   if ($wenming_redirect) { return 301 $wenming_redirect; }",
@@ -85,7 +111,8 @@ def _quoted(text: str) -> str:
 
 
 def moved(site: Site, routes: Routes, previous: dict[str, list[str]]) -> list[SiteError]:
-    """A warning for each published page whose address changed since an earlier build (its slug was edited)
+    """A warning for each published page whose address changed since an earlier build (its slug was
+    edited)
     while its old address is neither an alias nor another page: readers' bookmarks would break."""
     current = {routes.url(routes.page_path(p)) for p in site.pages if p.goes_to("site")}
     current |= {routes.url(rel) for rel, _url, _page in redirects(site, routes)}
@@ -105,7 +132,8 @@ def moved(site: Site, routes: Routes, previous: dict[str, list[str]]) -> list[Si
 
 
 def url_record(site: Site, routes: Routes, previous: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Every address each page has had: kept between builds so a later slug change is still noticed."""
+    """Every address each page has had: kept between builds so a later slug change is still
+    noticed."""
     record = {source: list(urls) for source, urls in previous.items()}
     for page in site.pages:
         if page.goes_to("site"):

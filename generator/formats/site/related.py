@@ -1,9 +1,12 @@
-"""What a detail page offers next: related articles (shared tags, then the same community or township, then the
+"""What a detail page offers next: related articles (shared tags, then the same community or
+township, then the
 newest) and the previous and next article of the same type.
 
-Candidates come from small indexes (tag → pages, place → pages), and from each only the pages nearest in date
+Candidates come from small indexes (tag → pages, place → pages), and from each only the pages
+nearest in date
 are weighed, so a tag that 5,000 pages share costs as little as one that 5 share.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -34,7 +37,8 @@ def _places(page: Page) -> list[tuple[str, str]]:
 
 
 def neighbours(pages: list[Page], limit: int = 3) -> dict[str, Neighbours]:
-    """For each page (the site's detail pages, newest first) its neighbours in type and its related pages."""
+    """For each page (the site's detail pages, newest first) its neighbours in type and its related
+    pages."""
     by_key: dict[tuple, list[Page]] = defaultdict(list)
     for page in pages:  # newest first, so each index list is too
         for tag in page.meta.tags:
@@ -61,11 +65,15 @@ def _related(page: Page, by_key: dict, position: dict, limit: int) -> tuple[Page
         for other in listed[max(0, here - NEAREST):here + NEAREST + 1]:
             if other.source != page.source:
                 scores.setdefault(other.source, [other, set()])[1].add(key)
-    ranked = sorted(scores.values(), key=lambda item: (*_weights(item[1]), -item[0].date.toordinal(), item[0].slug))
+    ranked = sorted(
+        scores.values(),
+        key=lambda item: (*_weights(item[1]), -item[0].date.toordinal(), item[0].slug),
+    )
     return tuple(other for other, _keys in ranked[:limit])
 
 
 def _weights(keys: set) -> tuple[int, int, int, int]:
-    """Sort keys, smallest first: more shared tags, then same community, same township, same type."""
+    """Sort keys, smallest first: more shared tags, then same community, same township, same
+    type."""
     return (-sum(1 for kind, _ in keys if kind == "tag"), -(("community" in {k for k, _ in keys})),
             -("township" in {k for k, _ in keys}), -("type" in {k for k, _ in keys}))

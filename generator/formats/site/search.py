@@ -1,4 +1,6 @@
-"""Full-text Chinese search that runs in the browser: a character-bigram index in sharded JSON files."""
+"""Full-text Chinese search that runs in the browser: a character-bigram index in sharded JSON
+files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,41 +28,83 @@ _TOKENS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A 64-letter alphabet that needs no escaping in JSON: digits 0-31 end a number, 32-63 continue it.
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
-_BLOCKS = frozenset({"p", "div", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
-                     "section", "article", "figure", "figcaption", "blockquote", "ul", "ol", "dl", "table", "time"})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "br",
+        "section",
+        "article",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "time",
+    }
+)
 _SKIPPED = frozenset({"script", "style", "template", "noscript", "svg", "button", "form"})
 _SKIPPED_CLASSES = frozenset({"meta"})  # the 发布时间/来源/作者 line of articles: noise in every excerpt
-_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"})
+_VOID = frozenset(
+    {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"}
+)
 
 
-def index_texts(pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES) -> dict[str, bytes]:
-    """Index (url, title, text) of each published page, its text as `page_text` extracts it; return the index
-    files by output path under search/data/. Ties in the ranking keep the order of `pages`: pass them newest first.
+def index_texts(
+    pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES
+) -> dict[str, bytes]:
+    """Index (url, title, text) of each published page, its text as `page_text` extracts it; return
+    the index
+    files by output path under search/data/. Ties in the ranking keep the order of `pages`: pass
+    them newest first.
     """
     index = SearchIndex(base_path, shard_bytes)
     return dict(index.rebuild(pages, [digest_of(doc) for doc in pages]))
 
 
 def digest_of(doc: tuple[str, str, str]) -> str:
-    """A key for one document's (url, title, text): equal keys mean an identical document file and terms."""
+    """A key for one document's (url, title, text): equal keys mean an identical document file and
+    terms."""
     return hashlib.sha256("\0".join(doc).encode()).hexdigest()[:32]
 
 
 class SearchIndex:
-    """The index of a list of documents, kept so that a later build can update it instead of starting over.
+    """The index of a list of documents, kept so that a later build can update it instead of
+    starting over.
 
-    Documents are numbered in the order given (newest first: the browser ranks ties by number). When the list
-    keeps its length and only some documents change, `update` re-codes only the terms those documents use,
+    Documents are numbered in the order given (newest first: the browser ranks ties by number).
+    When the list
+    keeps its length and only some documents change, `update` re-codes only the terms those
+    documents use,
     which after editing one story is a few hundred terms instead of every posting of every page.
     """
 
-    def __init__(self, base_path: str, shard_bytes: int = SHARD_BYTES, block_docs: int = BLOCK_DOCS):
+    def __init__(
+        self, base_path: str, shard_bytes: int = SHARD_BYTES, block_docs: int = BLOCK_DOCS
+    ):
         self.base_path, self.shard_bytes, self.block_docs = base_path, shard_bytes, block_docs
-        # The coded postings of common terms, in blocks of `block_docs` document numbers: an edit codes one or two
+        # The coded postings of common terms, in blocks of `block_docs` document numbers: an edit
+        # codes one or two
         # blocks again instead of a list that names nearly every page (see _coded).
         self.blocks: dict[str, dict[int, str]] = {}
-        self.keys: list[str] = []  # per document number: its digest_of key (or any key that changes with it)
-        # Each posting packed into one int (doc << 3 | weight), in order, in a compact array: tuples would take
+        # per document number: its digest_of key (or any key that changes with it)
+        self.keys: list[str] = []
+        # Each posting packed into one int (doc << 3 | weight), in order, in a compact array:
+        # tuples would take
         # ~20 times the memory, and 10,000 pages have millions of postings.
         self.postings: dict[str, array] = {}
         self.shards = 1
@@ -68,10 +112,14 @@ class SearchIndex:
         self.file_keys: dict[str, str] = {}  # output path → digest of its bytes
         self._size = 0  # the estimate _shard_count works from, kept up to date
 
-    def rebuild(self, docs: list[tuple[str, str, str]], keys: list[str]) -> Iterator[tuple[str, bytes]]:
-        """Index (url, title, text) documents from scratch, yielding every index file (consume them all).
+    def rebuild(
+        self, docs: list[tuple[str, str, str]], keys: list[str]
+    ) -> Iterator[tuple[str, bytes]]:
+        """Index (url, title, text) documents from scratch, yielding every index file (consume them
+        all).
 
-        Document files are made one at a time as they are taken, so a large site's texts are not all held as
+        Document files are made one at a time as they are taken, so a large site's texts are not
+        all held as
         JSON at once.
         """
         self.keys, self.postings, self.file_keys = list(keys), {}, {}
@@ -87,10 +135,13 @@ class SearchIndex:
             yield path, data
 
     def texts(self, wanted: set[str], read: Callable[[str, str], bytes | None]) -> dict[str, str]:
-        """The texts of indexed documents by key, read back from their published files when those are current.
+        """The texts of indexed documents by key, read back from their published files when those
+        are current.
 
-        `read(path, key)` returns a published file's bytes if it still has that key, else None. A build that
-        must index afresh (a page was added) gets unchanged pages' texts this way instead of rendering them.
+        `read(path, key)` returns a published file's bytes if it still has that key, else None. A
+        build that
+        must index afresh (a page was added) gets unchanged pages' texts this way instead of
+        rendering them.
         """
         found = {}
         for number, key in enumerate(self.keys):
@@ -101,22 +152,29 @@ class SearchIndex:
         return found
 
     def can_update(self, keys: list[str]) -> bool:
-        """True when `update` applies: the same number of documents and fewer than half of them changed."""
-        return len(keys) == len(self.keys) and 2 * sum(a != b for a, b in zip(keys, self.keys)) < max(len(keys), 1)
+        """True when `update` applies: the same number of documents and fewer than half of them
+        changed."""
+        return len(keys) == len(self.keys) and 2 * sum(
+            a != b for a, b in zip(keys, self.keys)
+        ) < max(len(keys), 1)
 
     def changed(self, keys: list[str]) -> list[int]:
-        """The numbers of documents whose key differs from the indexed one (call after can_update)."""
+        """The numbers of documents whose key differs from the indexed one (call after can_update)
+        ."""
         return [n for n, (a, b) in enumerate(zip(keys, self.keys)) if a != b]
 
     def update(self, keys: list[str], docs: dict[int, tuple[str, str, str]]) -> dict[str, bytes]:
-        """Replace the documents numbered in `docs` (the `changed` ones); return only the files whose bytes change."""
-        before: dict[str, int] = {}  # each touched term's share of the size estimate before this update
+        """Replace the documents numbered in `docs` (the `changed` ones); return only the files
+        whose bytes change."""
+        # each touched term's share of the size estimate before this update
+        before: dict[str, int] = {}
 
         def touch(term: str, postings) -> None:
             if term not in before:
                 before[term] = _term_size(term, postings) if postings else 0
 
-        for term, postings in self.postings.items():  # one pass drops every changed document's old postings
+        # one pass drops every changed document's old postings
+        for term, postings in self.postings.items():
             for number in docs:
                 at = bisect_left(postings, number << 3)
                 if at < len(postings) and postings[at] >> 3 == number:
@@ -148,10 +206,13 @@ class SearchIndex:
             files = {_shard_path(n): _json(self.by_shard[n]) for n in sorted(dirty)}
         for number, doc in docs.items():
             files[_doc_path(number)] = self._document(doc)
-        changed = {path: data for path, data in files.items() if self.file_keys.get(path) != _key(data)}
+        changed = {
+            path: data for path, data in files.items() if self.file_keys.get(path) != _key(data)
+        }
         self.file_keys.update((path, _key(data)) for path, data in changed.items())
         for number in range(self.shards, shards_before):
-            self.file_keys.pop(_shard_path(number), None)  # shards beyond a smaller count are no longer published
+            # shards beyond a smaller count are no longer published
+            self.file_keys.pop(_shard_path(number), None)
         return changed
 
     def _regroup(self) -> dict[str, bytes]:
@@ -160,14 +221,19 @@ class SearchIndex:
         self.by_shard, self.blocks = [{} for _ in range(self.shards)], {}
         for term in sorted(self.postings):
             self.by_shard[shard_of(term, self.shards)][term] = self._coded(term)
-        files = {INDEX_DIR + "meta.json": _json({"format": FORMAT, "shards": self.shards, "docs": len(self.keys)})}
+        files = {
+            INDEX_DIR
+            + "meta.json": _json({"format": FORMAT, "shards": self.shards, "docs": len(self.keys)})
+        }
         files.update((_shard_path(n), _json(self.by_shard[n])) for n in range(self.shards))
         return files
 
     def _coded(self, term: str, changed=None) -> str:
-        """A term's coded postings; for a common term, only the blocks holding `changed` documents are coded again.
+        """A term's coded postings; for a common term, only the blocks holding `changed` documents
+        are coded again.
 
-        A block's first number is a gap from the last document before it, so a change can also alter the first
+        A block's first number is a gap from the last document before it, so a change can also
+        alter the first
         code of the next block that has any document: that block is coded again too.
         """
         postings = self.postings[term]
@@ -180,21 +246,27 @@ class SearchIndex:
             blocks = self.blocks[term] = {}
         else:
             wanted = set(changed)
-            for number in changed:  # the next block with a document, whose first gap may have changed
-                after = bisect_left(postings, (number // self.block_docs + 1) * self.block_docs << 3)
+            # the next block with a document, whose first gap may have changed
+            for number in changed:
+                after = bisect_left(
+                    postings, (number // self.block_docs + 1) * self.block_docs << 3
+                )
                 if after < len(postings):
                     wanted.add(postings[after] >> 3)
         for block in {number // self.block_docs for number in wanted}:
             low = bisect_left(postings, block * self.block_docs << 3)
             high = bisect_left(postings, (block + 1) * self.block_docs << 3)
             if low < high:
-                blocks[block] = code_postings(postings[low:high], postings[low - 1] >> 3 if low else 0)
+                blocks[block] = code_postings(
+                    postings[low:high], postings[low - 1] >> 3 if low else 0
+                )
             else:
                 blocks.pop(block, None)
         return "".join(blocks[block] for block in sorted(blocks))
 
     def _document(self, doc: tuple[str, str, str]) -> bytes:
-        # URLs are stored relative to the site root, so the index works wherever the site is mounted.
+        # URLs are stored relative to the site root, so the index works wherever the site is
+        # mounted.
         url, title, text = doc
         relative = url[len(self.base_path):] if url.startswith(self.base_path) else url
         return _json({"u": relative, "t": title, "x": text})
@@ -233,24 +305,29 @@ def tokens(text: str) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """Full-width letters and digits to ASCII, lower case: how both the index and the query see text."""
+    """Full-width letters and digits to ASCII, lower case: how both the index and the query see
+    text."""
     return unicodedata.normalize("NFKC", text).lower()
 
 
 def shard_of(token: str, shards: int) -> int:
-    """The shard a term lives in: FNV-1a over its characters, which the browser computes the same way."""
+    """The shard a term lives in: FNV-1a over its characters, which the browser computes the same
+    way."""
     value = 0x811C9DC5
-    for char in token:  # every indexed character is in the Basic Multilingual Plane: ord() == charCodeAt()
+    # every indexed character is in the Basic Multilingual Plane: ord() == charCodeAt()
+    for char in token:
         value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
     return value % shards
 
 
 def code_postings(packed, previous: int = 0) -> str:
-    """Postings packed as doc << 3 | weight (docs ascending, weights 1-7), after doc `previous`, as delta-coded
+    """Postings packed as doc << 3 | weight (docs ascending, weights 1-7), after doc `previous`, as
+    delta-coded
     variable-length numbers in a JSON-safe alphabet (the browser's search.js decodes them)."""
     out = []
     for value in packed:
-        gap = value - (previous << 3)  # the weight stays in the low bits: (doc - previous) << 3 | weight
+        # the weight stays in the low bits: (doc - previous) << 3 | weight
+        gap = value - (previous << 3)
         previous = value >> 3
         out.append(_SHORT_CODES[gap] if gap < len(_SHORT_CODES) else _number_code(gap))
     return "".join(out)
@@ -265,12 +342,14 @@ def _number_code(value: int) -> str:
     return "".join(out)
 
 
-# Most gaps are small (common terms appear in page after page): their codes are looked up, not computed.
+# Most gaps are small (common terms appear in page after page): their codes are looked up, not
+# computed.
 _SHORT_CODES = [_number_code(value) for value in range(1 << 10)]
 
 
 def page_text(html: str) -> str:
-    """The readable text of a page's <article> (else <main>), one line per block, without scripts, forms or hidden parts."""
+    """The readable text of a page's <article> (else <main>), one line per block, without scripts,
+    forms or hidden parts."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()
@@ -279,16 +358,22 @@ def page_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-_DROPPED = re.compile(r'<(script|style|button|template|noscript|svg|form)\b.*?</\1>|<dl class="meta">.*?</dl>', re.S)
-_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|figure|figcaption|section|"
-                    r"article|main|blockquote|pre|header|footer|nav|aside|hr|br)\b[^>]*>")
+_DROPPED = re.compile(
+    r'<(script|style|button|template|noscript|svg|form)\b.*?</\1>|<dl class="meta">.*?</dl>', re.S
+)
+_BLOCK = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|figure|figcaption|section|"
+    r"article|main|blockquote|pre|header|footer|nav|aside|hr|br)\b[^>]*>"
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
 def article_text(html: str) -> str:
-    """`page_text` for the generator's own article markup, by regular expressions: about ten times faster.
+    """`page_text` for the generator's own article markup, by regular expressions: about ten times
+    faster.
 
-    It relies on what our templates guarantee (the meta line is one <dl class="meta">, hidden controls are
+    It relies on what our templates guarantee (the meta line is one <dl class="meta">, hidden
+    controls are
     buttons); tests check it gives the same text as `page_text` on every page of the sample site.
     """
     html = _DROPPED.sub("", html)
@@ -298,7 +383,8 @@ def article_text(html: str) -> str:
 
 
 def term_weights(title: str, text: str) -> dict[str, int]:
-    """How strongly each term marks a page: its count in the text (capped) plus a bonus for title terms."""
+    """How strongly each term marks a page: its count in the text (capped) plus a bonus for title
+    terms."""
     weights = {t: n if n < MAX_TF else MAX_TF for t, n in Counter(tokens(text)).items()}
     for term in set(tokens(title)):
         weights[term] = weights.get(term, 0) + TITLE_BONUS
@@ -306,7 +392,8 @@ def term_weights(title: str, text: str) -> dict[str, int]:
 
 
 def _shard_count(size: int, shard_bytes: int) -> int:
-    """Shards for an index of about `size` bytes (two per posting plus each term); a power of two keeps them tidy."""
+    """Shards for an index of about `size` bytes (two per posting plus each term); a power of two
+    keeps them tidy."""
     shards = 1
     while shards < MAX_SHARDS and size / shards > shard_bytes:
         shards *= 2
@@ -318,7 +405,8 @@ def _json(data: object) -> bytes:
 
 
 class _TextParser(HTMLParser):
-    """Collects the text of <main> and of its first <article>, skipping scripts, forms and hidden elements."""
+    """Collects the text of <main> and of its first <article>, skipping scripts, forms and hidden
+    elements."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -367,4 +455,3 @@ class _TextParser(HTMLParser):
             self.main.append("\n")
             if self._in_article:
                 self.article.append("\n")
-

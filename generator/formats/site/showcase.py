@@ -17,7 +17,8 @@ SEARCH_PATH = "search/index.html"
 
 
 class ShowcaseInput(Protocol):
-    """The parts of site_pages.SiteInput these pages read (a protocol, so this module need not import site_pages)."""
+    """The parts of site_pages.SiteInput these pages read (a protocol, so this module need not
+    import site_pages)."""
 
     site: Site
     cfg: SiteConfig
@@ -26,24 +27,43 @@ class ShowcaseInput(Protocol):
     now: datetime
 
 
-# site_pages._page: (inp, output path, template, title, **context) → (path, bytes or None, key), with the base context.
+# site_pages._page: (inp, output path, template, title, **context) → (path, bytes or None, key),
+# with the base context.
 RenderPage = Callable[..., tuple]
 
 
 def render_showcase(inp: ShowcaseInput, render_page: RenderPage) -> Iterator[tuple]:
-    """Yield (output path, bytes or None, key) of dashboard/index.html, honour/index.html and search/index.html."""
-    board = volunteer_dashboard(inp.site, inp.site.content_dir, inp.cfg.checks.placeholders == "error")
+    """Yield (output path, bytes or None, key) of dashboard/index.html, honour/index.html and
+    search/index.html."""
+    board = volunteer_dashboard(
+        inp.site, inp.site.content_dir, inp.cfg.checks.placeholders == "error"
+    )
     yield render_page(inp, DASHBOARD_PATH, "dashboard.html", "志愿服务数据", board=board, number=number)
-    wall = honour_wall(inp.site, inp.cfg.types.categories, lambda p: inp.routes.url(inp.routes.page_path(p)),
-                       lambda p, src: _image(inp, p, src))
+    wall = honour_wall(
+        inp.site,
+        inp.cfg.types.categories,
+        lambda p: inp.routes.url(inp.routes.page_path(p)),
+        lambda p, src: _image(inp, p, src),
+    )
     yield render_page(inp, HONOUR_PATH, "honour.html", "好人榜", wall=wall, level_name=level_name)
-    yield render_page(inp, SEARCH_PATH, "search.html", "搜索", index_url=inp.routes.url(INDEX_DIR),
-                      archive_url=inp.routes.url(inp.routes.archive_path()), tags_url=inp.routes.url("tags/index.html"))
+    yield render_page(
+        inp,
+        SEARCH_PATH,
+        "search.html",
+        "搜索",
+        index_url=inp.routes.url(INDEX_DIR),
+        archive_url=inp.routes.url(inp.routes.archive_path()),
+        tags_url=inp.routes.url("tags/index.html"),
+    )
 
 
 def showcase_links(routes: Routes) -> list[tuple[str, str]]:
     """(name, URL) of the three pages, for the main menu."""
-    return [("好人榜", routes.url(HONOUR_PATH)), ("志愿数据", routes.url(DASHBOARD_PATH)), ("搜索", routes.url(SEARCH_PATH))]
+    return [
+        ("好人榜", routes.url(HONOUR_PATH)),
+        ("志愿数据", routes.url(DASHBOARD_PATH)),
+        ("搜索", routes.url(SEARCH_PATH)),
+    ]
 
 
 def _image(inp: ShowcaseInput, page: Page, src: str) -> str | None:

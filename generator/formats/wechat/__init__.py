@@ -25,14 +25,18 @@ PREVIEW_MARK = "未审定 · 仅供预览"
 
 @dataclass
 class WechatResult:
-    """The files of one article bundle (paths relative to the output root) and what the build should report."""
+    """The files of one article bundle (paths relative to the output root) and what the build
+    should report."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     problems: list[SiteError] = field(default_factory=list)
 
 
-# A limit of the 公众号 alone: breaking it holds back this article's WeChat bundle, never the site or LED.
-CHANNEL_LIMITS = frozenset({"wechat.title", "wechat.digest", "wechat.author", "wechat.body", "wechat.source_url"})
+# A limit of the 公众号 alone: breaking it holds back this article's WeChat bundle, never the site or
+# LED.
+CHANNEL_LIMITS = frozenset(
+    {"wechat.title", "wechat.digest", "wechat.author", "wechat.body", "wechat.source_url"}
+)
 
 
 def title_of(page: Page) -> str:
@@ -41,7 +45,8 @@ def title_of(page: Page) -> str:
 
 
 def digest_of(page: Page, fallback: int = WechatLimits().digest_fallback) -> str:
-    """The digest: wechat.digest, else the summary, else the body's first words, never a placeholder, byline or
+    """The digest: wechat.digest, else the summary, else the body's first words, never a
+    placeholder, byline or
     source line (left empty, WeChat would take them)."""
     return page.meta.wechat.digest.strip() or page.meta.summary.strip() or lead_text(page, fallback)
 
@@ -53,8 +58,11 @@ def author_of(page: Page) -> str:
 
 def render_wechat(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, *, page_url: str,
                   templates: Templates, preview_mark: bool = False) -> WechatResult:
-    """Build article.html, article.json, index.html (preview) and the covers of one page; when the article breaks
-    a limit of the 公众号 itself, no files and one warning per limit saying its WeChat version is held back."""
+    """Build article.html, article.json, index.html (preview) and the covers of one page; when the
+    article breaks
+    a limit of the 公众号 itself, no files and one warning per limit saying its WeChat version is held
+    back.
+    """
     result = _render(page, rendered, site, cfg, page_url, templates, preview_mark)
     held = [p for p in result.problems if p.is_error and p.code in CHANNEL_LIMITS]
     if not held:
@@ -64,7 +72,8 @@ def render_wechat(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, *
 
 
 def _held_back(page: Page, problem: SiteError) -> SiteError:
-    """A channel limit as a warning: this article's WeChat version is not made; the rest of the build goes on."""
+    """A channel limit as a warning: this article's WeChat version is not made; the rest of the
+    build goes on."""
     return replace(problem, severity=Severity.WARNING, code=problem.code,
                    message=f"{problem.message}——这篇的公众号版本暂不生成，网站和 LED 照常发布",
                    hint=problem.hint)
@@ -74,7 +83,8 @@ def _render(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, page_ur
             templates: Templates, preview_mark: bool) -> WechatResult:
     path = site.content_dir / page.source
     greeting, html = page.meta.salutation if page.type == "letter" else "", rendered.html
-    if page.type == "letter" and not greeting.strip():  # a salutation written in the body, as real letters do
+    # a salutation written in the body, as real letters do
+    if page.type == "letter" and not greeting.strip():
         greeting, html = salutation.split(html)
     body = transform.transform_body(html, cfg.site.base_url, page_url, letter=page.type == "letter")
     fragment = transform.with_guards(compose(page, body, cfg.wechat, preview_mark, greeting))
@@ -97,8 +107,11 @@ def _located(path: Path, line: int, finding: transform.Finding) -> SiteError:
     return make(path, line, finding.message, finding.hint, code="wechat.body")
 
 
-def compose(page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False, greeting: str = "") -> str:
-    """The article inside one styled section: brand, lead-in by type, body, notes, credits, footer."""
+def compose(
+    page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False, greeting: str = ""
+) -> str:
+    """The article inside one styled section: brand, lead-in by type, body, notes, credits,
+    footer."""
     parts = [f'<p class="wx-mark-preview">{PREVIEW_MARK}</p>'] if preview_mark else []
     parts += _brand("wx-head", wx.header)
     parts += _lead(page, greeting or getattr(page.meta, "salutation", ""))
@@ -115,11 +128,16 @@ def _brand(cls: str, text: str) -> list[str]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return []
-    return [f'<section class="{cls}">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</section>"]
+    return [
+        f'<section class="{cls}">'
+        + "".join(f"<p>{escape(line)}</p>" for line in lines)
+        + "</section>"
+    ]
 
 
 def _lead(page: Page, greeting: str = "") -> list[str]:
-    """What comes before the body: the 倡议书 title and salutation, a story's profile, an activity's facts."""
+    """What comes before the body: the 倡议书 title and salutation, a story's profile, an activity's
+    facts."""
     meta = page.meta
     if page.type == "letter":
         parts = [f'<h1 class="wx-letter-title">{escape(page.title)}</h1>']
@@ -144,7 +162,11 @@ def _facts(page: Page) -> list[str]:
     rows = [("时间", when), ("地点", meta.place), ("组织", meta.organiser), ("队伍", meta.team),
             ("参与", f"{meta.participants} 人" if meta.participants is not None else ""),
             ("服务时长", f"{meta.service_hours:g} 小时" if meta.service_hours is not None else "")]
-    lines = [f'<p><span class="wx-label">{label}：</span>{escape(value)}</p>' for label, value in rows if value]
+    lines = [
+        f'<p><span class="wx-label">{label}：</span>{escape(value)}</p>'
+        for label, value in rows
+        if value
+    ]
     return [f'<section class="wx-facts">{"".join(lines)}</section>'] if lines else []
 
 
@@ -152,7 +174,11 @@ def _span(start: datetime, end: datetime | None) -> str:
     """An activity's time: “2024年3月5日 08:30 至 11:30” when it ends the same day."""
     if end is None:
         return _when(start)
-    return f"{_when(start)} 至 {end:%H:%M}" if end.date() == start.date() else f"{_when(start)} 至 {_when(end)}"
+    return (
+        f"{_when(start)} 至 {end:%H:%M}"
+        if end.date() == start.date()
+        else f"{_when(start)} 至 {_when(end)}"
+    )
 
 
 def _when(moment: datetime) -> str:
@@ -166,24 +192,32 @@ def _signoff(page: Page) -> list[str]:
         return []
     meta = page.meta
     lines = [*meta.issuer, chinese_date(meta.signed or page.date)]
-    return ['<section class="wx-signoff">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</section>"]
+    return [
+        '<section class="wx-signoff">'
+        + "".join(f"<p>{escape(line)}</p>" for line in lines)
+        + "</section>"
+    ]
 
 
 def _credits(page: Page) -> list[str]:
     meta = page.meta
-    # A pasted URL shows as its label: the editor refuses outside links, and a raw URL overflows a phone.
+    # A pasted URL shows as its label: the editor refuses outside links, and a raw URL overflows a
+    # phone.
     items = [("来源", source_parts(meta.source)[0]), ("作者", author_of(page)), ("责任编辑", meta.editor)]
     text = "　".join(f"{label}：{escape(value)}" for label, value in items if value.strip())
     return [f'<p class="wx-credits">{text}</p>'] if text else []
 
 
 def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: Path):
-    """Cut the covers from the page's picture, or draw a branded one; warn when neither is possible."""
+    """Cut the covers from the page's picture, or draw a branded one; warn when neither is
+    possible."""
     problems: list[SiteError] = []
     source, keys = cover_images.choose_source(page, rendered, site)
     if source is not None:
         try:
-            made = cover_images.from_image(source, page.meta.cover_focus, cfg.images.max_width, cfg.images.jpeg_quality)
+            made = cover_images.from_image(
+                source, page.meta.cover_focus, cfg.images.max_width, cfg.images.jpeg_quality
+            )
         except ValueError as exc:
             problems.append(warning(path, page.line_of(*keys), f"{exc}，公众号封面改用文字封面",
                                     "换一张能正常打开的 JPG 或 PNG 图片。", code="wechat.cover"))
@@ -201,7 +235,9 @@ def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: P
                               cfg.images.jpeg_quality, kept_words(page)), problems
 
 
-def article_json(page: Page, article: str, page_url: str, covers: cover_images.Covers | None) -> bytes:
+def article_json(
+    page: Page, article: str, page_url: str, covers: cover_images.Covers | None
+) -> bytes:
     """The draft API's article object (plus local cover file names), with stable bytes."""
     data = {
         "article_type": "news",
@@ -215,8 +251,13 @@ def article_json(page: Page, article: str, page_url: str, covers: cover_images.C
         "only_fans_can_comment": 0,
         "pic_crop_235_1": covers.crop_235_1 if covers else "",
         "pic_crop_1_1": covers.crop_1_1 if covers else "",
-        # Not an API field: the files next to this one. The crop strings describe regions of "thumb".
-        "cover_files": {"thumb": "cover.jpg", "2.35:1": "cover-235.jpg", "1:1": "cover-1.jpg"} if covers else {},
+        # Not an API field: the files next to this one. The crop strings describe regions of
+        # "thumb".
+        "cover_files": (
+            {"thumb": "cover.jpg", "2.35:1": "cover-235.jpg", "1:1": "cover-1.jpg"}
+            if covers
+            else {}
+        ),
     }
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
@@ -231,14 +272,26 @@ def _preview_context(page: Page, cfg: SiteConfig, article: str, page_url: str,
                        {"label": "小图 1:1", "file": "cover-1.jpg", "size": "500×500"}]
     limits = cfg.wechat.limits
     return {
-        "title": title_of(page), "account": cfg.wechat.account, "author": author_of(page),
-        "digest": digest_of(page, limits.digest_fallback), "digest_fallback": limits.digest_fallback,
-        "date": chinese_date(page.date), "source_url": page_url, "covers": covers_view,
-        "crops": {"pic_crop_235_1": covers.crop_235_1 if covers else "",
-                  "pic_crop_1_1": covers.crop_1_1 if covers else ""},
+        "title": title_of(page),
+        "account": cfg.wechat.account,
+        "author": author_of(page),
+        "digest": digest_of(page, limits.digest_fallback),
+        "digest_fallback": limits.digest_fallback,
+        "date": chinese_date(page.date),
+        "source_url": page_url,
+        "covers": covers_view,
+        "crops": {
+            "pic_crop_235_1": covers.crop_235_1 if covers else "",
+            "pic_crop_1_1": covers.crop_1_1 if covers else "",
+        },
         "view_html": preview.local_view(article, cfg.site.base_url),
-        "source_json": preview.source_json(article), "preview_mark": preview_mark,
-        "problems": [{"level": p.severity.value, "message": p.message, "line": p.line} for p in problems],
-        "chars": len(article), "size": len(article.encode("utf-8")),
-        "limit_chars": limits.body_chars, "limit_bytes": limits.body_bytes,
+        "source_json": preview.source_json(article),
+        "preview_mark": preview_mark,
+        "problems": [
+            {"level": p.severity.value, "message": p.message, "line": p.line} for p in problems
+        ],
+        "chars": len(article),
+        "size": len(article.encode("utf-8")),
+        "limit_chars": limits.body_chars,
+        "limit_bytes": limits.body_bytes,
     }

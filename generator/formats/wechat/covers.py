@@ -1,4 +1,6 @@
-"""Cover images for the 公众号: a 2.35:1 and a 1:1 crop around the focus point, plus the API's crop strings."""
+"""Cover images for the 公众号: a 2.35:1 and a 1:1 crop around the focus point, plus the API's crop
+strings."""
+
 from __future__ import annotations
 
 import io
@@ -29,7 +31,8 @@ FONT_CANDIDATES = (
 
 @dataclass(frozen=True)
 class Covers:
-    """The cover files (name → JPEG bytes) and the crop strings that describe them inside `cover.jpg`."""
+    """The cover files (name → JPEG bytes) and the crop strings that describe them inside
+    `cover.jpg`."""
 
     files: dict[str, bytes]
     crop_235_1: str
@@ -42,7 +45,8 @@ Box = tuple[int, int, int, int]
 
 
 def crop_box(size: tuple[int, int], ratio: float, focus: tuple[float, float]) -> Box:
-    """The largest box of the given width/height ratio inside `size`, centred on `focus` and kept inside the image."""
+    """The largest box of the given width/height ratio inside `size`, centred on `focus` and kept
+    inside the image."""
     width, height = size
     if width / height > ratio:
         box_w, box_h = round(height * ratio), height
@@ -70,7 +74,8 @@ def _decimal(value: float) -> str:
 
 
 def choose_source(page: Page, rendered: Rendered, site: Site) -> tuple[Path | None, tuple]:
-    """The picture covers are cut from: the cover, else a story's photo, an activity's first photo, the first body image."""
+    """The picture covers are cut from: the cover, else a story's photo, an activity's first photo,
+    the first body image."""
     meta = page.meta
     candidates = [(meta.cover, ("cover",))]
     if page.type == "story":
@@ -86,28 +91,35 @@ def choose_source(page: Page, rendered: Rendered, site: Site) -> tuple[Path | No
 
 
 def default_focus(size: tuple[int, int]) -> tuple[float, float]:
-    """Where to centre crops when the page sets no cover_focus: the middle, or the upper third of an upright photo."""
+    """Where to centre crops when the page sets no cover_focus: the middle, or the upper third of
+    an upright photo."""
     width, height = size
     return (0.5, 1 / 3) if height > width else (0.5, 0.5)
 
 
 def from_image(source: Path, focus: tuple[float, ...], max_width: int, quality: int) -> Covers:
-    """Cut both covers from a photo; `cover.jpg` is the photo itself (EXIF removed), which the crop strings refer to."""
+    """Cut both covers from a photo; `cover.jpg` is the photo itself (EXIF removed), which the crop
+    strings refer to."""
     base = _open(source, max_width)
     if base.width > max_width:
-        base = base.resize((max_width, round(base.height * max_width / base.width)), Image.Resampling.LANCZOS)
+        base = base.resize(
+            (max_width, round(base.height * max_width / base.width)), Image.Resampling.LANCZOS
+        )
     point = (focus[0], focus[1]) if len(focus) == 2 else default_focus(base.size)
     return _cut(base, point, quality, drawn=False)
 
 
 def _open(source: Path, max_width: int = 0) -> Image.Image:
-    """Open a photo upright (phones store rotation in EXIF, which we drop) and flatten it onto white RGB.
+    """Open a photo upright (phones store rotation in EXIF, which we drop) and flatten it onto
+    white RGB.
 
-    A JPEG wider than `max_width` is decoded at the smallest of 1/2, 1/4, 1/8 scale that keeps it at least that
+    A JPEG wider than `max_width` is decoded at the smallest of 1/2, 1/4, 1/8 scale that keeps it
+    at least that
     wide (draft mode): a phone photo then costs a fraction of a full decode."""
     try:
         with Image.open(source) as raw:
-            if raw.width * raw.height > 50_000_000:  # an image bomb: refused before any pixel is decoded
+            # an image bomb: refused before any pixel is decoded
+            if raw.width * raw.height > 50_000_000:
                 raise ValueError(f"封面图 {source.name} 太大")
             _draft(raw, max_width)
             image = ImageOps.exif_transpose(raw)
@@ -127,7 +139,9 @@ def _draft(image: Image.Image, max_width: int) -> None:
     width = image.height if turned else image.width
     if image.format == "JPEG" and max_width and width > max_width:
         scale = max_width / width
-        image.draft(image.mode, (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+        image.draft(
+            image.mode, (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        )
 
 
 def _cut(base: Image.Image, focus: tuple[float, float], quality: int, drawn: bool) -> Covers:
@@ -139,7 +153,9 @@ def _cut(base: Image.Image, focus: tuple[float, float], quality: int, drawn: boo
         "cover-1.jpg": _jpeg(_resized(base.crop(square_box), SQUARE), quality),
     }
     upscaled = wide_box[2] - wide_box[0] < WIDE[0] or square_box[2] - square_box[0] < SQUARE[0]
-    return Covers(files, crop_string(wide_box, base.size), crop_string(square_box, base.size), drawn, upscaled)
+    return Covers(
+        files, crop_string(wide_box, base.size), crop_string(square_box, base.size), drawn, upscaled
+    )
 
 
 def _resized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -161,8 +177,11 @@ def find_font(extra: tuple[Path, ...] = ()) -> Path | None:
     return None
 
 
-def drawn(title: str, account: str, accent: str, font: Path, quality: int, keep: tuple[str, ...] = ()) -> Covers:
-    """A plain branded cover for pages without a picture: the title in white on the account colour, broken
+def drawn(
+    title: str, account: str, accent: str, font: Path, quality: int, keep: tuple[str, ...] = ()
+) -> Covers:
+    """A plain branded cover for pages without a picture: the title in white on the account colour,
+    broken
     between phrases (never inside a name in `keep`)."""
     image = Image.new("RGB", DRAWN, accent)
     draw = ImageDraw.Draw(image)
@@ -173,15 +192,24 @@ def drawn(title: str, account: str, accent: str, font: Path, quality: int, keep:
     line_h = round(size * 1.35)
     top = safe_top + (safe_h - 60 - line_h * len(lines)) // 2
     for number, line in enumerate(lines):
-        draw.text((DRAWN[0] // 2, top + number * line_h), line, font=face, fill="#ffffff", anchor="ma")
+        draw.text(
+            (DRAWN[0] // 2, top + number * line_h), line, font=face, fill="#ffffff", anchor="ma"
+        )
     small = ImageFont.truetype(str(font), 24)
-    draw.line((safe_left + 150, safe_top + safe_h - 48, safe_left + safe_w - 150, safe_top + safe_h - 48),
-              fill="#ffffff", width=2)
-    draw.text((DRAWN[0] // 2, safe_top + safe_h - 34), account, font=small, fill="#ffffff", anchor="ma")
+    draw.line(
+        (safe_left + 150, safe_top + safe_h - 48, safe_left + safe_w - 150, safe_top + safe_h - 48),
+        fill="#ffffff",
+        width=2,
+    )
+    draw.text(
+        (DRAWN[0] // 2, safe_top + safe_h - 34), account, font=small, fill="#ffffff", anchor="ma"
+    )
     return _cut(image, (0.5, 0.5), quality, drawn=True)
 
 
-def _fit_title(title: str, font: Path, width: int, height: int, keep: tuple[str, ...] = ()) -> tuple[int, list[str]]:
+def _fit_title(
+    title: str, font: Path, width: int, height: int, keep: tuple[str, ...] = ()
+) -> tuple[int, list[str]]:
     """The largest font size (56 down to 24 px) at which the wrapped title fits the box."""
     lines: list[str] = [title]
     for size in range(56, 23, -4):
@@ -196,6 +224,7 @@ def _fit_title(title: str, font: Path, width: int, height: int, keep: tuple[str,
 
 
 def wrap(text: str, measure, width: float, keep: tuple[str, ...] = ()) -> list[str]:
-    """Break a title into even lines no wider than `width`, between phrases (the LED breaker: GB/T 15834
+    """Break a title into even lines no wider than `width`, between phrases (the LED breaker: GB/T
+    15834
     punctuation rules, names in `keep` and common words whole)."""
     return layout.wrap(text, lambda part: math.ceil(measure(part)), int(width), keep=keep)

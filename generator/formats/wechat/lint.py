@@ -1,4 +1,6 @@
-"""Check a WeChat article against the editor's rules (inline CSS allow-list, links, images) and the API limits."""
+"""Check a WeChat article against the editor's rules (inline CSS allow-list, links, images) and the
+API limits."""
+
 from __future__ import annotations
 
 import re
@@ -25,13 +27,38 @@ _KEYWORDS = {
     "overflow-x": {"auto", "scroll", "hidden", "visible"},
     "white-space": {"normal", "nowrap", "pre-wrap", "pre-line"},
     "word-break": {"normal", "break-all", "keep-all", "break-word"},
-    "vertical-align": {"baseline", "middle", "top", "bottom", "super", "sub", "text-top", "text-bottom"},
+    "vertical-align": {
+        "baseline",
+        "middle",
+        "top",
+        "bottom",
+        "super",
+        "sub",
+        "text-top",
+        "text-bottom",
+    },
     "box-sizing": {"border-box", "content-box"},
     "border-collapse": {"collapse", "separate"},
 }
-_LENGTHS = {"font-size", "line-height", "letter-spacing", "text-indent", "width", "max-width", "border-radius",
-            "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
-            "padding", "padding-top", "padding-right", "padding-bottom", "padding-left"}
+_LENGTHS = {
+    "font-size",
+    "line-height",
+    "letter-spacing",
+    "text-indent",
+    "width",
+    "max-width",
+    "border-radius",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+}
 _COLOURS = {"color", "background-color"}
 _BORDERS = {"border", "border-top", "border-right", "border-bottom", "border-left",
             "border-width", "border-style", "border-color"}
@@ -52,7 +79,8 @@ def declarations(style: str) -> list[tuple[str, str]]:
 
 
 def check_declaration(name: str, value: str) -> str:
-    """Why one inline declaration would be dropped or misrendered by the editor ("" when it is fine)."""
+    """Why one inline declaration would be dropped or misrendered by the editor ("" when it is fine)
+    ."""
     if name not in ALLOWED:
         return f"属性 {name} 不在公众号允许的样式清单里"
     if "!important" in value.lower() or "(" in value:
@@ -70,7 +98,11 @@ def check_declaration(name: str, value: str) -> str:
         ok = len(tokens) == 1 and tokens[0].lower() in _KEYWORDS[name]
         return "" if ok else f"{name}: {value} 不是公众号能保留的写法"
     if name in _BORDERS:
-        bad = [t for t in tokens if not (_LENGTH.match(t) or _HEX.match(t) or t.lower() in _BORDER_STYLES | _WORDS)]
+        bad = [
+            t
+            for t in tokens
+            if not (_LENGTH.match(t) or _HEX.match(t) or t.lower() in _BORDER_STYLES | _WORDS)
+        ]
         return f"{name}: {value} 里的 “{bad[0]}” 不行（颜色要写成十六进制）" if bad else ""
     if name in _LENGTHS:
         bad = [t for t in tokens if not (_LENGTH.match(t) or t.lower() in _WORDS)]
@@ -82,7 +114,8 @@ def _is_black(hex_colour: str) -> bool:
     value = hex_colour.lstrip("#")
     if len(value) == 3:
         value = "".join(c * 2 for c in value)
-    return max(int(value[i:i + 2], 16) for i in (0, 2, 4)) <= 0x1A  # #000000 up to #1a1a1a counts as black
+    # #000000 up to #1a1a1a counts as black
+    return max(int(value[i:i + 2], 16) for i in (0, 2, 4)) <= 0x1A
 
 
 class _Elements(HTMLParser):
@@ -99,7 +132,8 @@ class _Elements(HTMLParser):
 
 
 def check_html(html: str) -> list[str]:
-    """Every way an article fragment breaks the editor's rules, as Chinese sentences (empty when clean)."""
+    """Every way an article fragment breaks the editor's rules, as Chinese sentences (empty when
+    clean)."""
     parser = _Elements()
     parser.feed(html)
     parser.close()
@@ -130,13 +164,24 @@ def _check_element(tag: str, attrs: dict[str, str]) -> list[str]:
     return problems
 
 
-def check_article(page: Page, path: Path, html: str, page_url: str, limits: WechatLimits) -> list[SiteError]:
-    """The field-length limits of the draft API and the editor's markup rules, located in the page's front matter."""
+def check_article(
+    page: Page, path: Path, html: str, page_url: str, limits: WechatLimits
+) -> list[SiteError]:
+    """The field-length limits of the draft API and the editor's markup rules, located in the
+    page's front matter."""
     problems = _check_title(page, path, limits) + _check_author(page, path, limits)
     problems += _check_digest(page, path, limits) + _check_body(page, path, html, limits)
     if len(page_url.encode("utf-8")) > limits.source_url_bytes:
-        problems.append(error(path, page.line_of("slug"), f"原文链接有 {len(page_url.encode())} 字节，超过 "
-                              f"{limits.source_url_bytes} 字节", "把 slug 改短一些。", code="wechat.source_url"))
+        problems.append(
+            error(
+                path,
+                page.line_of("slug"),
+                f"原文链接有 {len(page_url.encode())} 字节，超过 "
+                f"{limits.source_url_bytes} 字节",
+                "把 slug 改短一些。",
+                code="wechat.source_url",
+            )
+        )
     for reason in dict.fromkeys(check_html(html)):  # same reason on many elements: report it once
         problems.append(error(path, 1, f"公众号排版不合规：{reason}",
                               "样式来自 site_config.yaml 的 wechat: 部分；检查颜色和字距的写法。", code="wechat.css"))
@@ -144,7 +189,8 @@ def check_article(page: Page, path: Path, html: str, page_url: str, limits: Wech
 
 
 def _field(page: Page, name: str, fallback: str) -> tuple[str, str, int]:
-    """(value, how the writer names it, line) of a WeChat field: wechat.<name> when set, else the page's own."""
+    """(value, how the writer names it, line) of a WeChat field: wechat.<name> when set, else the
+    page's own."""
     own = getattr(page.meta.wechat, name).strip()
     if own:
         return own, f"wechat.{name}", page.line_of("wechat", name)

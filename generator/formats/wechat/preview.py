@@ -1,4 +1,6 @@
-"""The preview page of one WeChat article: phone-width view, copy button, fields to fill in, post-paste checklist."""
+"""The preview page of one WeChat article: phone-width view, copy button, fields to fill in,
+post-paste checklist."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +41,8 @@ class PreviewContext(TypedDict):
     source_url: str
     covers: list[CoverView]
     crops: dict[str, str]
-    view_html: str  # the article with images pointing at the local build, so the page loads nothing from outside
+    # the article with images pointing at the local build, so the page loads nothing from outside
+    view_html: str
     source_json: str  # the exact article.html, which the copy button puts on the clipboard
     preview_mark: bool
     problems: list[ProblemView]
@@ -50,7 +53,8 @@ class PreviewContext(TypedDict):
 
 
 def local_view(article_html: str, base_url: str, depth: int = 2) -> str:
-    """The article with image URLs under base_url made relative to the preview page (`depth` folders below it)."""
+    """The article with image URLs under base_url made relative to the preview page (`depth`
+    folders below it)."""
     prefix = base_url if base_url.endswith("/") else base_url + "/"
     root = transform.parse(article_html)
     for node in root.iter():
@@ -59,7 +63,8 @@ def local_view(article_html: str, base_url: str, depth: int = 2) -> str:
             if isinstance(child, transform.Node) and child.tag == "img":
                 src = child.attrs.get("src", "")
                 if not src.startswith(prefix):
-                    kept.append(f"［图片：{child.attrs.get('alt', '')}］")  # would load from an outside host
+                    # would load from an outside host
+                    kept.append(f"［图片：{child.attrs.get('alt', '')}］")
                     continue
                 child.attrs["src"] = "../" * depth + src[len(prefix):]
             kept.append(child)

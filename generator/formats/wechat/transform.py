@@ -1,4 +1,6 @@
-"""Turn the site's body HTML into markup the 公众号 editor keeps: link notes, flat lists, safe images, no ids."""
+"""Turn the site's body HTML into markup the 公众号 editor keeps: link notes, flat lists, safe images,
+no ids."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,20 +10,47 @@ from typing import Iterator, Union
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 VOID = frozenset({"img", "br", "hr", "wbr", "col", "source"})
-# Inside these, whitespace-only text is layout noise: dropping it keeps the pasted HTML (and its 20,000-character
+# Inside these, whitespace-only text is layout noise: dropping it keeps the pasted HTML (and its 20,
+# 000-character
 # budget) small without changing the rendering.
-CONTAINERS = frozenset({"", "section", "div", "blockquote", "ol", "ul", "li", "table", "thead", "tbody", "tfoot",
-                        "tr", "figure", "dl"})
+CONTAINERS = frozenset(
+    {
+        "",
+        "section",
+        "div",
+        "blockquote",
+        "ol",
+        "ul",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "figure",
+        "dl",
+    }
+)
 KEPT_ATTRIBUTES = {"td": ("colspan", "rowspan"), "th": ("colspan", "rowspan")}
 MAX_LIST_DEPTH = 2  # the editor flattens deeper lists anyway (research §3), so we decide how
 MAX_TABLE_COLUMNS = 4  # wider tables need sideways scrolling on a phone
 MP_HOST = "mp.weixin.qq.com"  # the only host the editor accepts links to
 GUARD = '<p class="wx-guard">&nbsp;</p>'
 _DIGITS = "零一二三四五六七八九"
-_CIRCLED = tuple(chr(c) for r in ((0x2460, 0x2474), (0x3251, 0x3260), (0x32B1, 0x32C0)) for c in range(*r))  # ①…㊿
+# ①…㊿
+_CIRCLED = tuple(
+    chr(c) for r in ((0x2460, 0x2474), (0x3251, 0x3260), (0x32B1, 0x32C0)) for c in range(*r)
+)
 # Tags that only change name (and gain a class the stylesheet styles) on the way to WeChat.
-_RENAMED = {"div": ("section", ""), "figcaption": ("p", "wx-caption"), "dl": ("section", ""), "dt": ("p", "wx-dt"),
-            "dd": ("p", "wx-dd"), "mark": ("span", "wx-mark"), "kbd": ("code", "")}
+_RENAMED = {
+    "div": ("section", ""),
+    "figcaption": ("p", "wx-caption"),
+    "dl": ("section", ""),
+    "dt": ("p", "wx-dt"),
+    "dd": ("p", "wx-dd"),
+    "mark": ("span", "wx-mark"),
+    "kbd": ("code", ""),
+}
 
 
 @dataclass
@@ -52,7 +81,8 @@ Child = Union[Node, str]
 
 
 class _TreeBuilder(HTMLParser):
-    """Build a Node tree with the standard library parser (entities decoded, void elements closed)."""
+    """Build a Node tree with the standard library parser (entities decoded, void elements closed)
+    ."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -102,16 +132,22 @@ def serialize(nodes: list[Child], parent: str = "") -> str:
 
 
 def scrub(html: str) -> str:
-    """Drop <style>, <link> and <script> elements and every id: the editor strips them, so nothing may rely on them."""
+    """Drop <style>, <link> and <script> elements and every id: the editor strips them, so nothing
+    may rely on them."""
     root = parse(html)
     for node in root.iter():
         node.attrs.pop("id", None)
-        node.children = [c for c in node.children if not (isinstance(c, Node) and c.tag in ("style", "link", "script"))]
+        node.children = [
+            c
+            for c in node.children
+            if not (isinstance(c, Node) and c.tag in ("style", "link", "script"))
+        ]
     return serialize(root.children)
 
 
 def with_guards(html: str) -> str:
-    """Put an empty zero-height paragraph before and after the content (the editor mis-styles a bare first block)."""
+    """Put an empty zero-height paragraph before and after the content (the editor mis-styles a
+    bare first block)."""
     return GUARD + html + GUARD
 
 
@@ -131,7 +167,8 @@ class Body:
     html: str
     footnotes: str = ""
     references: str = ""
-    notes: list[tuple[int, str, str]] = field(default_factory=list)  # (number, url, first link text)
+    # (number, url, first link text)
+    notes: list[tuple[int, str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -156,7 +193,8 @@ def transform_body(html: str, base_url: str, page_url: str, letter: bool = False
     footnotes = _take_footnotes(root)
     ctx = _Context(base_url, page_url, letter)
     body = serialize(_convert_all(root.children, ctx))
-    notes_html = _footnotes(footnotes, ctx)  # after the body: link notes are numbered in reading order
+    # after the body: link notes are numbered in reading order
+    notes_html = _footnotes(footnotes, ctx)
     notes = [(n, url, text) for url, (n, text) in ctx.notes.items()]
     return Body(body, notes_html, _references(notes), notes, ctx.findings)
 
@@ -171,8 +209,17 @@ def _convert_all(children: list[Child], ctx: _Context) -> list[Child]:
 def _convert(node: Node, ctx: _Context) -> list[Child]:
     """Replacement nodes for one element (most keep their tag and lose attributes)."""
     tag = node.tag
-    special = {"a": _link, "img": _image, "ul": _list, "ol": _list, "table": _table, "pre": _code_block,
-               "sup": _sup, "p": _paragraph, "figure": _figure}
+    special = {
+        "a": _link,
+        "img": _image,
+        "ul": _list,
+        "ol": _list,
+        "table": _table,
+        "pre": _code_block,
+        "sup": _sup,
+        "p": _paragraph,
+        "figure": _figure,
+    }
     if tag in special:
         return special[tag](node, ctx)
     kids = _convert_all(node.children, ctx)
@@ -190,7 +237,8 @@ def _convert(node: Node, ctx: _Context) -> list[Child]:
 
 
 def _link(node: Node, ctx: _Context) -> list[Child]:
-    """Outside links become text plus a [n] note; in-page anchors become plain text; mp.weixin links stay."""
+    """Outside links become text plus a [n] note; in-page anchors become plain text; mp.weixin
+    links stay."""
     href = node.attrs.get("href", "").strip()
     kids = _convert_all(node.children, ctx)
     if not href or href.startswith("#"):
@@ -225,13 +273,15 @@ def _image(node: Node, ctx: _Context) -> list[Child]:
     attrs = {"src": url, "alt": node.attrs.get("alt", "")}
     width = node.attrs.get("width", "").strip()
     if width.isdigit():
-        # Only the width moves into style: with max-width:100% and no fixed height the picture keeps its shape.
+        # Only the width moves into style: with max-width:100% and no fixed height the picture
+        # keeps its shape.
         attrs["style"] = f"width:{width}px"
     return [Node("img", attrs)]
 
 
 def _image_url(src: str, base_url: str) -> str | None:
-    """An absolute URL for an image: root-relative paths take the site's scheme and host; nothing else is usable."""
+    """An absolute URL for an image: root-relative paths take the site's scheme and host; nothing
+    else is usable."""
     if src.startswith("/") and not src.startswith("//"):
         parts = urlsplit(base_url)
         return f"{parts.scheme}://{parts.netloc}{src}"
@@ -241,7 +291,8 @@ def _image_url(src: str, base_url: str) -> str | None:
 
 
 def _paragraph(node: Node, ctx: _Context) -> list[Child]:
-    """A paragraph holding only images becomes a figure; its first image's title becomes the caption."""
+    """A paragraph holding only images becomes a figure; its first image's title becomes the
+    caption."""
     elements = [c for c in node.children if isinstance(c, Node)]
     only_images = elements and all(e.tag == "img" for e in elements) and not node.text().strip()
     if not only_images:
@@ -252,7 +303,11 @@ def _paragraph(node: Node, ctx: _Context) -> list[Child]:
 def _figure(node: Node, ctx: _Context) -> list[Child]:
     images = [e for e in node.iter() if e.tag == "img"]
     captions = [e for e in node.iter() if e.tag == "figcaption"]
-    caption = captions[0].text().strip() if captions else images[0].attrs.get("title", "") if images else ""
+    caption = (
+        captions[0].text().strip()
+        if captions
+        else images[0].attrs.get("title", "") if images else ""
+    )
     return _make_figure(images, caption, ctx)
 
 
@@ -268,15 +323,25 @@ def _make_figure(images: list[Node], caption: str, ctx: _Context) -> list[Child]
 def _table(node: Node, ctx: _Context) -> list[Child]:
     """Wrap a table in a section that scrolls sideways, so wide tables never squeeze the text."""
     rows = [n for n in node.iter() if n.tag == "tr"]
-    columns = max((sum(1 for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")) for r in rows), default=0)
+    columns = max(
+        (sum(1 for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")) for r in rows),
+        default=0,
+    )
     if columns > MAX_TABLE_COLUMNS:
         ctx.findings.append(Finding(f"表格有 {columns} 列，手机上要左右滑动才能看全",
                                     f"公众号文章里的表格最好不超过 {MAX_TABLE_COLUMNS} 列，或者改写成文字。"))
-    return [Node("section", {"class": "wx-table-wrap"}, [Node("table", {}, _convert_all(node.children, ctx))])]
+    return [
+        Node(
+            "section",
+            {"class": "wx-table-wrap"},
+            [Node("table", {}, _convert_all(node.children, ctx))],
+        )
+    ]
 
 
 def _code_block(node: Node, ctx: _Context) -> list[Child]:
-    """Preformatted text as one paragraph: spaces become no-break spaces and lines <br>, which the editor keeps."""
+    """Preformatted text as one paragraph: spaces become no-break spaces and lines <br>, which the
+    editor keeps."""
     kids: list[Child] = []
     for number, line in enumerate(node.text().rstrip("\n").split("\n")):
         if number:
@@ -286,12 +351,18 @@ def _code_block(node: Node, ctx: _Context) -> list[Child]:
 
 
 def _sup(node: Node, ctx: _Context) -> list[Child]:
-    """Footnote references (a link to #fn:…) become a circled number ①, so they never clash with link notes [1]."""
-    ref = next((e for e in node.iter() if e.tag == "a" and e.attrs.get("href", "").startswith("#fn:")), None)
+    """Footnote references (a link to #fn:…) become a circled number ①, so they never clash with
+    link notes [1]."""
+    ref = next(
+        (e for e in node.iter() if e.tag == "a" and e.attrs.get("href", "").startswith("#fn:")),
+        None,
+    )
     if ref is None:
         return [Node("sup", {}, _convert_all(node.children, ctx))]
     number = ref.text().strip()
-    return [Node("sup", {"class": "wx-fn"}, [_circled(int(number)) if number.isdigit() else number])]
+    return [
+        Node("sup", {"class": "wx-fn"}, [_circled(int(number)) if number.isdigit() else number])
+    ]
 
 
 def _circled(number: int) -> str:
@@ -299,7 +370,8 @@ def _circled(number: int) -> str:
 
 
 def _take_footnotes(root: Node) -> list[Node]:
-    """Remove Python-Markdown's footnote block from the tree and return its items (back-links removed)."""
+    """Remove Python-Markdown's footnote block from the tree and return its items (back-links
+    removed)."""
     for index, child in enumerate(root.children):
         if isinstance(child, Node) and "footnote" in child.classes():
             del root.children[index]
@@ -311,7 +383,8 @@ def _take_footnotes(root: Node) -> list[Node]:
 
 
 def _drop_backrefs(node: Node) -> None:
-    """Back-links (↩) lead nowhere in WeChat: remove them and the no-break space written before them."""
+    """Back-links (↩) lead nowhere in WeChat: remove them and the no-break space written before
+    them."""
     kept: list[Child] = []
     for child in node.children:
         if isinstance(child, Node) and "footnote-backref" in child.classes():
@@ -329,10 +402,14 @@ def _footnotes(items: list[Node], ctx: _Context) -> str:
         return ""
     kids: list[Child] = [Node("p", {"class": "wx-notes-title"}, ["注释"])]
     for number, item in enumerate(items, start=1):
-        paragraphs = [c for c in item.children if isinstance(c, Node) and c.tag == "p"] or [Node("p", {}, item.children)]
+        paragraphs = [c for c in item.children if isinstance(c, Node) and c.tag == "p"] or [
+            Node("p", {}, item.children)
+        ]
         for index, para in enumerate(paragraphs):
             lead: list[Child] = [f"{_circled(number)} "] if index == 0 else []
-            kids.append(Node("p", {"class": "wx-footnote"}, lead + _convert_all(para.children, ctx)))
+            kids.append(
+                Node("p", {"class": "wx-footnote"}, lead + _convert_all(para.children, ctx))
+            )
     return serialize([Node("section", {"class": "wx-footnotes"}, kids)])
 
 
@@ -348,13 +425,16 @@ def _references(notes: list[tuple[int, str, str]]) -> str:
 
 
 def _list(node: Node, ctx: _Context, level: int = 1) -> list[Child]:
-    """A list becomes paragraphs with their markers written as text, nested at most MAX_LIST_DEPTH levels deep."""
+    """A list becomes paragraphs with their markers written as text, nested at most MAX_LIST_DEPTH
+    levels deep."""
     ordered = node.tag == "ol"
     start = int(node.attrs["start"]) if node.attrs.get("start", "").isdigit() else 1
     items = [c for c in node.children if isinstance(c, Node) and c.tag == "li"]
     out: list[Child] = []
     for offset, item in enumerate(items):
-        out.extend(_list_item(item, _marker(ordered, start + offset, level, ctx.letter), level, ctx))
+        out.extend(
+            _list_item(item, _marker(ordered, start + offset, level, ctx.letter), level, ctx)
+        )
     return out
 
 
@@ -362,7 +442,8 @@ _ITEM_BLOCKS = frozenset({"blockquote", "table", "pre", "div", "figure", "sectio
 
 
 def _list_item(item: Node, marker: str, level: int, ctx: _Context) -> list[Child]:
-    """One item: its first paragraph carries the marker, later paragraphs are indented alike, sub-lists follow."""
+    """One item: its first paragraph carries the marker, later paragraphs are indented alike,
+    sub-lists follow."""
     out: list[Child] = []
     current: Node | None = None  # the paragraph that loose inline content joins
     for child in item.children:
@@ -374,7 +455,11 @@ def _list_item(item: Node, marker: str, level: int, ctx: _Context) -> list[Child
             if not out:
                 _item_paragraph(out, marker, level, [])
             nested = tag in ("ul", "ol")
-            out.extend(_list(child, ctx, min(level + 1, MAX_LIST_DEPTH)) if nested else _convert(child, ctx))
+            out.extend(
+                _list(child, ctx, min(level + 1, MAX_LIST_DEPTH))
+                if nested
+                else _convert(child, ctx)
+            )
             current = None
         elif current is not None or tag or child.strip():
             current = current or _item_paragraph(out, marker, level, [])
@@ -394,7 +479,8 @@ def _item_paragraph(out: list[Child], marker: str, level: int, kids: list[Child]
 
 
 def _marker(ordered: bool, number: int, level: int, letter: bool) -> str:
-    """The text marker of a list item; 倡议书 number their points 一、 and （一） as official documents do."""
+    """The text marker of a list item; 倡议书 number their points 一、 and （一） as official documents
+    do."""
     if not ordered:
         return "• " if level == 1 else "◦ "
     if letter:
