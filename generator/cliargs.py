@@ -1,8 +1,8 @@
 """argparse in Chinese: usage, section titles, -h and every error message argparse itself writes.
 
 argparse keeps its own strings in English; the staff see them when they mistype a command, so this
-module
-gives a parser class whose help and errors read in Chinese and whose help ends with an example.
+module gives a parser class whose help and errors read in Chinese and whose help ends with an
+example.
 """
 
 from __future__ import annotations

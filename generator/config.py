@@ -67,8 +67,8 @@ class Publish:
 
 @dataclass(frozen=True)
 class Review:
-    """三审三校: the pinned root administrator key (the roster's trust anchor) and separation of
-    duties."""
+    """三审三校: the pinned root administrator key (the roster's trust anchor) and separation of duties.
+    """
 
     trust: str = ""  # base64 public key that `review init` prints
     separation: bool = True
@@ -189,8 +189,8 @@ class Expiry:
 
 @dataclass(frozen=True)
 class Led:
-    """The LED output: screens, the fallback font, default expiry and how much of a loop one
-    article may take."""
+    """The LED output: screens, the fallback font, default expiry and how much of a loop one article
+    may take."""
 
     font: str = ""
     screens: tuple[Screen, ...] = ()

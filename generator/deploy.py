@@ -1,13 +1,10 @@
 """Upload the built website (public/) to the web server with rsync over ssh, changed files only.
 
-Two passes keep the live site whole while it changes: the first sends new and changed files and
-puts them all in
-place at its end (--delay-updates), the second only deletes what the build no longer has. A page is
-never
-removed before the pages that stop linking to it are replaced, and a new page is there before any
-page links
-to it. Files are compared by content (--checksum), so a rebuild that made the same bytes sends
-nothing.
+Two passes keep the live site whole while it changes: the first sends new and changed files and puts
+them all in place at its end (--delay-updates), the second only deletes what the build no longer
+has. A page is never removed before the pages that stop linking to it are replaced, and a new page
+is there before any page links to it. Files are compared by content (--checksum), so a rebuild that
+made the same bytes sends nothing.
 """
 
 from __future__ import annotations
@@ -35,8 +32,8 @@ class DeployProblem(Exception):
 
 
 def ssh_command(cfg: SiteConfig) -> list[str]:
-    """The ssh command rsync logs in with: batch mode (never a password prompt), the configured
-    port and keys."""
+    """The ssh command rsync logs in with: batch mode (never a password prompt), the configured port
+    and keys."""
     settings = cfg.deploy
     command = ["ssh", "-o", "BatchMode=yes"]
     if settings.port:
@@ -54,8 +51,8 @@ def ssh_command(cfg: SiteConfig) -> list[str]:
 
 
 def rsync_passes(cfg: SiteConfig, site_dir: Path, dry_run: bool) -> list[list[str]]:
-    """The two rsync commands: send new and changed files, then delete what the site no longer
-    has."""
+    """The two rsync commands: send new and changed files, then delete what the site no longer has.
+    """
     common = [
         "rsync",
         "--recursive",
@@ -89,8 +86,8 @@ def parse_itemized(output: str) -> DeployResult:
 
 def deploy(cfg: SiteConfig, site_dir: Path, dry_run: bool = False,
            run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> DeployResult:
-    """Upload `site_dir` to the configured target; raise DeployProblem (in Chinese) when it
-    cannot."""
+    """Upload `site_dir` to the configured target; raise DeployProblem (in Chinese) when it cannot.
+    """
     if not cfg.deploy.target:
         raise DeployProblem("site_config.yaml 里还没有写上传到哪里：加上\n"
                             "deploy:\n  method: rsync\n  target: 用户名@服务器:/srv/wenming/")

@@ -76,13 +76,12 @@ def _front(rng: random.Random, kind: str, n: int, day: str) -> list[str]:
 
 
 def write_corpus(root: Path, count: int, seed: int = 20261126, photos: int = 0) -> list[Path]:
-    """Write `count` pages (stories, activities and letters, 6:3:1) under root/content; return
-    their paths.
+    """Write `count` pages (stories, activities and letters, 6:3:1) under root/content; return their
+    paths.
 
     With `photos`, that many pages (spread evenly) carry a phone photo of their own (see
-    phone_photo) as their
-    photo or cover, and every page goes to the LED screens: all to `gate`, every tenth to `hall` as
-    well.
+    phone_photo) as their photo or cover, and every page goes to the LED screens: all to `gate`,
+    every tenth to `hall` as well.
     """
     rng = random.Random(seed)
     with_photo = {n * count // photos for n in range(photos)} if photos else set()
@@ -105,8 +104,8 @@ def write_corpus(root: Path, count: int, seed: int = 20261126, photos: int = 0) 
 
 
 def _mix_front(root: Path, kind: str, n: int, photo: bool) -> list[str]:
-    """The real mix's extra front matter: the page's LED screens and, for some pages, a phone
-    photo."""
+    """The real mix's extra front matter: the page's LED screens and, for some pages, a phone photo.
+    """
     lines = [f"led: {{screens: [gate{', hall' if n % 10 == 0 else ''}]}}"]
     if not photo:
         return lines

@@ -1,11 +1,10 @@
-"""`python -m tools.led_layout_bench`: time LED text fitting (layout.fit) apart from drawing and
-PNG encoding.
+"""`python -m tools.led_layout_bench`: time LED text fitting (layout.fit) apart from drawing and PNG
+encoding.
 
 CPU time (process_time), since other work shares the machine. Two figures: (1) every slide of the
-sample site on every screen, with the number of ink measurements Pillow
-was asked for; (2) one slide of growing text length on the 384×192 screen, as microseconds per
-character, to
-show whether layout time stays flat in text length.
+sample site on every screen, with the number of ink measurements Pillow was asked for; (2) one slide
+of growing text length on the 384×192 screen, as microseconds per character, to show whether layout
+time stays flat in text length.
 """
 
 from __future__ import annotations
@@ -69,8 +68,8 @@ def _box(screen) -> Box:
 
 def sample_site(root: Path, rounds: int) -> tuple[float, float, int, int]:
     """CPU seconds to fit every slide of the site on every screen: the first round (loading the
-    phrase
-    segmenters, every glyph measured) and the best later one; measurement calls of a round; slides.
+    phrase segmenters, every glyph measured) and the best later one; measurement calls of a round;
+    slides.
     """
     cfg = config.load(root / "site_config.yaml")
     site = load_site(cfg, root / "content")

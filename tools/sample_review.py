@@ -1,12 +1,10 @@
 """Re-approve the shipped sample content with the demo roster (python -m tools.sample_review).
 
 Creates content/_review/ from scratch when it has no roster: the demo administrator and six
-reviewers, one per
-stage, with the demo passwords below (documented in docs/notes/approvals.md; a real office replaces
-them), pins
-the administrator's key in site_config.yaml, then signs every article's working revision through
-all six stages.
-Articles already fully approved are left as they are, so running it again only signs what changed.
+reviewers, one per stage, with the demo passwords below (documented in docs/notes/approvals.md; a
+real office replaces them), pins the administrator's key in site_config.yaml, then signs every
+article's working revision through all six stages. Articles already fully approved are left as they
+are, so running it again only signs what changed.
 """
 
 from __future__ import annotations
@@ -83,8 +81,7 @@ def make_roster(content_dir: Path, config_path: Path, kdf_n: int, reviewers: lis
 def approve_all(content_dir: Path, config_path: Path, now: datetime, reviewers: list,
                 partial: dict | None = None) -> int:
     """Sign every working revision that is not live yet through all six stages (or the stages
-    `partial` names
-    for an article); the number of articles signed."""
+    `partial` names for an article); the number of articles signed."""
     cfg = config.load(config_path)
     store = ReviewStore.for_config(cfg, content_dir)
     site = content.load_site(cfg, content_dir, include_drafts=True)

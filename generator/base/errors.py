@@ -78,8 +78,8 @@ class BuildFailed(Exception):
 
 @dataclass
 class Problems:
-    """A collector that phases append to; `raise_if_errors` ends the phase when any blocking
-    problem exists."""
+    """A collector that phases append to; `raise_if_errors` ends the phase when any blocking problem
+    exists."""
 
     items: list[SiteError] = field(default_factory=list)
 
@@ -109,9 +109,8 @@ class Problems:
 
 def context_lines(text: str, line: int, around: int = 1) -> str:
     """Show the numbered source lines around `line`, marking it with `>` (control characters shown
-    as �, so a
-    pasted escape sequence never reaches the terminal; lines are counted at newlines only, like the
-    parsers).
+    as �, so a pasted escape sequence never reaches the terminal; lines are counted at newlines
+    only, like the parsers).
     """
     lines = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "\ufffd",
                    text.replace("\r\n", "\n")).split("\n")

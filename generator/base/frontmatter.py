@@ -33,8 +33,8 @@ class FrontMatter:
 
 
 def split(text: str, path: Path | str) -> FrontMatter:
-    """Separate and parse the front matter; raise BuildFailed with the file line of every
-    problem."""
+    """Separate and parse the front matter; raise BuildFailed with the file line of every problem.
+    """
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
@@ -72,8 +72,8 @@ def _fence_warnings(path, lines: list[str], fence_indexes: tuple[int, int]) -> l
 
 
 def _repair_colons(header: list[str]) -> tuple[list[str], list[int]]:
-    """Accept `title：标题` (full-width colon after a field name), which Chinese input methods
-    produce."""
+    """Accept `title：标题` (full-width colon after a field name), which Chinese input methods produce.
+    """
     fixed, where = [], []
     for index, line in enumerate(header):
         if ":" not in line.split("：", 1)[0] and _FULLWIDTH_COLON.match(line):

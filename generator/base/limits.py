@@ -1,8 +1,7 @@
 """Limits that real content never reaches, checked before the slow parsers see a file.
 
 Past a limit the build stops at once with an error naming the file and line: a 2,000-level list or
-YAML block
-no longer runs for minutes or overflows the stack. The README lists the figures.
+YAML block no longer runs for minutes or overflows the stack. The README lists the figures.
 """
 
 from __future__ import annotations
@@ -34,8 +33,7 @@ def deepest_nesting(body: str) -> tuple[int, int] | None:
     or None.
 
     A line's depth is its list and quote markers (`- - - x`, `>>> x`) plus, on a list line, its
-    indentation in
-    steps of two spaces; fenced code is skipped.
+    indentation in steps of two spaces; fenced code is skipped.
     """
     fenced = False
     for number, line in enumerate(body.split("\n"), 1):

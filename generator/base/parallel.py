@@ -1,12 +1,9 @@
 """Spread independent work over the machine's cores, keeping results in input order.
 
 Works with every start method: each task carries its function and its own slice of the items, so
-nothing relies
-on a worker inheriting the parent's memory (Windows and macOS start workers with `spawn`).
-WENMING_START_METHOD
-chooses the method (`spawn`, `forkserver`, `fork`); where worker processes cannot be started at all
-the work is
-done in this process, with the same results.
+nothing relies on a worker inheriting the parent's memory (Windows and macOS start workers with
+`spawn`). WENMING_START_METHOD chooses the method (`spawn`, `forkserver`, `fork`); where worker
+processes cannot be started at all the work is done in this process, with the same results.
 """
 
 from __future__ import annotations
@@ -56,20 +53,18 @@ def map_chunks(
     results in order.
 
     `func` takes a whole chunk so each worker can set up expensive helpers (a Markdown converter)
-    once per chunk.
-    It must be picklable (a module-level function or a method of a small frozen dataclass).
+    once per chunk. It must be picklable (a module-level function or a method of a small frozen
+    dataclass).
     """
     return list(imap_chunks(func, items, jobs))
 
 
 def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int | None = None,
                 chunk: int | None = None) -> Iterator[R]:
-    """Like map_chunks, yielding results in order as their chunks finish, so the caller can use
-    (and drop) them
-    while the workers go on; at most two chunks per worker are on their way, which bounds the
-    memory that
-    items in transit and finished results take (`chunk` items each; default: a few chunks per
-    worker).
+    """Like map_chunks, yielding results in order as their chunks finish, so the caller can use (and
+    drop) them while the workers go on; at most two chunks per worker are on their way, which bounds
+    the memory that items in transit and finished results take (`chunk` items each; default: a few
+    chunks per worker).
     """
     jobs = workers() if jobs is None else jobs
     context = start_context() if jobs >= 2 and len(items) >= MIN_ITEMS else None
@@ -92,6 +87,6 @@ def imap_chunks(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs
 
 
 def _run_chunk(func: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]) -> list[R]:
-    """What a worker runs: the function on its slice (a module-level function, so every start
-    method can call it)."""
+    """What a worker runs: the function on its slice (a module-level function, so every start method
+    can call it)."""
     return func(chunk)

@@ -35,8 +35,8 @@ def key_of(f: dataclasses.Field) -> str:
 
 
 def build(cls: type, data: object, path: tuple = (), problems: list | None = None):
-    """Build `cls` from `data`; return (instance or None, problems). Unknown keys and bad values
-    are all reported."""
+    """Build `cls` from `data`; return (instance or None, problems). Unknown keys and bad values are
+    all reported."""
     problems = [] if problems is None else problems
     return _build_dataclass(cls, data, path, problems), problems
 
@@ -78,8 +78,8 @@ def _hints(cls: type) -> dict:
 
 
 def convert(hint, value, path: tuple, problems: list, meta=None):
-    """Coerce one YAML value to the type `hint`, appending a SchemaProblem (and returning None)
-    when it cannot."""
+    """Coerce one YAML value to the type `hint`, appending a SchemaProblem (and returning None) when
+    it cannot."""
     meta = meta or {}
     if "parse" in meta:
         try:

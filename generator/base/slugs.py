@@ -47,8 +47,8 @@ def is_safe(slug: str) -> bool:
 
 
 def problem(name: str, check_length: bool = True) -> str | None:
-    """Why a slug or file name cannot be a folder of the site on every system, in Chinese; None
-    when it can."""
+    """Why a slug or file name cannot be a folder of the site on every system, in Chinese; None when
+    it can."""
     if not name:
         return "是空的"
     if name.startswith(".") or "/" in name or "\\" in name:
@@ -69,8 +69,8 @@ def problem(name: str, check_length: bool = True) -> str | None:
 
 def windows_name_ok(name: str) -> bool:
     """True when Windows can hold a file or folder of this name: none of <>:"|?* or control
-    characters, no
-    reserved device name (CON, NUL, COM1 …, with or without an extension), no trailing dot or space.
+    characters, no reserved device name (CON, NUL, COM1 …, with or without an extension), no
+    trailing dot or space.
     """
     if re.search(r"[\x00-\x1f]", name) or _WINDOWS_CHARS.search(name) or name.endswith((".", " ")):
         return False

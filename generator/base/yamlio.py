@@ -169,8 +169,8 @@ def _hint_for(exc: yaml.MarkedYAMLError) -> str:
 def dump(data: object, flow_lists: bool = False) -> str:
     """Write plain data back as readable YAML (used by `new`, `review sign` and the 编审台).
 
-    With flow_lists, lists of plain values are written on one line as `[a, b]`, as people write
-    them by hand.
+    With flow_lists, lists of plain values are written on one line as `[a, b]`, as people write them
+    by hand.
     """
     return yaml.safe_dump(
         data,

@@ -60,8 +60,8 @@ class _Setup:
     categories: tuple = ()  # sensitive-information categories (content/_data/sensitive.yaml)
 
     def page_problems(self, pages: list[Page]) -> list[list[SiteError]]:
-        """Every finding of each page (a whole chunk at a time, so it can run in a worker process)
-        ."""
+        """Every finding of each page (a whole chunk at a time, so it can run in a worker process) .
+        """
         return [self._one(page) for page in pages]
 
     def _one(self, page: Page) -> list[SiteError]:
@@ -93,8 +93,7 @@ def run_checks(
     findings).
 
     Each page's findings depend only on its text and the shared setup, so with a cache an unchanged
-    page is not
-    checked again, and the others are spread over `jobs` processes.
+    page is not checked again, and the others are spread over `jobs` processes.
     """
     entries, problems = wording.load_dictionary(cfg.resolve(cfg.wording.dictionary))
     categories, found = sensitive.load(site.content_dir)
@@ -155,8 +154,7 @@ def mask_site(site: Site, cfg: SiteConfig) -> tuple[Site, list[SiteError]]:
     masked item.
 
     The warnings equal the privacy warnings `run_checks` reports when cfg.privacy.mask is on, so a
-    caller that
-    shows both can drop duplicates with `dict.fromkeys`. Source files are never touched.
+    caller that shows both can drop duplicates with `dict.fromkeys`. Source files are never touched.
     """
     allowed = privacy.allowed_numbers(cfg, site.content_dir)
     pages, notes = [], []
@@ -168,12 +166,11 @@ def mask_site(site: Site, cfg: SiteConfig) -> tuple[Site, list[SiteError]]:
 
 
 def fix_file(path: Path, *, write: bool = False) -> tuple[str, str] | None:
-    """The safe punctuation fixes of one file as (old_text, new_text), None when there is nothing
-    to fix.
+    """The safe punctuation fixes of one file as (old_text, new_text), None when there is nothing to
+    fix.
 
-    Texts use \\n line ends. With write=True the fixed text is saved in the file's own encoding,
-    BOM and line
-    ending; otherwise nothing is written, so the CLI can show a diff first.
+    Texts use \\n line ends. With write=True the fixed text is saved in the file's own encoding, BOM
+    and line ending; otherwise nothing is written, so the CLI can show a diff first.
     """
     stored = SourceFile.read(path)
     fixed = punctuation.fix_text(stored.text)

@@ -18,8 +18,8 @@ _EXAMPLE = "consent: {who: 本人姓名, date: 2023-09-11, scope: [姓名, 照�
 
 def check_page(page: Page, path: Path, strict: bool) -> list[SiteError]:
     """Consent problems of one page: missing record, a record for someone else, missing guardian
-    record,
-    channels or scope not covered. `consent` may list one record per person the story names."""
+    record, channels or scope not covered. `consent` may list one record per person the story names.
+    """
     meta = page.meta
     person = getattr(meta, "person", "")
     minor = getattr(meta, "minor", False)
@@ -49,8 +49,8 @@ def check_page(page: Page, path: Path, strict: bool) -> list[SiteError]:
 
 
 def _matching(page: Page, path: Path, person: str, make) -> list[SiteError]:
-    """The person has a record of their own, and every other record is for someone the text
-    names."""
+    """The person has a record of their own, and every other record is for someone the text names.
+    """
     meta, found = page.meta, []
     records = meta.consent
     lines = [
@@ -79,8 +79,7 @@ def _coverage(
     page: Page, path: Path, key: tuple, record: Consent, make, photo: bool
 ) -> list[SiteError]:
     """The consent must cover every channel the page goes to, the name, and (for the page's own
-    person, when
-    the page has pictures) photos."""
+    person, when the page has pictures) photos."""
     found = []
     agreed = {_CHANNEL_ALIASES.get(c, c) for c in record.channels}
     missing = [CHANNEL_NAMES.get(c, c) for c in page.outputs if c not in agreed]

@@ -1,6 +1,6 @@
 """The 审核台账: one CSV row per article with the signers and dates of its live revision, both
-fingerprints and
-its status, ready for Excel; made from the verified history, so `make clean` loses nothing."""
+fingerprints and its status, ready for Excel; made from the verified history, so `make clean` loses
+nothing."""
 
 from __future__ import annotations
 

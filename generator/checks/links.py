@@ -2,10 +2,9 @@
 does not make.
 
 Links are read from the Markdown source (inline links and images, reference definitions, raw HTML
-href/src),
-so each finding names the file, line and column where the address was written. External links are
-never
-fetched. Relative images are checked where they are published (see render.images), not here.
+href/src), so each finding names the file, line and column where the address was written. External
+links are never fetched. Relative images are checked where they are published (see render.images),
+not here.
 """
 
 from __future__ import annotations
@@ -74,8 +73,7 @@ def _mask(body: str) -> str:
 
 def target_of(url: str, page_url: str, base_path: str) -> Target | str | None:
     """The output file and anchor a link names; None for external links; a Chinese reason when it
-    cannot name
-    a file of this site at all."""
+    cannot name a file of this site at all."""
     if not url or _SCHEME.match(url) or url.startswith("//"):
         return None
     parts = urlsplit(url)

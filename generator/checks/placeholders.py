@@ -1,7 +1,6 @@
 """Placeholders and leftovers that must never be published: bare image names, CMS debris, the
-scaffold's own
-sentences and data marked as sample. Also the lead text WeChat takes for a digest, which skips all
-of them.
+scaffold's own sentences and data marked as sample. Also the lead text WeChat takes for a digest,
+which skips all of them.
 """
 
 from __future__ import annotations
@@ -50,8 +49,8 @@ class Paragraph:
 
 
 def paragraphs(body: str, first_line: int) -> list[Paragraph]:
-    """The body's paragraphs as plain text (markup and image syntax removed), with their file
-    lines."""
+    """The body's paragraphs as plain text (markup and image syntax removed), with their file lines.
+    """
     found, lines, start = [], [], first_line
     for number, raw in enumerate(body.split("\n") + [""], first_line):
         if raw.strip():
@@ -169,14 +168,14 @@ def _strings(data: object, key: tuple):
 
 
 def is_sample(value: object) -> bool:
-    """True for a data value (or any string inside it) marked as sample, which is never
-    published."""
+    """True for a data value (or any string inside it) marked as sample, which is never published.
+    """
     return any(_SAMPLE.search(text) for _key, text in _strings(value, ()))
 
 
 def lead_text(page: Page, length: int) -> str:
-    """The first `length` characters of the body's prose: what WeChat shows as the digest when
-    there is none.
+    """The first `length` characters of the body's prose: what WeChat shows as the digest when there
+    is none.
 
     Headings, placeholders, debris, scaffold sentences, bylines and credit or source lines are
     skipped.

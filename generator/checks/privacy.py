@@ -211,8 +211,8 @@ def mask(text: str, allowed: frozenset[str] = frozenset()) -> str:
 
 
 def excerpt(text: str, hit: Hit, hits: list[Hit], around: int = 10) -> str:
-    """A short quotation around `hit` with every hit in the text masked (cut addresses end in ***)
-    ."""
+    """A short quotation around `hit` with every hit in the text masked (cut addresses end in ***) .
+    """
     shown, position, start, end = "", 0, 0, 0
     for other in hits:
         shown += text[position:other.start]
@@ -252,8 +252,8 @@ class Text:
         return self.line + self.text.count("\n", 0, offset)
 
     def col_at(self, offset: int) -> int:
-        """The column of a character offset (1 for front-matter values, whose column is the key's)
-        ."""
+        """The column of a character offset (1 for front-matter values, whose column is the key's) .
+        """
         return offset - self.text.rfind("\n", 0, offset) if not self.key else 1
 
 
@@ -357,9 +357,8 @@ def name_findings(page: Page, path: Path, allowed: frozenset[str]) -> list[SiteE
     masking.
 
     These names become URLs, sitemap entries, LED frame names, playlist and search entries, which
-    masking cannot
-    reach. The problem names the file with the number masked (path and message alike), so it is
-    never echoed.
+    masking cannot reach. The problem names the file with the number masked (path and message
+    alike), so it is never echoed.
     """
     shown = Path(mask(str(path), allowed))
     found = []
@@ -409,8 +408,8 @@ def _hint(hit: Hit) -> str:
 
 
 def data_findings(content_dir: Path, allowed: frozenset[str]) -> list[SiteError]:
-    """Personal data in content/_data files; always blocking, because data files are never
-    masked."""
+    """Personal data in content/_data files; always blocking, because data files are never masked.
+    """
     folder = content_dir / "_data"
     found: list[SiteError] = []
     if not folder.is_dir():

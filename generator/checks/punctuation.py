@@ -1,5 +1,5 @@
-"""Report non-standard Chinese punctuation and apply the safe fixes, leaving code, URLs and
-Markdown alone."""
+"""Report non-standard Chinese punctuation and apply the safe fixes, leaving code, URLs and Markdown
+alone."""
 
 from __future__ import annotations
 
@@ -93,8 +93,8 @@ def _code_blocks(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _front_matter_end(text: str) -> int:
-    """The offset where the body starts, when the text opens with a front-matter block (all of it
-    if broken)."""
+    """The offset where the body starts, when the text opens with a front-matter block (all of it if
+    broken)."""
     if not _FRONT_FENCE.match(text):
         return 0
     try:
@@ -223,8 +223,7 @@ def find(text: str, front_matter: bool = False) -> list[Finding]:
 
 def fix_text(text: str) -> str:
     """Apply the safe punctuation fixes to a Markdown file or body, and to its title and summary;
-    the rest of the
-    front matter, code and URLs stay untouched."""
+    the rest of the front matter, code and URLs stay untouched."""
     # a fix can reveal another (“好”!! only reads as Chinese once its quotes are curly)
     for _ in range(3):
         fixed = _apply(
@@ -306,8 +305,7 @@ def page_findings(page: Page, path: Path) -> list[SiteError]:
     text).
 
     What `make fix` can mend is counted per kind in one warning per file, at its first place; the
-    rest is
-    reported one by one, for the writer to change by hand.
+    rest is reported one by one, for the writer to change by hand.
     """
     fields, found, fixable = fixable_fields(page.source_text), [], {}
     for text in (t for t in page_texts(page) if t.prose):

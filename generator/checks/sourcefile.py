@@ -14,8 +14,8 @@ from generator.base.errors import BuildFailed, error
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A text file decoded with what is needed to write it back the same way: encoding, BOM and
-    line ending."""
+    """A text file decoded with what is needed to write it back the same way: encoding, BOM and line
+    ending."""
 
     text: str  # with \n line ends
     encoding: str

@@ -1,5 +1,5 @@
-"""Typing slips in Chinese prose: a word typed twice (会议会议) and spaces between Chinese
-characters."""
+"""Typing slips in Chinese prose: a word typed twice (会议会议) and spaces between Chinese characters.
+"""
 
 from __future__ import annotations
 
@@ -45,8 +45,7 @@ def spaces(text: str) -> list[int]:
 
 def page_findings(page: Page, path: Path) -> list[SiteError]:
     """A warning per doubled word, and one per file for the stray spaces (titles and LED texts may
-    use a
-    space as a break)."""
+    use a space as a break)."""
     found, gaps = [], []
     for text in (t for t in page_texts(page) if t.prose):
         flags = protected(text.text) if not text.key else bytearray(len(text.text))

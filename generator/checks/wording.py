@@ -123,8 +123,8 @@ def _bad(path: Path, doc: yamlio.YamlDoc, key: tuple, message: str) -> SiteError
 
 
 def find(text: str, entries: list[Entry]) -> list[Match]:
-    """Every occurrence of every dictionary term in a text, by position, skipping listed
-    exceptions."""
+    """Every occurrence of every dictionary term in a text, by position, skipping listed exceptions.
+    """
     found = []
     for entry in entries:
         start = text.find(entry.term)

@@ -171,8 +171,7 @@ def _file_key(path: Path, rel: str, cache: Cache) -> tuple[str, bytes | None]:
     """The content key of a file, and its bytes when they had to be read.
 
     A kept cache (the preview server) trusts a file whose size, times and inode are as it last saw
-    them, as its
-    file watcher does; every other build reads and hashes every file.
+    them, as its file watcher does; every other build reads and hashes every file.
     """
     if cache.seen_files is None:
         raw = source.read_bytes(path)
@@ -268,8 +267,8 @@ def _accept(
 
 
 def _link_inside(path: Path, root: Path, problems: Problems) -> bool:
-    """True for a link to a file inside content/; a link outside, broken or looping gets a
-    warning."""
+    """True for a link to a file inside content/; a link outside, broken or looping gets a warning.
+    """
     try:
         target = path.resolve(strict=True)
     except RuntimeError:
@@ -300,8 +299,8 @@ def _parse(
 
 
 def _within_limits(path: Path, matter, meta, problems: Problems) -> bool:
-    """Refuse bodies nested past the limit and pages with too many tags, before Markdown sees
-    them."""
+    """Refuse bodies nested past the limit and pages with too many tags, before Markdown sees them.
+    """
     deep = limits.deepest_nesting(matter.body)
     if deep:
         problems.add(error(path, matter.body_line + deep[0] - 1,
@@ -360,8 +359,8 @@ def load_page(
 
 
 def _refuse_legacy(path: Path, matter: frontmatter.FrontMatter, problems: Problems) -> bool:
-    """Old `review:`/`proof:` blocks are refused: sign-offs are signed records now, not lines
-    anyone can type."""
+    """Old `review:`/`proof:` blocks are refused: sign-offs are signed records now, not lines anyone
+    can type."""
     found = [key for key in LEGACY_BLOCKS if key in matter.data]
     for key in found:
         problems.add(

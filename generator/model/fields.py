@@ -64,8 +64,7 @@ class LedOptions:
 @dataclass(frozen=True)
 class WechatOptions:
     """What the 公众号 version uses instead of the page's own fields (each is optional): a shorter
-    title, the digest,
-    the author shown in the editor."""
+    title, the digest, the author shown in the editor."""
 
     title: str = ""
     digest: str = ""

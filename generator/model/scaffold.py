@@ -1,5 +1,5 @@
-"""Write a new content file with every front-matter field of its type and a Chinese comment on
-each."""
+"""Write a new content file with every front-matter field of its type and a Chinese comment on each.
+"""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def placeholder_sentences() -> tuple[str, ...]:
 
 
 def field_notes(page_type: str) -> list[tuple[str, str]]:
-    """Each front-matter field of a type with its Chinese explanation, in the order a new file
-    lists them."""
+    """Each front-matter field of a type with its Chinese explanation, in the order a new file lists
+    them."""
     return [(key, comment) for key, _value, comment in _COMMON + _BY_TYPE[page_type]]
 
 

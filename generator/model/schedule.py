@@ -1,10 +1,8 @@
 """Scheduled publishing and expiry: which pages are live at the build time.
 
 A page whose `date` is later than the build day waits (it goes out with the first build on or after
-that day);
-a page with `expires: 2025-06-30` is live through that day and off every channel after it. The
-build time is
-passed in, never read from the clock here.
+that day); a page with `expires: 2025-06-30` is live through that day and off every channel after
+it. The build time is passed in, never read from the clock here.
 """
 
 from __future__ import annotations

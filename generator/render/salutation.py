@@ -1,5 +1,5 @@
-"""A 倡议书's salutation written in the body, as real letters do, recognised so it is not indented as
-a paragraph.
+"""A 倡议书's salutation written in the body, as real letters do, recognised so it is not indented as a
+paragraph.
 
 Two forms: the salutation alone in the first paragraph (`广大市民朋友：`), or a first paragraph that opens
 with it (`尊敬的市民朋友们，……`). The body keeps everything else.

@@ -19,10 +19,8 @@ SHIPPED = Path(__file__).resolve().parents[2] / "templates"
 
 class Templates:
     """The one Jinja environment of every format: a site's templates folder first, then the shipped
-    templates, so a
-    site can override any template (the LED player's and the WeChat preview's included). Content is
-    only ever
-    passed in as data, never as a template."""
+    templates, so a site can override any template (the LED player's and the WeChat preview's
+    included). Content is only ever passed in as data, never as a template."""
 
     def __init__(self, folder: Path, cache_dir: Path | None = None):
         self.folder, self.cache_dir = folder, cache_dir
@@ -89,8 +87,7 @@ class Templates:
 
 class SealedBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in files sealed like every cache entry: Jinja runs the code it loads,
-    so a file
-    planted or damaged in .cache/ is never loaded (the template is compiled again)."""
+    so a file planted or damaged in .cache/ is never loaded (the template is compiled again)."""
 
     def __init__(self, folder: Path):
         self.folder, self.secret = folder, secret()

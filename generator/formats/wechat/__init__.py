@@ -25,8 +25,8 @@ PREVIEW_MARK = "未审定 · 仅供预览"
 
 @dataclass
 class WechatResult:
-    """The files of one article bundle (paths relative to the output root) and what the build
-    should report."""
+    """The files of one article bundle (paths relative to the output root) and what the build should
+    report."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     problems: list[SiteError] = field(default_factory=list)
@@ -46,8 +46,7 @@ def title_of(page: Page) -> str:
 
 def digest_of(page: Page, fallback: int = WechatLimits().digest_fallback) -> str:
     """The digest: wechat.digest, else the summary, else the body's first words, never a
-    placeholder, byline or
-    source line (left empty, WeChat would take them)."""
+    placeholder, byline or source line (left empty, WeChat would take them)."""
     return page.meta.wechat.digest.strip() or page.meta.summary.strip() or lead_text(page, fallback)
 
 
@@ -59,9 +58,8 @@ def author_of(page: Page) -> str:
 def render_wechat(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, *, page_url: str,
                   templates: Templates, preview_mark: bool = False) -> WechatResult:
     """Build article.html, article.json, index.html (preview) and the covers of one page; when the
-    article breaks
-    a limit of the 公众号 itself, no files and one warning per limit saying its WeChat version is held
-    back.
+    article breaks a limit of the 公众号 itself, no files and one warning per limit saying its WeChat
+    version is held back.
     """
     result = _render(page, rendered, site, cfg, page_url, templates, preview_mark)
     held = [p for p in result.problems if p.is_error and p.code in CHANNEL_LIMITS]
@@ -110,8 +108,8 @@ def _located(path: Path, line: int, finding: transform.Finding) -> SiteError:
 def compose(
     page: Page, body: transform.Body, wx: Wechat, preview_mark: bool = False, greeting: str = ""
 ) -> str:
-    """The article inside one styled section: brand, lead-in by type, body, notes, credits,
-    footer."""
+    """The article inside one styled section: brand, lead-in by type, body, notes, credits, footer.
+    """
     parts = [f'<p class="wx-mark-preview">{PREVIEW_MARK}</p>'] if preview_mark else []
     parts += _brand("wx-head", wx.header)
     parts += _lead(page, greeting or getattr(page.meta, "salutation", ""))
@@ -209,8 +207,8 @@ def _credits(page: Page) -> list[str]:
 
 
 def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: Path):
-    """Cut the covers from the page's picture, or draw a branded one; warn when neither is
-    possible."""
+    """Cut the covers from the page's picture, or draw a branded one; warn when neither is possible.
+    """
     problems: list[SiteError] = []
     source, keys = cover_images.choose_source(page, rendered, site)
     if source is not None:

@@ -167,8 +167,8 @@ def _check_element(tag: str, attrs: dict[str, str]) -> list[str]:
 def check_article(
     page: Page, path: Path, html: str, page_url: str, limits: WechatLimits
 ) -> list[SiteError]:
-    """The field-length limits of the draft API and the editor's markup rules, located in the
-    page's front matter."""
+    """The field-length limits of the draft API and the editor's markup rules, located in the page's
+    front matter."""
     problems = _check_title(page, path, limits) + _check_author(page, path, limits)
     problems += _check_digest(page, path, limits) + _check_body(page, path, html, limits)
     if len(page_url.encode("utf-8")) > limits.source_url_bytes:

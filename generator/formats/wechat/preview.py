@@ -53,8 +53,8 @@ class PreviewContext(TypedDict):
 
 
 def local_view(article_html: str, base_url: str, depth: int = 2) -> str:
-    """The article with image URLs under base_url made relative to the preview page (`depth`
-    folders below it)."""
+    """The article with image URLs under base_url made relative to the preview page (`depth` folders
+    below it)."""
     prefix = base_url if base_url.endswith("/") else base_url + "/"
     root = transform.parse(article_html)
     for node in root.iter():

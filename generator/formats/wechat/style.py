@@ -27,8 +27,8 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 @dataclass(frozen=True)
 class _Look:
-    """The values the rules are written from: the account's settings plus colours derived from
-    them."""
+    """The values the rules are written from: the account's settings plus colours derived from them.
+    """
 
     size: int
     text: str
