@@ -65,7 +65,8 @@ def measure(side: str, lines: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the comparison table; exit 1 when the lexicon cuts or tags a line differently."""
+    """Print the comparison table and the issue's targets; exit 1 when the lexicon cuts or tags a
+    line differently from jieba."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("content", nargs="?", type=Path, default=ROOT / "content")
     parser.add_argument("--runs", type=int, default=3)
@@ -77,8 +78,17 @@ def main(argv: list[str] | None = None) -> int:
                      f"median of {args.runs} fresh processes, CPU seconds\n")
     sys.stdout.write("side     load s  RSS MB  cut s  again s\n")
     for side, results in runs.items():
-        row = [statistics.median(r[key] for r in results) for key in ("load", "rss", "cut", "again")]
+        row = [statistics.median(r[k] for r in results) for k in ("load", "rss", "cut", "again")]
         sys.stdout.write(f"{side:8} {row[0]:6.3f} {row[1]:7.1f} {row[2]:6.3f} {row[3]:8.3f}\n")
+    median = {side: {k: statistics.median(r[k] for r in results) for k in ("load", "rss", "cut")}
+              for side, results in runs.items()}
+    for label, value, target, met in (
+        ("lexicon RSS MB", median["lexicon"]["rss"], "<= 10", median["lexicon"]["rss"] <= 10),
+        ("lexicon load s", median["lexicon"]["load"], "<= 0.15", median["lexicon"]["load"] <= 0.15),
+        ("cut s / jieba's", median["lexicon"]["cut"] / median["jieba"]["cut"], "<= 1",
+         median["lexicon"]["cut"] <= median["jieba"]["cut"]),
+    ):
+        sys.stdout.write(f"target {label}: {value:.3f} ({target}) {'✓' if met else '✗'}\n")
     old, new = runs["jieba"][0], runs["lexicon"][0]
     differ = [i for i, (a, b) in enumerate(zip(old["cuts"], new["cuts"])) if a != b]
     tags = [i for i, (a, b) in enumerate(zip(old["tags"], new["tags"])) if a != b]

@@ -26,6 +26,7 @@ import zlib
 from bisect import bisect_left
 from math import log
 from pathlib import Path
+from typing import NamedTuple
 
 DATA = Path(__file__).with_name("lexicon.bin")
 MAGIC = b"WMLEX1\n"
@@ -146,9 +147,22 @@ def dictionary_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def build(source: bytes) -> bytes:
-    """The bytes of lexicon.bin for a dict.txt (lines "word frequency tag"; a later line wins, the
-    total counts every line, as in jieba)."""
+class Tables(NamedTuple):
+    """What lexicon.bin holds: node count, total frequency, tag names, the four arrays'
+    little-endian bytes one after another, and the SHA-256 of the dict.txt they come from."""
+
+    nodes: int
+    total: int
+    tags: tuple[str, ...]
+    arrays: bytes
+    source: bytes
+
+
+def tables(source: bytes) -> Tables:
+    """The tables of a dict.txt (lines "word frequency tag"; a later line wins, the total counts
+    every line, as in jieba)."""
+    import hashlib  # only here: the build's own processes need not load OpenSSL
+
     freq: dict[str, int] = {}
     tag: dict[str, str] = {}
     total = 0
@@ -160,14 +174,18 @@ def build(source: bytes) -> bytes:
         total += int(parts[1])
         if len(parts) > 2:
             tag[parts[0]] = parts[2]
-    nodes = [""]
-    level = sorted(freq)
-    for depth in range(1, max(map(len, level)) + 1):
-        nodes += sorted({word[:depth] for word in level if len(word) >= depth})
+    levels: list[set[str]] = [{""}]
+    for word in freq:
+        for depth in range(len(levels), len(word) + 1):
+            levels.append(set())
+        for depth in range(1, len(word) + 1):
+            levels[depth].add(word[:depth])
+    # level by level, each level sorted: the children of a node are contiguous and in order
+    nodes = [node for level in levels for node in sorted(level)]
     index = {node: i for i, node in enumerate(nodes)}
-    children = array.array("I", bytes(4 * len(nodes)))
-    for node in itertools.islice(nodes, 1, None):
-        children[index[node[:-1]]] += 1
+    children = array.array("I", [0]) * len(nodes)
+    for parent in map(index.__getitem__, [node[:-1] for node in nodes[1:]]):
+        children[parent] += 1
     tags = ("x", *sorted(set(tag.values()) - {"x"}))
     tag_code = {name: i for i, name in enumerate(tags)}
     arrays = (
@@ -179,16 +197,20 @@ def build(source: bytes) -> bytes:
     if sys.byteorder != "little":
         for values in arrays:
             values.byteswap()
-    import hashlib  # only here: the build's own processes need not load OpenSSL
-
-    names = " ".join(tags).encode()
-    head = _HEAD.pack(len(nodes), total, len(names), hashlib.sha256(source).digest())
-    return MAGIC + head + names + zlib.compress(b"".join(a.tobytes() for a in arrays), 9)
+    data = b"".join(values.tobytes() for values in arrays)
+    return Tables(len(nodes), total, tags, data, hashlib.sha256(source).digest())
 
 
-def payload(data: bytes) -> tuple[int, int, tuple[str, ...], bytes, bytes]:
-    """(nodes, total, tag names, uncompressed arrays, SHA-256 of the source dict.txt) of the bytes
-    of a lexicon.bin; ValueError when they are not one."""
+def build(source: bytes) -> bytes:
+    """The bytes of lexicon.bin for a dict.txt."""
+    found = tables(source)
+    names = " ".join(found.tags).encode()
+    head = _HEAD.pack(found.nodes, found.total, len(names), found.source)
+    return MAGIC + head + names + zlib.compress(found.arrays, 6)
+
+
+def payload(data: bytes) -> Tables:
+    """The tables in the bytes of a lexicon.bin (ValueError when they are not one)."""
     nodes, total, tags, at = _head(data)
     try:
         arrays = zlib.decompress(data[at:])
@@ -196,7 +218,7 @@ def payload(data: bytes) -> tuple[int, int, tuple[str, ...], bytes, bytes]:
         raise ValueError("damaged lexicon") from exc
     if len(arrays) != nodes * 11 + 4:
         raise ValueError("damaged lexicon")
-    return nodes, total, tags, arrays, data[len(MAGIC) + 16:len(MAGIC) + _HEAD.size]
+    return Tables(nodes, total, tags, arrays, data[len(MAGIC) + 16:len(MAGIC) + _HEAD.size])
 
 
 def _head(data: bytes) -> tuple[int, int, tuple[str, ...], int]:
@@ -229,7 +251,7 @@ def load(data: bytes) -> Lexicon:
             view.release()
             if sys.byteorder != "little":
                 part.byteswap()
-        if stream.decompress(rest) or not stream.eof:
+        if stream.decompress(rest) or not stream.eof or stream.unused_data:
             raise ValueError("damaged lexicon")
     except zlib.error as exc:
         raise ValueError("damaged lexicon") from exc
@@ -260,15 +282,15 @@ def main(argv: list[str] | None = None) -> int:
     if source is None:
         sys.stderr.write("没有安装 jieba，无法生成词典\n")
         return 2
-    fresh = build(source.read_bytes())
     if "--check" in args:
+        fresh = tables(source.read_bytes())
         try:
-            same = payload(DATA.read_bytes())[:4] == payload(fresh)[:4]
+            same = payload(DATA.read_bytes()) == fresh
         except (OSError, ValueError):
             same = False
         sys.stderr.write(f"{DATA} {'与' if same else '不是由'} {source} {'一致' if same else '生成的'}\n")
         return 0 if same else 1
-    DATA.write_bytes(fresh)
+    DATA.write_bytes(build(source.read_bytes()))
     return 0
 
 
