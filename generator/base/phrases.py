@@ -2,26 +2,23 @@
 kept name.
 
 BudouX (Google's phrase segmenter, Simplified Chinese model) proposes the phrase boundaries. Its
-Chinese model
-alone splits common words (照|顾, 瘫|痪, 十|年), so a boundary is kept only where jieba's dictionary also
-ends
-a word (jieba's default tokenizer, shared with anything else in the process that uses it), and
-never inside
-a word the caller keeps whole (a person's name, an issuer, a place, a team, an honour title) or one
-of the
-campaign's common words below. Every output (LED frames, WeChat covers, site headings) asks
-this module, so they all break alike. GB/T 15834 punctuation rules are applied by the callers on
-top.
+Chinese model alone splits common words (照|顾, 瘫|痪, 十|年), so a boundary is kept only where
+jieba's dictionary also ends a word (the words jieba would cut without guessing, from the compact
+copy of its dictionary in base.lexicon), and never inside a word the caller keeps whole (a person's
+name, an issuer, a place, a team, an honour title) or one of the campaign's common words below.
+Every output (LED frames, WeChat covers, site headings) asks this module, so they all break alike.
+GB/T 15834 punctuation rules are applied by the callers on top.
 """
 
 from __future__ import annotations
 
 import functools
 import html
-import logging
 import re
 
 import budoux
+
+from generator.base import lexicon
 
 # Common words of the office's texts that the model splits (新|时代, 最|美…); kept whole everywhere.
 COMMON_WORDS = (
@@ -40,20 +37,11 @@ def _parser() -> budoux.Parser:
     return budoux.load_default_simplified_chinese_parser()
 
 
-@functools.cache
-def _words():
-    """jieba's default tokenizer, quiet (its dictionary loads on first use, about a second)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.dt
-
-
 def _inside_words(text: str) -> set[int]:
     """Offsets that fall inside a dictionary word (no guessing of unknown words: names come from
     `keep`)."""
     inside, position = set(), 0
-    for word in _words().cut(text, HMM=False):
+    for word in lexicon.default().cut(text):
         inside.update(range(position + 1, position + len(word)))
         position += len(word)
     return inside

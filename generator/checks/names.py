@@ -1,16 +1,20 @@
-"""Person names in Chinese text: jieba's part-of-speech tagger, helped by a list of common surnames.
+"""Person names in Chinese text: the words and tags of jieba's dictionary, helped by a list of
+common surnames.
 
-jieba tags many names (nr), but splits others into a surname and a word (姜/nr 彩霞/n) and misses some
-(林/ng 永福/nz); a lone surname token followed by a short word is read as a name, and a surname with a
-kinship or job title (王大爷, 毛阿姨, 老汪) as a reference to a person. jieba loads its dictionary (about a
-second) the first time a text is tagged, so callers tag only sentences that already need a name.
+The dictionary (base.lexicon: jieba's words and part-of-speech tags, cut the way jieba cuts them
+without guessing unknown words) tags many names (nr), but splits others into a surname and a word
+(姜/nr 彩霞/n), a word and a character (吴国/ns 良/a) or single characters (彭/nr 家/q 旺/a); a lone
+surname followed by a short word or by single characters is read as a name, and a surname with a
+kinship or job title (王大爷, 毛阿姨, 老汪) as a reference to a person. jieba's own tagger, whose
+hidden Markov model guessed the unknown names, is not needed (it took about 115 MB and a second to
+load); callers still tag only sentences that already need a name.
 """
 from __future__ import annotations
 
-import functools
-import logging
 import re
 from dataclasses import dataclass
+
+from generator.base import lexicon
 
 # Common surnames, without the ones that are everyday single-character words in running text (和, 时,
 # 常…).
@@ -45,6 +49,11 @@ _WORD_TAGS = {
 # extended.
 _STOP = frozenset("的了是在和与也都就把被给对向从又还才很会到去来让跟家等们说讲笑想看问道称告所为以及而着过每今年"
                   "一这那些个里上下中前后时")
+# A word counted more often than this in jieba's dictionary is not a surname and a given name's
+# first character (方法 18,045; 夏天 3,821; but 叶子 1,205/nr, 吴国 174)
+_COMMON = 1000
+# Characters of _STOP that often begin a given name (家旺, 一鸣)
+_GIVEN = frozenset("家一")
 _NOT_NAMES = ("胡柚", "常山", "江山")  # words of the county that start with a surname
 _NOT_NAMES_AFTER = ("柚",)
 _PLACE_ENDS = frozenset("村镇乡街路县市区桥寺庙站馆院校厂店铺园队组部局委办会社所柚")
@@ -63,16 +72,10 @@ class Name:
     full: bool = True
 
 
-@functools.lru_cache(maxsize=1)
-def tagger():
-    """jieba's part-of-speech tokenizer over its default dictionary, which the line breaker
-    (base.phrases) shares:
-    loaded once per process (about a second) whichever asks first. Nothing here adds words to it."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.dt
+def tagger() -> lexicon.Lexicon:
+    """jieba's dictionary with its part-of-speech tags (base.lexicon), which the line breaker
+    (base.phrases) shares: loaded once per process whichever asks first."""
+    return lexicon.default()
 
 
 def find(text: str, known: tuple[str, ...] = ()) -> list[Name]:
@@ -85,7 +88,7 @@ def find(text: str, known: tuple[str, ...] = ()) -> list[Name]:
         for m in re.finditer(re.escape(name), text)
     ]
     found += _references(text, known)
-    tokens = [(pair.word, pair.flag) for pair in tagger().cut(text)]
+    tokens = tagger().tagged(text)
     starts = [0]
     for word, _flag in tokens:
         starts.append(starts[-1] + len(word))
@@ -124,6 +127,8 @@ def _name_at(
         return Name(pos, pos + 1 + len(after[0]), word + after[0], False)  # 毛阿姨
     if flag in _NAME_TAGS and 2 <= len(word) <= 4 and (len(word) > 2 or _frequency(word) <= 30):
         return Name(pos, pos + len(word), word, not word.endswith(TITLES))
+    if len(word) > 1 and flag not in _NAME_TAGS and _frequency(word) > _COMMON:
+        return None  # 方法编, 夏天午: a name does not begin with a word as common as these
     boundaries = set(starts)
     for length in (3, 2):
         candidate = text[pos:pos + length]
@@ -131,7 +136,8 @@ def _name_at(
         if (
             len(candidate) < length
             or not _HAN.match(candidate)
-            or any(c in _STOP for c in candidate[1:])
+            or candidate[-1] in _STOP
+            or (candidate[1] in _STOP and not _single_characters(candidate, pos, boundaries))
         ):
             continue
         if not (end in boundaries or text[end:end + 1] in _STOP) or candidate[-1] in _PLACE_ENDS:
@@ -145,13 +151,21 @@ def _name_at(
     return None
 
 
+def _single_characters(candidate: str, pos: int, boundaries: set[int]) -> bool:
+    """True for a three-character name the dictionary cuts into single characters (彭|家|旺,
+    江|一|鸣): its middle character may be one that usually ends a phrase (家, 一)."""
+    return len(candidate) == 3 and candidate[1] in _GIVEN and all(
+        pos + i in boundaries for i in (1, 2, 3)
+    )
+
+
 def _next_word(text: str, end: int, starts: list[int], tokens: list[tuple[str, str]]) -> str:
     return tokens[starts.index(end)][0] if end in starts[:-1] else ""
 
 
 def _frequency(word: str) -> int:
     """How common a word is in jieba's dictionary (0 for names it does not list)."""
-    return tagger().tokenizer.FREQ.get(word) or 0
+    return tagger().frequency(word)
 
 
 def _references(text: str, known: tuple[str, ...]) -> list[Name]:

@@ -1,12 +1,10 @@
 """Sensitive personal information (PIPL art. 28): a category word (health, disability, religion,
-biometrics,
-minors, precise location, finance) in the same sentence as a person's name, or in a later sentence
-of the
-same paragraph that refers back to them, needs that person's consent naming the category.
+biometrics, minors, precise location, finance) in the same sentence as a person's name, or in a
+later sentence of the same paragraph that refers back to them, needs that person's consent naming
+the category.
 
 The categories and their words are in content/_data/sensitive.yaml. Texts without any category word
-never
-load the name tagger (jieba), so most pages cost a regular-expression search only.
+never tag names (checks.names), so most pages cost a regular-expression search only.
 """
 
 from __future__ import annotations

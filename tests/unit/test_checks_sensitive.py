@@ -183,3 +183,19 @@ def test_a_site_without_the_dictionary_is_told_so(make_site):
     cfg = config.load(root / "site_config.yaml")
     result = run_checks(content.load_site(cfg, root / "content"), cfg, today=date(2025, 11, 3))
     assert [p.is_error for p in result.problems if p.code == "sensitive.dictionary"] == [False]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("彭家旺因脑溢血去世。", ["彭家旺"]),  # cut into single characters, 家 in the middle
+    ("七岁的江一鸣每天帮外婆读报纸。", ["江一鸣"]),
+    ("郑国强当了十年的义务保洁员。", ["郑国强"]),  # jieba's tagger found only 郑国
+    ("社区网格员徐建华发现了问题。", ["徐建华"]),  # and missed this one
+    ("吴国良每天清扫村口的道路。", ["吴国良"]),  # a word (吴国) and a character
+    ("周一早上大家在王家门口集合。", []),  # 周一 is a word; 王家 is a family
+    ("投放方法编进了顺口的唱词里。", []),  # 方法 is far too common to begin a name
+    ("夏天午后气温高。", []),
+])
+def test_names_without_jiebas_tagger(sentence, expected):
+    from generator.checks import names
+
+    assert [n.text for n in names.find(sentence)] == expected
