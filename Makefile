@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 TOOLS := .tools
 NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1 acorn@8.15.0
 TYPE ?= story
@@ -38,6 +39,10 @@ help:
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
 # A CJK font is needed to draw LED frames and WeChat covers; install one when the machine has none.
@@ -81,28 +86,28 @@ review-history: $(STAMP)
 system-packages:
 	@sh tools/system-packages.sh
 
-test: system-packages $(STAMP) fonts $(TOOLS)/.installed
+test: system-packages $(TEST_STAMP) fonts $(TOOLS)/.installed
 	$(PY) -m pytest -n 2 -q
 
 deploy: $(STAMP) fonts
 	$(PY) -m generator deploy
 
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(PY) -m pytest -n 2 -q -m "not e2e and not slow"
 
-golden-update: $(STAMP)
+golden-update: $(TEST_STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden
 
-bench: $(STAMP) fonts
+bench: $(TEST_STAMP) fonts
 	$(PY) -m tools.bench --peers
 
-bench-browser: $(STAMP) fonts
+bench-browser: $(TEST_STAMP) fonts
 	$(PY) -m tools.bench --sizes 1000 --runs 1 --browser
 
-bench-peers: $(STAMP) fonts
+bench-peers: $(TEST_STAMP) fonts
 	$(PY) -m tools.bench --peers
 
-bench-search: $(STAMP) fonts
+bench-search: $(TEST_STAMP) fonts
 	$(PY) -m tools.bench_search
 
 loc:
