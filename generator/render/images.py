@@ -403,6 +403,10 @@ def _encode_all(image, orientation, shape: Plan, quality: int, kept: bytes | Non
         image = ImageOps.exif_transpose(image)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")  # CMYK and YCCK: once, before any resizing
+    # Pillow writes the decoded file's comment and XMP (where phones put places) into what it
+    # saves from it: nothing of them may go on.
+    icc = image.info.get("icc_profile") if kept is not None else None
+    image.info = {}
     # After draft decoding a photo is at most twice the target: Hamming is as sharp as Lanczos
     # there and costs half as much.
     resample = Image.Resampling.HAMMING if fmt == "JPEG" else Image.Resampling.LANCZOS
@@ -412,7 +416,6 @@ def _encode_all(image, orientation, shape: Plan, quality: int, kept: bytes | Non
         out = io.BytesIO()
         image.save(out, "PNG", optimize=True)
         return {"": out.getvalue()}
-    icc = image.info.get("icc_profile") if kept is not None else None
     files = {"": kept if kept is not None else _jpeg(image, quality)}
     if not copies:
         return files
