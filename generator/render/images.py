@@ -401,12 +401,14 @@ def _encode_all(image, orientation, shape: Plan, quality: int, kept: bytes | Non
     fmt = image.format
     if orientation not in (1, None):  # phones store rotation in EXIF, which we are about to drop
         image = ImageOps.exif_transpose(image)
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")  # CMYK and YCCK: once, before any resizing
-    # Pillow writes the decoded file's comment and XMP (where phones put places) into what it
-    # saves from it: nothing of them may go on.
+    # the colour profile goes with the copies only where the published file keeps it (lossless)
     icc = image.info.get("icc_profile") if kept is not None else None
-    image.info = {}
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image, icc = image.convert("RGB"), None  # CMYK and YCCK: once, before any resizing
+    if fmt == "JPEG":
+        # Pillow writes the decoded file's comment and XMP (where phones put places) into what it
+        # saves from it: nothing of them may go on. (A PNG keeps its info: its transparency.)
+        image.info = {}
     # After draft decoding a photo is at most twice the target: Hamming is as sharp as Lanczos
     # there and costs half as much.
     resample = Image.Resampling.HAMMING if fmt == "JPEG" else Image.Resampling.LANCZOS
@@ -426,7 +428,7 @@ def _encode_all(image, orientation, shape: Plan, quality: int, kept: bytes | Non
         if name:
             files[name + ".jpg"] = _jpeg(small, quality, icc)
         out = io.BytesIO()
-        small.save(out, "WEBP", icc_profile=icc or b"", **WEBP)
+        small.save(out, "WEBP", icc_profile=icc if icc and small.mode == "RGB" else b"", **WEBP)
         files[name + ".webp"] = out.getvalue()
     return files
 

@@ -61,7 +61,8 @@ def long_story(tmp_path_factory) -> str:
 
 
 def _open(browser, url: str, width: int, scale: float):
-    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    context = browser.new_context(viewport={"width": width, "height": 800},
+                                  device_scale_factor=scale)
     tab = context.new_page()
     tab.fetched = []
     tab.on("request", lambda r: tab.fetched.append(r.url.rsplit("/", 1)[-1]))

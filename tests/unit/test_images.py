@@ -100,7 +100,7 @@ def test_a_phone_photo_and_all_its_copies_come_from_one_draft_decode(monkeypatch
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft",
                         lambda self, mode, size: asked.append(size) or draft(self, mode, size))
     monkeypatch.setattr(ImageFile.ImageFile, "load",
-                        lambda self: (decoded.append(self.size) if self.tile else None) or load(self))
+                        lambda self: (self.tile and decoded.append(self.size)) or load(self))
     raw = _phone_photo(4000, 3000)
     files = prepare_all(raw, 1080, 85)
     assert asked == [(1080, 810)] and decoded == [(2000, 1500)], "one decode, at half scale"
@@ -139,7 +139,7 @@ def test_the_plan_turns_caps_and_lists_copies_by_format():
     png = plan((2000, 1000), 1, "PNG", 1080)
     assert (png.width, png.height, png.widths, png.webp) == (1080, 540, (1080,), False)
     gif = plan((2000, 1000), 1, "GIF", 1080)
-    assert (gif.width, gif.widths, gif.webp) == (2000, (2000,), False), "GIFs are published as they are"
+    assert (gif.width, gif.widths, gif.webp) == (2000, (2000,), False), "GIFs are kept as they are"
 
 
 def test_an_image_url_knows_its_copies_and_compares_with_its_size():
@@ -147,7 +147,8 @@ def test_an_image_url_knows_its_copies_and_compares_with_its_size():
 
     url = ImageURL("/w/media/a.jpg", 1080, 810, (480, 800, 1080), True)
     assert url == "/w/media/a.jpg" and str(url) == "/w/media/a.jpg"
-    assert url.srcset() == "/w/media/a.480w.jpg 480w, /w/media/a.800w.jpg 800w, /w/media/a.jpg 1080w"
+    assert url.srcset() == ("/w/media/a.480w.jpg 480w, /w/media/a.800w.jpg 800w, "
+                            "/w/media/a.jpg 1080w")
     assert url.srcset("webp").endswith("/w/media/a.webp 1080w")
     assert url != ImageURL("/w/media/a.jpg", 1080, 600, (480, 800, 1080), True), "another size"
     html = url.picture("老人 & 志愿者", lazy=False, sizes="9rem", css="portrait")
@@ -157,3 +158,25 @@ def test_an_image_url_knows_its_copies_and_compares_with_its_size():
     assert "loading=\"lazy\"" in url.picture("x")
     plain = ImageURL("/w/media/b.png", 600, 400).picture("图")
     assert plain.startswith("<img ") and "srcset" not in plain and 'width="600"' in plain
+
+
+def test_a_wide_png_keeps_its_transparency():
+    image = Image.new("P", (2000, 1000), 0)
+    image.putpalette([255, 255, 255, 200, 30, 30])
+    image.paste(1, (500, 250, 1500, 750))
+    out = io.BytesIO()
+    image.save(out, "PNG", transparency=0)
+    published = Image.open(io.BytesIO(prepare(out.getvalue(), 1080, 85)))
+    assert published.size == (1080, 540)
+    assert published.convert("RGBA").getpixel((10, 10))[3] == 0, "the clear background stays clear"
+
+
+def test_copies_of_a_cmyk_jpeg_are_rgb_without_its_cmyk_profile():
+    from generator.render.images import prepare_all
+
+    out = io.BytesIO()
+    Image.new("CMYK", (900, 600), (0, 200, 200, 0)).save(out, "JPEG", icc_profile=b"\0" * 128)
+    files = prepare_all(out.getvalue(), 1080, 85)
+    webp = Image.open(io.BytesIO(files[".webp"]))
+    assert webp.mode == "RGB" and "icc_profile" not in webp.info
+    assert Image.open(io.BytesIO(files[".480w.jpg"])).mode == "RGB"
