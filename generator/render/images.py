@@ -87,7 +87,10 @@ class ImageURL(str):
         return f"{name}.{'webp' if kind == 'webp' else suffix}" if dot else str(self)
 
     def srcset(self, kind: str = "jpg") -> str:
-        """The `srcset` of the JPEG (or WebP) copies: "a.480w.jpg 480w, …, a.jpg 1080w"."""
+        """The `srcset` of the JPEG (or WebP) copies: "a.480w.jpg 480w, …, a.jpg 1080w"; a lone
+        copy without a width (a width descriptor would need `sizes`)."""
+        if len(self.widths) == 1:
+            return self.copy_url(self.width, kind)
         return ", ".join(f"{self.copy_url(w, kind)} {w}w" for w in self.widths)
 
     def parts(self, alt: str, lazy: bool = True, sizes: str | None = None,

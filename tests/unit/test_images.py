@@ -156,6 +156,9 @@ def test_an_image_url_knows_its_copies_and_compares_with_its_size():
     assert 'alt="老人 &amp; 志愿者"' in html and 'width="1080" height="810"' in html
     assert 'class="portrait"' in html and "loading" not in html and 'sizes="9rem"' in html
     assert "loading=\"lazy\"" in url.picture("x")
+    small = ImageURL("/w/media/s.jpg", 300, 200, (300,), True).picture("小")
+    assert small.startswith('<picture><source type="image/webp" srcset="/w/media/s.webp"><img ')
+    assert "sizes" not in small and "300w" not in small
     plain = ImageURL("/w/media/b.png", 600, 400).picture("图")
     assert plain.startswith("<img ") and "srcset" not in plain and 'width="600"' in plain
 
