@@ -23,6 +23,7 @@ from tools.bench_mix import (
     copy_images_for_hugo,
     hugo_images_per_second,
     phone_photo_cost,
+    photo_line,
     prepare_mix,
     rates,
 )
@@ -351,9 +352,7 @@ def main(argv: list[str] | None = None) -> int:
               f"漏推 {missed} 次。")
     drawn = sample_rates()
     print("\n示例站（22 篇，4 块屏）首次绘制：" + "，".join(f"{k} {v:.0f}" for k, v in drawn.items()))
-    full, resized, fits = phone_photo_cost()
-    print(f"4000×3000 手机照片：完整解码 {full:.0f} ms；发布为 1080 px {resized:.0f} ms（{resized / full:.2f}×）；"
-          f"1000 px 宽的照片原样去元数据发布 {fits:.1f} ms")
+    print(photo_line(phone_photo_cost()))
     for name, result in results.items():
         pages = int(name.split()[1])
         print(f"{name}: 每页 {result['ours']['cold'][0] / pages * 1000:.2f} ms（冷构建）")

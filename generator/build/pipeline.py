@@ -13,7 +13,7 @@ from generator.checks import ledger, privacy, review, run_checks, mask_site
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.base.errors import BuildFailed, Problems, Severity, SiteError, error
-from generator.render.images import ImageProblem, MediaLibrary
+from generator.render.images import ImageProblem, MediaLibrary, describe
 from generator.render.bodies import Bodies
 from generator.render.markdown import ImageRef, MarkdownRenderer, Rendered
 from generator.build import addresses, linkcheck
@@ -281,6 +281,7 @@ class _BodyRenderer:
 
     content_dir: Path
     routes: routing.Routes
+    max_width: int = 1080  # images.max_width: the published size of an image, which pages show
 
     def render(self, pages) -> list[Rendered]:
         """Render a chunk of pages with one Markdown converter."""
@@ -290,9 +291,11 @@ class _BodyRenderer:
     def _locator(self, page: Page):
         def locate(src: str) -> str | None:
             found = content.find_image(self.content_dir, page, src)
-            return (
-                self.routes.url(self.routes.media_path(self.content_dir, found)) if found else None
-            )
+            if found is None:
+                return None
+            url = self.routes.url(self.routes.media_path(self.content_dir, found))
+            shape = describe(found, self.max_width)  # its size and copies, from the header
+            return shape.url(url) if shape else url
         return locate
 
 
@@ -309,7 +312,7 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     keys = {p.source: p.identity for p in site.pages}
     refs = {p.source: cache.get("body-images", keys[p.source]) for p in site.pages}
     todo = [p for p in site.pages if is_missing(refs[p.source])]
-    renderer = _BodyRenderer(site.content_dir, work.routes)
+    renderer = _BodyRenderer(site.content_dir, work.routes, work.cfg.images.max_width)
     fresh = dict(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
     images: dict[tuple[str, str], str] = {}
     for page in site.pages:

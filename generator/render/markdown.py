@@ -10,6 +10,8 @@ import nh3
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from generator.render.images import COLUMN
+
 EXTENSIONS = ["tables", "footnotes", "attr_list", "toc", "sane_lists", "fenced_code"]
 
 _TAGS = {
@@ -42,10 +44,12 @@ _TAGS = {
     "mark",
     "ol",
     "p",
+    "picture",
     "pre",
     "q",
     "s",
     "small",
+    "source",
     "span",
     "strong",
     "sub",
@@ -68,6 +72,9 @@ _ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start"},
 }
+# Attributes kept only with the values the image step wrote (see _Images and clean).
+_MADE_ATTRIBUTES = {"img": ("srcset", "sizes", "decoding"),
+                    "source": ("srcset", "sizes", "type")}
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
 ImageResolver = Callable[[str], "str | None"]
@@ -103,20 +110,59 @@ class Rendered:
 
 
 class _Images(Treeprocessor):
-    """Rewrite image sources through the resolver and remember each image (with lazy loading)."""
+    """Rewrite image sources through the resolver and remember each image (with lazy loading).
+
+    An image the resolver knows the size and copies of (an images.ImageURL) becomes a <picture>:
+    a WebP <source> and the JPEG <img>, each with `srcset`, plus width and height so nothing jumps
+    while it loads. WeChat keeps only the <img> and its `src` (wechat/transform.py). A width the
+    author wrote stays and sets `sizes` to it ("300px"): how transform.py tells it from the
+    image's own width.
+    """
 
     def __init__(self, md_instance):
         super().__init__(md_instance)
         self.resolve: ImageResolver = lambda src: src
         self.found: list[tuple[str, str | None, str]] = []
+        self.made: dict[str, set[str]] = {}  # attribute → the values made here (nh3 keeps those)
 
     def run(self, root: ElementTree.Element) -> None:
-        for img in root.iter("img"):
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for img in list(root.iter("img")):
             src = img.get("src", "")
             url = self.resolve(src)
             self.found.append((src, url, img.get("alt", "").strip()))
             img.set("src", url or src)
             img.set("loading", "lazy")
+            if hasattr(url, "parts") and img in parents:
+                self._picture(img, url, parents[img])
+
+    def _picture(self, img: ElementTree.Element, url, parent: ElementTree.Element) -> None:
+        wanted = img.get("width", "").strip()
+        sizes = f"{wanted}px" if wanted.isdigit() and int(wanted) > 0 else None
+        parts = url.parts(img.get("alt", ""), sizes=sizes or COLUMN)
+        if sizes and parts[0][0] != "picture":
+            return  # no copies to choose from: the author's width, as written
+        shown = img if parts[0][0] != "picture" else ElementTree.Element("img")
+        shown.attrib.update({k: v for k, v in img.attrib.items() if k in _KEPT})
+        shown.attrib.update(parts[-1][1])
+        if sizes:
+            shown.set("width", wanted)
+            shown.set("height", str(max(1, round(url.height * int(wanted) / url.width))))
+        outer = shown
+        if parts[0][0] == "picture":
+            outer = ElementTree.Element("picture")
+            for name, attrs in parts[1:-1]:
+                ElementTree.SubElement(outer, name, attrs)
+            outer.append(shown)
+            outer.tail = img.tail
+            parent[list(parent).index(img)] = outer
+        for element in outer.iter():
+            for name in ("srcset", "sizes", "type", "decoding"):
+                if name in element.attrib:
+                    self.made.setdefault(name, set()).add(element.get(name))
+
+
+_KEPT = ("title", "class", "id", "lang")  # what an author may write on an image, besides its size
 
 
 class MarkdownRenderer:
@@ -139,8 +185,8 @@ class MarkdownRenderer:
         line."""
         self._md.reset()
         self._images.resolve = resolve_image or (lambda src: src)
-        self._images.found = []
-        html = clean(self._md.convert(text))
+        self._images.found, self._images.made = [], {}
+        html = clean(self._md.convert(text), self._images.made)
         toc = [(t["level"], t["id"], t["name"]) for t in _flatten(self._md.toc_tokens)]
         images = [
             ImageRef(src, url, alt, first_line + _line_in(text, src))
@@ -149,11 +195,15 @@ class MarkdownRenderer:
         return Rendered(html, toc, images)
 
 
-def clean(html: str) -> str:
+def clean(html: str, made: dict[str, set[str]] | None = None) -> str:
     """Remove scripts, event handlers, styles and unsafe URLs from HTML, keeping ordinary article
-    markup."""
+    markup; `made` are the srcset, sizes, type and decoding values this renderer wrote itself (an
+    author's own are dropped: a srcset could load pictures from anywhere)."""
+    made = made or {}
+    values = {tag: {name: made.get(name, set()) for name in names}
+              for tag, names in _MADE_ATTRIBUTES.items()}
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None,
-                     strip_comments=True)
+                     strip_comments=True, tag_attribute_values=values)
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:

@@ -88,3 +88,98 @@ def test_a_wide_phone_photo_is_decoded_at_reduced_scale_and_resized(monkeypatch)
     result = Image.open(io.BytesIO(prepare(_phone_photo(4000, 3000), 1080, 85)))
     assert asked == [(1080, 810)] and result.size == (1080, 810)
     assert not result.getexif() and "icc_profile" not in result.info
+
+
+def test_a_phone_photo_and_all_its_copies_come_from_one_draft_decode(monkeypatch):
+    from PIL import ImageFile, JpegImagePlugin
+
+    from generator.render.images import prepare_all
+
+    asked, decoded = [], []
+    draft, load = JpegImagePlugin.JpegImageFile.draft, ImageFile.ImageFile.load
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft",
+                        lambda self, mode, size: asked.append(size) or draft(self, mode, size))
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: (self.tile and decoded.append(self.size)) or load(self))
+    raw = _phone_photo(4000, 3000)
+    files = prepare_all(raw, 1080, 85)
+    assert asked == [(1080, 810)] and decoded == [(2000, 1500)], "one decode, at half scale"
+    monkeypatch.undo()
+    sizes = {name: Image.open(io.BytesIO(data)).size for name, data in files.items()}
+    assert sizes == {"": (1080, 810), ".480w.jpg": (480, 360), ".800w.jpg": (800, 600),
+                     ".webp": (1080, 810), ".480w.webp": (480, 360), ".800w.webp": (800, 600)}
+    formats = {name: Image.open(io.BytesIO(data)).format for name, data in files.items()}
+    assert {formats[n] for n in ("", ".480w.jpg", ".800w.jpg")} == {"JPEG"}
+    assert {formats[n] for n in (".webp", ".480w.webp", ".800w.webp")} == {"WEBP"}
+    for name, data in files.items():
+        for trace in (b"Exif", b"PhoneMaker", b"GPSLatitude", b"Baishi", b"xmpmeta"):
+            assert trace not in data, f"{trace!r} in the {name or 'published'} copy"
+    assert prepare_all(raw, 1080, 85) == files, "the same bytes every time"
+    assert files[""] == prepare(raw, 1080, 85), "the published copy does not depend on the copies"
+
+
+def test_a_jpeg_that_fits_stays_lossless_beside_its_copies():
+    from generator.render.images import prepare_all
+
+    raw = _phone_photo(600, 800)
+    files = prepare_all(raw, 1080, 85)
+    assert files[""] == prepare(raw, 1080, 85)
+    assert Image.open(io.BytesIO(files[""])).tobytes() == Image.open(io.BytesIO(raw)).tobytes()
+    assert sorted(files) == ["", ".480w.jpg", ".480w.webp", ".webp"]
+    assert Image.open(io.BytesIO(files[".480w.webp"])).size == (480, 640)
+
+
+def test_the_plan_turns_caps_and_lists_copies_by_format():
+    from generator.render.images import plan
+
+    assert plan((4000, 3000), 1, "JPEG", 1080).widths == (480, 800, 1080)
+    turned = plan((4000, 3000), 6, "JPEG", 1080)
+    assert (turned.width, turned.height, turned.widths) == (1080, 1440, (480, 800, 1080))
+    assert plan((300, 200), 1, "JPEG", 1080).widths == (300,)
+    png = plan((2000, 1000), 1, "PNG", 1080)
+    assert (png.width, png.height, png.widths, png.webp) == (1080, 540, (1080,), False)
+    gif = plan((2000, 1000), 1, "GIF", 1080)
+    assert (gif.width, gif.widths, gif.webp) == (2000, (2000,), False), "GIFs are kept as they are"
+
+
+def test_an_image_url_knows_its_copies_and_compares_with_its_size():
+    from generator.render.images import ImageURL
+
+    url = ImageURL("/w/media/a.jpg", 1080, 810, (480, 800, 1080), True)
+    assert url == "/w/media/a.jpg" and str(url) == "/w/media/a.jpg"
+    assert url.srcset() == ("/w/media/a.480w.jpg 480w, /w/media/a.800w.jpg 800w, "
+                            "/w/media/a.jpg 1080w")
+    assert url.srcset("webp").endswith("/w/media/a.webp 1080w")
+    assert url != ImageURL("/w/media/a.jpg", 1080, 600, (480, 800, 1080), True), "another size"
+    html = url.picture("老人 & 志愿者", lazy=False, sizes="9rem", css="portrait")
+    assert html.startswith('<picture><source type="image/webp" srcset="/w/media/a.480w.webp 480w')
+    assert 'alt="老人 &amp; 志愿者"' in html and 'width="1080" height="810"' in html
+    assert 'class="portrait"' in html and "loading" not in html and 'sizes="9rem"' in html
+    assert "loading=\"lazy\"" in url.picture("x")
+    small = ImageURL("/w/media/s.jpg", 300, 200, (300,), True).picture("小")
+    assert small.startswith('<picture><source type="image/webp" srcset="/w/media/s.webp"><img ')
+    assert "sizes" not in small and "300w" not in small
+    plain = ImageURL("/w/media/b.png", 600, 400).picture("图")
+    assert plain.startswith("<img ") and "srcset" not in plain and 'width="600"' in plain
+
+
+def test_a_wide_png_keeps_its_transparency():
+    image = Image.new("P", (2000, 1000), 0)
+    image.putpalette([255, 255, 255, 200, 30, 30])
+    image.paste(1, (500, 250, 1500, 750))
+    out = io.BytesIO()
+    image.save(out, "PNG", transparency=0)
+    published = Image.open(io.BytesIO(prepare(out.getvalue(), 1080, 85)))
+    assert published.size == (1080, 540)
+    assert published.convert("RGBA").getpixel((10, 10))[3] == 0, "the clear background stays clear"
+
+
+def test_copies_of_a_cmyk_jpeg_are_rgb_without_its_cmyk_profile():
+    from generator.render.images import prepare_all
+
+    out = io.BytesIO()
+    Image.new("CMYK", (900, 600), (0, 200, 200, 0)).save(out, "JPEG", icc_profile=b"\0" * 128)
+    files = prepare_all(out.getvalue(), 1080, 85)
+    webp = Image.open(io.BytesIO(files[".webp"]))
+    assert webp.mode == "RGB" and "icc_profile" not in webp.info
+    assert Image.open(io.BytesIO(files[".480w.jpg"])).mode == "RGB"

@@ -36,3 +36,18 @@ def test_only_safe_link_schemes_survive():
     html = MarkdownRenderer().render("[a](https://a.cn) [b](images/a.jpg) [c]( JavaScript:x) [d](data:text/html,x)").html
     assert 'href="https://a.cn"' in html and 'href="images/a.jpg"' in html
     assert "javascript" not in html.lower() and "data:" not in html
+
+
+def test_an_image_with_copies_becomes_a_picture_and_authors_cannot_write_srcset():
+    from generator.render.images import ImageURL
+
+    url = ImageURL("/m/a.jpg", 1080, 810, (480, 800, 1080), True)
+    text = ("![老人](a.jpg)\n\n<img src='/m/a.jpg' srcset='https://tracker.example/x.jpg 2x'>"
+            "<picture><source srcset='https://tracker.example/y.webp' type='image/webp'></picture>")
+    html = MarkdownRenderer().render(text, lambda src: url).html
+    assert html.startswith('<p><picture><source sizes="(min-width: 52rem) 50rem, calc(100vw - 2rem)'
+                           '" srcset="/m/a.480w.webp 480w, /m/a.800w.webp 800w, /m/a.webp 1080w"'
+                           ' type="image/webp"><img alt="老人" decoding="async" height="810"'
+                           ' loading="lazy"')
+    assert 'srcset="/m/a.480w.jpg 480w, /m/a.800w.jpg 800w, /m/a.jpg 1080w" width="1080"' in html
+    assert "tracker" not in html, "a srcset the author wrote could load pictures from anywhere"

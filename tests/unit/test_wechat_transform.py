@@ -162,3 +162,27 @@ def test_cell_alignment_attribute_moves_into_style():
     html = '<table><tr><th align="right" scope="col">数</th><td align="center" colspan="2">12</td></tr></table>'
     out = transform.transform_body(html, BASE, PAGE)
     assert '<th style="text-align:right">数</th><td colspan="2" style="text-align:center">12</td>' in out.html
+
+
+def _picture_body(markdown: str) -> transform.Body:
+    from generator.render.images import ImageURL
+
+    url = ImageURL("/wenming/media/a.jpg", 1080, 810, (480, 800, 1080), True)
+    html = MarkdownRenderer().render(markdown, lambda src: url).html
+    assert "<picture>" in html and "srcset=" in html  # the site's body
+    return transform.transform_body(html, "https://example.gov.cn/wenming/",
+                                    "https://example.gov.cn/wenming/stories/x/")
+
+
+def test_a_picture_becomes_the_plain_full_width_jpeg_in_wechat():
+    out = _picture_body('![老人和志愿者](a.jpg "张三（右）在送饭")')
+    assert out.html == ('<section class="wx-figure"><img src="https://example.gov.cn/wenming/media/'
+                        'a.jpg" alt="老人和志愿者"><p class="wx-caption">张三（右）在送饭</p></section>')
+
+
+def test_a_width_the_author_wrote_on_a_picture_still_reaches_wechat():
+    out = _picture_body("文字 ![小图](a.jpg){ width=300 } 文字")
+    img = re.search(r"<img[^>]*>", out.html).group(0)
+    assert img == ('<img src="https://example.gov.cn/wenming/media/a.jpg" alt="小图" '
+                   'style="width:300px">')
+    assert "picture" not in out.html and "source" not in out.html and "webp" not in out.html

@@ -8,9 +8,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from generator.model.content import Page, Site
+from generator.render.images import shared_copy
 from generator.render.markdown import Rendered
 from generator.formats.led import layout
 from generator.formats.led.layout import Unfittable
@@ -99,56 +100,44 @@ def default_focus(size: tuple[int, int]) -> tuple[float, float]:
 
 def from_image(source: Path, focus: tuple[float, ...], max_width: int, quality: int) -> Covers:
     """Cut both covers from a photo; `cover.jpg` is the photo itself (EXIF removed), which the crop
-    strings refer to."""
-    base = _open(source, max_width)
-    if base.width > max_width:
-        base = base.resize(
-            (max_width, round(base.height * max_width / base.width)), Image.Resampling.LANCZOS
-        )
-    point = (focus[0], focus[1]) if len(focus) == 2 else default_focus(base.size)
-    return _cut(base, point, quality, drawn=False)
+    strings refer to.
 
-
-def _open(source: Path, max_width: int = 0) -> Image.Image:
-    """Open a photo upright (phones store rotation in EXIF, which we drop) and flatten it onto
-    white RGB.
-
-    A JPEG wider than `max_width` is decoded at the smallest of 1/2, 1/4, 1/8 scale that keeps it
-    at least that
-    wide (draft mode): a phone photo then costs a fraction of a full decode."""
+    The photo is the site's published copy of it (images.shared_copy: upright, at most `max_width`
+    wide, without metadata), so a phone photo is decoded at draft scale once for the site and its
+    covers; a JPEG copy is `cover.jpg` byte for byte, and the crops come from decoding that small
+    copy."""
     try:
-        with Image.open(source) as raw:
-            # an image bomb: refused before any pixel is decoded
-            if raw.width * raw.height > 50_000_000:
-                raise ValueError(f"封面图 {source.name} 太大")
-            _draft(raw, max_width)
-            image = ImageOps.exif_transpose(raw)
-            image.load()
+        data = shared_copy(source, max_width, quality)
+    except ValueError as exc:
+        raise ValueError(f"封面图 {source.name} 太大" if "太大" in str(exc)
+                         else f"打不开封面图 {source.name}") from None
+    base = _open(data, source.name)
+    point = (focus[0], focus[1]) if len(focus) == 2 else default_focus(base.size)
+    return _cut(base, point, quality, drawn=False, thumb=data if data[:2] == b"\xff\xd8" else None)
+
+
+def _open(data: bytes, name: str) -> Image.Image:
+    """Decode a published copy (already upright and without metadata) flattened onto white RGB."""
+    try:
+        with Image.open(io.BytesIO(data)) as raw:
+            raw.load()
+            image = raw.copy() if raw.mode in ("RGB", "RGBA", "LA", "P") else raw.convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ValueError(f"打不开封面图 {source.name}") from exc
+        raise ValueError(f"打不开封面图 {name}") from exc
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         flat = Image.new("RGB", image.size, "#ffffff")
         flat.paste(image, mask=image.getchannel("A"))
         return flat
-    return image.convert("RGB")
+    return image
 
 
-def _draft(image: Image.Image, max_width: int) -> None:
-    turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-    width = image.height if turned else image.width
-    if image.format == "JPEG" and max_width and width > max_width:
-        scale = max_width / width
-        image.draft(
-            image.mode, (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        )
-
-
-def _cut(base: Image.Image, focus: tuple[float, float], quality: int, drawn: bool) -> Covers:
+def _cut(base: Image.Image, focus: tuple[float, float], quality: int, drawn: bool,
+         thumb: bytes | None = None) -> Covers:
     wide_box = crop_box(base.size, WIDE[0] / WIDE[1], focus)
     square_box = crop_box(base.size, 1.0, focus)
     files = {
-        "cover.jpg": _jpeg(base, quality),
+        "cover.jpg": thumb or _jpeg(base, quality),
         "cover-235.jpg": _jpeg(_resized(base.crop(wide_box), WIDE), quality),
         "cover-1.jpg": _jpeg(_resized(base.crop(square_box), SQUARE), quality),
     }

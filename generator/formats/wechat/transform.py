@@ -219,6 +219,7 @@ def _convert(node: Node, ctx: _Context) -> list[Child]:
         "sup": _sup,
         "p": _paragraph,
         "figure": _figure,
+        "picture": _picture,
     }
     if tag in special:
         return special[tag](node, ctx)
@@ -272,7 +273,10 @@ def _image(node: Node, ctx: _Context) -> list[Child]:
         return []
     attrs = {"src": url, "alt": node.attrs.get("alt", "")}
     width = node.attrs.get("width", "").strip()
-    if width.isdigit():
+    # markdown.py writes `decoding` with the picture's own width and height, which WeChat does not
+    # need; a width the author wrote it also gives as `sizes` ("300px").
+    own = "decoding" in node.attrs and node.attrs.get("sizes") != f"{width}px"
+    if width.isdigit() and not own:
         # Only the width moves into style: with max-width:100% and no fixed height the picture
         # keeps its shape.
         attrs["style"] = f"width:{width}px"
@@ -290,10 +294,22 @@ def _image_url(src: str, base_url: str) -> str | None:
     return None
 
 
+def _picture(node: Node, ctx: _Context) -> list[Child]:
+    """The site's <picture> (WebP and smaller copies to choose from): WeChat gets its <img> alone,
+    the full-width JPEG, since the editor keeps neither <picture> nor `srcset`."""
+    return [c for img in _pictures_img(node) for c in _image(img, ctx)]
+
+
+def _pictures_img(node: Node) -> list[Node]:
+    """The <img> of a <picture> (or the <img> itself)."""
+    return [node] if node.tag == "img" else [e for e in node.iter() if e.tag == "img"][:1]
+
+
 def _paragraph(node: Node, ctx: _Context) -> list[Child]:
     """A paragraph holding only images becomes a figure; its first image's title becomes the
     caption."""
-    elements = [c for c in node.children if isinstance(c, Node)]
+    elements = [img for c in node.children if isinstance(c, Node)
+                for img in (_pictures_img(c) if c.tag == "picture" else [c])]
     only_images = elements and all(e.tag == "img" for e in elements) and not node.text().strip()
     if not only_images:
         return [Node("p", {}, _convert_all(node.children, ctx))]
