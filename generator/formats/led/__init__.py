@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -90,11 +91,13 @@ class _Target:
         metrics measured once
         per size, or (exact) Pillow's measurement of whole strings."""
         if (size, exact) not in self.measures:
-            font = self.font_at(size)
+            # no font kept open here: the book closes sizes not in use (see fonts.FontBook); the
+            # measure does not refer back to the target, so the screen's glyphs go with it
             self.measures[size, exact] = (
-                raster.PillowMeasure(font, self.palette.smooth, True)
+                raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
-                else GlyphMeasure(font, self.palette.smooth)
+                else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
+                                  self.palette.smooth)
             )
         return self.measures[size, exact]
 
@@ -261,7 +264,7 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.font_at, layout, fitted, lines, heading, photo, memo))
+            screen, palette, target.measure_at, layout, fitted, lines, heading, photo, memo))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
     return out
