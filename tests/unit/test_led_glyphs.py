@@ -1,4 +1,5 @@
-"""Glyphs drawn once per size (metrics.GlyphMeasure) and the screen's font book that closes sizes."""
+"""Glyphs drawn once per size (metrics.GlyphMeasure), and the screen's font book that closes
+sizes."""
 from __future__ import annotations
 
 from functools import lru_cache, partial
@@ -60,7 +61,8 @@ def test_blank_text_has_no_coverage():
 def test_the_book_keeps_few_sizes_open_and_measures_outlive_them():
     book = FontBook(keep=2)
     chosen = face()
-    measures = {s: GlyphMeasure(partial(book.get, chosen.face_for(s), s), True) for s in range(20, 30)}
+    measures = {s: GlyphMeasure(partial(book.get, chosen.face_for(s), s), True)
+                for s in range(20, 30)}
     first = {s: m.ink("文明常山") for s, m in measures.items()}
     assert len(book._loaded) == 2 and book.opened == 10
     # what a measure learnt stays without its font; a new glyph reopens the size once
@@ -70,3 +72,14 @@ def test_the_book_keeps_few_sizes_open_and_measures_outlive_them():
     assert book.opened == 11 and len(book._loaded) == 2
     fresh = GlyphMeasure(FontBook().get(chosen.face_for(20), 20), True)
     assert fresh.ink("文明常山好") == measures[20].ink("文明常山好")
+
+
+def test_a_screens_characters_are_measured_together_so_a_closed_size_is_not_reopened():
+    book = FontBook(keep=1)
+    chosen = face()
+    measures = [GlyphMeasure(partial(book.get, chosen.face_for(s), s), True, "文明常山好人")
+                for s in (20, 30)]
+    for slide in ("文明", "常山", "好人"):  # one slide after another, each trying both sizes
+        for measure in measures:
+            measure.ink(slide)
+    assert book.opened == 2

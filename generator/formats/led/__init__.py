@@ -79,6 +79,7 @@ class _Target:
     font: FontChoice
     palette: raster.Palette
     book: FontBook
+    chars: str = ""  # every character of the screen's slides, measured together at each size
     # (size, exact) → PillowMeasure, whose memory of lines is reused
     measures: dict = field(default_factory=dict)
 
@@ -97,7 +98,7 @@ class _Target:
                 raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
                 else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
-                                  self.palette.smooth)
+                                  self.palette.smooth, self.chars)
             )
         return self.measures[size, exact]
 
@@ -137,12 +138,13 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             # needed only while
             # it is drawn (the whole sample site held 600 MB of faces when they were kept for all
             # screens).
-            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook())
             shown = [
                 s
                 for s in specs
                 if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)
             ]
+            chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
+            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook(), chars)
             _render_screen(run, target, shown, now.date(), build_id)
     result.problems.sort(key=SiteError.sort_key)
     return result

@@ -80,7 +80,7 @@ class FontBook:
     own caches, so a size closed here is reopened (about 1 ms) only for a glyph not seen at it yet.
     """
 
-    def __init__(self, keep: int = 2):
+    def __init__(self, keep: int = 1):
         self.keep = keep
         self._loaded: OrderedDict = OrderedDict()
         self.opened = 0  # faces opened so far (reopening counts again)

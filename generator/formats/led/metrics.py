@@ -25,13 +25,16 @@ class GlyphMeasure:
     (advance, ink box) and its coverage, each asked of FreeType once.
 
     `font` is the font itself or a function giving it: with a function the measure keeps no font
-    open (see fonts.FontBook) and asks for it only for a glyph it has not seen.
+    open (see fonts.FontBook) and asks for it only for a glyph it has not seen. `chars` are the
+    characters it will likely be asked about (a screen's slides): the first time it needs its font
+    it measures them all, so a size closed in between is not reopened for each slide's new glyphs.
     """
 
-    def __init__(self, font: Font, smooth: bool):
+    def __init__(self, font: Font, smooth: bool, chars: str = ""):
         self._font, self.mode = font, ("L" if smooth else "1")
         self._glyphs: dict[str, tuple[int, Ink]] = {}
         self._masks: dict[str, Image.Image | None] = {}
+        self._expected = chars
 
     @property
     def font(self) -> ImageFont.FreeTypeFont:
@@ -42,11 +45,14 @@ class GlyphMeasure:
         """The hinted advance and ink box of one character drawn at the left end of the baseline."""
         found = self._glyphs.get(char)
         if found is None:
-            font = self.font
-            box = font.getbbox(char, mode=self.mode, anchor="ls")
-            found = (int(font.getlength(char, mode=self.mode)),
-                     (int(box[0]), int(box[1]), int(box[2]), int(box[3])))
-            self._glyphs[char] = found
+            font, mode = self.font, self.mode
+            for one in dict.fromkeys(self._expected + char):
+                if one not in self._glyphs:
+                    box = font.getbbox(one, mode=mode, anchor="ls")
+                    self._glyphs[one] = (int(font.getlength(one, mode=mode)),
+                                         (int(box[0]), int(box[1]), int(box[2]), int(box[3])))
+            self._expected = ""
+            found = self._glyphs[char]
         return found
 
     def ink(self, text: str) -> Ink:
