@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from generator import config
 from generator.model import content
@@ -175,6 +175,22 @@ def test_a_photo_turned_by_exif_is_measured_upright(tmp_path):
     assert raster.photo_size(photo) == (300, 400)
     (tmp_path / "broken.jpg").write_bytes(b"not an image")
     assert raster.photo_size(tmp_path / "broken.jpg") is None
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_slide_photo_is_turned_as_exif_transpose_turns_it(tmp_path, orientation):
+    photo = tmp_path / "phone.png"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    source = Image.new("RGB", (60, 40), (0, 0, 255))
+    ImageDraw.Draw(source).rectangle((0, 0, 19, 9), fill=(255, 0, 0))  # a corner shows the turn
+    source.save(photo, exif=exif)
+    area = raster.Area(0, 0, 50, 50)
+    got = raster.fitted_photo(photo, area, {})
+    with Image.open(photo) as opened:
+        upright = ImageOps.exif_transpose(opened).convert("RGB")
+    want = ImageOps.contain(upright, (50, 50), Image.Resampling.LANCZOS)
+    assert got.size == want.size and ImageChops.difference(got, want).getbbox() is None
 
 
 def test_unreviewed_frames_carry_a_visible_band(tmp_path):
