@@ -95,21 +95,23 @@ def rates(root: Path) -> dict[str, float]:
 
 def rates_here(root: Path) -> dict[str, float]:
     """Frames per second per screen size (first draw) and photos per second (publishing), in one
-    in-process
-    cold build of `root` with one worker (the CPU time of drawing and preparing alone, not the
-    layout).
+    in-process cold build of `root` with one worker: the CPU time of drawing (and encoding) frames
+    and of preparing photos alone; and, marked 含排版, the whole LED output of each screen per frame
+    drawn (text fitting, drawing, playlists).
     """
     from generator import config
     from generator.base.dates import build_time
     from generator.build.options import BuildOptions
     from generator.build.pipeline import build
+    from generator.formats import led
     from generator.formats.led import raster
     from generator.render import images
 
     cfg = config.load(root / "site_config.yaml")
     frames: dict[str, list[float]] = {s.name: [0.0, 0] for s in cfg.led.screens}
     photos = [0.0, 0]
-    original = raster.draw_frame
+    whole: dict[str, float] = {s.name: 0.0 for s in cfg.led.screens}
+    original, original_screen = raster.draw_frame, led._render_screen
 
     def by_screen(screen, *args, **kwargs):
         start = time.process_time()
@@ -118,11 +120,18 @@ def rates_here(root: Path) -> dict[str, float]:
         finally:
             frames[screen.name][0] += time.process_time() - start
             frames[screen.name][1] += 1
+
+    def screen_whole(run, target, *args, **kwargs):
+        start = time.process_time()
+        try:
+            return original_screen(run, target, *args, **kwargs)
+        finally:
+            whole[target.screen.name] += time.process_time() - start
     with (
         tempfile.TemporaryDirectory(prefix="wenming-rates-") as temp,
         _timed(images, "prepare", photos),
     ):
-        raster.draw_frame = by_screen
+        raster.draw_frame, led._render_screen = by_screen, screen_whole
         try:
             opts = BuildOptions(
                 root / "content",
@@ -134,9 +143,11 @@ def rates_here(root: Path) -> dict[str, float]:
             )
             build(cfg, opts)
         finally:
-            raster.draw_frame = original
+            raster.draw_frame, led._render_screen = original, original_screen
     found = {f"{s.width}×{s.height} 帧/秒": frames[s.name][1] / frames[s.name][0]
              for s in cfg.led.screens if frames[s.name][0]}
+    found.update({f"{s.width}×{s.height} 帧/秒（含排版）": frames[s.name][1] / whole[s.name]
+                  for s in cfg.led.screens if frames[s.name][0] and whole[s.name]})
     if photos[0]:
         found["图片/秒"] = photos[1] / photos[0]
     return found

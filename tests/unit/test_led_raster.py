@@ -3,20 +3,21 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from generator import config
 from generator.model import content
 from generator.formats.led import raster, render_led
 from generator.formats.led.fonts import FontBook, find_font
 from generator.formats.led.layout import Box, fit
+from generator.formats.led.metrics import GlyphMeasure
 from generator.render.templates import SHIPPED as SHIPPED_TEMPLATES, Templates
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,9 +45,15 @@ def frames_for(screen, paragraphs, cfg, *, photo=None, marked=False):
     layout = raster.plan(screen, photo=raster.photo_size(photo) if photo else None, marked=marked)
     fitted = fit(paragraphs, lambda s: raster.PillowMeasure(font_at(s), palette.smooth),
                  Box(layout.text.width, layout.text.height, screen.is_strip), screen.font_size, screen.min_font_size)
-    images = [Image.open(io.BytesIO(raster.draw_frame(screen, palette, font_at, layout, fitted, lines, 1, photo)))
+    glyphs_at = glyphs_for(font_at, palette)
+    images = [Image.open(io.BytesIO(raster.draw_frame(screen, palette, glyphs_at, layout, fitted, lines, 1, photo)))
               for lines in fitted.frames]
     return images, fitted, font_at
+
+
+def glyphs_for(font_at, palette):
+    """The drawing's glyphs at each size, as the LED output gives them (one measure per size)."""
+    return lru_cache(maxsize=None)(lambda size: GlyphMeasure(partial(font_at, size), palette.smooth))
 
 
 def allowed_rgb(screen) -> set[tuple[int, int, int]]:
@@ -170,6 +177,22 @@ def test_a_photo_turned_by_exif_is_measured_upright(tmp_path):
     assert raster.photo_size(tmp_path / "broken.jpg") is None
 
 
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_slide_photo_is_turned_as_exif_transpose_turns_it(tmp_path, orientation):
+    photo = tmp_path / "phone.png"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    source = Image.new("RGB", (60, 40), (0, 0, 255))
+    ImageDraw.Draw(source).rectangle((0, 0, 19, 9), fill=(255, 0, 0))  # a corner shows the turn
+    source.save(photo, exif=exif)
+    area = raster.Area(0, 0, 50, 50)
+    got = raster.fitted_photo(photo, area, {})
+    with Image.open(photo) as opened:
+        upright = ImageOps.exif_transpose(opened).convert("RGB")
+    want = ImageOps.contain(upright, (50, 50), Image.Resampling.LANCZOS)
+    assert got.size == want.size and ImageChops.difference(got, want).getbbox() is None
+
+
 def test_unreviewed_frames_carry_a_visible_band(tmp_path):
     cfg = load_config(tmp_path)
     for name in ("board", "gate"):
@@ -216,8 +239,9 @@ def test_png_frames_have_no_timestamps_or_text(tmp_path):
     layout = raster.plan(screen, photo=None, marked=False)
     font_at = lambda size: book.get(font.face_for(size), size)  # noqa: E731
     fitted = fit(["文明"], lambda s: raster.PillowMeasure(font_at(s), False), Box(128, 32, True), 16, 12)
-    data = raster.draw_frame(screen, palette, font_at, layout, fitted, fitted.frames[0], 1)
-    assert data == raster.draw_frame(screen, palette, font_at, layout, fitted, fitted.frames[0], 1)
+    glyphs_at = glyphs_for(font_at, palette)
+    data = raster.draw_frame(screen, palette, glyphs_at, layout, fitted, fitted.frames[0], 1)
+    assert data == raster.draw_frame(screen, palette, glyphs_at, layout, fitted, fitted.frames[0], 1)
     assert b"tIME" not in data and b"tEXt" not in data and b"iTXt" not in data
     assert data[24:26] == b"\x01\x03", "a mono frame is a 1-bit palette PNG"
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -78,6 +79,7 @@ class _Target:
     font: FontChoice
     palette: raster.Palette
     book: FontBook
+    chars: str = ""  # every character of the screen's slides, measured together at each size
     # (size, exact) → PillowMeasure, whose memory of lines is reused
     measures: dict = field(default_factory=dict)
 
@@ -90,11 +92,13 @@ class _Target:
         metrics measured once
         per size, or (exact) Pillow's measurement of whole strings."""
         if (size, exact) not in self.measures:
-            font = self.font_at(size)
+            # no font kept open here: the book closes sizes not in use (see fonts.FontBook); the
+            # measure does not refer back to the target, so the screen's glyphs go with it
             self.measures[size, exact] = (
-                raster.PillowMeasure(font, self.palette.smooth, True)
+                raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
-                else GlyphMeasure(font, self.palette.smooth)
+                else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
+                                  self.palette.smooth, self.chars)
             )
         return self.measures[size, exact]
 
@@ -134,12 +138,13 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             # needed only while
             # it is drawn (the whole sample site held 600 MB of faces when they were kept for all
             # screens).
-            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook())
             shown = [
                 s
                 for s in specs
                 if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)
             ]
+            chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
+            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook(), chars)
             _render_screen(run, target, shown, now.date(), build_id)
     result.problems.sort(key=SiteError.sort_key)
     return result
@@ -261,7 +266,7 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.font_at, layout, fitted, lines, heading, photo, memo))
+            screen, palette, target.measure_at, layout, fitted, lines, heading, photo, memo))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
     return out

@@ -4,7 +4,8 @@ locations."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import ImageFont
@@ -70,21 +71,36 @@ class FontChoice:
         return self.bold if self.bold is not None and size >= BOLD_FROM else self.regular
 
 
-@dataclass
 class FontBook:
-    """Loaded fonts by face and size, kept for one render so each is opened once."""
+    """Fonts by face and size for one screen, at most `keep` of them open at a time.
 
-    _loaded: dict = field(default_factory=dict)
+    FreeType maps the font file once per open size, and every glyph drawn or measured pulls about
+    64 KB of a 20 MB CJK file into that mapping: a screen's 20–25 sizes held 70–105 MB. The layout
+    and the drawing keep what they learnt from a font (advances, ink boxes, glyph coverage) in their
+    own caches, so a size closed here is reopened (about 1 ms) only for a glyph not seen at it yet.
+    """
+
+    def __init__(self, keep: int = 1):
+        self.keep = keep
+        self._loaded: OrderedDict = OrderedDict()
+        self.opened = 0  # faces opened so far (reopening counts again)
 
     def get(self, face: FontFace, size: int) -> ImageFont.FreeTypeFont:
         """The font object for a face at a pixel size."""
         key = (face.path, face.index, size)
-        if key not in self._loaded:
-            # BASIC layout: Chinese needs no shaping, and it gives the same pixels with or without
-            # libraqm.
-            self._loaded[key] = ImageFont.truetype(str(face.path), size, index=face.index,
-                                                   layout_engine=ImageFont.Layout.BASIC)
-        return self._loaded[key]
+        found = self._loaded.get(key)
+        if found is not None:
+            self._loaded.move_to_end(key)
+            return found
+        # BASIC layout: Chinese needs no shaping, and it gives the same pixels with or without
+        # libraqm.
+        found = ImageFont.truetype(str(face.path), size, index=face.index,
+                                   layout_engine=ImageFont.Layout.BASIC)
+        self.opened += 1
+        self._loaded[key] = found
+        while len(self._loaded) > self.keep:
+            self._loaded.popitem(last=False)
+        return found
 
 
 def find_font(screen: Screen, cfg: SiteConfig, candidates: tuple[tuple[str, str], ...] = WELL_KNOWN

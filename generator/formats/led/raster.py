@@ -3,8 +3,11 @@ background."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -12,8 +15,9 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from generator.config import Screen
 from generator.formats.led.layout import Fitted, Ink
+from generator.formats.led.metrics import GlyphMeasure
 
-RENDERER_VERSION = "2"  # bump whenever the drawing changes, so cached frames are redrawn
+RENDERER_VERSION = "3"  # bump whenever the drawing changes, so cached frames are redrawn
 MARK_TEXT = "未审定 · 仅供预览"
 MARK_SHORT = "未审定"
 SCROLL_GAP = "　　"  # two ideographic spaces between slides on the scrolling image
@@ -30,13 +34,25 @@ FULL_BACKGROUND, FULL_HEADING, FULL_BODY, FULL_MARK = (
 )
 # shades per ink on a full-colour frame without a photo: black + 3 inks × 85 = 256 palette entries
 SHADES = 85
+# EXIF orientation → the turn that makes the photo upright (as ImageOps.exif_transpose does)
+_EXIF_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS = (Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270, Image.Transpose.TRANSVERSE,
+          Image.Transpose.ROTATE_90)
 _ROTATE = {
     "90": Image.Transpose.ROTATE_270,
     "180": Image.Transpose.ROTATE_180,
     "270": Image.Transpose.ROTATE_90,
 }
 
-FontAt = Callable[[int], ImageFont.FreeTypeFont]
+GlyphsAt = Callable[[int], GlyphMeasure]
 
 
 @dataclass(frozen=True)
@@ -217,52 +233,73 @@ def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layo
     return Layout(text, photo_area, band, size)
 
 
-def draw_frame(screen: Screen, palette: Palette, font_at: FontAt, layout: Layout, fitted: Fitted,
-               lines: tuple[str, ...], heading_lines: int, photo: Path | None = None,
-               memo: dict | None = None) -> bytes:
+def draw_frame(screen: Screen, palette: Palette, glyphs_at: GlyphsAt, layout: Layout,
+               fitted: Fitted, lines: tuple[str, ...], heading_lines: int,
+               photo: Path | None = None, memo: dict | None = None) -> bytes:
     """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them.
 
-    A full-colour frame without a photo is drawn as a palette image of shade ramps (black to each
-    ink), which
-    looks the same on the screen and encodes in a third of the time. `memo` keeps what frames share
-    (the fitted
-    photo, the ramp palette).
+    `glyphs_at` gives the screen's glyphs at a size (metrics.GlyphMeasure); on a screen with
+    in-between shades each line is pasted together from glyph coverage drawn once per size. A
+    full-colour frame without a photo is drawn as a palette image of shade ramps (black to each
+    ink), which looks the same on the screen and encodes in a third of the time. `memo` keeps what
+    a slide's frames share (the fitted photo).
     """
     memo = {} if memo is None else memo
     if screen.colour == "full" and photo is None:
-        image = _ramped_frame(palette, font_at, layout, fitted, lines, heading_lines, screen, memo)
-        return encode(rotate(image, screen))
+        image = _ramped_frame(palette, glyphs_at, layout, fitted, lines, heading_lines, screen)
+        return _finish(image, screen)
     image = _canvas(screen, palette)
     draw = _drawer(image, palette)
-    font = font_at(fitted.size)
-    for number, (x, y, line) in enumerate(_placed(font, palette, layout, fitted, lines)):
+    glyphs = glyphs_at(fitted.size)
+    for number, (x, y, line, painted) in enumerate(
+        _placed(glyphs, palette, layout, fitted, lines)
+    ):
         colour = palette.heading if number < heading_lines else palette.body
-        draw.text((x, y), line, font=font, fill=colour, anchor="ls")
+        if painted is None:
+            draw.text((x, y), line, font=glyphs.font, fill=colour, anchor="ls")
+        elif painted:
+            layer, ink = painted
+            draw.bitmap((x + ink[0], y + ink[1]), layer, fill=colour)
     if photo is not None and layout.photo is not None:
         picture = fitted_photo(photo, layout.photo, memo)
         area = layout.photo
         image.paste(picture, (area.x + (area.width - picture.width) // 2,
                               area.y + (area.height - picture.height) // 2))
     if layout.band is not None:
-        _draw_band(draw, palette, font_at(layout.band_size), layout.band)
-    return encode(rotate(image, screen))
+        _draw_band(draw, palette, glyphs_at(layout.band_size), layout.band)
+    return _finish(image, screen)
 
 
-def _placed(font: ImageFont.FreeTypeFont, palette: Palette, layout: Layout, fitted: Fitted,
-            lines: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """Each line's pen position (left end of the baseline): centred in the text area, the block
-    centred too."""
+def _finish(image: Image.Image, screen: Screen) -> bytes:
+    """The frame turned and encoded, its buffers let go."""
+    data = encode(rotate(image, screen))
+    del image
+    give_back(screen.width * screen.height)
+    return data
+
+
+def _placed(glyphs: GlyphMeasure, palette: Palette, layout: Layout, fitted: Fitted,
+            lines: tuple[str, ...]) -> list[tuple[int, int, str, tuple | None]]:
+    """Each line's pen position (left end of the baseline), centred in the text area, the block
+    centred too; and on a smooth screen its coverage (layer, ink box), () when nothing is inked.
+    """
     pitch = fitted.line_height + fitted.gap
     block = len(lines) * pitch - fitted.gap
     top = layout.text.y + (layout.text.height - block) // 2 - fitted.ink_top
     placed = []
     for number, line in enumerate(lines):
-        ink = font.getbbox(line, mode=_mode(palette), anchor="ls")
+        if palette.smooth:
+            painted = glyphs.coverage(line) or ()
+            ink = painted[1] if painted else glyphs.ink(line)
+        else:
+            painted = None
+            ink = glyphs.font.getbbox(line, mode="1", anchor="ls")
         x = layout.text.x + (layout.text.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
-        placed.append((x, top + number * pitch, line))
+        placed.append((x, top + number * pitch, line, painted))
     return placed
 
 
+@lru_cache(maxsize=8)
 def ramp_palette(palette: Palette) -> list[int]:
     """The 256 colours of a ramped frame: black, then black→heading, black→body and mark→mark
     text."""
@@ -275,9 +312,10 @@ def ramp_palette(palette: Palette) -> list[int]:
     return [c for rgb in colours for c in rgb]
 
 
-def _shade_lut(base: int, floor: int = 1) -> list[int]:
+@lru_cache(maxsize=8)
+def _shade_lut(base: int, floor: int = 1) -> tuple[int, ...]:
     """Coverage 0–255 → palette index; any ink at all stays lit (at least the first shade)."""
-    return [base + (max(floor, -(-v * (SHADES - 1) // 255)) if v else 0) for v in range(256)]
+    return tuple(base + (max(floor, -(-v * (SHADES - 1) // 255)) if v else 0) for v in range(256))
 
 
 _LIT = [0] + [255] * 255  # coverage → paste mask: every inked pixel takes the layer's index
@@ -285,48 +323,40 @@ _LIT = [0] + [255] * 255  # coverage → paste mask: every inked pixel takes the
 
 def _ramped_frame(
     palette: Palette,
-    font_at: FontAt,
+    glyphs_at: GlyphsAt,
     layout: Layout,
     fitted: Fitted,
     lines: tuple[str, ...],
     heading_lines: int,
     screen: Screen,
-    memo: dict,
 ) -> Image.Image:
     """A full-colour frame as a palette image: each line drawn as coverage, mapped onto its ink's
     ramp."""
     image = Image.new("P", (screen.width, screen.height), 0)
-    if ("ramps", palette) not in memo:
-        memo["ramps", palette] = ramp_palette(palette)
-    image.putpalette(memo["ramps", palette])
-    font = font_at(fitted.size)
-    for number, (x, y, line) in enumerate(_placed(font, palette, layout, fitted, lines)):
-        _stamp(image, font, (x, y), line, _shade_lut(0 if number < heading_lines else SHADES))
+    image.putpalette(ramp_palette(palette))
+    glyphs = glyphs_at(fitted.size)
+    for number, (x, y, _, painted) in enumerate(_placed(glyphs, palette, layout, fitted, lines)):
+        if painted:
+            _stamp(image, painted, (x, y), _shade_lut(0 if number < heading_lines else SHADES))
     if layout.band is not None:
         band, base = layout.band, 2 * SHADES
         image.paste(base, (band.x, band.y, band.x + band.width, band.y + band.height))
-        small = font_at(layout.band_size)
-        text, x, y = _band_text(small, palette, band)
-        _stamp(image, small, (x, y), text, _shade_lut(base, 0))
+        small = glyphs_at(layout.band_size)
+        text, x, y = _band_text(small, band)
+        painted = small.coverage(text)
+        if painted:
+            _stamp(image, painted, (x, y), _shade_lut(base, 0))
     return image
 
 
-def _stamp(
-    image: Image.Image, font: ImageFont.FreeTypeFont, at: tuple[int, int], text: str, lut: list[int]
-) -> None:
-    """Draw text's coverage on a small layer and paste it onto a palette image through a shade
-    table."""
-    left, top, right, bottom = (int(v) for v in font.getbbox(text, mode="L", anchor="ls"))
-    if right <= left or bottom <= top:
-        return
-    layer = Image.new("L", (right - left, bottom - top), 0)
-    draw = ImageDraw.Draw(layer)
-    draw.fontmode = "L"
-    draw.text((-left, -top), text, font=font, fill=255, anchor="ls")
+def _stamp(image: Image.Image, painted: tuple[Image.Image, Ink], at: tuple[int, int],
+           lut: tuple[int, ...]) -> None:
+    """Paste a line's coverage onto a palette image through a shade table, its pen at `at`."""
+    layer, ink = painted
     # The shade indices as a "P" image, so paste() copies them as they are instead of converting
     # colours.
     shaded = Image.frombytes("P", layer.size, layer.point(lut).tobytes())
-    image.paste(shaded, (at[0] + left, at[1] + top), layer.point(_LIT))
+    image.paste(shaded, (at[0] + ink[0], at[1] + ink[1]), layer.point(_LIT))
 
 
 def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
@@ -335,11 +365,18 @@ def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
     key = ("photo", photo, area.width, area.height)
     if key not in photos:
         with Image.open(photo) as source:
-            turned = source.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            turn = _EXIF_TURNS.get(source.getexif().get(0x0112, 1))
+            turned = turn in _SWAPS
             source.draft("RGB", (area.height, area.width) if turned else (area.width, area.height))
-            picture = ImageOps.exif_transpose(source).convert("RGB")
-        # contain() keeps the aspect ratio: a photo is fitted into its box, never stretched.
-        photos[key] = ImageOps.contain(picture, (area.width, area.height), Image.Resampling.LANCZOS)
+            # one decoded copy, turned in place of exif_transpose (which copies) when it must be
+            picture = source.convert("RGB") if source.mode != "RGB" else source
+            picture.load()
+            if turn is not None:
+                picture = picture.transpose(turn)
+            # contain() keeps the aspect ratio: a photo is fitted into its box, never stretched.
+            photos[key] = ImageOps.contain(
+                picture, (area.width, area.height), Image.Resampling.LANCZOS
+            )
     return photos[key]
 
 
@@ -409,6 +446,30 @@ def encode(image: Image.Image) -> bytes:
 _Z_RLE = 3  # zlib.Z_RLE
 
 
+def _libc_trim() -> Callable[[], object] | None:
+    """glibc's malloc_trim, or None elsewhere (musl, macOS, Windows)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _libc_trim()
+BIG_FRAME = 1 << 20  # pixels: a hall screen's frame, several megabytes of buffers
+
+
+def give_back(pixels: int) -> None:
+    """After a big frame, hand freed memory back to the system.
+
+    glibc raises its mmap threshold after the first big free, so the next frames' 6 MB buffers come
+    from the heap and the holes they leave stay in the process (measured: +25 MB over a hall
+    screen's frames, all of it free memory that malloc_trim returns). Trimming costs well under a
+    millisecond next to the 15–30 ms of a frame that size.
+    """
+    if _TRIM is not None and pixels >= BIG_FRAME:
+        _TRIM(0)
+
+
 def _mode(palette: Palette) -> str:
     return "L" if palette.smooth else "1"
 
@@ -429,21 +490,27 @@ def _drawer(image: Image.Image, palette: Palette) -> ImageDraw.ImageDraw:
 
 
 def _draw_band(
-    draw: ImageDraw.ImageDraw, palette: Palette, font: ImageFont.FreeTypeFont, band: Area
+    draw: ImageDraw.ImageDraw, palette: Palette, glyphs: GlyphMeasure, band: Area
 ) -> None:
     draw.rectangle(
         (band.x, band.y, band.x + band.width - 1, band.y + band.height - 1), fill=palette.mark
     )
-    text, x, y = _band_text(font, palette, band)
-    draw.text((x, y), text, font=font, fill=palette.mark_text, anchor="ls")
+    text, x, y = _band_text(glyphs, band)
+    painted = glyphs.coverage(text) if palette.smooth else None
+    if painted:
+        layer, ink = painted
+        draw.bitmap((x + ink[0], y + ink[1]), layer, fill=palette.mark_text)
+    elif not palette.smooth:
+        draw.text((x, y), text, font=glyphs.font, fill=palette.mark_text, anchor="ls")
 
 
-def _band_text(font: ImageFont.FreeTypeFont, palette: Palette, band: Area) -> tuple[str, int, int]:
+def _band_text(glyphs: GlyphMeasure, band: Area) -> tuple[str, int, int]:
     """The band's words (long or short, whichever fits) and their pen position, centred in the
-    band."""
-    mode = _mode(palette)
-    text = MARK_TEXT if font.getlength(MARK_TEXT, mode=mode) <= band.width else MARK_SHORT
-    ink = font.getbbox(text, mode=mode, anchor="ls")
+    band (on a 1-bit screen by Pillow's measure of the whole string, as it draws it)."""
+    advance = sum(glyphs.glyph(char)[0] for char in MARK_TEXT)
+    text = MARK_TEXT if advance <= band.width else MARK_SHORT
+    smooth = glyphs.mode == "L"
+    ink = glyphs.ink(text) if smooth else glyphs.font.getbbox(text, mode="1", anchor="ls")
     x = band.x + (band.width - int(ink[2] - ink[0])) // 2 - int(ink[0])
     y = band.y + (band.height - int(ink[3] - ink[1])) // 2 - int(ink[1])
     return text, x, y
