@@ -4,7 +4,6 @@ background."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -447,10 +446,14 @@ _Z_RLE = 3  # zlib.Z_RLE
 
 
 def _libc_trim() -> Callable[[], object] | None:
-    """glibc's malloc_trim, or None elsewhere (musl, macOS, Windows)."""
+    """glibc's malloc_trim, or None elsewhere (musl, macOS, Windows).
+
+    Looked up in the process's own symbols: ctypes.util.find_library would run `ldconfig -p` in a
+    child process, a fork of the whole build.
+    """
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
         return None
 
 
