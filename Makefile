@@ -96,8 +96,8 @@ golden-update: $(STAMP)
 bench: $(STAMP) fonts
 	$(PY) -m tools.bench --peers
 
-bench-browser: $(STAMP) fonts
-	$(PY) -m tools.bench --sizes 1000 --runs 1 --browser
+bench-browser: system-packages $(STAMP) fonts
+	$(PY) -m tools.bench_browser
 
 bench-peers: $(STAMP) fonts
 	$(PY) -m tools.bench --peers
