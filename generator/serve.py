@@ -11,9 +11,10 @@ bundle: it publishes the website, and every open page is told to reload over liv
 protocol (its websocket and livereload.js), with no throttle, so no save is missed. A moment later
 (STAFF_DELAY, time for those pages to load) the staff step draws the LED frames and WeChat bundles
 on a thread of its own, publishes the staff folder and tells the open `_staff/` pages. A save
-during the staff step stops it at its next phase, unpublished; the new website step follows. The
-two steps together leave exactly the output of one whole preview build, and an error found by
-either one shows the error page on every open page.
+during the staff step stops it, unpublished, as its next phase begins (LED frames drawn so far stay
+cached); the new website step follows. The two steps together leave exactly the output of one
+whole preview build, and an error found by either one shows the error page on every open page.
+The first build at start-up runs both steps before the server answers.
 
 Requests are checked: the Host header (a DNS-rebinding page must not read unreviewed previews), GET
 and HEAD only on content, bodies of at most 64 KB, and the project's 404 page for anything missing.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import os
 import socket
 import sys
 import threading
@@ -96,14 +98,15 @@ class Preview:
 
         False when the files are exactly those of the last build (nothing to show again)."""
         self._changed.clear()
-        if self._stamp() == self.stamp:
+        stamp = self._stamp()
+        if stamp == self.stamp:
             # already built from exactly these files (the watcher and a request both noticed)
             return False
         self._newer.set()  # a staff step under way stops at its next phase
         with self.lock:
             self._newer.clear()
-            stamp = self._stamp()
             if stamp == self.stamp:
+                # built meanwhile by the other caller (a later save has another fingerprint)
                 return False
             self.stamp, self._day = stamp, build_time().date()
             good = self._build("site")
@@ -401,13 +404,15 @@ def watch(paths: list[Path], changed: Callable[[], None]):
 
     class Handler(FileSystemEventHandler):
         def __init__(self, only: str | None):
-            self.only = only
+            self.only = _same_path(only) if only else None
 
         def on_any_event(self, event):
-            if event.event_type in ("opened", "closed_no_write") or "/.git/" in event.src_path:
+            if event.event_type in ("opened", "closed_no_write") or ".git" in Path(
+                os.fsdecode(event.src_path)
+            ).parts:
                 return
             named = {event.src_path, getattr(event, "dest_path", "")}
-            if self.only is None or self.only in {str(Path(p)) for p in named if p}:
+            if self.only is None or self.only in {_same_path(p) for p in named if p}:
                 changed()
 
     observer = Observer()
@@ -419,6 +424,11 @@ def watch(paths: list[Path], changed: Callable[[], None]):
     observer.daemon = True
     observer.start()
     return observer
+
+
+def _same_path(path) -> str:
+    """A path as the file system compares it (on Windows: either slash, any case)."""
+    return os.path.normcase(os.path.normpath(os.fsdecode(path)))
 
 
 def _reload_pages(staff_only: bool = False) -> None:

@@ -164,10 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between saves")
     parser.add_argument("--work", type=Path, default=Path("/tmp/wenming-bench"))
+    parser.add_argument("--generator", type=Path, default=REPO,
+                        help="the checkout whose preview server runs (to compare before and after)")
     args = parser.parse_args(argv)
     from tools.bench import _env
 
-    env = {**_env(), "PYTHONPATH": str(REPO)}
+    env = {**_env(), "PYTHONPATH": str(args.generator.resolve())}
     result = browser_reload(sample_site(args.work), args.saves, args.pause, env)
     print(summary(result, args.saves))
     good = result["samples"] and statistics.median(result["samples"]) <= 0.3
