@@ -29,10 +29,11 @@ import os
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from generator import config as config_module
 from generator.build.pipeline import BuildOptions, build
@@ -51,6 +52,7 @@ DEBOUNCE = 0.04
 STAFF_DELAY = 0.3
 # the staff step's last phases: once there, it finishes (see Preview._stop_if_newer)
 FINISH_PHASES = ("网站页面", "发布")
+RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}  # livereload's
 LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
 
 
@@ -67,7 +69,8 @@ class Preview:
     """The preview's state: the last good output folder and the problems of the last build, if it
     failed.
 
-    `published(staff_only)` hears of each publication (the server tells the open pages);
+    `published(pages)` hears of each publication: "site" (the website's pages), "staff" (the
+    `_staff/` pages) or "all" (an error page to show); the server tells those open pages;
     `staff_delay` None runs the staff step at once within `rebuild()` (tests, scripts), a number
     runs it that many seconds later on a thread of its own (the server)."""
 
@@ -78,7 +81,7 @@ class Preview:
     problems: list[SiteError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stamp: str = ""  # the input fingerprint of the last build
-    published: Callable[[bool], None] = lambda staff_only: None
+    published: Callable[[str], None] = lambda pages: None
     staff_delay: float | None = None
     # True while the file watcher runs (see serve): a page request then checks the fingerprint
     # only after an event
@@ -87,6 +90,9 @@ class Preview:
     _newer: threading.Event = field(default_factory=threading.Event)
     _timer: threading.Timer | None = None
     _day: object = None  # the day of the last build (a preview shows "N days ago")
+    # when each page (by path) was last served, and when each kind of page was last told to reload
+    _served: dict = field(default_factory=dict)
+    _told: dict = field(default_factory=dict)
 
     def changed(self) -> None:
         """The file watcher saw an event: the next page request checks the fingerprint."""
@@ -110,7 +116,7 @@ class Preview:
                 return False
             self.stamp, self._day = stamp, build_time().date()
             good = self._build("site")
-        self.published(False)
+        self._tell("site" if good else "all")
         if good:
             self._staff_step_later(stamp)
         return True
@@ -135,7 +141,19 @@ class Preview:
                 self._build("staff")
             except _Newer:
                 return
-        self.published(not self.problems)
+        self._tell("all" if self.problems else "staff")
+
+    def _tell(self, pages: str) -> None:
+        self._told[pages] = time.monotonic()
+        self.published(pages)
+
+    def missed_reload(self, url: str) -> bool:
+        """True when the page at `url` was served before the last reload its kind was told of (it
+        was loading then, so it did not hear it): a page that connects late is told again."""
+        served = self._served.get(unquote(urlsplit(url).path))
+        kind = "staff" if is_staff_page(url) else "site"
+        told = max(self._told.get(kind, 0.0), self._told.get("all", 0.0))
+        return served is not None and served < told
 
     def _build(self, only: str) -> bool:
         """One step of a rebuild (see BuildOptions.only), under the lock; True when it published."""
@@ -224,6 +242,8 @@ class Preview:
         if path.endswith(("/", ".html")) and self._may_have_changed():
             # a save the watcher reported but whose rebuild has not started: the page waits for it
             self.rebuild()
+        if path.endswith(("/", ".html")):
+            self._served[path] = time.monotonic()  # (before reading: a swap after it is caught)
         if self.problems and (path.endswith("/") or path.endswith(".html")):
             return _respond(
                 start_response,
@@ -328,7 +348,7 @@ def serve(
     preview = Preview(
         config_path,
         make_options,
-        published=lambda staff_only: loop.add_callback(_reload_pages, staff_only),
+        published=lambda pages: loop.add_callback(_reload_pages, pages),
     )
     preview.rebuild()  # both steps at once: the staff step's first drawing is the long one
     preview.staff_delay = STAFF_DELAY
@@ -431,17 +451,16 @@ def _same_path(path) -> str:
     return os.path.normcase(os.path.normpath(os.fsdecode(path)))
 
 
-def _reload_pages(staff_only: bool = False) -> None:
-    """Send livereload's reload command to every connected page, or only to the `_staff/` pages
-    (no throttle: every rebuild is shown)."""
+def _reload_pages(pages: str = "all") -> None:
+    """Send livereload's reload command to the connected pages of the website ("site"), of the
+    staff folder ("staff") or to every page ("all"); no throttle: every rebuild is shown."""
     from livereload.handlers import LiveReloadHandler
 
-    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
     for waiter in list(LiveReloadHandler.waiters):
-        if staff_only and not is_staff_page(getattr(waiter, "page_url", "")):
+        if pages != "all" and (pages == "staff") != is_staff_page(getattr(waiter, "page_url", "")):
             continue
         try:
-            waiter.write_message(message)
+            waiter.write_message(RELOAD)
         except Exception:  # noqa: BLE001 - a closed page: forget it
             LiveReloadHandler.waiters.discard(waiter)
 
@@ -452,8 +471,9 @@ def is_staff_page(url: str) -> bool:
     return f"/{STAFF_PATH}" in path or path.endswith(f"/{STAFF_PATH.rstrip('/')}")
 
 
-def _page_socket():
-    """Livereload's websocket handler, remembering the address each page reports ("info")."""
+def _page_socket(preview: Preview):
+    """Livereload's websocket handler, remembering the address each page reports ("info"), and
+    telling a page that connects after a reload it missed (see Preview.missed_reload)."""
     from livereload.handlers import LiveReloadHandler
 
     class PageSocket(LiveReloadHandler):
@@ -467,6 +487,8 @@ def _page_socket():
             if isinstance(said, dict) and said.get("command") == "info":
                 self.page_url = str(said.get("url", ""))[:2000]
             super().on_message(message)
+            if self.page_url and preview.missed_reload(self.page_url):
+                self.write_message(RELOAD)
 
     return PageSocket
 
@@ -491,7 +513,7 @@ def _application(preview: Preview):
 
     Injector.script = script
     handlers = [
-        (r"/livereload", _page_socket()),
+        (r"/livereload", _page_socket(preview)),
         (r"/forcereload", ForceReloadHandler),
         (r"/livereload.js", LiveReloadJSHandler),
         (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(preview.app, script)}),

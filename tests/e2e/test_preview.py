@@ -1,6 +1,6 @@
-"""The real preview server (`python -m generator serve`) with pages open in Chromium: a save shows up
-in the open page by itself, the open staff page (`/_staff/`) follows with the new WeChat text, and
-the error page of a broken save refreshes itself once the file is fixed."""
+"""The real preview server (`python -m generator serve`) with pages open in Chromium: a save shows
+up in the open page by itself, the open staff page (`/_staff/`) follows with the new WeChat text,
+and the error page of a broken save refreshes itself once the file is fixed."""
 from __future__ import annotations
 
 import os

@@ -80,7 +80,7 @@ def test_the_two_steps_leave_exactly_a_whole_preview_build(site):
         assert any(rel.startswith("led/") for rel in staff)
         assert any(rel.startswith("wechat/") for rel in staff)
     # each rebuild: the website first (every page), then the staff pages
-    assert told == [False, True] * 3
+    assert told == ["site", "staff"] * 3
 
 
 def test_the_website_is_published_before_any_staff_output_is_drawn(site):
@@ -89,9 +89,9 @@ def test_the_website_is_published_before_any_staff_output_is_drawn(site):
     preview.rebuild()
     preview._timer.cancel()
     assert (site / ".preview/index.html").is_file() and not (site / ".preview-staff").exists()
-    assert told == [False]
+    assert told == ["site"]
     preview._staff_step(preview.stamp)
-    assert told == [False, True]
+    assert told == ["site", "staff"]
     bundle = next((site / ".preview-staff/wechat").glob("*li-a-yi/article.html"))
     _edit(site, "李阿姨", "王阿姨")
     before = bundle.read_bytes()
@@ -101,7 +101,7 @@ def test_the_website_is_published_before_any_staff_output_is_drawn(site):
     assert "王阿姨" in page, "the website shows the save at once"
     assert bundle.read_bytes() == before, "the WeChat bundle is drawn only by the staff step"
     preview._staff_step(preview.stamp)
-    assert "王阿姨" in bundle.read_text("utf-8") and told == [False, True, False, True]
+    assert "王阿姨" in bundle.read_text("utf-8") and told == ["site", "staff", "site", "staff"]
 
 
 def test_a_newer_save_stops_the_staff_step_unpublished_and_the_next_rebuild_completes(site):
@@ -123,9 +123,9 @@ def test_a_newer_save_stops_the_staff_step_unpublished_and_the_next_rebuild_comp
     _edit(site, "李阿姨", "钱阿姨")
     told.clear()
     preview.rebuild()
-    assert stopped_at == ["LED 画面"] and told == [False], "the staff step published nothing"
+    assert stopped_at == ["LED 画面"] and told == ["site"], "the staff step published nothing"
     assert _tree(site / ".preview-staff") == staff_before
-    assert preview.rebuild() and told == [False, False, True]
+    assert preview.rebuild() and told == ["site", "site", "staff"]
     public, staff = _whole_build(site)
     assert _tree(site / ".preview") == public and _tree(site / ".preview-staff") == staff
 
@@ -137,7 +137,7 @@ def test_an_error_only_the_staff_step_finds_shows_the_error_page_on_every_page(s
     _edit(site, "\n---\n", "\nled: {screens: [nope]}\n---\n")
     told.clear()
     preview.rebuild()
-    assert told == [False, False], "the website, then every page again for the error"
+    assert told == ["site", "all"], "the website, then every page for the error"
     assert [p.code for p in preview.problems] == ["led.screen"]
     status, body = _get(preview, "/wenming/")
     assert status.startswith("500") and "屏幕 “nope” 不存在" in body.decode()
@@ -154,7 +154,7 @@ def test_a_website_error_draws_no_staff_output(site):
     _edit(site, "date: 2024-05-", "date: 2024-02-3")
     told.clear()
     preview.rebuild()
-    assert told == [False] and preview.problems and all(p.is_error for p in preview.problems)
+    assert told == ["all"] and preview.problems and all(p.is_error for p in preview.problems)
     assert _tree(site / ".preview-staff") == staff_before
 
 
@@ -221,9 +221,31 @@ def test_staff_pushes_go_only_to_the_staff_pages(monkeypatch):
     site_page = Page("http://127.0.0.1:8000/wenming/stories/a/")
     staff_page = Page("http://127.0.0.1:8000/wenming/_staff/led/")
     monkeypatch.setattr(LiveReloadHandler, "waiters", {site_page, staff_page})
-    _reload_pages(staff_only=True)
+    _reload_pages("staff")
     assert site_page.told == [] and staff_page.told == ["reload"]
-    _reload_pages()
-    assert site_page.told == ["reload"] and staff_page.told == ["reload", "reload"]
+    _reload_pages("site")
+    assert site_page.told == ["reload"] and staff_page.told == ["reload"]
+    _reload_pages("all")
+    assert site_page.told == ["reload", "reload"] and staff_page.told == ["reload", "reload"]
     assert is_staff_page("http://localhost:8000/wenming/_staff")
     assert not is_staff_page("http://localhost:8000/wenming/stories/_staff-notes/")
+
+
+def test_a_page_served_before_a_reload_it_did_not_hear_is_told_when_it_connects(site):
+    told: list = []
+    preview = _preview(site, told)
+    preview.rebuild()
+    preview.staff_delay = 60  # from now on the staff step is run by hand
+    page, staff = "http://127.0.0.1:8000/wenming/", "http://127.0.0.1:8000/wenming/_staff/led/"
+    assert _get(preview, "/wenming/")[0] == "200 OK"
+    assert _get(preview, "/wenming/_staff/led/")[0] == "200 OK"
+    assert not preview.missed_reload(page) and not preview.missed_reload(staff)
+    _edit(site, "李阿姨", "孙阿姨")
+    preview.rebuild()  # the website was told while both pages were loading
+    preview._timer.cancel()
+    assert preview.missed_reload(page) and not preview.missed_reload(staff)
+    assert _get(preview, "/wenming/")[0] == "200 OK"
+    assert not preview.missed_reload(page), "served again since: nothing missed"
+    preview._staff_step(preview.stamp)
+    assert preview.missed_reload(staff)
+    assert not preview.missed_reload("http://127.0.0.1:8000/wenming/never-served/")
