@@ -7,8 +7,9 @@ served under `_staff/` of the base path, in the preview only; the built website 
 File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms
 after the last save of a burst; saves during a rebuild start one more. A rebuild has two steps, so
 that the page being edited comes back first. The website step draws no LED frame and no WeChat
-bundle: it publishes the website, and every open page is told to reload over livereload's own
-protocol (its websocket and livereload.js), with no throttle, so no save is missed. A moment later
+bundle: it publishes the website, and every open page of the website is told to reload over
+livereload's own protocol (its websocket and livereload.js), with no throttle; a page that was
+still loading then is told when it connects, so no save is missed. A moment later
 (STAFF_DELAY, time for those pages to load) the staff step draws the LED frames and WeChat bundles
 on a thread of its own, publishes the staff folder and tells the open `_staff/` pages. A save
 during the staff step stops it, unpublished, as its next phase begins (LED frames drawn so far stay
