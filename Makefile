@@ -101,8 +101,8 @@ golden-update: $(TEST_STAMP)
 bench: $(TEST_STAMP) fonts
 	$(PY) -m tools.bench --peers
 
-bench-browser: $(TEST_STAMP) fonts
-	$(PY) -m tools.bench --sizes 1000 --runs 1 --browser
+bench-browser: system-packages $(TEST_STAMP) fonts
+	$(PY) -m tools.bench_browser
 
 bench-peers: $(TEST_STAMP) fonts
 	$(PY) -m tools.bench --peers

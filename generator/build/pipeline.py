@@ -120,7 +120,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
             return _dry_report(report, problems, checks, publication, cache)
         problems.raise_if_errors()
         with clock("发布"):
-            written = publication.commit()
+            written = _commit(publication, opts.only)
     except BaseException:
         publication.abort()
         raise
@@ -216,10 +216,11 @@ def _render_all(work: _Work, clock) -> None:
     )
     with clock("排版正文"):
         rendered, images = _render_bodies(work, media)
+    staff = opts.only != "site"  # (the website never shows what these draw)
     with clock("LED 画面"):
-        loops = _render_led(work)
+        loops = _render_led(work) if staff else ()
     with clock("公众号文章"):
-        for files, problems in _wechat_bundles(work, rendered):
+        for files, problems in _wechat_bundles(work, rendered) if staff else ():
             work.problems.extend(problems)
             _add_all(work.publication, files)
     with clock("网站页面"):
@@ -504,6 +505,19 @@ def _add_all(publication: TwoRoots, files) -> None:
             publication.add(rel, data, key)
         except UnsafeOutputPath as exc:
             raise BuildFailed([error(rel, 1, str(exc), "检查 slug、标签和屏幕名称是否重复。")]) from None
+
+
+def _commit(publication: TwoRoots, only: str | None):
+    """Swap in both trees, or only the website ("site") or only the staff folder ("staff")."""
+    if only is None:
+        return publication.commit()
+    keep, drop = (
+        (publication.public, publication.staff)
+        if only == "site"
+        else (publication.staff, publication.public)
+    )
+    drop.abort()
+    return keep.commit()
 
 
 def _ledger_hide(cfg: SiteConfig, working: Site):

@@ -141,3 +141,55 @@ def test_every_save_is_pushed_to_the_open_page(served):
     thread.start()
     thread.join(130)
     assert result.get("seen") == [True] * 5
+
+
+def test_the_staff_pages_are_pushed_when_their_outputs_are_done(served):
+    from tornado.websocket import websocket_connect
+
+    root, port, _ = served
+    story = root / "content/stories/a.md"
+
+    async def page(url: str):
+        socket_ = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+        socket_.write_message(json.dumps(hello))
+        assert json.loads(await socket_.read_message())["command"] == "hello"
+        socket_.write_message(json.dumps({"command": "info", "url": url}))
+        return socket_
+
+    async def told(socket_, wait: float) -> list[str]:
+        seen = []
+        while True:
+            try:
+                message = await asyncio.wait_for(socket_.read_message(), wait)
+            except asyncio.TimeoutError:
+                return seen
+            seen.append(json.loads(message)["command"])
+
+    async def session() -> tuple[list[str], list[str], bytes]:
+        site = await page(f"http://127.0.0.1:{port}/wenming/stories/a/")
+        staff = await page(f"http://127.0.0.1:{port}/wenming/_staff/wechat/a/")
+        await asyncio.sleep(0.3)
+        story.write_text(STORY.replace("热心人", "员工预览测试人"), encoding="utf-8")
+        site_told, staff_told = await asyncio.gather(told(site, 8), told(staff, 8))
+        _, _, bundle = _request(port, "GET", "/wenming/_staff/wechat/a/")
+        site.close()
+        staff.close()
+        return site_told, staff_told, bundle
+
+    result = {}
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            result["told"] = loop.run_until_complete(asyncio.wait_for(session(), 120))
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(130)
+    site_told, staff_told, bundle = result["told"]
+    assert site_told == ["reload"], "a website page reloads once per save"
+    assert staff_told == ["reload"], "a staff page once, when the staff step is done"
+    assert "员工预览测试人".encode() in bundle
