@@ -1,7 +1,6 @@
 """The orchestrator: load → check → route → render site, LED and WeChat → publish atomically."""
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +21,8 @@ from generator.formats.site import redirects
 from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, is_missing
+from generator.base.hashing import digest, sha256_hex
 from generator.base.parallel import map_chunks, workers
 
 
@@ -545,10 +545,9 @@ def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:
 def _build_id(site: Site, cfg: SiteConfig) -> str:
     """A short id that changes exactly when the published input changes (no clock: builds stay
     identical)."""
-    digest = hashlib.sha256(f"{__version__}|{replace(cfg, root=Path())!r}".encode())
-    for page in site.pages:
-        digest.update(page.identity.encode())  # covers the page's path and text
-    return digest.hexdigest()[:12]
+    # each page's identity covers its path and text
+    head = f"{__version__}|{replace(cfg, root=Path())!r}"
+    return sha256_hex(head + "".join(page.identity for page in site.pages))[:12]
 
 
 class _Stopwatch:

@@ -3,7 +3,7 @@ stored."""
 
 from __future__ import annotations
 
-import hashlib
+from generator.base.hashing import sha256_hex
 import secrets
 from pathlib import Path
 
@@ -14,7 +14,7 @@ LIFETIME_SECONDS = 8 * 3600  # a working day; every request moves the end forwar
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return sha256_hex(token)
 
 
 def start(path: Path, name: str, now: float) -> str:

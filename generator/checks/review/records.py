@@ -3,7 +3,7 @@ error."""
 
 from __future__ import annotations
 
-import hashlib
+from generator.base.hashing import sha256_hex
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -76,7 +76,7 @@ def _plain(value):
 
 def line_hash(line: str) -> str:
     """The hash that chains one line of an append-only file to the next."""
-    return hashlib.sha256(line.encode("utf-8")).hexdigest()
+    return sha256_hex(line)
 
 
 def article_id(source: str) -> str:

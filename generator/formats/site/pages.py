@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, is_missing
+from generator.base.hashing import digest
 from generator.base.phrases import kept_words, with_wbr
 from generator.render import salutation
 from generator.render.credits import source_parts

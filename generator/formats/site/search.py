@@ -3,7 +3,7 @@ files."""
 
 from __future__ import annotations
 
-import hashlib
+from generator.base.hashing import short_sha256
 import json
 import re
 from array import array
@@ -79,7 +79,7 @@ def index_texts(
 def digest_of(doc: tuple[str, str, str]) -> str:
     """A key for one document's (url, title, text): equal keys mean an identical document file and
     terms."""
-    return hashlib.sha256("\0".join(doc).encode()).hexdigest()[:32]
+    return short_sha256("\0".join(doc))
 
 
 class SearchIndex:
@@ -281,7 +281,7 @@ def _shard_path(number: int) -> str:
 
 
 def _key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    return short_sha256(data)
 
 
 def _term_size(term: str, postings) -> int:
