@@ -22,7 +22,7 @@ from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, is_missing
-from generator.base.hashing import digest, sha256_hex
+from generator.formats import keys as output_keys
 from generator.base.parallel import map_chunks, workers
 
 
@@ -235,8 +235,7 @@ def _render_all(work: _Work, clock) -> None:
             work.marks,
             loops,
             opts.templates_dir / "static",
-            is_current=work.publication.is_current,
-            read_current=work.publication.read_current,
+            published=work.publication,
             cache=work.cache,
             salt=work.cache.salt,
             jobs=work.jobs,
@@ -306,7 +305,7 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     """
     site, cache = work.site, work.cache
     # a front-matter edit renders the body again: cheap
-    keys = {p.source: p.identity for p in site.pages}
+    keys = {p.source: output_keys.body(p) for p in site.pages}
     refs = {p.source: cache.get("body-images", keys[p.source]) for p in site.pages}
     todo = [p for p in site.pages if is_missing(refs[p.source])]
     renderer = _BodyRenderer(site.content_dir, work.routes)
@@ -404,11 +403,9 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
     read from the
     cache (its covers are images)."""
     pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
-    # The body HTML is made from the page's text and its images' URLs: those stand in for it in the
-    # key.
     keys = {
-        p.source: digest(
-            p.identity,
+        p.source: output_keys.wechat_bundle(
+            p,
             [ref.url for ref in rendered.images(p.source)],
             p.source in work.unreviewed,
             _image_stamps(work.site, p),
@@ -422,7 +419,7 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
         for p in pages
         if not is_missing(outlines[p.source])
         and all(
-            work.publication.is_current(rel, digest(keys[p.source], rel))
+            work.publication.is_current(rel, output_keys.wechat_file(keys[p.source], rel))
             for rel in outlines[p.source][0]
         )
     }
@@ -447,14 +444,15 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
         key = keys[page.source]
         if page.source in current:
             rels, problems = outlines[page.source]
-            bundles.append(([(rel, None, digest(key, rel)) for rel in rels], problems))
+            bundles.append(([(rel, None, output_keys.wechat_file(key, rel)) for rel in rels], problems))
             continue
         result = results[page.source]
         work.cache.put("wechat", key, result)
         work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
         bundles.append(
             (
-                [(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())],
+                [(rel, data, output_keys.wechat_file(key, rel))
+                 for rel, data in sorted(result.files.items())],
                 result.problems,
             )
         )
@@ -529,25 +527,16 @@ def _publication(opts: BuildOptions) -> TwoRoots:
 def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:
     """Changes whenever the generator's code, the templates or the config change: every cache entry
     depends on it."""
-    code = sorted(Path(__file__).parents[1].rglob("*.py"))  # the whole package
-    templates = sorted(p for p in opts.templates_dir.rglob("*") if p.is_file())
-    return digest(
-        __version__,
-        replace(cfg, root=Path()),
-        opts.now.date(),
-        opts.preview,
-        *(p.read_bytes() for p in code),
-        *(p.relative_to(opts.templates_dir).as_posix() for p in templates),
-        *(p.read_bytes() for p in templates),
+    package = Path(__file__).parents[1]
+    return output_keys.salt(
+        __version__, cfg, opts.now.date(), opts.preview, package, opts.templates_dir
     )
 
 
 def _build_id(site: Site, cfg: SiteConfig) -> str:
     """A short id that changes exactly when the published input changes (no clock: builds stay
     identical)."""
-    # each page's identity covers its path and text
-    head = f"{__version__}|{replace(cfg, root=Path())!r}"
-    return sha256_hex(head + "".join(page.identity for page in site.pages))[:12]
+    return output_keys.build_id(__version__, cfg, (page.identity for page in site.pages))
 
 
 class _Stopwatch:

@@ -194,7 +194,7 @@ class Publication:
         entry = self._previous.get(rel) if rel in self._previous and self._intact(rel) else None
         if entry is None:
             stat = os.stat(target)
-            entry = [None, stat.st_size, stat.st_mtime_ns, _file_sha(target)]
+            entry = [None, stat.st_size, stat.st_mtime_ns, file_sha256(target)]
         self._files[rel] = list(entry)
 
     def _stale_files(self) -> list[str]:
