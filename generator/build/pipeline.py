@@ -398,10 +398,12 @@ class _WechatRenderer:
 
 def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[SiteError]]]:
     """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when
-    its page, body,
-    images or review mark changed; a bundle whose files are all published as they are is not even
-    read from the
-    cache (its covers are images)."""
+    its page, body, images or review mark changed.
+
+    The cache keeps each bundle's outline (its file names and findings), not its files: a bundle
+    whose files are all published as they are needs nothing more, and one that is not is made
+    again (keeping the files cost 140 kB a page and saved nothing on the real workload: see
+    docs/notes/keys.md)."""
     pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
     keys = {
         p.source: output_keys.wechat_bundle(
@@ -412,7 +414,6 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
         )
         for p in pages
     }
-    # (paths, problems)
     outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}
     current = {
         p.source
@@ -423,39 +424,26 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
             for rel in outlines[p.source][0]
         )
     }
-    results = {
-        p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current
-    }
-    todo = [
-        (p, rendered[p.source])
-        for p in pages
-        if p.source in results and is_missing(results[p.source])
-    ]
+    todo = [(p, rendered[p.source]) for p in pages if p.source not in current]
     renderer = _WechatRenderer(
         work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir
     )
-    if todo:  # (rendering loads the WeChat modules)
-        results.update(
-            zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))
-        )
-    work.cache.retain("wechat", keys.values())
+    # (rendering loads the WeChat modules)
+    results = dict(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))) \
+        if todo else {}
     bundles = []
     for page in pages:
         key = keys[page.source]
         if page.source in current:
             rels, problems = outlines[page.source]
-            bundles.append(([(rel, None, output_keys.wechat_file(key, rel)) for rel in rels], problems))
-            continue
-        result = results[page.source]
-        work.cache.put("wechat", key, result)
-        work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
-        bundles.append(
-            (
-                [(rel, data, output_keys.wechat_file(key, rel))
-                 for rel, data in sorted(result.files.items())],
-                result.problems,
-            )
-        )
+            files = [(rel, None, output_keys.wechat_file(key, rel)) for rel in rels]
+        else:
+            result = results[page.source]
+            work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
+            files = [(rel, data, output_keys.wechat_file(key, rel))
+                     for rel, data in sorted(result.files.items())]
+            problems = result.problems
+        bundles.append((files, problems))
     return bundles
 
 
