@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.preview:
         kept, read = preview(args.root.resolve(), True), preview(args.root.resolve(), False)
-        print(f"preview rebuild after a save: kept cache {kept:.2f} s, read from .cache/ {read:.2f} s")
+        print(f"preview rebuild after a save: kept cache {kept:.2f} s, "
+              f"read from .cache/ {read:.2f} s")
         return 0
     results = measure(args.root.resolve(), args.only.split(","), args.runs, not args.no_cold)
     base = results["all on"]

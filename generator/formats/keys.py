@@ -3,18 +3,15 @@
 A published file whose key equals the one in the manifest is current and is not made again
 (build.writer.Publication.is_current). One kind of key per output:
 
-| output                         | its key reads                                                    |
-|--------------------------------|------------------------------------------------------------------|
-| website page (formats.site)    | the build's salt, the template's name, the whole template        |
-|                                | context, in which each page view stands in by its `view` key     |
-| page view (a card or a detail) | the page's text (`Page.identity`) and every other value in the   |
-|                                | view; a detail view adds its body (`body`)                       |
-| WeChat file (formats.wechat)   | the page's text, its body's image URLs, its 未审定 mark, size    |
-|                                | and time of its front-matter images (covers are cut from them),  |
-|                                | and the file's path                                              |
-| search index file              | its own bytes (formats.site.search)                              |
-| image (render.images)          | the source's bytes, width, quality and processor version         |
-| LED frame (formats.led)        | the frame's text, layout, screen and photo (formats.led)         |
+- website page (formats.site): the build's salt, the template's name and the whole template
+  context, in which each page view stands in by its `view` key;
+- page view (a card or a detail page's page): the page's text (`Page.identity`) and every other
+  value of the view; a detail page's view adds what its body is made from (`with_body`);
+- WeChat file (formats.wechat): the page's text, its body's image URLs, its 未审定 mark, size and
+  time of its front-matter images (covers are cut from them), and the file's path;
+- search index file: its own bytes (formats.site.search);
+- image (render.images): the source's bytes, the width, quality and processor version;
+- LED frame (formats.led): the frame's text, layout, screen and photo.
 
 The salt (`salt`) is part of every key and of every cache entry: it changes with the generator's
 code, the templates, the config, the day and preview mode. The build sits above the formats, the

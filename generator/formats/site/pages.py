@@ -83,7 +83,8 @@ class _Render:
         self.inputs = inputs
         self.rendered = Bodies.of(inputs.rendered)
         tags = sorted({t for p in pages for t in p.meta.tags})
-        self.tag_urls = {t: inputs.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()}
+        folders = _tag_folders(tags)
+        self.tag_urls = {t: inputs.routes.url(f + "index.html") for t, f in folders.items()}
         self.neighbours = related.neighbours([p for p in pages if p.type in LIST_FOLDERS])
         self.views: dict[tuple[str, bool], dict] = {}
         self.site_view = _site_view(self)
@@ -253,7 +254,9 @@ def _search_index(run: _Render, found: list[_Searchable]) -> Output:
         return
     missing = {item.page_key for item in found if item.text is None}
     known = (
-        index.texts(missing, run.published.read_current) if isinstance(index, SearchIndex) and missing else {}
+        index.texts(missing, run.published.read_current)
+        if isinstance(index, SearchIndex) and missing
+        else {}
     )
     for item in found:
         if item.text is None:
