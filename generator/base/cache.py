@@ -140,7 +140,6 @@ class Cache:
         self._dirty_shards: dict[str, set[int]] = {}  # shards that gained an entry this build
         # keys this build still needs but did not read (see retain)
         self._live: dict[str, set[str]] = {}
-        self.hits = self.misses = 0
         # (size, times, inode) and content key of each content file, for a kept cache only (see
         # content._file_key)
         self.seen_files: dict[str, tuple] | None = None
@@ -174,11 +173,8 @@ class Cache:
         """The stored value for key, computing and storing it when absent."""
         value = self.get(namespace, key)
         if value is _MISSING:
-            self.misses += 1
             value = compute()
             self.put(namespace, key, value)
-        else:
-            self.hits += 1
         return value
 
     def save(self) -> None:
