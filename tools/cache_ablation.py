@@ -44,8 +44,8 @@ if off & set(%(namespaces)r):
         if not (cold and namespace in off):  # a cold build without it stores nothing either
             _put(self, namespace, key, value, changed)
     cache.Cache.get, cache.Cache.put = get, put
-if "url-memo" in off:
-    import generator.render.routes as routes
+import generator.render.routes as routes
+if "url-memo" in off and hasattr(routes._url, "__wrapped__"):  # (removed since: see keys.md)
     routes._url = routes._url.__wrapped__
 if "views-memo" in off:
     import generator.formats.site.pages as pages
