@@ -33,7 +33,6 @@ file is current" is believed only when the file on disk still is what the manife
 from __future__ import annotations
 
 import ctypes
-from generator.base.hashing import file_sha256, sha256_hex, short_sha256
 import json
 import os
 import posixpath
@@ -42,6 +41,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.base.hashing import file_sha256, sha256_hex, short_sha256
 from generator.base.slugs import windows_name_ok
 
 

@@ -6,13 +6,13 @@ others' edits.
 
 from __future__ import annotations
 
-from generator.base.hashing import sha256_hex
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from generator.base.hashing import sha256_hex
 from generator.base import frontmatter, source, yamlio
 from generator.base.errors import BuildFailed, Problems, SiteError
 from generator.config import SiteConfig

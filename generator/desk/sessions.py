@@ -3,10 +3,10 @@ stored."""
 
 from __future__ import annotations
 
-from generator.base.hashing import sha256_hex
 import secrets
 from pathlib import Path
 
+from generator.base.hashing import sha256_hex
 from generator.desk import db
 
 COOKIE = "desk_session"

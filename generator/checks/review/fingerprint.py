@@ -4,7 +4,6 @@ image it uses, reduced to one canonical SHA-256."""
 
 from __future__ import annotations
 
-from generator.base.hashing import file_sha256, sha256_hex
 import json
 import re
 import unicodedata
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from generator.base.hashing import file_sha256, sha256_hex
 from generator.base import frontmatter
 from generator.model.content import Page
 from generator.checks.review.records import _plain

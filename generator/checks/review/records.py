@@ -3,10 +3,11 @@ error."""
 
 from __future__ import annotations
 
-from generator.base.hashing import sha256_hex
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+
+from generator.base.hashing import sha256_hex
 
 REVIEW_STAGES = ("初审", "复审", "终审")
 PROOF_STAGES = ("一校", "二校", "三校")

@@ -5,12 +5,11 @@ live.
 
 from __future__ import annotations
 
-from generator.base.hashing import file_sha256
 import json
 from dataclasses import replace
 from pathlib import Path
 
-from generator.base.hashing import digest
+from generator.base.hashing import digest, file_sha256
 from generator.base.errors import BuildFailed, Problems, SiteError, error
 from generator.config import SiteConfig
 from generator.model import content

@@ -3,7 +3,6 @@ files."""
 
 from __future__ import annotations
 
-from generator.base.hashing import short_sha256
 import json
 import re
 from array import array
@@ -13,6 +12,8 @@ from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
 from typing import Callable, Iterator
+
+from generator.base.hashing import short_sha256
 
 INDEX_DIR = "search/data/"  # every index file lives under this output folder
 FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
