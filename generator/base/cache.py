@@ -19,7 +19,6 @@ compiled templates).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import pickle
@@ -28,6 +27,9 @@ import struct
 import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
+
+# `digest` is imported from here by modules that have not moved to base.hashing yet
+from generator.base.hashing import digest, mac, sha256_bytes, sha256_hex  # noqa: F401
 
 T = TypeVar("T")
 _MISSING = object()
@@ -45,7 +47,7 @@ def secret() -> bytes:
     """
     given = os.environ.get("WENMING_CACHE_SECRET")
     if given:
-        return hashlib.sha256(given.encode()).digest()
+        return sha256_bytes(given)
     home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "wenming"
     path = home / "cache-secret"
     try:
@@ -63,10 +65,7 @@ def secret() -> bytes:
 
 
 def _mac(key: bytes, *parts: bytes) -> bytes:
-    h = hashlib.blake2b(key=key, digest_size=MAC_SIZE)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little") + part)
-    return h.digest()
+    return mac(key, *parts, size=MAC_SIZE)
 
 
 def seal(name: str, data: bytes, key: bytes) -> bytes:
@@ -109,19 +108,6 @@ def write_sealed(path: Path, data: bytes, key: bytes) -> None:
         raise
 
 
-def digest(*parts: object) -> str:
-    """A short stable hash of strings, bytes or reprs (used as cache and output keys)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = (
-            part
-            if isinstance(part, bytes)
-            else (part if isinstance(part, str) else repr(part)).encode()
-        )
-        h.update(len(data).to_bytes(8, "little") + data)
-    return h.hexdigest()[:32]
-
-
 class Cache:
     """Values by (namespace, key); a Cache without a folder remembers nothing (cold builds, tests)
     ."""
@@ -154,7 +140,6 @@ class Cache:
         self._dirty_shards: dict[str, set[int]] = {}  # shards that gained an entry this build
         # keys this build still needs but did not read (see retain)
         self._live: dict[str, set[str]] = {}
-        self.hits = self.misses = 0
         # (size, times, inode) and content key of each content file, for a kept cache only (see
         # content._file_key)
         self.seen_files: dict[str, tuple] | None = None
@@ -188,11 +173,8 @@ class Cache:
         """The stored value for key, computing and storing it when absent."""
         value = self.get(namespace, key)
         if value is _MISSING:
-            self.misses += 1
             value = compute()
             self.put(namespace, key, value)
-        else:
-            self.hits += 1
         return value
 
     def save(self) -> None:
@@ -277,7 +259,7 @@ class Cache:
 
 
 def _salt_line(salt: bytes) -> bytes:
-    return hashlib.sha256(salt).hexdigest().encode() + b"\n"
+    return sha256_hex(salt).encode() + b"\n"
 
 
 class _Sealed:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.base.cache import digest
+from generator.base.hashing import digest
 from generator.base.errors import SiteError
 from generator.build.options import BuildOptions
 from generator.build.writer import write_file

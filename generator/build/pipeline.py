@@ -1,7 +1,6 @@
 """The orchestrator: load → check → route → render site, LED and WeChat → publish atomically."""
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +21,8 @@ from generator.formats.site import redirects
 from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, is_missing
+from generator.formats import keys as output_keys
 from generator.base.parallel import map_chunks, workers
 
 
@@ -236,8 +236,7 @@ def _render_all(work: _Work, clock) -> None:
             work.marks,
             loops,
             opts.templates_dir / "static",
-            is_current=work.publication.is_current,
-            read_current=work.publication.read_current,
+            published=work.publication,
             cache=work.cache,
             salt=work.cache.salt,
             jobs=work.jobs,
@@ -310,7 +309,7 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     """
     site, cache = work.site, work.cache
     # a front-matter edit renders the body again: cheap
-    keys = {p.source: p.identity for p in site.pages}
+    keys = {p.source: output_keys.body(p) for p in site.pages}
     refs = {p.source: cache.get("body-images", keys[p.source]) for p in site.pages}
     todo = [p for p in site.pages if is_missing(refs[p.source])]
     renderer = _BodyRenderer(site.content_dir, work.routes, work.cfg.images.max_width)
@@ -403,65 +402,52 @@ class _WechatRenderer:
 
 def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[SiteError]]]:
     """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when
-    its page, body,
-    images or review mark changed; a bundle whose files are all published as they are is not even
-    read from the
-    cache (its covers are images)."""
+    its page, body, images or review mark changed.
+
+    The cache keeps each bundle's outline (its file names and findings), not its files: a bundle
+    whose files are all published as they are needs nothing more, and one that is not is made
+    again (keeping the files cost 140 kB a page and saved nothing on the real workload: see
+    docs/notes/keys.md)."""
     pages = [p for p in work.site.pages if p.goes_to("wechat") and p.type != "slide"]
-    # The body HTML is made from the page's text and its images' URLs: those stand in for it in the
-    # key.
     keys = {
-        p.source: digest(
-            p.identity,
+        p.source: output_keys.wechat_bundle(
+            p,
             [ref.url for ref in rendered.images(p.source)],
             p.source in work.unreviewed,
             _image_stamps(work.site, p),
         )
         for p in pages
     }
-    # (paths, problems)
     outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}
     current = {
         p.source
         for p in pages
         if not is_missing(outlines[p.source])
         and all(
-            work.publication.is_current(rel, digest(keys[p.source], rel))
+            work.publication.is_current(rel, output_keys.wechat_file(keys[p.source], rel))
             for rel in outlines[p.source][0]
         )
     }
-    results = {
-        p.source: work.cache.get("wechat", keys[p.source]) for p in pages if p.source not in current
-    }
-    todo = [
-        (p, rendered[p.source])
-        for p in pages
-        if p.source in results and is_missing(results[p.source])
-    ]
+    todo = [(p, rendered[p.source]) for p in pages if p.source not in current]
     renderer = _WechatRenderer(
         work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir
     )
-    if todo:  # (rendering loads the WeChat modules)
-        results.update(
-            zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))
-        )
-    work.cache.retain("wechat", keys.values())
+    # (rendering loads the WeChat modules)
+    results = dict(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))) \
+        if todo else {}
     bundles = []
     for page in pages:
         key = keys[page.source]
         if page.source in current:
             rels, problems = outlines[page.source]
-            bundles.append(([(rel, None, digest(key, rel)) for rel in rels], problems))
-            continue
-        result = results[page.source]
-        work.cache.put("wechat", key, result)
-        work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
-        bundles.append(
-            (
-                [(rel, data, digest(key, rel)) for rel, data in sorted(result.files.items())],
-                result.problems,
-            )
-        )
+            files = [(rel, None, output_keys.wechat_file(key, rel)) for rel in rels]
+        else:
+            result = results[page.source]
+            work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
+            files = [(rel, data, output_keys.wechat_file(key, rel))
+                     for rel, data in sorted(result.files.items())]
+            problems = result.problems
+        bundles.append((files, problems))
     return bundles
 
 
@@ -546,26 +532,16 @@ def _publication(opts: BuildOptions) -> TwoRoots:
 def _salt(cfg: SiteConfig, opts: BuildOptions) -> str:
     """Changes whenever the generator's code, the templates or the config change: every cache entry
     depends on it."""
-    code = sorted(Path(__file__).parents[1].rglob("*.py"))  # the whole package
-    templates = sorted(p for p in opts.templates_dir.rglob("*") if p.is_file())
-    return digest(
-        __version__,
-        replace(cfg, root=Path()),
-        opts.now.date(),
-        opts.preview,
-        *(p.read_bytes() for p in code),
-        *(p.relative_to(opts.templates_dir).as_posix() for p in templates),
-        *(p.read_bytes() for p in templates),
+    package = Path(__file__).parents[1]
+    return output_keys.salt(
+        __version__, cfg, opts.now.date(), opts.preview, package, opts.templates_dir
     )
 
 
 def _build_id(site: Site, cfg: SiteConfig) -> str:
     """A short id that changes exactly when the published input changes (no clock: builds stay
     identical)."""
-    digest = hashlib.sha256(f"{__version__}|{replace(cfg, root=Path())!r}".encode())
-    for page in site.pages:
-        digest.update(page.identity.encode())  # covers the page's path and text
-    return digest.hexdigest()[:12]
+    return output_keys.build_id(__version__, cfg, (page.identity for page in site.pages))
 
 
 class _Stopwatch:

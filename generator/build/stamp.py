@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.base.cache import digest
+from generator.base.hashing import digest
 from generator.build.writer import outputs_intact
 
 

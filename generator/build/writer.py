@@ -33,7 +33,6 @@ file is current" is believed only when the file on disk still is what the manife
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import os
 import posixpath
@@ -42,6 +41,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.base.hashing import file_sha256, sha256_hex, short_sha256
 from generator.base.slugs import windows_name_ok
 
 
@@ -138,7 +138,7 @@ class Publication:
                 key,
                 stat.st_size,
                 stat.st_mtime_ns,
-                hashlib.sha256(data).hexdigest(),
+                sha256_hex(data),
             ]
             self.report.written.append(rel)
         self._files[rel][0] = key
@@ -177,7 +177,7 @@ class Publication:
             return (
                 entry[1] == len(data)
                 and self._intact(rel)
-                and entry[3] == hashlib.sha256(data).hexdigest()
+                and entry[3] == sha256_hex(data)
             )
         return _same_bytes(Path(self._out, rel), data)
 
@@ -194,7 +194,7 @@ class Publication:
         entry = self._previous.get(rel) if rel in self._previous and self._intact(rel) else None
         if entry is None:
             stat = os.stat(target)
-            entry = [None, stat.st_size, stat.st_mtime_ns, _file_sha(target)]
+            entry = [None, stat.st_size, stat.st_mtime_ns, file_sha256(target)]
         self._files[rel] = list(entry)
 
     def _stale_files(self) -> list[str]:
@@ -373,7 +373,7 @@ def outputs_intact(out_dir: Path, manifest: Path) -> bool:
 
 def manifest_path(cache_dir: Path, out_dir: Path) -> Path:
     """Where the manifest of an output folder is kept (beside the cache)."""
-    name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:32]
+    name = short_sha256(str(out_dir.resolve()))
     return cache_dir / f"manifest-{name}.json"
 
 
@@ -415,12 +415,7 @@ def _matches(path: str, entry: list) -> bool:
         return False
     if stat.st_size != entry[1]:
         return False
-    return stat.st_mtime_ns == entry[2] or _file_sha(path) == entry[3]
-
-
-def _file_sha(path: str) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+    return stat.st_mtime_ns == entry[2] or file_sha256(path) == entry[3]
 
 
 def _exchange(new: Path, current: Path) -> None:

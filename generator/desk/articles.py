@@ -6,13 +6,13 @@ others' edits.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from generator.base.hashing import sha256_hex
 from generator.base import frontmatter, source, yamlio
 from generator.base.errors import BuildFailed, Problems, SiteError
 from generator.config import SiteConfig
@@ -46,7 +46,7 @@ class Conflict(Exception):
 
 def file_hash(raw: bytes) -> str:
     """The hash that tells whether a file changed since a form was opened."""
-    return hashlib.sha256(raw).hexdigest()
+    return sha256_hex(raw)
 
 
 def open_article(content_dir: Path, rel: str) -> Draft:

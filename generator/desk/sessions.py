@@ -3,10 +3,10 @@ stored."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from pathlib import Path
 
+from generator.base.hashing import sha256_hex
 from generator.desk import db
 
 COOKIE = "desk_session"
@@ -14,7 +14,7 @@ LIFETIME_SECONDS = 8 * 3600  # a working day; every request moves the end forwar
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return sha256_hex(token)
 
 
 def start(path: Path, name: str, now: float) -> str:

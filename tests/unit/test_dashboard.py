@@ -15,8 +15,7 @@ from generator.model.content import load_site
 from generator.formats.site.dashboard import Row, bar_chart, read_totals, split_place, volunteer_dashboard
 from generator.base.errors import BuildFailed
 from generator.render.routes import make_routes
-from generator.formats.site.showcase import render_showcase
-from generator.formats.site.pages import SiteInput, _page
+from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +127,7 @@ def test_an_empty_chart_says_so():
 def test_the_rendered_page_shows_no_person_and_every_chart_beside_a_table(sample):
     cfg, site = sample
     inp = SiteInput(site, cfg, make_routes(cfg), Templates(ROOT / "templates"), {}, {}, datetime(2026, 11, 20))
-    html = {path: data for path, data, _key in render_showcase(inp, _page)}["dashboard/index.html"].decode()
+    html = {path: data for path, data, _key in render_site(inp)}["dashboard/index.html"].decode()
     activities = site.of_type("activity")
     people = {p.meta.person for p in site.of_type("story")} | {p.meta.author for p in activities if p.meta.author}
     people |= {p.meta.editor for p in activities if p.meta.editor}

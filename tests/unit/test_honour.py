@@ -11,8 +11,7 @@ from generator import config
 from generator.model.content import load_site
 from generator.formats.site.honour import LEVELS, honour_wall, level_name
 from generator.render.routes import make_routes
-from generator.formats.site.showcase import render_showcase
-from generator.formats.site.pages import SiteInput, _page
+from generator.formats.site.pages import SiteInput, render_site
 from generator.render.templates import Templates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +91,7 @@ def test_unknown_categories_follow_the_configured_ones_and_other_comes_last(make
 def test_the_page_lists_everyone_by_category_without_javascript(sample):
     cfg, site = sample
     inp = SiteInput(site, cfg, make_routes(cfg), Templates(ROOT / "templates"), {}, {}, datetime(2026, 11, 20))
-    html = {path: data for path, data, _key in render_showcase(inp, _page)}["honour/index.html"].decode()
+    html = {path: data for path, data, _key in render_site(inp)}["honour/index.html"].decode()
     wall = _wall(site)
     cards = re.findall(r'<li class="honour-card" data-category="([^"]*)" data-level="([^"]*)">', html)
     assert cards == [(e.category, e.level) for _, entries in wall.by_category for e in entries]

@@ -78,8 +78,15 @@ def _redate(site: Path) -> None:  # moves the story behind the activity in every
                     encoding="utf-8")
 
 
+def _sound_alike_tag(site: Path) -> None:
+    # 哮老爱亲 reads xiao-lao-ai-qin like 孝老爱亲 and sorts before it: the old tag's folder gets the
+    # hash suffix, so every page that links the old tag changes although its own text did not.
+    text = NEW_STORY.replace("tags: [助人为乐]", "tags: [哮老爱亲]")
+    (site / "content/stories/2024-06-zhang.md").write_text(text, encoding="utf-8")
+
+
 EDITS = {"body": _edit_body, "title": _edit_title, "added": _add_story, "removed": _remove_story, "tags": _retag,
-         "date": _redate}
+         "date": _redate, "sound-alike tag": _sound_alike_tag}
 
 
 @pytest.mark.parametrize("keep", [False, True], ids=["cli", "preview"])
@@ -92,6 +99,19 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(site, edit, keep):
     _build(site, "cold", cache=False) if not keep else build(
         config.load(site / "site_config.yaml"), replace(_options(site, "cold", False), preview=True))
     assert _tree(site / out) == _tree(site / "cold")
+
+
+def test_a_lost_wechat_bundle_is_made_again_as_a_cold_build_makes_it(site):
+    _build(site, cache=False)
+    cold_staff = _tree(site / "staff")
+    _build(site)
+    bundle = next(p for p in sorted((site / "staff/wechat").iterdir()) if p.is_dir())
+    shutil.rmtree(bundle)
+    report = _build(site)
+    assert _tree(site / "staff") == cold_staff
+    assert any(p.startswith(f"wechat/{bundle.name}/") for p in report.written)
+    assert not any(p.startswith("wechat/") and not p.startswith(f"wechat/{bundle.name}/")
+                   for p in report.written)
 
 
 def test_editing_a_story_rewrites_its_page_its_lists_and_the_search_files_it_changes(site):

@@ -4,7 +4,6 @@ image it uses, reduced to one canonical SHA-256."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from generator.base.hashing import file_sha256, sha256_hex
 from generator.base import frontmatter
 from generator.model.content import Page
 from generator.checks.review.records import _plain
@@ -49,7 +49,7 @@ def revision(page: Page, find: Callable[[Page, str], Path | None]) -> Revision:
     for src in image_sources(page):
         path = find(page, src)
         if path is not None:
-            images[src] = (hashlib.sha256(path.read_bytes()).hexdigest(), path)
+            images[src] = (file_sha256(path), path)
     data = frontmatter.split(page.source_text, page.source).data if page.source_text else {}
     return Revision(
         of(page.source, data, page.body, {src: digest for src, (digest, _p) in images.items()}),
@@ -63,7 +63,7 @@ def of(article: str, front: dict, body: str, images: dict[str, str]) -> str:
     text = unicodedata.normalize("NFC", body.replace("\r\n", "\n").replace("\r", "\n"))
     doc = {"article": article, "front": front, "body": text, "images": dict(sorted(images.items()))}
     raw = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain)
-    return "sha256:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return "sha256:" + sha256_hex(raw)
 
 
 def short(fingerprint: str | None) -> str:

@@ -3,10 +3,11 @@ error."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+
+from generator.base.hashing import sha256_hex
 
 REVIEW_STAGES = ("初审", "复审", "终审")
 PROOF_STAGES = ("一校", "二校", "三校")
@@ -76,7 +77,7 @@ def _plain(value):
 
 def line_hash(line: str) -> str:
     """The hash that chains one line of an append-only file to the next."""
-    return hashlib.sha256(line.encode("utf-8")).hexdigest()
+    return sha256_hex(line)
 
 
 def article_id(source: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, is_missing
+from generator.base.hashing import digest
 from generator.base.errors import SiteError, warning
 from generator.config import SiteConfig
 from generator.model import content

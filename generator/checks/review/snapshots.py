@@ -5,12 +5,11 @@ live.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
 
-from generator.base.cache import digest
+from generator.base.hashing import digest, file_sha256
 from generator.base.errors import BuildFailed, Problems, SiteError, error
 from generator.config import SiteConfig
 from generator.model import content
@@ -83,7 +82,7 @@ def load(
 def _tampered(page: Page, images: dict[str, str], revision: str) -> bool:
     for src, kept in images.items():
         name = Path(kept).name.split(".")[0]
-        if not Path(kept).is_file() or hashlib.sha256(Path(kept).read_bytes()).hexdigest() != name:
+        if not Path(kept).is_file() or file_sha256(kept) != name:
             return True
     kept_page = replace(page, images=images)
     return fingerprint.revision(kept_page, _finder).fingerprint != revision

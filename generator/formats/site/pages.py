@@ -1,14 +1,15 @@
 """The public website format: home, lists, detail pages, tags, archive, feed, sitemap, 404."""
 from __future__ import annotations
 
-import pickle
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Protocol
 
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, is_missing
+from generator.base.hashing import digest
+from generator.formats import keys as output_keys
 from generator.base.phrases import kept_words, with_wbr
 from generator.render import salutation
 from generator.render.credits import source_parts
@@ -27,9 +28,32 @@ from generator.render.templates import Templates
 Output = Iterator[tuple[str, "bytes | None", "str | None"]]
 
 
+class Published(Protocol):
+    """What is published already (build.writer.TwoRoots): a page whose key matches is current."""
+
+    def is_current(self, path: str, key: str) -> bool:
+        """True when the published file at `path` was made from inputs with this key."""
+
+    def read_current(self, path: str, key: str) -> "bytes | None":
+        """The published bytes at `path` when current, else None."""
+
+
+class NothingPublished:
+    """No output folder yet (tests, a cold build): nothing is current."""
+
+    def is_current(self, path: str, key: str) -> bool:
+        """Never current."""
+        return False
+
+    def read_current(self, path: str, key: str) -> "bytes | None":
+        """Nothing to read."""
+        return None
+
+
 @dataclass(frozen=True)
 class SiteInput:
-    """Everything the site format needs, decided upstream by the build."""
+    """Everything the site format reads, decided upstream by the build (render_site's state is its
+    own: see _Render)."""
 
     site: Site
     cfg: SiteConfig
@@ -44,19 +68,31 @@ class SiteInput:
     review_marks: dict[str, str] = field(default_factory=dict)
     led_loops: tuple = ()
     static_dir: Path | None = None
-    # noqa: E731 - writer.Publication.is_current
-    is_current: Callable[[str, str], bool] = lambda path, key: False
-    # noqa: E731 - Publication.read_current
-    read_current: Callable[[str, str], "bytes | None"] = lambda path, key: None
-    cache: Cache = field(default_factory=lambda: Cache(None, ""))
-    salt: str = ""  # changes with the templates and the generator's code: part of every page key
-    site_view: dict | None = None  # filled once per build by render_site
-    tag_urls: dict[str, str] | None = None
-    # (page.source, with body) → view, filled while rendering: a page appears in many lists
-    views: dict | None = None
-    # page.source → related.Neighbours, for detail pages of the listed types
-    neighbours: dict | None = None
+    published: Published = NothingPublished()
+    cache: Cache = field(default_factory=lambda: Cache(None, ""))  # the search index, titles
+    salt: str = ""  # see formats.keys.salt: part of every page key
     jobs: int = 1  # worker processes for detail pages
+
+
+class _Render:
+    """One render_site call's own state, made once from its inputs: the bodies, the site view, the
+    tag URLs, each page's related articles, and the page views made so far (a page appears in many
+    lists). Any other attribute is the input's (`run.cfg` is `run.inputs.cfg`)."""
+
+    def __init__(self, inputs: SiteInput, pages: list[Page]):
+        self.inputs = inputs
+        self.rendered = Bodies.of(inputs.rendered)
+        tags = sorted({t for p in pages for t in p.meta.tags})
+        folders = _tag_folders(tags)
+        self.tag_urls = {t: inputs.routes.url(f + "index.html") for t, f in folders.items()}
+        self.neighbours = related.neighbours([p for p in pages if p.type in LIST_FOLDERS])
+        self.views: dict[tuple[str, bool], dict] = {}
+        self.site_view = _site_view(self)
+
+    def __getattr__(self, name: str):
+        if name == "inputs":  # not set yet (a copy being made)
+            raise AttributeError(name)
+        return getattr(self.inputs, name)
 
 
 def render_site(inp: SiteInput) -> Output:
@@ -64,58 +100,53 @@ def render_site(inp: SiteInput) -> Output:
 
     A page whose inputs (template, context) match what is already published is not rendered again.
     """
-    inp = replace(inp, rendered=Bodies.of(inp.rendered))
     # Sorted once, newest first: every list, the feed, the sitemap and the search take them in this
     # order.
     pages = _newest([p for p in inp.site.pages if p.goes_to("site") and p.type != "slide"])
-    tags = sorted({t for p in pages for t in p.meta.tags})
-    inp = replace(
-        inp, tag_urls={t: inp.routes.url(f + "index.html") for t, f in _tag_folders(tags).items()}
-    )
-    inp = replace(inp, site_view=_site_view(inp), views={},
-                  neighbours=related.neighbours([p for p in pages if p.type in LIST_FOLDERS]))
-    yield from _static_files(inp)
-    yield _page(inp, "index.html", "home.html", "首页", home=_home(inp, pages))
+    run = _Render(inp, pages)
+    yield from _static_files(run)
+    yield _page(run, "index.html", "home.html", "首页", home=_home(run, pages))
     for page_type in LIST_FOLDERS:
-        yield from _lists(inp, page_type, [p for p in pages if p.type == page_type])
-        yield from _type_feed(inp, page_type, [p for p in pages if p.type == page_type])
+        yield from _lists(run, page_type, [p for p in pages if p.type == page_type])
+        yield from _type_feed(run, page_type, [p for p in pages if p.type == page_type])
     searchable = []
     # newest first: the search ranks ties in this order
-    for page, output, text in _detail_pages(inp, pages):
-        searchable.append(_Searchable(page, inp.routes.url(output[0]), output[2], text))
+    for page, output, text in _detail_pages(run, pages):
+        searchable.append(_Searchable(page, run.routes.url(output[0]), output[2], text))
         yield output
-    yield from render_showcase(inp, _page)
-    yield from _search_index(inp, searchable)
-    yield from _tags(inp, pages)
-    yield from _archive(inp, pages)
+    yield from render_showcase(run, _page)
+    yield from _search_index(run, searchable)
+    yield from _tags(run, pages)
+    yield from _archive(run, pages)
     # the LED review page is a staff page (the writer puts led/ in the staff folder): no public URL
     # of its own
-    yield _page(inp, "led/index.html", "led.html", "LED 屏幕预览", loops=inp.led_loops, canonical="")
-    yield _page(inp, "404.html", "404.html", "页面没有找到")
-    yield "feed.xml", inp.templates.render("feed.xml", _feed_context(inp, pages)).encode(), None
-    yield "sitemap.xml", inp.templates.render(
-        "sitemap.xml", {"urls": _sitemap(inp, pages)}
+    yield _page(run, "led/index.html", "led.html", "LED 屏幕预览", loops=run.led_loops, canonical="")
+    yield _page(run, "404.html", "404.html", "页面没有找到")
+    yield "feed.xml", run.templates.render("feed.xml", _feed_context(run, pages)).encode(), None
+    yield "sitemap.xml", run.templates.render(
+        "sitemap.xml", {"urls": _sitemap(run, pages)}
     ).encode(), None
-    yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {inp.routes.absolute('sitemap.xml')}\n".encode(), None
+    robots = f"User-agent: *\nAllow: /\nSitemap: {run.routes.absolute('sitemap.xml')}\n"
+    yield "robots.txt", robots.encode(), None
 
 
-def _page(inp: SiteInput, path: str, template: str, title: str, **extra):
+def _page(run: _Render, path: str, template: str, title: str, **extra):
     """Render one page with the base context, unless the published copy was made from the same
     inputs."""
-    context = _context(inp, path, title, extra)
-    key = _key(inp, template, context)
-    if key and inp.is_current(path, key):
+    context = _context(run, path, title, extra)
+    key = output_keys.page(run.salt, template, context)
+    if key and run.published.is_current(path, key):
         return path, None, key
-    return path, inp.templates.render(template, context).encode(), key
+    return path, run.templates.render(template, context).encode(), key
 
 
-def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
+def _context(run: _Render, path: str, title: str, extra: dict) -> dict:
     context = {
-        "site": inp.site_view or _site_view(inp),
+        "site": run.site_view,
         "title": title,
         "path": path,
-        "url": inp.routes.url(path),
-        "canonical": inp.routes.absolute(path),
+        "url": run.routes.url(path),
+        "canonical": run.routes.absolute(path),
         "preview": False,
         "review_mark": "",
         **extra,
@@ -126,30 +157,7 @@ def _context(inp: SiteInput, path: str, title: str, extra: dict) -> dict:
     return context
 
 
-def _key(inp: SiteInput, template: str, context: dict) -> str | None:
-    """A key of everything a page is made from; None (always render) when the context cannot be
-    pickled."""
-    try:
-        return digest(inp.salt, template, pickle.dumps(_fingerprint(context), protocol=4))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-
-
-def _fingerprint(value):
-    """The context with each page view replaced by its digest (see _view)."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:  # most values: nothing to walk
-        return value
-    if kind is dict or isinstance(value, dict):
-        if "fp" in value:  # a page view or the site view: its digest covers everything in it
-            return ("view", value["fp"])
-        return tuple((k, _fingerprint(v)) for k, v in value.items())
-    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
-        return tuple(_fingerprint(v) for v in value)
-    return value
-
-
-def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tuple, str | None]]:
+def _detail_pages(run: _Render, pages: list[Page]) -> Iterator[tuple[Page, tuple, str | None]]:
     """(page, output, searchable text or None) for every detail page, in order; those not current
     are rendered
     in worker processes (they are most of a cold build's pages), while the pages before them are
@@ -157,17 +165,17 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
     """
     plans, todo = [], []
     for page in pages:
-        path, template = inp.routes.page_path(page), f"{page.type}.html"
-        context = _context(inp, path, page.title, _detail_extra(inp, page))
-        key = _key(inp, template, context)
-        current = key is not None and inp.is_current(path, key)
+        path, template = run.routes.page_path(page), f"{page.type}.html"
+        context = _context(run, path, page.title, _detail_extra(run, page))
+        key = output_keys.page(run.salt, template, context)
+        current = key is not None and run.published.is_current(path, key)
         plans.append((page, path, key, current))
         if not current:
             todo.append((template, context))
     for template in sorted({template for template, _ in todo}):
-        inp.templates.load(template)  # compiled once here, not once in every worker
+        run.templates.load(template)  # compiled once here, not once in every worker
     # pages are written as they come
-    made = imap_chunks(_DetailRenderer(inp.templates).render, todo, inp.jobs, chunk=64)
+    made = imap_chunks(_DetailRenderer(run.templates).render, todo, run.jobs, chunk=64)
     for page, path, key, current in plans:
         if current:
             yield page, (path, None, key), None
@@ -176,15 +184,15 @@ def _detail_pages(inp: SiteInput, pages: list[Page]) -> Iterator[tuple[Page, tup
             yield page, (path, data, key), text
 
 
-def _detail_extra(inp: SiteInput, page: Page) -> dict:
+def _detail_extra(run: _Render, page: Page) -> dict:
     """A detail page's own context: the page, its related articles and its previous and next of the
     same type."""
-    near = (inp.neighbours or {}).get(page.source)
+    near = (run.neighbours or {}).get(page.source)
     if near is None:
-        return {"page": _view(inp, page, body=True), "related": [], "previous": None, "next": None}
-    return {"page": _view(inp, page, body=True), "related": [_view(inp, p) for p in near.related],
-            "previous": _view(inp, near.previous) if near.previous else None,
-            "next": _view(inp, near.next) if near.next else None}
+        return {"page": _view(run, page, body=True), "related": [], "previous": None, "next": None}
+    return {"page": _view(run, page, body=True), "related": [_view(run, p) for p in near.related],
+            "previous": _view(run, near.previous) if near.previous else None,
+            "next": _view(run, near.next) if near.next else None}
 
 
 @dataclass(frozen=True)
@@ -199,11 +207,11 @@ class _DetailRenderer:
         return [_with_text(self.templates.render(template, context)) for template, context in chunk]
 
 
-def _rendered_text(inp: SiteInput, page: Page) -> str:
+def _rendered_text(run: _Render, page: Page) -> str:
     """The searchable text of a current detail page, by rendering it again (its published copy is
     kept)."""
-    context = _context(inp, inp.routes.page_path(page), page.title, _detail_extra(inp, page))
-    return _with_text(inp.templates.render(f"{page.type}.html", context))[1]
+    context = _context(run, run.routes.page_path(page), page.title, _detail_extra(run, page))
+    return _with_text(run.templates.render(f"{page.type}.html", context))[1]
 
 
 def _with_text(html: str) -> tuple[bytes, str]:
@@ -234,105 +242,104 @@ class _Searchable:
         return self.url, self.page.title, self.text
 
 
-def _search_index(inp: SiteInput, found: list[_Searchable]) -> Output:
+def _search_index(run: _Render, found: list[_Searchable]) -> Output:
     """The search index files: updated in place when a few pages changed, built afresh otherwise."""
-    state = digest(inp.salt, inp.routes.base_path)
-    index = inp.cache.get("search-index", state)
+    state = output_keys.search_index(run.salt, run.routes.base_path)
+    index = run.cache.get("search-index", state)
     keys = [item.key() for item in found]
-    if _can_update(inp, index, keys, found):
+    if _can_update(run, index, keys, found):
         files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)})
-        inp.cache.put("search-index", state, index, changed=bool(files))
+        run.cache.put("search-index", state, index, changed=bool(files))
         yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
         return
     missing = {item.page_key for item in found if item.text is None}
     known = (
-        index.texts(missing, inp.read_current) if isinstance(index, SearchIndex) and missing else {}
+        index.texts(missing, run.published.read_current)
+        if isinstance(index, SearchIndex) and missing
+        else {}
     )
     for item in found:
         if item.text is None:
-            item.text = known.get(item.page_key) or _rendered_text(inp, item.page)
-    index = SearchIndex(inp.routes.base_path)
+            item.text = known.get(item.page_key) or _rendered_text(run, item.page)
+    index = SearchIndex(run.routes.base_path)
     for path, data in index.rebuild([item.doc() for item in found], keys):
         yield path, data, index.file_keys[path]
     for item in found:
         item.text = None  # the index is made: 10,000 pages' texts need not stay in memory
-    inp.cache.put("search-index", state, index)
+    run.cache.put("search-index", state, index)
 
 
-def _can_update(inp: SiteInput, index, keys: list[str], found: list[_Searchable]) -> bool:
+def _can_update(run: _Render, index, keys: list[str], found: list[_Searchable]) -> bool:
     """An index from the last build can be updated when few pages changed and its files are still
     published."""
     if is_missing(index) or not isinstance(index, SearchIndex) or not index.can_update(keys):
         return False
     if any(found[n].text is None for n in index.changed(keys)):
         return False  # a changed page that was not rendered now: its text is unknown
-    return all(inp.is_current(path, key) for path, key in index.file_keys.items())
+    return all(run.published.is_current(path, key) for path, key in index.file_keys.items())
 
 
-def _site_view(inp: SiteInput) -> dict:
-    info = inp.cfg.site
+def _site_view(run: _Render) -> dict:
+    info = run.cfg.site
     menu = sorted(
         (
             p
-            for p in inp.site.pages
+            for p in run.site.pages
             if p.type == "page" and p.meta.menu is not None and p.goes_to("site")
         ),
         key=lambda p: (p.meta.menu, p.slug),
     )
-    nav = [("首页", inp.routes.url("index.html"))]
-    nav += [(TYPE_NAMES[t], inp.routes.url(inp.routes.list_path(t))) for t in LIST_FOLDERS]
-    nav += [("归档", inp.routes.url(inp.routes.archive_path()))]
-    nav += showcase_links(inp.routes)
-    nav += [(p.title, inp.routes.url(inp.routes.page_path(p))) for p in menu]
+    nav = [("首页", run.routes.url("index.html"))]
+    nav += [(TYPE_NAMES[t], run.routes.url(run.routes.list_path(t))) for t in LIST_FOLDERS]
+    nav += [("归档", run.routes.url(run.routes.archive_path()))]
+    nav += showcase_links(run.routes)
+    nav += [(p.title, run.routes.url(run.routes.page_path(p))) for p in menu]
     view = {
         "title": info.title,
         "description": info.description,
         "organisation": info.organisation,
         "contact": info.contact,
         "icp": info.icp,
-        "root": inp.routes.base_path,
-        "year": inp.now.year,
+        "root": run.routes.base_path,
+        "year": run.now.year,
         "nav": nav,
-        "feed": inp.routes.url("feed.xml"),
-        "static": inp.routes.url("static/"),
+        "feed": run.routes.url("feed.xml"),
+        "static": run.routes.url("static/"),
     }
-    # stands in for the whole view in page keys (see _fingerprint)
-    view["fp"] = digest(list(view.items()))
+    view["fp"] = output_keys.site_view(view)  # stands in for the whole view in page keys
     return view
 
 
-def _view(inp: SiteInput, page: Page, body: bool = False) -> dict:
+def _view(run: _Render, page: Page, body: bool = False) -> dict:
     """The read-only view of a page that templates see (never the model itself), made once per
     build."""
-    if inp.views is None:
-        return _make_view(inp, page, body)
     key = (page.source, body)
-    if key not in inp.views:
-        inp.views[key] = _make_view(inp, page, body)
-    return inp.views[key]
+    if key not in run.views:
+        run.views[key] = _make_view(run, page, body)
+    return run.views[key]
 
 
-def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
+def _make_view(run: _Render, page: Page, body: bool) -> dict:
     if body:  # a detail page's view: the list view plus the body
-        view = dict(_view(inp, page))
-        if page.source in inp.rendered:
-            view["html"] = inp.rendered.html(page.source)
+        view = dict(_view(run, page))
+        if page.source in run.rendered:
+            view["html"] = run.rendered.html(page.source)
             # written in the body, as real letters do
             if page.type == "letter" and not view["salutation"]:
                 found, rest = salutation.split(str(view["html"]))
                 if found:
                     view["salutation"], view["html"] = found + "：", rest
-            # The body HTML is made from the page's text (in the list view's digest) and its
+            # The body HTML is made from the page's text (in the list view's key) and its
             # images' URLs.
             html = (
-                [ref.url for ref in inp.rendered.images(page.source)]
+                [ref.url for ref in run.rendered.images(page.source)]
                 if page.key
-                else inp.rendered[page.source].html
+                else run.rendered[page.source].html
             )
-            view["fp"] = digest(view["fp"], html)
+            view["fp"] = output_keys.with_body(view["fp"], html)
         return view
     meta = page.meta
-    image = lambda src: inp.images.get((page.source, src)) if src else None  # noqa: E731
+    image = lambda src: run.images.get((page.source, src)) if src else None  # noqa: E731
     view = {
         "type": page.type,
         "type_name": TYPE_NAMES[page.type],
@@ -343,16 +350,16 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
         "editor": meta.editor,
         "source": source_parts(meta.source)[0],
         "source_url": source_parts(meta.source)[1],
-        "url": inp.routes.url(inp.routes.page_path(page)),
-        "tags": [(t, (inp.tag_urls or {}).get(t, "")) for t in meta.tags],
+        "url": run.routes.url(run.routes.page_path(page)),
+        "tags": [(t, (run.tag_urls or {}).get(t, "")) for t in meta.tags],
         "cover": image(meta.cover),
         "cover_alt": meta.cover_alt,
         "html": "",
-        "unreviewed": page.source in inp.unreviewed,
+        "unreviewed": page.source in run.unreviewed,
         "meta": meta,
-        "title_html": _title_html(inp, meta),
+        "title_html": _title_html(run, meta),
         "review_mark": (
-            inp.review_marks.get(page.source, "") if page.source in inp.unreviewed else ""
+            run.review_marks.get(page.source, "") if page.source in run.unreviewed else ""
         ),
     }
     if page.type == "story":
@@ -362,27 +369,16 @@ def _make_view(inp: SiteInput, page: Page, body: bool) -> dict:
     if page.type == "letter":
         view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
         view["signed"] = meta.signed or meta.date
-    # Everything in the view is derived from the page's text and the values below: their digest
-    # stands in for
-    # the whole view in page keys, which is much cheaper than pickling the model objects every time.
-    derived = (
-        view["url"],
-        view["tags"],
-        view["unreviewed"],
-        view["review_mark"],
-        view["cover"],
-        view.get("photo"),
-        view.get("photos"),
-    )
-    view["fp"] = digest(page.identity, derived)
+    # stands in for the whole view in page keys: much cheaper than pickling the model every time
+    view["fp"] = output_keys.view(page.identity, view)
     return view
 
 
-def _title_html(inp: SiteInput, meta) -> str:
+def _title_html(run: _Render, meta) -> str:
     """The title escaped, with <wbr> between its phrases (kept between builds: segmenting loads a
     dictionary)."""
     keep = kept_words(meta)
-    return inp.cache.memo(
+    return run.cache.memo(
         "title-html", repr((meta.title, keep)), lambda: with_wbr(meta.title, keep)
     )
 
@@ -391,31 +387,31 @@ def _newest(pages: list[Page]) -> list[Page]:
     return sorted(pages, key=lambda p: (-p.date.toordinal(), p.slug))
 
 
-def _home(inp: SiteInput, pages: list[Page]) -> dict:
+def _home(run: _Render, pages: list[Page]) -> dict:
     by_type = defaultdict(list)
     for page in pages:
         by_type[page.type].append(page)
-    featured = [p for p in by_type["story"] if p.meta.honour][: inp.cfg.site.featured_stories]
+    featured = [p for p in by_type["story"] if p.meta.honour][: run.cfg.site.featured_stories]
     shown = {p.source for p in featured}  # the sections below do not repeat the featured stories
     sections = [
         (
             TYPE_NAMES[t],
-            inp.routes.url(inp.routes.list_path(t)),
-            [_view(inp, p) for p in [p for p in by_type[t] if p.source not in shown][:4]],
+            run.routes.url(run.routes.list_path(t)),
+            [_view(run, p) for p in [p for p in by_type[t] if p.source not in shown][:4]],
             bool(by_type[t]),
         )
         for t in LIST_FOLDERS
     ]
-    return {"featured": [_view(inp, p) for p in featured], "sections": sections}
+    return {"featured": [_view(run, p) for p in featured], "sections": sections}
 
 
-def _lists(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
+def _lists(run: _Render, page_type: str, pages: list[Page]) -> Output:
     yield from _paginated(
-        inp,
+        run,
         TYPE_NAMES[page_type],
         pages,
-        lambda n: inp.routes.list_path(page_type, n),
-        feed=inp.routes.url(_type_feed_path(page_type)),
+        lambda n: run.routes.list_path(page_type, n),
+        feed=run.routes.url(_type_feed_path(page_type)),
     )
 
 
@@ -423,52 +419,52 @@ def _type_feed_path(page_type: str) -> str:
     return f"{LIST_FOLDERS[page_type]}/feed.xml"
 
 
-def _type_feed(inp: SiteInput, page_type: str, pages: list[Page]) -> Output:
+def _type_feed(run: _Render, page_type: str, pages: list[Page]) -> Output:
     """The feed of one type (/stories/feed.xml …), beside the site's feed, linked from its list
     pages."""
     path = _type_feed_path(page_type)
-    context = _feed_context(inp, pages, path, f"{inp.cfg.site.title} · {TYPE_NAMES[page_type]}",
-                            inp.routes.list_path(page_type))
-    yield path, inp.templates.render("feed.xml", context).encode(), None
+    context = _feed_context(run, pages, path, f"{run.cfg.site.title} · {TYPE_NAMES[page_type]}",
+                            run.routes.list_path(page_type))
+    yield path, run.templates.render("feed.xml", context).encode(), None
 
 
-def _paginated(inp: SiteInput, heading: str, pages: list[Page], path_of: Callable[[int], str],
+def _paginated(run: _Render, heading: str, pages: list[Page], path_of: Callable[[int], str],
                feed: str | None = None) -> Output:
     """List pages of `per_page` cards each, so no page grows with the size of the site."""
-    size = inp.cfg.site.per_page
+    size = run.cfg.site.per_page
     chunks = [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         pager = {"number": number, "total": len(chunks),
-                 "prev": inp.routes.url(path_of(number - 1)) if number > 1 else None,
-                 "next": inp.routes.url(path_of(number + 1)) if number < len(chunks) else None}
+                 "prev": run.routes.url(path_of(number - 1)) if number > 1 else None,
+                 "next": run.routes.url(path_of(number + 1)) if number < len(chunks) else None}
         title = heading + (f"（第 {number} 页）" if number > 1 else "")
         yield _page(
-            inp,
+            run,
             path_of(number),
             "list.html",
             title,
-            items=[_view(inp, p) for p in chunk],
+            items=[_view(run, p) for p in chunk],
             pager=pager,
             heading=heading,
             feed=feed,
         )
 
 
-def _tags(inp: SiteInput, pages: list[Page]) -> Output:
+def _tags(run: _Render, pages: list[Page]) -> Output:
     tagged = defaultdict(list)
     for page in pages:
         for tag in page.meta.tags:
             tagged[tag].append(page)
     folders = _tag_folders(sorted(tagged))
     summary = [
-        (tag, inp.routes.url(folders[tag] + "index.html"), len(tagged[tag]))
+        (tag, run.routes.url(folders[tag] + "index.html"), len(tagged[tag]))
         for tag in sorted(tagged)
     ]
-    yield _page(inp, "tags/index.html", "tags.html", "全部标签", tags=summary)
+    yield _page(run, "tags/index.html", "tags.html", "全部标签", tags=summary)
     for tag in sorted(tagged):
         folder = folders[tag]
         yield from _paginated(
-            inp,
+            run,
             f"标签：{tag}",
             tagged[tag],
             lambda n, f=folder: f + ("index.html" if n == 1 else f"page/{n}/index.html"),
@@ -487,26 +483,26 @@ def _tag_folders(tags: list[str]) -> dict[str, str]:
     return folders
 
 
-def _archive(inp: SiteInput, pages: list[Page]) -> Output:
+def _archive(run: _Render, pages: list[Page]) -> Output:
     years = defaultdict(lambda: defaultdict(list))
     for page in pages:
         years[page.date.year][page.date.month].append(page)
     overview = [
         (
             y,
-            inp.routes.url(inp.routes.archive_path(y)),
+            run.routes.url(run.routes.archive_path(y)),
             [(m, len(ps)) for m, ps in sorted(years[y].items(), reverse=True)],
         )
         for y in sorted(years, reverse=True)
     ]
-    yield _page(inp, inp.routes.archive_path(), "archive.html", "归档", years=overview)
+    yield _page(run, run.routes.archive_path(), "archive.html", "归档", years=overview)
     for year in sorted(years):
         months = [
-            (m, [_view(inp, p) for p in ps]) for m, ps in sorted(years[year].items(), reverse=True)
+            (m, [_view(run, p) for p in ps]) for m, ps in sorted(years[year].items(), reverse=True)
         ]
         yield _page(
-            inp,
-            inp.routes.archive_path(year),
+            run,
+            run.routes.archive_path(year),
             "archive_year.html",
             f"{year}年归档",
             year=year,
@@ -514,41 +510,41 @@ def _archive(inp: SiteInput, pages: list[Page]) -> Output:
         )
 
 
-def _feed_context(inp: SiteInput, pages: list[Page], path: str = "feed.xml", title: str = "",
+def _feed_context(run: _Render, pages: list[Page], path: str = "feed.xml", title: str = "",
                   home: str = "index.html") -> dict:
     latest = pages[:20]
     entries = [
         {
             "title": p.title,
-            "url": inp.routes.absolute(inp.routes.page_path(p)),
+            "url": run.routes.absolute(run.routes.page_path(p)),
             "date": p.date,
             "summary": p.meta.summary,
-            "html": inp.rendered[p.source].html if p.source in inp.rendered else "",
+            "html": run.rendered[p.source].html if p.source in run.rendered else "",
         }
         for p in latest
     ]
     # the newest item, not the clock: keeps builds identical
-    updated = latest[0].date if latest else inp.now.date()
+    updated = latest[0].date if latest else run.now.date()
     return {
-        "site": _site_view(inp),
-        "feed_url": inp.routes.absolute(path),
-        "home": inp.routes.absolute(home),
+        "site": _site_view(run),
+        "feed_url": run.routes.absolute(path),
+        "home": run.routes.absolute(home),
         "entries": entries,
         "updated": updated,
-        "feed_title": title or inp.cfg.site.title,
+        "feed_title": title or run.cfg.site.title,
     }
 
 
-def _sitemap(inp: SiteInput, pages: list[Page]) -> list[tuple[str, str]]:
-    urls = [(inp.routes.absolute("index.html"), "")]
-    urls += [(inp.routes.absolute(inp.routes.list_path(t)), "") for t in LIST_FOLDERS]
-    urls += [(inp.routes.absolute(inp.routes.page_path(p)), p.date.isoformat()) for p in pages]
+def _sitemap(run: _Render, pages: list[Page]) -> list[tuple[str, str]]:
+    urls = [(run.routes.absolute("index.html"), "")]
+    urls += [(run.routes.absolute(run.routes.list_path(t)), "") for t in LIST_FOLDERS]
+    urls += [(run.routes.absolute(run.routes.page_path(p)), p.date.isoformat()) for p in pages]
     return urls
 
 
-def _static_files(inp: SiteInput) -> Output:
-    if inp.static_dir is None or not inp.static_dir.is_dir():
+def _static_files(run: _Render) -> Output:
+    if run.static_dir is None or not run.static_dir.is_dir():
         return
-    for path in sorted(inp.static_dir.rglob("*")):
+    for path in sorted(run.static_dir.rglob("*")):
         if path.is_file():
-            yield "static/" + path.relative_to(inp.static_dir).as_posix(), path.read_bytes(), None
+            yield "static/" + path.relative_to(run.static_dir).as_posix(), path.read_bytes(), None

@@ -3,7 +3,6 @@ files."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from array import array
@@ -13,6 +12,8 @@ from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
 from typing import Callable, Iterator
+
+from generator.base.hashing import short_sha256
 
 INDEX_DIR = "search/data/"  # every index file lives under this output folder
 FORMAT = 1  # bump when the file layout changes, so an old cached page never reads a new index
@@ -79,7 +80,7 @@ def index_texts(
 def digest_of(doc: tuple[str, str, str]) -> str:
     """A key for one document's (url, title, text): equal keys mean an identical document file and
     terms."""
-    return hashlib.sha256("\0".join(doc).encode()).hexdigest()[:32]
+    return short_sha256("\0".join(doc))
 
 
 class SearchIndex:
@@ -281,7 +282,7 @@ def _shard_path(number: int) -> str:
 
 
 def _key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    return short_sha256(data)
 
 
 def _term_size(term: str, postings) -> int:

@@ -17,8 +17,8 @@ SEARCH_PATH = "search/index.html"
 
 
 class ShowcaseInput(Protocol):
-    """The parts of site_pages.SiteInput these pages read (a protocol, so this module need not
-    import site_pages)."""
+    """The parts of the site format's inputs these pages read (a protocol, so this module need not
+    import pages)."""
 
     site: Site
     cfg: SiteConfig
@@ -27,7 +27,7 @@ class ShowcaseInput(Protocol):
     now: datetime
 
 
-# site_pages._page: (inp, output path, template, title, **context) → (path, bytes or None, key),
+# pages._page: (run, output path, template, title, **context) → (path, bytes or None, key),
 # with the base context.
 RenderPage = Callable[..., tuple]
 
