@@ -4,6 +4,7 @@
   digits (review fingerprints and hash chains, published-file checks, image names).
 - `digest`: a short stable key (32 hex digits) of several values, each framed by its length so
   ("ab", "c") and ("a", "bc") differ; strings and bytes as they are, other values by their repr.
+- `md5_hex`: the MD5 checksum LED controllers' playlists carry (their format, not a key of ours).
 - `mac`: a keyed BLAKE2b MAC over framed parts (cache entries).
 
 No other module imports hashlib for these (passwords use scrypt in desk.accounts).
@@ -31,6 +32,12 @@ def file_sha256(path: str | Path) -> str:
     """The SHA-256 of a file's bytes, read in blocks, as 64 hex digits."""
     with open(path, "rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def md5_hex(data: bytes) -> str:
+    """The MD5 of bytes as 32 hex digits: only where a controller's file format asks for it (LED
+    playlists), never as a key of ours."""
+    return hashlib.md5(data).hexdigest()
 
 
 def short_sha256(data: bytes | str) -> str:

@@ -161,7 +161,7 @@ class Tables(NamedTuple):
 def tables(source: bytes) -> Tables:
     """The tables of a dict.txt (lines "word frequency tag"; a later line wins, the total counts
     every line, as in jieba)."""
-    import hashlib  # only here: the build's own processes need not load OpenSSL
+    from generator.base.hashing import sha256_bytes
 
     freq: dict[str, int] = {}
     tag: dict[str, str] = {}
@@ -198,7 +198,7 @@ def tables(source: bytes) -> Tables:
         for values in arrays:
             values.byteswap()
     data = b"".join(values.tobytes() for values in arrays)
-    return Tables(len(nodes), total, tags, data, hashlib.sha256(source).digest())
+    return Tables(len(nodes), total, tags, data, sha256_bytes(source))
 
 
 def build(source: bytes) -> bytes:

@@ -8,13 +8,8 @@ from pathlib import Path
 from generator.base import hashing
 
 PACKAGE = Path(__file__).resolve().parents[2] / "generator"
-# Modules other helpers own, still calling hashlib until they switch to base.hashing; desk.accounts
-# derives password hashes with scrypt, which is not a content hash.
-NOT_YET = {
-    "base/phrases.py", "checks/names.py", "serve.py", "render/images.py",
-    "formats/wechat/covers.py", "formats/led/__init__.py", "formats/led/fonts.py",
-    "formats/led/playlist.py", "desk/accounts.py",
-}
+# desk.accounts derives password hashes with scrypt, which is not a content hash.
+NOT_YET = {"render/images.py", "desk/accounts.py"}
 
 
 def test_digest_frames_each_part_so_joined_values_differ():

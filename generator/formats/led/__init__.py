@@ -3,7 +3,6 @@ site's pages."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -14,6 +13,7 @@ from typing import Callable
 
 import PIL
 
+from generator.base import hashing
 from generator.base.cache import read_sealed, secret, write_sealed
 from generator.config import Screen, SiteConfig
 from generator.model.content import Page, Site
@@ -289,7 +289,7 @@ def _fitted(
         font.regular,
         font.bold,
     )
-    key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+    key = hashing.sha256_hex(repr(inputs))
     path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
     saved = read_sealed(path, run.secret) if path is not None else None
     if saved is not None:
@@ -383,7 +383,7 @@ def _key(common: tuple, lines: tuple, heading: int) -> str:
     """A content key of everything that decides a frame's pixels (including the renderer and Pillow
     versions)."""
     text = repr((raster.RENDERER_VERSION, PIL.__version__, common, lines, heading))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashing.sha256_hex(text)
 
 
 def _cached(run: _Run, key: str, draw: Callable[[], bytes]) -> bytes:
@@ -413,7 +413,7 @@ def _photo_path(site: Site, spec: SlideSpec, screen: Screen) -> Path | None:
 
 
 def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashing.file_sha256(path)
 
 
 def _unfittable(site: Site, spec: SlideSpec, screen: Screen, exc: Unfittable) -> SiteError:

@@ -3,13 +3,13 @@ locations."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import ImageFont
 
+from generator.base import hashing
 from generator.config import Screen, SiteConfig
 from generator.base.errors import SiteError, error
 
@@ -170,9 +170,8 @@ def _digest(path: Path) -> str:
     An OpenType file opens with a table directory holding a checksum of every table, so this changes
     whenever the font does, without reading 20 MB on every build."""
     size = path.stat().st_size
-    digest = hashlib.sha256(str(size).encode())
     with path.open("rb") as handle:
-        digest.update(handle.read(1 << 20))
+        head = handle.read(1 << 20)
         handle.seek(max(0, size - (1 << 20)))
-        digest.update(handle.read(1 << 20))
-    return digest.hexdigest()[:16]
+        tail = handle.read(1 << 20)
+    return hashing.sha256_hex(str(size).encode() + head + tail)[:16]

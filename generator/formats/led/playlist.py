@@ -3,10 +3,11 @@ for staff."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+
+from generator.base import hashing
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 COLOUR_NAMES = {"full": "全彩", "dual": "双色（红、绿、黄）", "mono": "单色"}
@@ -88,7 +89,7 @@ def _item(order: int, item: LoopItem, data: bytes) -> dict:
     return {
         "order": order,
         "file": item.file,
-        "md5": hashlib.md5(data).hexdigest(),
+        "md5": hashing.md5_hex(data),
         "bytes": len(data),
         "duration_ms": item.duration_ms,
         "title": item.title,
@@ -106,7 +107,7 @@ def _scroll(scroll: ScrollImage, files: dict[str, bytes]) -> dict:
     data = files[scroll.file]
     return {
         "file": scroll.file,
-        "md5": hashlib.md5(data).hexdigest(),
+        "md5": hashing.md5_hex(data),
         "bytes": len(data),
         "width": scroll.width,
         "height": scroll.height,
