@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 from generator import __version__
 from generator.model import content, schedule
@@ -315,6 +316,7 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     renderer = _BodyRenderer(site.content_dir, work.routes, work.cfg.images.max_width)
     fresh = dict(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
     images: dict[tuple[str, str], str] = {}
+    media.prepare_ahead(_images_named(site.pages, refs, fresh), work.opts.jobs or workers())
     for page in site.pages:
         source = page.source
         if source in fresh:
@@ -340,6 +342,14 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
         return body
 
     return Bodies(refs, fresh, fetch), images
+
+
+def _images_named(pages, refs: dict, fresh: dict) -> Iterator[tuple[Page, str]]:
+    """(page, src) of every image the pages' bodies and front matter name, in publishing order."""
+    for page in pages:
+        body = fresh[page.source].images if page.source in fresh else refs[page.source]
+        yield from ((page, ref.src) for ref in body)
+        yield from ((page, src) for src, _alt, _keys in _front_matter_images(page))
 
 
 def _publish_body_images(
