@@ -226,6 +226,8 @@ class MediaLibrary:
     _data: dict[str, dict[str, bytes]] = field(default_factory=dict)
     # images prepare_ahead has prepared (or failed to), by source file
     _ready: dict[Path, Future] = field(default_factory=dict)
+    # the copies last read from the cache folder: `outputs` asks for an image's copies one by one
+    _last: tuple[str, dict[str, bytes]] = ("", {})
 
     def __post_init__(self) -> None:
         _LIBRARY["current"] = weakref.ref(self)
@@ -347,11 +349,14 @@ class MediaLibrary:
     def _prepared(self, key: str, source: Path, raw: bytes | None = None) -> dict[str, bytes]:
         if key in self._data:
             return self._data[key]
+        if self._last[0] == key:
+            return self._last[1]
         cached = self.cache_dir / f"{key}.copies" if self.cache_dir else None
         # a damaged copy is prepared again
         data = read_sealed(cached, self.cache.key) if cached else None
         if data is not None:
-            return _unpack(data)
+            self._last = (key, _unpack(data))
+            return self._last[1]
         images = self.cfg.images
         made = prepare_all(source.read_bytes() if raw is None else raw, images.max_width,
                            images.jpeg_quality)
