@@ -3,7 +3,6 @@ smaller and WebP copies that pages offer in `srcset`, and cache the result."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import weakref
@@ -286,7 +285,6 @@ class MediaLibrary:
         if jobs < 2 or len(todo) < 2:
             return  # publish prepares them one by one
         _load_codecs()  # Pillow registers its plugins on first use: not from several threads
-        _give_back_large_blocks()
         with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             self._ready.update((source, pool.submit(self._fresh, source)) for source in todo)
 
@@ -372,30 +370,6 @@ def _load_codecs() -> None:
     from PIL import GifImagePlugin, Image, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa
 
     Image.preinit()
-
-
-# Above this size glibc maps each block of memory on its own and unmaps it when freed. By default
-# the bar rises to the largest block freed so far, so a photo's pixels (megabytes) end up in each
-# thread's own heap, which keeps them after the thread is done, where the LED phase after it
-# cannot reuse them: the sample site's peak went from 151 to 161 MB with two threads, and stays
-# at 149 MB with the bar fixed here.
-_MMAP_THRESHOLD = 1 << 20
-
-
-@functools.cache
-def _give_back_large_blocks() -> None:
-    """Have the C library return a freed photo's memory to the system (glibc only; elsewhere
-    nothing changes)."""
-    import ctypes
-    import ctypes.util
-    import sys
-
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            libc.mallopt(-3, _MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
-        except (OSError, AttributeError):  # not glibc (musl has no mallopt)
-            pass
 
 
 def _plan_of(raw: bytes, max_width: int) -> Plan:
