@@ -24,7 +24,7 @@ from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, is_missing
 from generator.formats import keys as output_keys
-from generator.base.parallel import map_chunks, workers
+from generator.base.parallel import MIN_ITEMS, map_chunks, workers
 
 
 
@@ -442,7 +442,8 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
     renderer = _WechatRenderer(
         work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir
     )
-    # (rendering loads the WeChat modules)
+    if todo:  # (rendering loads the WeChat modules)
+        _cut_covers_ahead(work, todo)
     results = dict(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))) \
         if todo else {}
     bundles = []
@@ -459,6 +460,22 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
             problems = result.problems
         bundles.append((files, problems))
     return bundles
+
+
+def _cut_covers_ahead(work: _Work, todo: list) -> None:
+    """Cut the covers of the bundles made in this process in a thread pool before making them
+    (worker processes, for large sites, cut their own)."""
+    if len(todo) >= MIN_ITEMS and work.jobs >= 2:
+        return
+    from generator.formats.wechat import covers
+
+    wanted = []
+    for page, body in todo:
+        source, _keys = covers.choose_source(page, body, work.site)
+        if source is not None:
+            wanted.append((source, page.meta.cover_focus))
+    images = work.cfg.images
+    covers.cut_ahead(wanted, images.max_width, images.jpeg_quality, work.opts.jobs or workers())
 
 
 def _image_stamps(site: Site, page: Page) -> list:

@@ -117,3 +117,22 @@ def test_a_broken_photo_is_reported_as_a_one_thread_build_reports_it(tmp_path):
         found.append([(e.path, e.line, e.message, e.code) for e in failed.value.problems])
     assert found[0] == found[1]
     assert any("p2.jpg" in message and "打不开" in message for _p, _l, message, _c in found[0])
+
+
+def test_wechat_covers_are_cut_in_the_pool_and_match_a_one_thread_build(tmp_path, monkeypatch):
+    from generator.formats.wechat import covers
+
+    case = _site(tmp_path)
+    _build(case, tmp_path / "one", 1)
+    cut, real = [], covers._from_image
+
+    def from_image(*args):
+        cut.append(threading.get_ident())
+        return real(*args)
+
+    monkeypatch.setattr(covers, "_from_image", from_image)
+    _build(case, tmp_path / "two", 2)
+    assert len(cut) >= 2 and threading.get_ident() not in cut
+    one, two = _tree(tmp_path / "one-staff"), _tree(tmp_path / "two-staff")
+    assert sum(name.endswith("/cover-235.jpg") for name in one) >= 2 and one == two
+    assert covers._AHEAD == {}  # every cover cut ahead was handed out
