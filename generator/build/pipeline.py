@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 from generator import __version__
 from generator.model import content, schedule
@@ -23,7 +24,7 @@ from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, is_missing
 from generator.formats import keys as output_keys
-from generator.base.parallel import map_chunks, workers
+from generator.base.parallel import MIN_ITEMS, map_chunks, workers
 
 
 
@@ -315,6 +316,7 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     renderer = _BodyRenderer(site.content_dir, work.routes, work.cfg.images.max_width)
     fresh = dict(zip((p.source for p in todo), map_chunks(renderer.render, todo, work.jobs)))
     images: dict[tuple[str, str], str] = {}
+    media.prepare_ahead(_images_named(site.pages, refs, fresh), work.opts.jobs or workers())
     for page in site.pages:
         source = page.source
         if source in fresh:
@@ -340,6 +342,14 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
         return body
 
     return Bodies(refs, fresh, fetch), images
+
+
+def _images_named(pages, refs: dict, fresh: dict) -> Iterator[tuple[Page, str]]:
+    """(page, src) of every image the pages' bodies and front matter name, in publishing order."""
+    for page in pages:
+        body = fresh[page.source].images if page.source in fresh else refs[page.source]
+        yield from ((page, ref.src) for ref in body)
+        yield from ((page, src) for src, _alt, _keys in _front_matter_images(page))
 
 
 def _publish_body_images(
@@ -432,7 +442,8 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
     renderer = _WechatRenderer(
         work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir
     )
-    # (rendering loads the WeChat modules)
+    if todo:  # (rendering loads the WeChat modules)
+        _cut_covers_ahead(work, todo)
     results = dict(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))) \
         if todo else {}
     bundles = []
@@ -449,6 +460,22 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
             problems = result.problems
         bundles.append((files, problems))
     return bundles
+
+
+def _cut_covers_ahead(work: _Work, todo: list) -> None:
+    """Cut the covers of the bundles made in this process in a thread pool before making them
+    (worker processes, for large sites, cut their own)."""
+    if len(todo) >= MIN_ITEMS and work.jobs >= 2:
+        return
+    from generator.formats.wechat import covers
+
+    wanted = []
+    for page, body in todo:
+        source, _keys = covers.choose_source(page, body, work.site)
+        if source is not None:
+            wanted.append((source, page.meta.cover_focus))
+    images = work.cfg.images
+    covers.cut_ahead(wanted, images.max_width, images.jpeg_quality, work.opts.jobs or workers())
 
 
 def _image_stamps(site: Site, page: Page) -> list:

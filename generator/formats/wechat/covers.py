@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from generator.model.content import Page, Site
-from generator.render.images import shared_copy
+from generator.render.images import one_heap, shared_copy
 from generator.render.markdown import Rendered
 from generator.formats.led import layout
 from generator.formats.led.layout import Unfittable
@@ -98,14 +100,46 @@ def default_focus(size: tuple[int, int]) -> tuple[float, float]:
     return (0.5, 1 / 3) if height > width else (0.5, 0.5)
 
 
+# Covers cut ahead for this build by (source, focus, max_width, quality): [the cut, how many
+# pages still want it] (pages may share a photo)
+_AHEAD: dict[tuple, list] = {}
+
+
+def cut_ahead(wanted: list[tuple[Path, tuple[float, ...]]], max_width: int, quality: int,
+              jobs: int) -> None:
+    """Cut the covers of these (photo, focus) pairs `jobs` at a time in threads of this process,
+    for from_image to hand out: Pillow lets go of the GIL while it decodes, resizes and encodes.
+    The covers are those from_image cuts alone, and its errors are raised when it asks."""
+    _AHEAD.clear()
+    todo = Counter((source, tuple(focus)) for source, focus in wanted)
+    if jobs < 2 or len(todo) < 2:
+        return
+    one_heap()
+    with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        _AHEAD.update(((source, focus, max_width, quality),
+                       [pool.submit(_from_image, source, focus, max_width, quality), uses])
+                      for (source, focus), uses in todo.items())
+
+
 def from_image(source: Path, focus: tuple[float, ...], max_width: int, quality: int) -> Covers:
     """Cut both covers from a photo; `cover.jpg` is the photo itself (EXIF removed), which the crop
-    strings refer to.
+    strings refer to (the covers cut_ahead has cut, when it has).
 
     The photo is the site's published copy of it (images.shared_copy: upright, at most `max_width`
     wide, without metadata), so a phone photo is decoded at draft scale once for the site and its
     covers; a JPEG copy is `cover.jpg` byte for byte, and the crops come from decoding that small
     copy."""
+    key = (source, tuple(focus), max_width, quality)
+    ahead = _AHEAD.get(key)
+    if ahead is None:
+        return _from_image(source, focus, max_width, quality)
+    ahead[1] -= 1
+    if ahead[1] <= 0:
+        del _AHEAD[key]
+    return ahead[0].result()
+
+
+def _from_image(source: Path, focus: tuple[float, ...], max_width: int, quality: int) -> Covers:
     try:
         data = shared_copy(source, max_width, quality)
     except ValueError as exc:
