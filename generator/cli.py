@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator import __version__, config as config_module
 from generator.cliargs import ChineseParser
-from generator.base.cache import digest
+from generator.base.hashing import digest
 from generator.base.dates import build_time
 from generator.base.errors import BuildFailed, SiteError, context_lines
 from generator.build.options import BuildOptions

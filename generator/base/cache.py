@@ -28,8 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-# `digest` is imported from here by modules that have not moved to base.hashing yet
-from generator.base.hashing import digest, mac, sha256_bytes, sha256_hex  # noqa: F401
+from generator.base.hashing import mac, sha256_bytes, sha256_hex
 
 T = TypeVar("T")
 _MISSING = object()

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from generator.config import SiteConfig
-from generator.base.cache import Cache, digest, is_missing
+from generator.base.cache import Cache, is_missing
+from generator.base.hashing import digest
 from generator.model.content import Page, Site
 from generator.base.parallel import map_chunks
 from generator.base.errors import SiteError

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.base import source, yamlio
-from generator.base.cache import digest
+from generator.base.hashing import digest
 from generator.config import SiteConfig
 from generator.model.content import Page
 from generator.base.errors import BuildFailed, SiteError, error, warning

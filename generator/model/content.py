@@ -8,7 +8,8 @@ from pathlib import Path
 
 from generator.model import fields
 from generator.base import frontmatter, limits, schema, slugs, source
-from generator.base.cache import Cache, digest
+from generator.base.cache import Cache
+from generator.base.hashing import digest
 from generator.config import SiteConfig
 from generator.base.errors import BuildFailed, Problems, SiteError, error, warning
 

@@ -4,7 +4,6 @@ smaller and WebP copies that pages offer in `srcset`, and cache the result."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -13,8 +12,9 @@ from html import escape
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from generator.base import slugs
-from generator.base.cache import Cache, digest, is_missing, read_sealed, write_sealed
+from generator.base import hashing, slugs
+from generator.base.cache import Cache, is_missing, read_sealed, write_sealed
+from generator.base.hashing import digest
 from generator.config import SiteConfig
 from generator.model.content import Page, Site
 from generator.render.routes import Routes
@@ -340,9 +340,9 @@ class MediaLibrary:
         only this image's entries)."""
         images = self.cfg.images
         raw = source.read_bytes()
-        key = hashlib.sha256(
+        key = hashing.sha256_hex(
             raw + f"|{images.max_width}|{images.jpeg_quality}|{PROCESSOR_VERSION}".encode()
-        ).hexdigest()
+        )
         self._prepared(key, source, raw)
         return key, _plan_of(raw, images.max_width)
 

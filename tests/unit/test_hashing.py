@@ -9,7 +9,7 @@ from generator.base import hashing
 
 PACKAGE = Path(__file__).resolve().parents[2] / "generator"
 # desk.accounts derives password hashes with scrypt, which is not a content hash.
-NOT_YET = {"render/images.py", "desk/accounts.py"}
+NOT_YET = {"desk/accounts.py"}
 
 
 def test_digest_frames_each_part_so_joined_values_differ():
