@@ -426,21 +426,21 @@ def fit(
             meters[size] = meter_for(measure_at(size))
         return meters[size]
 
-    best = _layout(prepared, meter(smallest), box, smallest, False)
-    low, high = smallest + 1, largest
-    # Frame counts fall as the size falls, so a binary search finds the largest size as good as the
-    # smallest.
-    while low <= high:
-        middle = (low + high) // 2
+    fewest = len(_layout(prepared, meter(smallest), box, smallest, False).frames)
+    # Frame counts mostly fall with the size, but not always (a size where a long word just fits
+    # can need fewer frames than the next smaller one), so no bisection: the sizes are tried from
+    # the largest down and the first that needs no more frames than the smallest wins. Each try is
+    # linear in the text and measures glyphs once per size.
+    for size in range(largest, smallest, -1):
         try:
-            trial = _layout(prepared, meter(middle), box, middle, False)
+            trial = _layout(prepared, meter(size), box, size, False)
         except Unfittable:
-            trial = None
-        if trial is not None and len(trial.frames) <= len(best.frames):
-            best, low = trial, middle + 1
-        else:
-            high = middle - 1
-    return _keep_phrases(paragraphs, prepared, meter, box, best.size, smallest)
+            continue
+        if len(trial.frames) <= fewest:
+            break
+    else:
+        size = smallest
+    return _keep_phrases(paragraphs, prepared, meter, box, size, smallest)
 
 
 def keep_phrases(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, size: int,
