@@ -183,3 +183,22 @@ def test_copies_of_a_cmyk_jpeg_are_rgb_without_its_cmyk_profile():
     webp = Image.open(io.BytesIO(files[".webp"]))
     assert webp.mode == "RGB" and "icc_profile" not in webp.info
     assert Image.open(io.BytesIO(files[".480w.jpg"])).mode == "RGB"
+
+
+def test_a_png_orientation_is_read_from_its_exif_chunk_without_decoding_the_pixels():
+    import io
+
+    from PIL import Image
+
+    from generator.render.images import orientation_of
+
+    plain, turned = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(plain, format="PNG")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (64, 48), "red").save(turned, format="PNG", exif=exif)
+    with Image.open(io.BytesIO(plain.getvalue())) as image:
+        assert orientation_of(image) == 1
+        assert image.tile  # still waiting to be decoded: load() empties it
+    with Image.open(io.BytesIO(turned.getvalue())) as image:
+        assert orientation_of(image) == 6

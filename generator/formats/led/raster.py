@@ -13,6 +13,7 @@ from typing import Callable
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from generator.config import Screen
+from generator.render.images import orientation_of
 from generator.formats.led.layout import Fitted, Ink
 from generator.formats.led.metrics import GlyphMeasure
 
@@ -191,7 +192,7 @@ def photo_size(path: Path) -> tuple[int, int] | None:
         with Image.open(path) as image:
             width, height = image.size
             # orientations that swap the sides
-            turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            turned = orientation_of(image) in (5, 6, 7, 8)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         return None
     if width * height > 50_000_000:  # an image bomb (the build reports it with the page's images)
@@ -364,7 +365,7 @@ def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
     key = ("photo", photo, area.width, area.height)
     if key not in photos:
         with Image.open(photo) as source:
-            turn = _EXIF_TURNS.get(source.getexif().get(0x0112, 1))
+            turn = _EXIF_TURNS.get(orientation_of(source))
             turned = turn in _SWAPS
             source.draft("RGB", (area.height, area.width) if turned else (area.width, area.height))
             # one decoded copy, turned in place of exif_transpose (which copies) when it must be
