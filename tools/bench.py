@@ -137,7 +137,8 @@ def preview_latency(root: Path, runs: int) -> float:
         _wait_for(url, "", 120)
         samples = []
         for n in range(runs):
-            marker = f"预览延迟测量{n}号"
+            # unique per run: the corpus is kept between bench runs, with the markers of earlier ones
+            marker = f"预览延迟测量{time.time_ns()}号"
             start = time.perf_counter()
             story.write_text(story.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
             _wait_for(url, marker, 60)
