@@ -87,6 +87,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # a real sshd and rsync: `make test` runs it, `make test-fast` does not
 def test_deploy_uploads_the_site_then_only_what_changed_and_deletes_last(make_site, sshd, tmp_path):
     server = tmp_path / "srv/wenming"
     server.mkdir(parents=True)

@@ -2,6 +2,7 @@
 at most one photo per thread at a time, and reports a broken image as a one-thread build does."""
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import threading
@@ -21,6 +22,7 @@ CASE = ROOT / "tests/golden/cases/basic"
 LETTER = "content/letters/2024-03-wen-ming.md"
 
 
+@functools.lru_cache(maxsize=None)  # the same noisy photos for every test: made once
 def _photo(width: int, height: int, seed: int, orientation: int = 1) -> bytes:
     image = Image.merge("RGB", [Image.effect_noise((width, height), 20 + seed * 7 + i * 9)
                                 for i in range(3)])

@@ -144,6 +144,7 @@ def test_a_preview_between_two_builds_does_not_disturb_the_next_build(site):
     assert not any(p.startswith(("activities/", "letters/")) for p in written)
 
 
+@pytest.mark.slow  # a whole build in child processes: `make test` runs it, `make test-fast` does not
 def test_pages_rendered_in_worker_processes_equal_pages_rendered_in_one(site):
     for n in range(60):  # enough pages for the bodies, checks and detail pages to be spread over processes
         text = NEW_STORY.replace("2024-06-10", f"2023-0{n % 9 + 1}-1{n % 10}").replace("张师傅修车", f"张师傅第{n}次修车")

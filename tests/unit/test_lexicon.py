@@ -64,6 +64,7 @@ def test_frequencies_and_tags_are_jiebas(jieba):
     assert words.frequency("汪德明") == 0 and words.frequency("") == 0
 
 
+@pytest.mark.slow  # builds the whole lexicon from dict.txt: `make test` runs it, `make test-fast` does not
 def test_the_shipped_file_is_made_from_the_pinned_dictionary():
     source = lexicon.dictionary_path()
     if source is None:
