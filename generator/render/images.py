@@ -379,12 +379,12 @@ def one_heap() -> None:
     allocate a few large blocks per photo, so sharing the heap's lock costs nothing measurable.
     """
     import ctypes
-    import ctypes.util
     import sys
 
     if sys.platform.startswith("linux"):
         try:
-            ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(-8, 1)  # ARENA_MAX
+            # the process's own symbols: ctypes.util.find_library would fork the build for ldconfig
+            ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
         except (OSError, AttributeError):  # a C library without mallopt (musl)
             pass
 
