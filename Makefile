@@ -87,13 +87,13 @@ system-packages:
 	@sh tools/system-packages.sh
 
 test: system-packages $(TEST_STAMP) fonts $(TOOLS)/.installed
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist worksteal -q
 
 deploy: $(STAMP) fonts
 	$(PY) -m generator deploy
 
 test-fast: $(TEST_STAMP)
-	$(PY) -m pytest -n 2 -q -m "not e2e and not slow"
+	$(PY) -m pytest -n 2 --dist worksteal -q --ignore=tests/e2e -m "not e2e and not slow"
 
 golden-update: $(TEST_STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden
