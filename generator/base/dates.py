@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta, timezone
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：／．－", "0123456789:/.-")
 _DATE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
@@ -62,11 +61,15 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# China time is UTC+8 all year (no daylight saving since 1991). A fixed offset needs no time-zone
+# database: Windows has none, and zoneinfo there would need the tzdata package.
+CHINA = timezone(timedelta(hours=8), "北京时间")
+
+
 def build_time(environ: dict | None = None) -> datetime:
     """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in China time,
     naive."""
     environ = os.environ if environ is None else environ
     epoch = environ.get("SOURCE_DATE_EPOCH")
-    china = ZoneInfo("Asia/Shanghai")
-    moment = datetime.fromtimestamp(int(epoch), china) if epoch else datetime.now(china)
+    moment = datetime.fromtimestamp(int(epoch), CHINA) if epoch else datetime.now(CHINA)
     return moment.replace(tzinfo=None, microsecond=0)

@@ -1,6 +1,9 @@
 """The build as a whole: the review gate decides what is published, previews are marked, outputs stay clean."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -96,6 +99,16 @@ def test_deleted_source_disappears_and_a_failed_build_changes_nothing(make_site)
 
 def test_source_date_epoch_fixes_the_clock():
     assert build_time({"SOURCE_DATE_EPOCH": "1700000000"}) == datetime(2023, 11, 15, 6, 13, 20)
+
+
+def test_the_clock_needs_no_time_zone_database():
+    """Windows has no IANA database and no tzdata package here: the build's clock must still work."""
+    code = ("from generator.base.dates import build_time; "
+            "print(build_time({'SOURCE_DATE_EPOCH': '1700000000'}).isoformat())")
+    env = {**os.environ, "PYTHONTZPATH": os.devnull}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert (done.returncode, done.stdout.strip()) == (0, "2023-11-15T06:13:20"), done.stderr
 
 
 LONG_TITLE_STORY = """\
