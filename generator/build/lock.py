@@ -17,6 +17,10 @@ from typing import Callable
 
 WAIT_SECONDS = 600.0  # how long a build waits for another one before giving up
 POLL_SECONDS = 0.1
+# Windows locks byte ranges, from the file's current position. The lock sits on one byte past the
+# holder's process id, so a waiting build can still read the id; lock and unlock seek there first,
+# since writing the id moves the position (an unlock elsewhere fails).
+WINDOWS_LOCK_OFFSET = 64
 
 
 class BuildBusy(Exception):
@@ -78,7 +82,7 @@ def _holder(handle: int) -> str:
     try:
         os.lseek(handle, 0, os.SEEK_SET)
         return os.read(handle, 32).decode("ascii", "replace").strip()
-    except OSError:  # Windows refuses to read a locked byte
+    except OSError:
         return ""
 
 
@@ -97,6 +101,7 @@ def _try_lock(handle: int) -> bool:
     except ImportError:  # Windows
         import msvcrt
         try:
+            os.lseek(handle, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
             return True
         except OSError:
@@ -113,6 +118,7 @@ def _unlock(handle: int) -> None:
         import fcntl
     except ImportError:
         import msvcrt
+        os.lseek(handle, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
         return
     fcntl.flock(handle, fcntl.LOCK_UN)
