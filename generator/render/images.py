@@ -257,6 +257,7 @@ class MediaLibrary:
             rel = self.routes.media_path(self.site.content_dir, source)
             bad = next(filter(None, (slugs.problem(part) for part in rel.split("/"))), None)
             if bad:
+                self._forget(source)
                 raise ImageProblem(f"图片路径 “{slugs.shown(rel.removeprefix('media/'))}” {bad}",
                                    "把图片文件（和它所在的文件夹）改个名字：只用字母、数字、汉字和 -。")
             try:
@@ -267,6 +268,7 @@ class MediaLibrary:
             taken = next((path for path, _ in names
                           if self.files.get(path, ("", source))[1] != source), None)
             if taken:
+                self._forget(source)
                 raise ImageProblem(f"图片 “{src}” 的缩小版 {taken.rpartition('/')[2]} 和另一张图片同名",
                                    "把那张图片改个名字（文件名里不要有 .480w 这样的部分）。")
             for path, name in names:
@@ -342,6 +344,14 @@ class MediaLibrary:
                 made = made or self._prepared(key, source)
                 files.append((path, made[name], own))
         self.stage(files)
+
+    def _forget(self, source: Path) -> None:
+        """Drop what was prepared for an image publish refuses, and give its place in the threads'
+        look-ahead to the next photo."""
+        self._data.pop(source, None)
+        self._waiting.pop(source, None)
+        if self._ready.pop(source, None) is not None:
+            self._hand_out()
 
     def _find(self, page: Page, src: str) -> Path | None:
         # pages in one folder share lookups: each costs two resolves

@@ -165,3 +165,21 @@ def test_bundles_made_in_worker_processes_are_cut_from_the_sites_copies(tmp_path
     assert len(one) == 9 and one == two
     letter = (tmp_path / "two-staff/wechat/2024-03-wen-ming/cover.jpg").read_bytes()
     assert letter == (tmp_path / "two/media/images/p0.jpg").read_bytes()
+
+
+def test_photos_refused_by_name_do_not_hold_up_the_threads(tmp_path, monkeypatch):
+    """Photos named as Windows devices are refused before they are published; the threads still
+    prepare every photo after them."""
+    case = _site(tmp_path)
+    refused = ["aux", "nul", "com1", "com2", "lpt1"]
+    for number, name in enumerate(refused):
+        (case / f"content/images/{name}.jpg").write_bytes(_photo(700, 500, 9 + number))
+    letter = case / LETTER
+    head, _, tail = letter.read_text(encoding="utf-8").partition("\n\n![照片 p0.jpg]")
+    letter.write_text(head + "".join(f"\n\n![照片](images/{name}.jpg)" for name in refused)
+                      + "\n\n![照片 p0.jpg]" + tail, encoding="utf-8")
+    seen = _watched(monkeypatch)
+    with pytest.raises(BuildFailed) as failed:
+        _build(case, tmp_path / "out", 2)
+    assert sum("Windows 的保留名" in p.message for p in failed.value.problems) == len(refused)
+    assert seen["calls"] >= 7 and threading.get_ident() not in seen["threads"]
