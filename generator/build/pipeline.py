@@ -391,7 +391,7 @@ class _WechatRenderer:
     routes: routing.Routes
     unreviewed: frozenset[str]
     templates_dir: Path
-    cutter: object = None  # the build's covers.Cutter
+    cutter: object = field(default=None, compare=False)  # the build's covers.Cutter
 
     def render(self, jobs) -> list:
         """Render a chunk of (page, rendered body) pairs."""

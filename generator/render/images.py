@@ -194,7 +194,8 @@ class Copies:
     max_width: int
     quality: int
     folder: Path | None = None  # the staging tree the build writes the website into
-    files: Mapping[Path, str] = field(default_factory=dict)  # source → path in `folder`
+    # source → path in `folder`
+    files: Mapping[Path, str] = field(default_factory=dict, hash=False)
 
     def of(self, source: Path) -> bytes:
         """The published copy of `source`: the file this build staged for it, else prepared now
