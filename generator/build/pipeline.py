@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -213,7 +214,8 @@ class _Work:
 def _render_all(work: _Work, clock) -> None:
     opts, cfg, site = work.opts, work.cfg, work.site
     media = MediaLibrary(
-        site, cfg, work.routes, opts.cache_dir / "images" if opts.cache_dir else None, work.cache
+        site, cfg, work.routes, partial(_add_all, work.publication), work.publication.is_current,
+        opts.cache_dir / "images" if opts.cache_dir else None, work.cache
     )
     with clock("排版正文"):
         rendered, images = _render_bodies(work, media)
@@ -221,7 +223,7 @@ def _render_all(work: _Work, clock) -> None:
     with clock("LED 画面"):
         loops = _render_led(work) if staff else ()
     with clock("公众号文章"):
-        for files, problems in _wechat_bundles(work, rendered) if staff else ():
+        for files, problems in _wechat_bundles(work, rendered, media) if staff else ():
             work.problems.extend(problems)
             _add_all(work.publication, files)
     with clock("网站页面"):
@@ -243,7 +245,6 @@ def _render_all(work: _Work, clock) -> None:
             jobs=work.jobs,
         )
         _add_all(work.publication, render_site(inp))
-        _add_all(work.publication, media.outputs(work.publication.is_current))
         _add_all(work.publication, redirects.outputs(site, work.routes))
     work.problems.extend(
         linkcheck.check(
@@ -390,6 +391,7 @@ class _WechatRenderer:
     routes: routing.Routes
     unreviewed: frozenset[str]
     templates_dir: Path
+    cutter: object = field(default=None, compare=False)  # the build's covers.Cutter
 
     def render(self, jobs) -> list:
         """Render a chunk of (page, rendered body) pairs."""
@@ -405,12 +407,14 @@ class _WechatRenderer:
                 page_url=self.routes.absolute(self.routes.page_path(page)),
                 templates=templates,
                 preview_mark=page.source in self.unreviewed,
+                cutter=self.cutter,
             )
             for page, body in jobs
         ]
 
 
-def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[SiteError]]]:
+def _wechat_bundles(work: _Work, rendered: Bodies,
+                    media: MediaLibrary) -> list[tuple[list, list[SiteError]]]:
     """Every WeChat bundle as (files as (path, bytes or None, key), problems), made again only when
     its page, body, images or review mark changed.
 
@@ -439,11 +443,10 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
         )
     }
     todo = [(p, rendered[p.source]) for p in pages if p.source not in current]
-    renderer = _WechatRenderer(
-        work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir
+    renderer = _WechatRenderer(  # (a cutter loads the WeChat modules)
+        work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir,
+        _cutter(work, media, todo) if todo else None,
     )
-    if todo:  # (rendering loads the WeChat modules)
-        _cut_covers_ahead(work, todo)
     results = dict(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))) \
         if todo else {}
     bundles = []
@@ -462,20 +465,22 @@ def _wechat_bundles(work: _Work, rendered: Bodies) -> list[tuple[list, list[Site
     return bundles
 
 
-def _cut_covers_ahead(work: _Work, todo: list) -> None:
-    """Cut the covers of the bundles made in this process in a thread pool before making them
-    (worker processes, for large sites, cut their own)."""
-    if len(todo) >= MIN_ITEMS and work.jobs >= 2:
-        return
+def _cutter(work: _Work, media: MediaLibrary, todo: list):
+    """The build's cover cutter, reading the site's staged copies of the photos; it cuts the
+    covers of the bundles made in this process in a thread pool before they are made (worker
+    processes, for large sites, cut their own)."""
     from generator.formats.wechat import covers
 
+    cutter = covers.Cutter(media.copies(work.publication.public.staging))
+    if len(todo) >= MIN_ITEMS and work.jobs >= 2:
+        return cutter
     wanted = []
     for page, body in todo:
         source, _keys = covers.choose_source(page, body, work.site)
         if source is not None:
             wanted.append((source, page.meta.cover_focus))
-    images = work.cfg.images
-    covers.cut_ahead(wanted, images.max_width, images.jpeg_quality, work.opts.jobs or workers())
+    cutter.cut_ahead(wanted, work.opts.jobs or workers())
+    return cutter
 
 
 def _image_stamps(site: Site, page: Page) -> list:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import functools
 import io
-import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Mapping
 
 from generator.base import hashing, slugs
 from generator.base.cache import Cache, is_missing, read_sealed, write_sealed
@@ -182,23 +181,37 @@ def describe(source: Path, max_width: int) -> Plan | None:
         return None
 
 
-# The image library of the build now running: WeChat covers cut from a photo read the site's copy
-# of it (one draft decode for both) instead of decoding the photo again.
-_LIBRARY: dict[str, object] = {}
+@dataclass(frozen=True)
+class Copies:
+    """Where a build has staged the published copy of each source image (upright, at most
+    `max_width` wide, without metadata), so that WeChat covers start from the site's copy of a
+    photo instead of decoding the photo again.
+
+    It names files, not bytes: it is small and picklable, so worker processes (forked or spawned)
+    read the copies as the build's own process does.
+    """
+
+    max_width: int
+    quality: int
+    folder: Path | None = None  # the staging tree the build writes the website into
+    # source → path in `folder`
+    files: Mapping[Path, str] = field(default_factory=dict, hash=False)
+
+    def of(self, source: Path) -> bytes:
+        """The published copy of `source`: the file this build staged for it, else prepared now
+        (ValueError when it cannot be)."""
+        rel = self.files.get(source)
+        if rel is not None and self.folder is not None:
+            try:
+                return (self.folder / rel).read_bytes()
+            except OSError:
+                pass  # (not staged after all): prepared below, the same bytes
+        return prepare(source.read_bytes(), self.max_width, self.quality)
 
 
-def shared_copy(source: Path, max_width: int, quality: int) -> bytes:
-    """The published copy of `source` (at most `max_width` wide, upright, without metadata): the
-    one this build's library has prepared or cached when it has, else prepared now."""
-    library = _LIBRARY.get("current")
-    library = library() if library is not None else None
-    if isinstance(library, MediaLibrary) and (max_width, quality) == (
-        library.cfg.images.max_width, library.cfg.images.jpeg_quality
-    ):
-        found = library.copy_of(source)
-        if found is not None:
-            return found
-    return prepare(source.read_bytes(), max_width, quality)
+# Files handed to the output tree: (output path, bytes or None when the published file is
+# current, key).
+Staged = Iterable[tuple[str, bytes | None, str]]
 
 
 @dataclass
@@ -207,12 +220,15 @@ class MediaLibrary:
 
     A source image whose size and time are as the cache last saw them is neither read nor hashed
     again, and its prepared copies are read only when a published one is not current: phone
-    photos are megabytes each.
+    photos are megabytes each. An image's files go to the output tree (`stage`) when it is
+    published, so the build holds no prepared copy in memory after that.
     """
 
     site: Site
     cfg: SiteConfig
     routes: Routes
+    stage: Callable[[Staged], None]  # writes files into the output tree
+    is_current: Callable[[str, str], bool]  # (output path, key): the published file is current
     cache_dir: Path | None = None  # prepared copies, by content key
     cache: Cache = field(default_factory=lambda: Cache(None, ""))  # content keys by file signature
     # output path → (content key, source file, copy name)
@@ -221,15 +237,14 @@ class MediaLibrary:
     _keys: dict[Path, str] = field(default_factory=dict)
     # (page folder, src) → file
     _found: dict[tuple[str, str], Path | None] = field(default_factory=dict)
-    # prepared copies by key, when there is no cache folder
-    _data: dict[str, dict[str, bytes]] = field(default_factory=dict)
-    # images prepare_ahead has prepared (or failed to), by source file
+    # images prepared and not yet staged: their files by copy name, by source file
+    _data: dict[Path, dict[str, bytes]] = field(default_factory=dict)
+    # images handed to prepare_ahead's threads (prepared, failed or on their way), by source file
     _ready: dict[Path, Future] = field(default_factory=dict)
-    # the copies last read from the cache folder: `outputs` asks for an image's copies one by one
-    _last: tuple[str, dict[str, bytes]] = ("", {})
-
-    def __post_init__(self) -> None:
-        _LIBRARY["current"] = weakref.ref(self)
+    # images prepare_ahead will hand to its threads, in publishing order
+    _waiting: dict[Path, None] = field(default_factory=dict)
+    _pool: ThreadPoolExecutor | None = None
+    _most: int = 0  # how many photos may be handed to the threads and not yet asked for
 
     def publish(self, page: Page, src: str) -> ImageURL:
         """Publish the image `src` used by `page` and return its URL; raise ImageProblem when it is
@@ -243,6 +258,7 @@ class MediaLibrary:
             rel = self.routes.media_path(self.site.content_dir, source)
             bad = next(filter(None, (slugs.problem(part) for part in rel.split("/"))), None)
             if bad:
+                self._forget(source)
                 raise ImageProblem(f"图片路径 “{slugs.shown(rel.removeprefix('media/'))}” {bad}",
                                    "把图片文件（和它所在的文件夹）改个名字：只用字母、数字、汉字和 -。")
             try:
@@ -253,12 +269,14 @@ class MediaLibrary:
             taken = next((path for path, _ in names
                           if self.files.get(path, ("", source))[1] != source), None)
             if taken:
+                self._forget(source)
                 raise ImageProblem(f"图片 “{src}” 的缩小版 {taken.rpartition('/')[2]} 和另一张图片同名",
                                    "把那张图片改个名字（文件名里不要有 .480w 这样的部分）。")
             for path, name in names:
                 self.files[path] = (key, source, name)
             self._keys[source] = key
             self._urls[source] = shape.url(self.routes.url(rel))
+            self._stage(key, source, names)
         return self._urls[source]
 
     def prepare_ahead(self, wanted: Iterable[tuple[Page, str]], jobs: int) -> None:
@@ -267,9 +285,11 @@ class MediaLibrary:
 
         Pillow lets go of the GIL while it decodes, resizes and encodes, so the threads use every
         core without copying photos into worker processes; each thread prepares one photo at a
-        time, so at most `jobs` are decoded at once. What each prepares does not depend on the
-        others, so the bytes are those of a one-thread build; an image that cannot be prepared
-        raises its error when `publish` asks for it, in the pages' order, as it would alone.
+        time, so at most `jobs` are decoded at once, and they run at most `jobs` photos ahead of
+        `publish`, which hands each one's files to the output tree: memory stays flat however
+        many photos a site has. What each prepares does not depend on the others, so the
+        bytes are those of a one-thread build; an image that cannot be prepared raises its error
+        when `publish` asks for it, in the pages' order, as it would alone.
         """
         todo: dict[Path, str] = {}
         for page, src in wanted:
@@ -286,22 +306,53 @@ class MediaLibrary:
             return  # publish prepares them one by one
         _load_codecs()  # Pillow registers its plugins on first use: not from several threads
         one_heap()
-        with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            self._ready.update((source, pool.submit(self._fresh, source)) for source in todo)
+        threads = min(jobs, len(todo))
+        self._pool, self._most = ThreadPoolExecutor(max_workers=threads), 2 * threads
+        self._waiting = dict.fromkeys(todo)
+        self._hand_out()
 
-    def copy_of(self, source: Path) -> bytes | None:
-        """The published copy of a source this library has published, else None."""
-        key = self._keys.get(source)
-        return self._prepared(key, source)[""] if key else None
+    def _hand_out(self) -> None:
+        """Keep the threads busy and at most `jobs` photos ahead of publish (per thread one photo
+        in the making and one ready); let the pool go when every photo is handed out."""
+        pool = self._pool
+        if pool is None:
+            return
+        while self._waiting and len(self._ready) < self._most:
+            source = next(iter(self._waiting))
+            del self._waiting[source]
+            self._ready[source] = pool.submit(self._fresh, source)
+        if not self._waiting:
+            pool.shutdown(wait=False)  # its threads finish what they have, then end
+            self._pool = None
 
-    def outputs(
-        self, is_current: Callable[[str, str], bool]
-    ) -> Iterator[tuple[str, bytes | None, str]]:
-        """(output path, prepared bytes or None when the published copy is current, key) of every
-        image and copy."""
-        for rel, (key, source, name) in sorted(self.files.items()):
+    def copies(self, folder: Path) -> Copies:
+        """Where the published copy of each source published so far lies, `folder` being the
+        staging tree `stage` writes into."""
+        images = self.cfg.images
+        return Copies(images.max_width, images.jpeg_quality, folder,
+                      {source: rel for rel, (_key, source, name) in self.files.items() if not name})
+
+    def _stage(self, key: str, source: Path, names: list[tuple[str, str]]) -> None:
+        """Hand an image's published file and copies (`names`: output path, copy name) to the
+        output tree, reading or preparing them only when one of them is not current."""
+        made = self._data.pop(source, None)
+        files = []
+        for path, name in names:
             own = digest(key, name) if name else key
-            yield rel, None if is_current(rel, own) else self._prepared(key, source)[name], own
+            if self.is_current(path, own):
+                files.append((path, None, own))
+            else:
+                made = made or self._prepared(key, source)
+                files.append((path, made[name], own))
+        self.stage(files)
+
+    def _forget(self, source: Path) -> None:
+        """Drop what was prepared for an image publish refuses, and give its place in the threads'
+        look-ahead to the next photo."""
+        self._data.pop(source, None)
+        self._waiting.pop(source, None)
+        if self._ready.pop(source, None) is not None:
+            self._hand_out()
 
     def _find(self, page: Page, src: str) -> Path | None:
         # pages in one folder share lookups: each costs two resolves
@@ -328,7 +379,9 @@ class MediaLibrary:
         if signature is None:
             source.stat()  # raises what it raised before prepare_ahead came
         known = self.cache.get("image-keys", signature)
+        self._waiting.pop(source, None)  # (asked for before its turn: prepared below)
         ready = self._ready.pop(source, None)
+        self._hand_out()
         if is_missing(known) or not isinstance(known, tuple):
             known = ready.result() if ready is not None else self._fresh(source)
         self.cache.put("image-keys", signature, known)
@@ -342,29 +395,22 @@ class MediaLibrary:
         key = hashing.sha256_hex(
             raw + f"|{images.max_width}|{images.jpeg_quality}|{PROCESSOR_VERSION}".encode()
         )
-        self._prepared(key, source, raw)
+        self._data[source] = self._prepared(key, source, raw)
         return key, _plan_of(raw, images.max_width)
 
     def _prepared(self, key: str, source: Path, raw: bytes | None = None) -> dict[str, bytes]:
-        if key in self._data:
-            return self._data[key]
-        last = self._last  # one read: another thread may replace it
-        if last[0] == key:
-            return last[1]
+        """An image's published file and copies by copy name: read from the cache folder when it
+        holds them, else prepared (and kept there)."""
         cached = self.cache_dir / f"{key}.copies" if self.cache_dir else None
         # a damaged copy is prepared again
         data = read_sealed(cached, self.cache.key) if cached else None
         if data is not None:
-            made = _unpack(data)
-            self._last = (key, made)
-            return made
+            return _unpack(data)
         images = self.cfg.images
         made = prepare_all(source.read_bytes() if raw is None else raw, images.max_width,
                            images.jpeg_quality)
         if cached:
             write_sealed(cached, _pack(made), self.cache.key)
-        else:
-            self._data[key] = made
         return made
 
 

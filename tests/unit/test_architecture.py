@@ -163,3 +163,88 @@ def test_module_docstrings_do_not_claim_old_layer_numbers():
     stale = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
              if "(layer " in (ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) or "")]
     assert stale == []
+
+
+# Module-level containers that code mutates at run time on purpose, with the reason.
+KEPT_STATE = {
+    # the preview server rebuilds after every save and keeps each cache folder's Cache in memory
+    # between builds (Cache.kept); a build never reads another folder's
+    "base/cache.py:_KEPT",
+}
+_FACTORIES = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque",
+              "WeakValueDictionary", "WeakKeyDictionary", "WeakSet"}
+_MUTATORS = {"append", "appendleft", "extend", "extendleft", "insert", "add", "update", "clear",
+             "pop", "popitem", "setdefault", "remove", "discard", "sort", "reverse",
+             "__setitem__", "__delitem__"}
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _module_containers(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level to a new dict, list or set (literal, comprehension or
+    a call such as dict() or defaultdict(list))."""
+    names = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) and node.value else [])
+        value = getattr(node, "value", None)
+        call = value.func if isinstance(value, ast.Call) else None
+        made = isinstance(value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp,
+                                  ast.SetComp)) or \
+            getattr(call, "id", getattr(call, "attr", None)) in _FACTORIES
+        names |= {t.id for t in targets if made and isinstance(t, ast.Name)}
+    return names
+
+
+def _changes_in(function: ast.AST, names: set[str]) -> list[tuple[str, int]]:
+    """(name, line) of each change a function makes to a module-level name: an item set or
+    deleted, a mutating method called, or the name itself rebound after `global`."""
+    nodes = list(ast.walk(function))
+    declared = {name for node in nodes if isinstance(node, ast.Global) for name in node.names}
+    own = {a.arg for a in nodes if isinstance(a, ast.arg)} | {
+        n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    watched = (names - own) | declared
+    found = []
+    for node in nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.attr in _MUTATORS:
+            found.append((node.func.value.id, node.lineno))
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else (
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        for target in targets:
+            base = target.value if isinstance(target, ast.Subscript) else target
+            if isinstance(base, ast.Name) and (base is not target or base.id in declared):
+                found.append((base.id, node.lineno))
+    return [(name, line) for name, line in found if name in watched]
+
+
+def module_state(package: Path = PACKAGE) -> list[str]:
+    """Module-level state that functions change at run time, which carries data from one call (or
+    build) to the next: `file:line name` lines, KEPT_STATE left out."""
+    found = set()
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = _module_containers(tree)
+        rel = path.relative_to(package).as_posix()
+        for function in (n for n in ast.walk(tree) if isinstance(n, _FUNCTIONS)):
+            found |= {(rel, line, name) for name, line in _changes_in(function, names)
+                      if f"{rel}:{name}" not in KEPT_STATE}
+    return [f"{rel}:{line} {name}" for rel, line, name in sorted(found)]
+
+
+def test_no_module_level_state_is_changed_at_run_time():
+    """Per-build data lives in objects the build makes and passes (issue 17), not in globals."""
+    assert module_state() == []
+
+
+def test_module_state_that_functions_change_is_caught(tmp_path):
+    package = tmp_path / "generator"
+    package.mkdir()
+    (package / "state.py").write_text(
+        "TABLE = {'a': 1}\n_SEEN = []\n_BY = dict()\n_CURRENT = None\nLOCAL = set()\n"
+        "TABLE['b'] = 2  # at import time: a constant being built\n"
+        "def remember(x):\n    _SEEN.append(x)\n    _BY[x] = 1\n"
+        "def forget():\n    del _BY['x']\n    global _CURRENT\n    _CURRENT = 1\n"
+        "def shadowed(LOCAL):\n    LOCAL.add(1)\n    TABLE.get('a')\n"
+        "grow = lambda x: TABLE.update(x)\n", encoding="utf-8")
+    assert module_state(package) == ["state.py:8 _SEEN", "state.py:9 _BY", "state.py:11 _BY",
+                                     "state.py:13 _CURRENT", "state.py:17 TABLE"]

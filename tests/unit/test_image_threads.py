@@ -1,5 +1,6 @@
-"""Images prepared in a thread pool: the build writes the same bytes as a one-thread build, decodes
-at most one photo per thread at a time, and reports a broken image as a one-thread build does."""
+"""Images and WeChat covers prepared in threads and worker processes: the build writes the bytes of
+a one-thread build, prepares at most one photo per thread at a time, reports a broken image as a
+one-thread build does, and cuts covers from the site's copies wherever the bundles are made."""
 from __future__ import annotations
 
 import functools
@@ -13,7 +14,9 @@ import pytest
 from PIL import Image
 
 from generator import config
+from generator.base import parallel
 from generator.base.errors import BuildFailed
+from generator.build import pipeline
 from generator.build.pipeline import BuildOptions, build
 from generator.render import images
 
@@ -34,7 +37,8 @@ def _photo(width: int, height: int, seed: int, orientation: int = 1) -> bytes:
 
 
 def _site(tmp_path: Path, broken: bool = False) -> Path:
-    """The basic case with six more photos in a letter's body (one turned, one PNG, one wide)."""
+    """The basic case with six more photos in a letter's body (one turned, one PNG, one wide); the
+    story and the activity share one photo, so two WeChat bundles are cut from it."""
     case = tmp_path / "case"
     shutil.copytree(CASE, case)
     folder = case / "content/images"
@@ -63,13 +67,15 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _watched(monkeypatch) -> dict:
-    """Count the photos being prepared at once and the threads that prepared them."""
-    seen = {"now": 0, "most": 0, "threads": set()}
-    lock, real = threading.Lock(), images._prepare
+    """Count the photos being prepared at once (images.prepare_all: one call per new photo) and
+    the threads that prepared them."""
+    seen = {"now": 0, "most": 0, "threads": set(), "calls": 0}
+    lock, real = threading.Lock(), images.prepare_all
 
-    def prepare(*args, **kwargs):
+    def prepare_all(*args, **kwargs):
         with lock:
             seen["now"] += 1
+            seen["calls"] += 1
             seen["most"] = max(seen["most"], seen["now"])
             seen["threads"].add(threading.get_ident())
         try:
@@ -78,7 +84,7 @@ def _watched(monkeypatch) -> dict:
             with lock:
                 seen["now"] -= 1
 
-    monkeypatch.setattr(images, "_prepare", prepare)
+    monkeypatch.setattr(images, "prepare_all", prepare_all)
     return seen
 
 
@@ -96,6 +102,7 @@ def test_a_thread_pool_build_writes_the_bytes_of_a_one_thread_build(tmp_path, mo
     assert staff and staff == _tree(tmp_path / "two-staff")
     assert seen["most"] == 2, "the photos were not prepared two at a time"
     assert threading.get_ident() not in seen["threads"]
+    assert seen["calls"] == 7, "each photo is prepared once"
 
 
 def test_at_most_one_photo_per_thread_is_prepared_at_once(tmp_path, monkeypatch):
@@ -121,20 +128,58 @@ def test_a_broken_photo_is_reported_as_a_one_thread_build_reports_it(tmp_path):
     assert any("p2.jpg" in message and "打不开" in message for _p, _l, message, _c in found[0])
 
 
-def test_wechat_covers_are_cut_in_the_pool_and_match_a_one_thread_build(tmp_path, monkeypatch):
-    from generator.formats.wechat import covers
+def _covers_of(staff: Path) -> dict[str, bytes]:
+    return {rel: data for rel, data in _tree(staff).items() if "/cover" in rel}
 
+
+def test_covers_cut_in_threads_match_a_one_thread_build(tmp_path):
+    """Two bundles share the story's photo: each gets its covers, as in a one-thread build."""
     case = _site(tmp_path)
     _build(case, tmp_path / "one", 1)
-    cut, real = [], covers._from_image
-
-    def from_image(*args):
-        cut.append(threading.get_ident())
-        return real(*args)
-
-    monkeypatch.setattr(covers, "_from_image", from_image)
     _build(case, tmp_path / "two", 2)
-    assert len(cut) >= 2 and threading.get_ident() not in cut
-    one, two = _tree(tmp_path / "one-staff"), _tree(tmp_path / "two-staff")
-    assert sum(name.endswith("/cover-235.jpg") for name in one) >= 2 and one == two
-    assert covers._AHEAD == {}  # every cover cut ahead was handed out
+    one, two = _covers_of(tmp_path / "one-staff"), _covers_of(tmp_path / "two-staff")
+    shared = [rel for rel in one if rel.endswith("/cover.jpg")
+              and one[rel] == (tmp_path / "one/media/images/cover.jpg").read_bytes()]
+    assert len(shared) == 2, "the story and the activity are both cut from cover.jpg"
+    assert sum(rel.endswith("/cover-235.jpg") for rel in one) == 3 and one == two
+
+
+@pytest.mark.parametrize("method", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])
+def test_bundles_made_in_worker_processes_are_cut_from_the_sites_copies(tmp_path, monkeypatch,
+                                                                        method):
+    """A site large enough to make its bundles in worker processes (the threshold lowered here):
+    the covers equal a one-thread build's, and `cover.jpg` is the site's copy; a forked worker
+    inherits `prepare` made to fail, so there its covers can only come from the staged copies."""
+    case = _site(tmp_path)
+    _build(case, tmp_path / "one", 1)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(pipeline, "MIN_ITEMS", 2)
+    monkeypatch.setenv("WENMING_START_METHOD", method)
+
+    def decoded_again(*args):
+        raise AssertionError("a cover decoded its photo again")
+
+    monkeypatch.setattr(images, "prepare", decoded_again)
+    _build(case, tmp_path / "two", 2)
+    one, two = _covers_of(tmp_path / "one-staff"), _covers_of(tmp_path / "two-staff")
+    assert len(one) == 9 and one == two
+    letter = (tmp_path / "two-staff/wechat/2024-03-wen-ming/cover.jpg").read_bytes()
+    assert letter == (tmp_path / "two/media/images/p0.jpg").read_bytes()
+
+
+def test_photos_refused_by_name_do_not_hold_up_the_threads(tmp_path, monkeypatch):
+    """Photos named as Windows devices are refused before they are published; the threads still
+    prepare every photo after them."""
+    case = _site(tmp_path)
+    refused = ["aux", "nul", "com1", "com2", "lpt1"]
+    for number, name in enumerate(refused):
+        (case / f"content/images/{name}.jpg").write_bytes(_photo(700, 500, 9 + number))
+    letter = case / LETTER
+    head, _, tail = letter.read_text(encoding="utf-8").partition("\n\n![照片 p0.jpg]")
+    letter.write_text(head + "".join(f"\n\n![照片](images/{name}.jpg)" for name in refused)
+                      + "\n\n![照片 p0.jpg]" + tail, encoding="utf-8")
+    seen = _watched(monkeypatch)
+    with pytest.raises(BuildFailed) as failed:
+        _build(case, tmp_path / "out", 2)
+    assert sum("Windows 的保留名" in p.message for p in failed.value.problems) == len(refused)
+    assert seen["calls"] >= 7 and threading.get_ident() not in seen["threads"]

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import re
+import shutil
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from generator.model.content import Page, Site
 from generator.model.fields import Story
 from generator.render.markdown import ImageRef, Rendered
 from generator.formats.wechat import covers
+from generator.render.images import Copies
 
 CROP = re.compile(r"^\d(\.\d{1,6})?(_\d(\.\d{1,6})?){3}$")
 
@@ -26,6 +30,11 @@ def halves(path: Path, size=(1600, 1000)) -> Path:
     exif[0x8825] = {1: "N", 2: (29.0, 54.0, 0.0)}
     image.save(path, "JPEG", exif=exif)
     return path
+
+
+def cut(source: Path, focus: tuple = ()) -> covers.Covers:
+    """The covers a cutter with no build behind it cuts from `source` (1080 px, quality 85)."""
+    return covers.Cutter.alone(1080, 85).from_image(source, focus)
 
 
 def decode(data: bytes) -> Image.Image:
@@ -45,7 +54,7 @@ def near(colour: tuple[int, int, int], hex_colour: str) -> bool:
 
 
 def test_cover_sizes_and_format(tmp_path):
-    made = covers.from_image(halves(tmp_path / "a.jpg"), (), 1080, 85)
+    made = cut(halves(tmp_path / "a.jpg"), ())
     assert sorted(made.files) == ["cover-1.jpg", "cover-235.jpg", "cover.jpg"]
     assert decode(made.files["cover-235.jpg"]).size == (900, 383)
     assert decode(made.files["cover-1.jpg"]).size == (500, 500)
@@ -55,7 +64,7 @@ def test_cover_sizes_and_format(tmp_path):
 
 
 def test_crop_strings_match_the_api_format_and_describe_the_crops(tmp_path):
-    made = covers.from_image(halves(tmp_path / "a.jpg"), (0.3, 0.7), 1080, 85)
+    made = cut(halves(tmp_path / "a.jpg"), (0.3, 0.7))
     for crop, ratio in ((made.crop_235_1, 2.35), (made.crop_1_1, 1.0)):
         assert CROP.match(crop), crop
         x1, y1, x2, y2 = map(float, crop.split("_"))
@@ -70,8 +79,8 @@ def test_crop_string_rounding():
 
 def test_the_focus_point_decides_what_the_crops_keep(tmp_path):
     source = halves(tmp_path / "a.jpg", (2400, 800))  # each half is wider than the square crop
-    right = covers.from_image(source, (0.95, 0.5), 1080, 85)
-    left = covers.from_image(source, (0.05, 0.5), 1080, 85)
+    right = cut(source, (0.95, 0.5))
+    left = cut(source, (0.05, 0.5))
     assert near(mean_colour(right.files["cover-1.jpg"]), "#d02020")
     assert near(mean_colour(left.files["cover-1.jpg"]), "#2050c0")
     assert float(right.crop_1_1.split("_")[0]) > 0.3 and left.crop_1_1.startswith("0_")
@@ -95,7 +104,7 @@ def test_exif_is_stripped_and_rotation_applied(tmp_path):
     exif[0x0112] = 6  # "rotate 90° clockwise to view"
     exif[0x010F] = "PhoneMaker"
     Image.new("RGB", (1600, 1000), "#888888").save(source, "JPEG", exif=exif)
-    made = covers.from_image(source, (), 1080, 85)
+    made = cut(source, ())
     assert decode(made.files["cover.jpg"]).size == (1000, 1600)
     for data in made.files.values():
         assert not decode(data).getexif() and b"Exif" not in data and b"PhoneMaker" not in data
@@ -103,18 +112,18 @@ def test_exif_is_stripped_and_rotation_applied(tmp_path):
 
 def test_same_input_gives_the_same_bytes(tmp_path):
     source = halves(tmp_path / "a.jpg")
-    assert covers.from_image(source, (0.4, 0.4), 1080, 85) == covers.from_image(source, (0.4, 0.4), 1080, 85)
+    assert cut(source, (0.4, 0.4)) == cut(source, (0.4, 0.4))
 
 
 def test_small_pictures_are_flagged_as_upscaled(tmp_path):
-    made = covers.from_image(halves(tmp_path / "small.jpg", (640, 480)), (), 1080, 85)
+    made = cut(halves(tmp_path / "small.jpg", (640, 480)), ())
     assert made.upscaled and decode(made.files["cover-235.jpg"]).size == (900, 383)
 
 
 def test_transparent_png_is_flattened_onto_white(tmp_path):
     source = tmp_path / "logo.png"
     Image.new("RGBA", (1000, 1000), (0, 0, 0, 0)).save(source)
-    made = covers.from_image(source, (), 1080, 85)
+    made = cut(source, ())
     assert decode(made.files["cover-1.jpg"]).convert("RGB").getpixel((250, 250)) >= (250, 250, 250)
 
 
@@ -122,7 +131,7 @@ def test_unreadable_picture_raises_value_error(tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not a picture")
     with pytest.raises(ValueError):
-        covers.from_image(broken, (), 1080, 85)
+        cut(broken, ())
 
 
 def test_drawn_cover_when_a_page_has_no_picture():
@@ -181,3 +190,49 @@ def test_source_choice_prefers_cover_then_photo_then_first_body_image(tmp_path):
     with_body = Rendered("", images=[ImageRef("body.jpg", "/m/body.jpg", "图", 6)])
     assert covers.choose_source(story(), with_body, site)[0].name == "body.jpg"
     assert covers.choose_source(story(), images, site) == (None, ("cover",))
+
+
+def _staged(tmp_path: Path, source: Path, copy: Path) -> covers.Cutter:
+    """A cutter whose build staged `copy` as the site's published copy of `source`."""
+    folder = tmp_path / "staging"
+    (folder / "media").mkdir(parents=True)
+    shutil.copy(copy, folder / "media/photo.jpg")
+    return covers.Cutter(Copies(1080, 85, folder, {source: "media/photo.jpg"}))
+
+
+def test_covers_are_cut_from_the_copy_the_build_staged(tmp_path):
+    source = halves(tmp_path / "photo.jpg")
+    staged = Image.new("RGB", (1080, 675), "#20a040")
+    staged.save(tmp_path / "green.jpg", "JPEG", quality=85)
+    made = _staged(tmp_path, source, tmp_path / "green.jpg").from_image(source, ())
+    assert made.files["cover.jpg"] == (tmp_path / "green.jpg").read_bytes()
+    assert near(mean_colour(made.files["cover-1.jpg"]), "#20a040")
+    other = halves(tmp_path / "other.jpg")  # not staged: prepared as the site would publish it
+    elsewhere = _staged(tmp_path / "b", source, tmp_path / "green.jpg")
+    assert elsewhere.from_image(other, ()) == cut(other)
+
+
+def test_covers_cut_ahead_are_handed_out_once_to_each_page_that_asked(tmp_path):
+    first, second = halves(tmp_path / "a.jpg"), halves(tmp_path / "b.jpg", (1000, 1600))
+    expected = {name: cut(name, (0.3, 0.6)) for name in (first, second)}
+    cutter = covers.Cutter.alone(1080, 85)
+    cutter.cut_ahead([(first, (0.3, 0.6)), (second, (0.3, 0.6)), (first, (0.3, 0.6))], jobs=2)
+    first.unlink()
+    second.unlink()  # what was cut ahead no longer needs the photos
+    assert [cutter.from_image(p, (0.3, 0.6)) for p in (first, first, second)] == [
+        expected[first], expected[first], expected[second]]
+    with pytest.raises(ValueError, match="打不开封面图 a.jpg"):
+        cutter.from_image(first, (0.3, 0.6))  # handed out to both pages: nothing kept
+
+
+def test_a_cutter_sent_to_a_spawned_worker_reads_the_staged_copy(tmp_path):
+    """Spawned workers (Windows, macOS) get the cutter pickled: the covers cut ahead stay behind,
+    and the worker reads the staged copy instead of preparing the photo again."""
+    source = halves(tmp_path / "photo.jpg")
+    Image.new("RGB", (1080, 675), "#20a040").save(tmp_path / "green.jpg", "JPEG", quality=85)
+    cutter = _staged(tmp_path, source, tmp_path / "green.jpg")
+    cutter.cut_ahead([(source, ()), (halves(tmp_path / "other.jpg"), ())], jobs=2)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        made = pool.submit(cutter.from_image, source, ()).result()
+    assert made.files["cover.jpg"] == (tmp_path / "green.jpg").read_bytes()
+    assert made == cutter.from_image(source, ())  # the one cut ahead, still here

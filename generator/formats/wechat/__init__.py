@@ -56,12 +56,18 @@ def author_of(page: Page) -> str:
 
 
 def render_wechat(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, *, page_url: str,
-                  templates: Templates, preview_mark: bool = False) -> WechatResult:
+                  templates: Templates, preview_mark: bool = False,
+                  cutter: cover_images.Cutter | None = None) -> WechatResult:
     """Build article.html, article.json, index.html (preview) and the covers of one page; when the
     article breaks a limit of the 公众号 itself, no files and one warning per limit saying its WeChat
     version is held back.
+
+    `cutter` is the build's cover cutter (covers from the site's copies of the photos); without
+    one, the cover photo is prepared here.
     """
-    result = _render(page, rendered, site, cfg, page_url, templates, preview_mark)
+    if cutter is None:
+        cutter = cover_images.Cutter.alone(cfg.images.max_width, cfg.images.jpeg_quality)
+    result = _render(page, rendered, site, cfg, page_url, templates, preview_mark, cutter)
     held = [p for p in result.problems if p.is_error and p.code in CHANNEL_LIMITS]
     if not held:
         return result
@@ -78,7 +84,7 @@ def _held_back(page: Page, problem: SiteError) -> SiteError:
 
 
 def _render(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, page_url: str,
-            templates: Templates, preview_mark: bool) -> WechatResult:
+            templates: Templates, preview_mark: bool, cutter: cover_images.Cutter) -> WechatResult:
     path = site.content_dir / page.source
     greeting, html = page.meta.salutation if page.type == "letter" else "", rendered.html
     # a salutation written in the body, as real letters do
@@ -89,7 +95,7 @@ def _render(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, page_ur
     article = style.inline(fragment, style.stylesheet(cfg.wechat))
     problems = [_located(path, page.body_line, f) for f in body.findings]
     problems += lint.check_article(page, path, article, page_url, cfg.wechat.limits)
-    covers, cover_problems = _covers(page, rendered, site, cfg, path)
+    covers, cover_problems = _covers(page, rendered, site, cfg, path, cutter)
     problems += cover_problems
     folder = f"wechat/{page.slug}/"
     files = {folder + "article.html": article.encode("utf-8"),
@@ -206,16 +212,15 @@ def _credits(page: Page) -> list[str]:
     return [f'<p class="wx-credits">{text}</p>'] if text else []
 
 
-def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: Path):
+def _covers(page: Page, rendered: Rendered, site: Site, cfg: SiteConfig, path: Path,
+            cutter: cover_images.Cutter):
     """Cut the covers from the page's picture, or draw a branded one; warn when neither is possible.
     """
     problems: list[SiteError] = []
     source, keys = cover_images.choose_source(page, rendered, site)
     if source is not None:
         try:
-            made = cover_images.from_image(
-                source, page.meta.cover_focus, cfg.images.max_width, cfg.images.jpeg_quality
-            )
+            made = cutter.from_image(source, page.meta.cover_focus)
         except ValueError as exc:
             problems.append(warning(path, page.line_of(*keys), f"{exc}，公众号封面改用文字封面",
                                     "换一张能正常打开的 JPG 或 PNG 图片。", code="wechat.cover"))

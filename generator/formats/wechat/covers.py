@@ -7,13 +7,13 @@ import io
 import math
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from generator.model.content import Page, Site
-from generator.render.images import one_heap, shared_copy
+from generator.render.images import Copies, one_heap
 from generator.render.markdown import Rendered
 from generator.formats.led import layout
 from generator.formats.led.layout import Unfittable
@@ -100,54 +100,67 @@ def default_focus(size: tuple[int, int]) -> tuple[float, float]:
     return (0.5, 1 / 3) if height > width else (0.5, 0.5)
 
 
-# Covers cut ahead for this build by (source, focus, max_width, quality): [the cut, how many
-# pages still want it] (pages may share a photo)
-_AHEAD: dict[tuple, list] = {}
+@dataclass
+class Cutter:
+    """The cover cutter of one build: it cuts each page's covers from the site's published copy of
+    the page's photo (`copies`), so a phone photo is decoded at draft scale once for the site and
+    its covers, and it hands out the covers `cut_ahead` has cut in threads.
 
+    A copy sent to a worker process leaves the covers cut ahead behind (they belong to this
+    process's threads); the copies it reads are files, which a forked or spawned worker reads too.
+    """
 
-def cut_ahead(wanted: list[tuple[Path, tuple[float, ...]]], max_width: int, quality: int,
-              jobs: int) -> None:
-    """Cut the covers of these (photo, focus) pairs `jobs` at a time in threads of this process,
-    for from_image to hand out: Pillow lets go of the GIL while it decodes, resizes and encodes.
-    The covers are those from_image cuts alone, and its errors are raised when it asks."""
-    _AHEAD.clear()
-    todo = Counter((source, tuple(focus)) for source, focus in wanted)
-    if jobs < 2 or len(todo) < 2:
-        return
-    one_heap()
-    with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        _AHEAD.update(((source, focus, max_width, quality),
-                       [pool.submit(_from_image, source, focus, max_width, quality), uses])
-                      for (source, focus), uses in todo.items())
+    copies: Copies
+    # (photo, focus) → [the cut, how many pages still want it] (pages may share a photo)
+    _ahead: dict[tuple, list] = field(default_factory=dict, init=False, repr=False)
 
+    @classmethod
+    def alone(cls, max_width: int, quality: int) -> "Cutter":
+        """A cutter with no build behind it: each photo is prepared as the site would publish it."""
+        return cls(Copies(max_width, quality))
 
-def from_image(source: Path, focus: tuple[float, ...], max_width: int, quality: int) -> Covers:
-    """Cut both covers from a photo; `cover.jpg` is the photo itself (EXIF removed), which the crop
-    strings refer to (the covers cut_ahead has cut, when it has).
+    def __getstate__(self) -> dict:
+        return {"copies": self.copies, "_ahead": {}}
 
-    The photo is the site's published copy of it (images.shared_copy: upright, at most `max_width`
-    wide, without metadata), so a phone photo is decoded at draft scale once for the site and its
-    covers; a JPEG copy is `cover.jpg` byte for byte, and the crops come from decoding that small
-    copy."""
-    key = (source, tuple(focus), max_width, quality)
-    ahead = _AHEAD.get(key)
-    if ahead is None:
-        return _from_image(source, focus, max_width, quality)
-    ahead[1] -= 1
-    if ahead[1] <= 0:
-        del _AHEAD[key]
-    return ahead[0].result()
+    def cut_ahead(self, wanted: list[tuple[Path, tuple[float, ...]]], jobs: int) -> None:
+        """Cut the covers of these (photo, focus) pairs `jobs` at a time in threads of this
+        process, for from_image to hand out: Pillow lets go of the GIL while it decodes, resizes
+        and encodes. The covers are those from_image cuts alone, and its errors are raised when it
+        asks."""
+        todo = Counter((source, tuple(focus)) for source, focus in wanted)
+        if jobs < 2 or len(todo) < 2:
+            return
+        one_heap()
+        with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            self._ahead.update(
+                ((source, focus), [pool.submit(self._cut_photo, source, focus), uses])
+                for (source, focus), uses in todo.items())
 
+    def from_image(self, source: Path, focus: tuple[float, ...]) -> Covers:
+        """Cut both covers from a photo; `cover.jpg` is the site's published copy of it (upright,
+        at most images.max_width wide, EXIF removed), which the crop strings refer to.
 
-def _from_image(source: Path, focus: tuple[float, ...], max_width: int, quality: int) -> Covers:
-    try:
-        data = shared_copy(source, max_width, quality)
-    except ValueError as exc:
-        raise ValueError(f"封面图 {source.name} 太大" if "太大" in str(exc)
-                         else f"打不开封面图 {source.name}") from None
-    base = _open(data, source.name)
-    point = (focus[0], focus[1]) if len(focus) == 2 else default_focus(base.size)
-    return _cut(base, point, quality, drawn=False, thumb=data if data[:2] == b"\xff\xd8" else None)
+        A JPEG copy is `cover.jpg` byte for byte, and the crops come from decoding that small
+        copy."""
+        key = (source, tuple(focus))
+        ahead = self._ahead.get(key)
+        if ahead is None:
+            return self._cut_photo(source, focus)
+        ahead[1] -= 1
+        if ahead[1] <= 0:
+            del self._ahead[key]
+        return ahead[0].result()
+
+    def _cut_photo(self, source: Path, focus: tuple[float, ...]) -> Covers:
+        try:
+            data = self.copies.of(source)
+        except (ValueError, OSError) as exc:
+            raise ValueError(f"封面图 {source.name} 太大" if "太大" in str(exc)
+                             else f"打不开封面图 {source.name}") from None
+        base = _open(data, source.name)
+        point = (focus[0], focus[1]) if len(focus) == 2 else default_focus(base.size)
+        thumb = data if data[:2] == b"\xff\xd8" else None
+        return _cut(base, point, self.copies.quality, drawn=False, thumb=thumb)
 
 
 def _open(data: bytes, name: str) -> Image.Image:
