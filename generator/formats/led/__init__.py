@@ -79,7 +79,7 @@ class _Target:
     font: FontChoice
     palette: raster.Palette
     book: FontBook
-    chars: str = ""  # every character of the screen's slides, measured together at each size
+    chars: str = ""  # every character of the screen's slides, measured together at the largest size
     # (size, exact) → PillowMeasure, whose memory of lines is reused
     measures: dict = field(default_factory=dict)
 
@@ -93,12 +93,17 @@ class _Target:
         per size, or (exact) Pillow's measurement of whole strings."""
         if (size, exact) not in self.measures:
             # no font kept open here: the book closes sizes not in use (see fonts.FontBook); the
-            # measure does not refer back to the target, so the screen's glyphs go with it
+            # measure does not refer back to the target, so the screen's glyphs go with it. Every
+            # slide is tried at the largest size first, so that size measures all the screen's
+            # characters at once; a smaller size is tried only by the slides that need it and
+            # measures their characters alone (measuring 400 characters at each of a dozen sizes
+            # for one slide cost a hall screen 0.2 s).
             self.measures[size, exact] = (
                 raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
                 else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
-                                  self.palette.smooth, self.chars)
+                                  self.palette.smooth,
+                                  self.chars if size == self.screen.font_size else "")
             )
         return self.measures[size, exact]
 
