@@ -83,3 +83,18 @@ def test_a_screens_characters_are_measured_together_so_a_closed_size_is_not_reop
         for measure in measures:
             measure.ink(slide)
     assert book.opened == 2
+
+
+def test_only_the_largest_size_measures_all_of_a_screens_characters():
+    # Every slide is tried at the largest size; a smaller size is tried by few slides, so it
+    # measures only what they ask (a hall screen measured 400 characters at a dozen sizes before).
+    from generator.formats.led import _Target
+    from generator.formats.led import raster
+
+    screen = config.Screen(name="x", width=64, height=16, font_size=16, min_font_size=12)
+    chars = "文明常山好人好事网格员"
+    target = _Target(screen, face(), raster.palette_for(screen), FontBook(), chars)
+    target.measure_at(16).ink("文明")
+    target.measure_at(14).ink("文明")
+    assert set(target.measure_at(16)._glyphs) == set(chars)
+    assert set(target.measure_at(14)._glyphs) == set("文明")

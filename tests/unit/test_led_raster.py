@@ -329,3 +329,26 @@ def test_photos_are_decoded_once_per_size_for_all_frames(tmp_path):
     first = raster.fitted_photo(photo, area, memo)
     photo.write_bytes(b"gone")  # a second frame of the same render must not open the file again
     assert raster.fitted_photo(photo, area, memo) is first and first.size == (145, 109)
+
+
+def test_rgb_frames_are_lossless_pngs_pillow_reads_back(tmp_path):
+    # Our own RGB writer (no row filter, zlib level 1): Pillow reads every pixel back unchanged, and
+    # the file has only the chunks a frame needs.
+    import io
+    import random
+    import struct
+
+    rng = random.Random(7)
+    image = Image.new("RGB", (37, 11))
+    image.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(37 * 11)])
+    data = raster.encode(image)
+    back = Image.open(io.BytesIO(data))
+    assert back.format == "PNG" and back.mode == "RGB" and back.size == (37, 11)
+    assert back.tobytes() == image.tobytes()
+    chunks, at = [], 8
+    while at < len(data):
+        length = struct.unpack(">I", data[at:at + 4])[0]
+        chunks.append(data[at + 4:at + 8])
+        at += 12 + length
+    assert chunks == [b"IHDR", b"IDAT", b"IEND"]
+    assert raster.encode(image) == data
