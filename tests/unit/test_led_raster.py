@@ -186,7 +186,7 @@ def test_a_slide_photo_is_turned_as_exif_transpose_turns_it(tmp_path, orientatio
     ImageDraw.Draw(source).rectangle((0, 0, 19, 9), fill=(255, 0, 0))  # a corner shows the turn
     source.save(photo, exif=exif)
     area = raster.Area(0, 0, 50, 50)
-    got = raster.fitted_photo(photo, area, {})
+    got = raster.fitted_photo(photo, area, raster.Photos())
     with Image.open(photo) as opened:
         upright = ImageOps.exif_transpose(opened).convert("RGB")
     want = ImageOps.contain(upright, (50, 50), Image.Resampling.LANCZOS)
@@ -324,11 +324,42 @@ def test_full_colour_frames_without_a_photo_are_shaded_palette_images_in_the_ink
 def test_photos_are_decoded_once_per_size_for_all_frames(tmp_path):
     photo = tmp_path / "phone.jpg"
     Image.new("RGB", (4000, 3000), (0, 0, 255)).save(photo, quality=80)
-    memo: dict = {}
+    photos = raster.Photos()
     area = raster.Area(10, 8, 145, 176)
-    first = raster.fitted_photo(photo, area, memo)
+    first = raster.fitted_photo(photo, area, photos)
     photo.write_bytes(b"gone")  # a second frame of the same render must not open the file again
-    assert raster.fitted_photo(photo, area, memo) is first and first.size == (145, 109)
+    assert raster.fitted_photo(photo, area, photos) is first and first.size == (145, 109)
+
+
+def test_a_photo_is_decoded_once_for_every_screen_and_each_copy_looks_like_a_full_resize(tmp_path):
+    import io
+    import random
+
+    from PIL import ImageStat
+
+    # A noisy progressive photo (fine detail shows a poor resize); a hall's area and a gate's.
+    rng = random.Random(3)
+    source = Image.new("RGB", (1200, 800))
+    source.putdata([(rng.randrange(256), (x * 7) % 256, (x // 1200) % 256) for x in range(1200 * 800)])
+    photo = tmp_path / "photo.jpg"
+    source.save(photo, quality=90, progressive=True)
+    data = photo.read_bytes()
+    photos = raster.Photos({photo: {(704, 960), (145, 176)}})
+    hall = photos.fitted(photo, raster.Area(0, 0, 704, 960))
+    photo.write_bytes(b"gone")  # the gate's copy comes from the same decode
+    gate = photos.fitted(photo, raster.Area(0, 0, 145, 176))
+    assert hall.size == (704, 469) and gate.size == (145, 97)
+    full = Image.open(io.BytesIO(data)).convert("RGB")
+
+    def error(image):
+        want = full.resize(image.size, Image.Resampling.LANCZOS)
+        return max(ImageStat.Stat(ImageChops.difference(image, want)).rms)
+
+    assert error(hall) == 0  # the largest copy: Lanczos straight from its decode, as before
+    # the gate's copy is no further from a full-size Lanczos than its own draft decode would be
+    own = Image.open(io.BytesIO(data))
+    own.draft("RGB", (145, 176))
+    assert error(gate) <= error(ImageOps.contain(own.convert("RGB"), (145, 176), Image.Resampling.LANCZOS))
 
 
 def test_rgb_frames_are_lossless_pngs_pillow_reads_back(tmp_path):

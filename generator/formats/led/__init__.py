@@ -66,8 +66,8 @@ class _Run:
     max_share: float = 0.25
     # this build's frames by key: one drawing per key
     frames: dict[str, bytes] = field(default_factory=dict)
-    # the latest slide photo, decoded and fitted (a page's slides share it)
-    photo: dict = field(default_factory=dict)
+    # the slide photos, each decoded once and fitted for every screen (see raster.Photos)
+    photos: raster.Photos = field(default_factory=raster.Photos)
     secret: bytes = field(default_factory=secret)  # seals the cache files (see base/cache.py)
 
 
@@ -130,8 +130,8 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
     specs, problems = collect(site, cfg, now.date(), result.expired)
     result.problems.extend(problems)
     wanted = _screens_by_page(specs, site, cfg, result.problems)
-    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share)
     fonts: dict[tuple[str, str], FontChoice | SiteError] = {}
+    screens = []
     for screen in cfg.led.screens:
         key = (screen.font, cfg.led.font)
         if key not in fonts:
@@ -139,20 +139,44 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             if isinstance(fonts[key], SiteError):
                 result.problems.append(fonts[key])
         if isinstance(fonts[key], FontChoice):
-            # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
-            # needed only while
-            # it is drawn (the whole sample site held 600 MB of faces when they were kept for all
-            # screens).
             shown = [
                 s
                 for s in specs
                 if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)
             ]
-            chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
-            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook(), chars)
-            _render_screen(run, target, shown, now.date(), build_id)
+            screens.append((screen, fonts[key], shown))
+    photos = raster.Photos(_photo_areas(site, screens, unreviewed))
+    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share, photos=photos)
+    # The largest screen first: it decodes each photo at the size it needs, and the smaller
+    # screens get their copies from that decode. The loops are listed in the config's order.
+    order = {screen.name: number for number, (screen, _, _) in enumerate(screens)}
+    for screen, font, shown in sorted(screens, key=lambda s: -s[0].width * s[0].height):
+        # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
+        # needed only while it is drawn (the whole sample site held 600 MB of faces when they
+        # were kept for all screens).
+        chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
+        target = _Target(screen, font, raster.palette_for(screen), FontBook(), chars)
+        _render_screen(run, target, shown, now.date(), build_id)
+    result.loops.sort(key=lambda loop: order[loop.name])
+    result.files = dict(sorted(result.files.items(),
+                               key=lambda item: order[item[0].split("/", 2)[1]]))
     result.problems.sort(key=SiteError.sort_key)
     return result
+
+
+def _photo_areas(site: Site, screens: list, unreviewed: frozenset[str]
+                 ) -> dict[Path, set[tuple[int, int]]]:
+    """For each slide photo, the size of every photo area a screen will fit it into."""
+    areas: dict[Path, set[tuple[int, int]]] = {}
+    for screen, _, shown in screens:
+        for spec in shown:
+            photo = _photo_path(site, spec, screen)
+            if photo is not None:
+                layout = raster.plan(screen, photo=raster.photo_size(photo),
+                                     marked=spec.page.source in unreviewed)
+                if layout.photo is not None:
+                    areas.setdefault(photo, set()).add((layout.photo.width, layout.photo.height))
+    return areas
 
 
 def _screens_by_page(
@@ -262,16 +286,12 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         _file_digest(photo) if photo else "",
     )
     out, start = [], 0
-    # a page's slides come one after another: keep one photo (2 MB on a hall)
-    if run.photo.get("source") != photo:
-        run.photo.clear()
-        run.photo["source"] = photo
-    memo = run.photo
     for lines in fitted.frames:
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.measure_at, layout, fitted, lines, heading, photo, memo))
+            screen, palette, target.measure_at, layout, fitted, lines, heading, photo,
+            run.photos))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
     return out
