@@ -82,6 +82,7 @@ class _Target:
     chars: str = ""  # every character of the screen's slides, measured together at the largest size
     # (size, exact) → PillowMeasure, whose memory of lines is reused
     measures: dict = field(default_factory=dict)
+    asked: set = field(default_factory=set)  # sizes asked for a second time (see measure_at)
 
     def font_at(self, size: int):
         """The Pillow font at a pixel size."""
@@ -89,23 +90,31 @@ class _Target:
 
     def measure_at(self, size: int, exact: bool = False):
         """The layout's measure at a pixel size, shared by every slide of this screen: glyph
-        metrics measured once
-        per size, or (exact) Pillow's measurement of whole strings."""
-        if (size, exact) not in self.measures:
-            # no font kept open here: the book closes sizes not in use (see fonts.FontBook); the
-            # measure does not refer back to the target, so the screen's glyphs go with it. Every
-            # slide is tried at the largest size first, so that size measures all the screen's
-            # characters at once; a smaller size is tried only by the slides that need it and
-            # measures their characters alone (measuring 400 characters at each of a dozen sizes
-            # for one slide cost a hall screen 0.2 s).
-            self.measures[size, exact] = (
+        metrics measured once per size, or (exact) Pillow's measurement of whole strings.
+
+        No font is kept open here: the book closes sizes not in use (see fonts.FontBook), and the
+        measure does not refer back to the target, so the screen's glyphs go with it. Every slide
+        is tried at the largest size first, so that size measures all the screen's characters at
+        once. A smaller size measures only what the first slide tried at it asks; when a second
+        slide comes to it (on strip screens the smallest size serves most slides), it measures
+        the rest of the screen's characters at once, so the size is not reopened slide after
+        slide. (Measuring 400 characters at each of a dozen sizes for one slide cost a hall
+        screen 0.2 s.)
+        """
+        key = (size, exact)
+        found = self.measures.get(key)
+        if found is None:
+            found = self.measures[key] = (
                 raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
                 else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
                                   self.palette.smooth,
                                   self.chars if size == self.screen.font_size else "")
             )
-        return self.measures[size, exact]
+        elif not exact and key not in self.asked:
+            self.asked.add(key)
+            found.expect(self.chars)
+        return found
 
     def fit(self, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...] = ()) -> Fitted:
         """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if

@@ -36,6 +36,10 @@ class GlyphMeasure:
         self._masks: dict[str, Image.Image | None] = {}
         self._expected = chars
 
+    def expect(self, chars: str) -> None:
+        """Measure these characters too, all at once, the next time a glyph is not known yet."""
+        self._expected = "".join(c for c in dict.fromkeys(chars) if c not in self._glyphs)
+
     @property
     def font(self) -> ImageFont.FreeTypeFont:
         """The Pillow font at this size."""
