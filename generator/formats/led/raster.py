@@ -500,14 +500,22 @@ def _png_rgb(image: Image.Image) -> bytes:
     small (measured on the sample's frames: 384×192 1.6 → 0.8 ms, 1920×1080 30 → 21–28 ms).
     """
     width, height = image.size
-    raw = image.tobytes()
     stride = width * 3
-    rows = b"\0" + b"\0".join(raw[at:at + stride] for at in range(0, len(raw), stride))
     packer = zlib.compressobj(1, zlib.DEFLATED, 15, 9)
-    data = packer.compress(rows) + packer.flush()
+    parts = []
+    # a band of rows at a time: a whole 1920×1080 frame's bytes would be 6 MB more at the peak
+    for top in range(0, height, _BAND_ROWS):
+        raw = image.crop((0, top, width, min(height, top + _BAND_ROWS))).tobytes()
+        parts.append(packer.compress(
+            b"\0" + b"\0".join(raw[at:at + stride] for at in range(0, len(raw), stride))))
+    parts.append(packer.flush())
+    data = b"".join(parts)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
     return (_PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data)
             + _chunk(b"IEND", b""))
+
+
+_BAND_ROWS = 64
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
