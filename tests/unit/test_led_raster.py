@@ -383,3 +383,20 @@ def test_rgb_frames_are_lossless_pngs_pillow_reads_back(tmp_path):
         at += 12 + length
     assert chunks == [b"IHDR", b"IDAT", b"IEND"]
     assert raster.encode(image) == data
+
+
+def test_a_fitted_photo_is_let_go_when_no_screen_still_to_come_will_ask_for_it(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1200, 800), (0, 90, 200)).save(photo)
+    big, small = raster.Area(0, 0, 704, 960), raster.Area(0, 0, 145, 176)
+    photos = raster.Photos()
+    photos.keep_only({photo: {(704, 960), (145, 176)}}, {photo: {(145, 176)}})  # the hall's turn
+    hall = photos.fitted(photo, big)
+    photos.done(photo, big)
+    photos.keep_only({photo: {(145, 176)}}, {})  # the gate's turn
+    photo.write_bytes(b"gone")  # the gate's copy was made from the hall's decode and kept
+    gate = photos.fitted(photo, small)
+    photos.done(photo, small)
+    assert gate.size == (145, 97) and hall.size == (704, 469)
+    with pytest.raises(Exception):  # nothing kept: asking again would decode the file again
+        photos.fitted(photo, small)

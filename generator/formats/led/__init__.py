@@ -154,12 +154,15 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
                 if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)
             ]
             screens.append((screen, fonts[key], shown))
-    photos = raster.Photos(_photo_areas(site, screens, unreviewed))
-    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share, photos=photos)
     # The largest screen first: it decodes each photo at the size it needs, and the smaller
     # screens get their copies from that decode. The loops are listed in the config's order.
     order = {screen.name: number for number, (screen, _, _) in enumerate(screens)}
-    for screen, font, shown in sorted(screens, key=lambda s: -s[0].width * s[0].height):
+    screens.sort(key=lambda s: -s[0].width * s[0].height)
+    photos = raster.Photos(_photo_areas(site, screens, unreviewed))
+    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share, photos=photos)
+    for number, (screen, font, shown) in enumerate(screens):
+        photos.keep_only(_photo_areas(site, screens[number:], unreviewed),
+                         _photo_areas(site, screens[number + 1:], unreviewed))
         # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
         # needed only while it is drawn (the whole sample site held 600 MB of faces when they
         # were kept for all screens).
@@ -303,6 +306,8 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
             run.photos))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
+    if photo is not None and layout.photo is not None:
+        run.photos.done(photo, layout.photo)
     return out
 
 

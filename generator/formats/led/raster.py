@@ -366,14 +366,28 @@ class Photos:
     shows it, and fitted for every screen from that one decode.
 
     `wanted` gives, per photo, the (width, height) of every photo area it will be asked for; a
-    photo not listed is decoded for the area asked. A copy is kept for the render (a page's frames
-    and the screens drawn later share it): a few tens of kilobytes on a 384×192 screen, about a
-    megabyte on a 1920×1080 one.
+    photo not listed is decoded for the area asked. A copy is kept while its slide is drawn and
+    while a screen still to be drawn will ask for it (keep_only, done): a few tens of kilobytes on
+    a 384×192 screen, about a megabyte on a 1920×1080 one.
     """
 
     def __init__(self, wanted: dict[Path, set[tuple[int, int]]] | None = None):
         self._wanted = wanted or {}
+        self._later: dict[Path, set[tuple[int, int]]] = self._wanted
         self._fitted: dict[tuple[Path, int, int], Image.Image] = {}
+
+    def keep_only(self, wanted: dict[Path, set[tuple[int, int]]],
+                  later: dict[Path, set[tuple[int, int]]]) -> None:
+        """Start a screen: `wanted` is what it and the screens after it will ask for, `later`
+        what only the screens after it will; copies nobody will ask for are let go."""
+        self._wanted, self._later = wanted, later
+        self._fitted = {key: picture for key, picture in self._fitted.items()
+                        if key[1:] in wanted.get(key[0], set())}
+
+    def done(self, photo: Path, area: Area) -> None:
+        """A slide's frames are drawn: its copy goes unless a later screen will ask for it."""
+        if (area.width, area.height) not in self._later.get(photo, set()):
+            self._fitted.pop((photo, area.width, area.height), None)
 
     def fitted(self, photo: Path, area: Area) -> Image.Image:
         """The photo upright and fitted into the area (never stretched)."""
