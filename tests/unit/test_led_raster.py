@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageOps, UnidentifiedImageError
 
 from generator import config
 from generator.model import content
@@ -398,5 +398,5 @@ def test_a_fitted_photo_is_let_go_when_no_screen_still_to_come_will_ask_for_it(t
     gate = photos.fitted(photo, small)
     photos.done(photo, small)
     assert gate.size == (145, 97) and hall.size == (704, 469)
-    with pytest.raises(Exception):  # nothing kept: asking again would decode the file again
+    with pytest.raises(UnidentifiedImageError):  # nothing kept: asking again decodes the file again
         photos.fitted(photo, small)
