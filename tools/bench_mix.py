@@ -97,7 +97,9 @@ def rates_here(root: Path) -> dict[str, float]:
     """Frames per second per screen size (first draw) and photos per second (publishing), in one
     in-process cold build of `root` with one worker: the CPU time of drawing (and encoding) frames
     and of preparing photos alone; and, marked 含排版, the whole LED output of each screen per frame
-    drawn (text fitting, drawing, playlists).
+    drawn (text fitting, drawing, playlists); and the CPU milliseconds of the whole LED output
+    (every screen). A photo is decoded once for all screens, by the largest screen (drawn first):
+    its decode counts in that screen's drawing.
     """
     from generator import config
     from generator.base.dates import build_time
@@ -148,6 +150,7 @@ def rates_here(root: Path) -> dict[str, float]:
              for s in cfg.led.screens if frames[s.name][0]}
     found.update({f"{s.width}×{s.height} 帧/秒（含排版）": frames[s.name][1] / whole[s.name]
                   for s in cfg.led.screens if frames[s.name][0] and whole[s.name]})
+    found["LED 输出 CPU 毫秒"] = sum(whole.values()) * 1000
     if photos[0]:
         found["图片/秒"] = photos[1] / photos[0]
     return found

@@ -83,3 +83,27 @@ def test_a_screens_characters_are_measured_together_so_a_closed_size_is_not_reop
         for measure in measures:
             measure.ink(slide)
     assert book.opened == 2
+
+
+def test_a_smaller_size_measures_all_of_a_screens_characters_only_when_a_second_slide_needs_it():
+    # Every slide is tried at the largest size; a smaller size is tried by few slides, so the first
+    # measures only what it asks (a hall screen measured 400 characters at a dozen sizes for one
+    # slide before); a second slide there measures the rest at once, so the size is not reopened
+    # for each slide (strip screens fit most slides at their smallest size).
+    from generator.formats.led import _Target
+    from generator.formats.led import raster
+
+    screen = config.Screen(name="x", width=64, height=16, font_size=16, min_font_size=12)
+    chars = "文明常山好人好事网格员"
+    target = _Target(screen, face(), raster.palette_for(screen), FontBook(), chars)
+    target.measure_at(16).ink("文明")
+    target.measure_at(14).ink("文明")
+    assert set(target.measure_at(16)._glyphs) == set(chars)
+    assert set(target.measure_at(14)._glyphs) == set("文明")
+    target.font_at(16)  # the next slide starts at 16: the book closes 14
+    opened = target.book.opened
+    target.measure_at(14).ink("常山")  # a second slide at 14: reopened once, measures all
+    assert set(target.measure_at(14)._glyphs) == set(chars)
+    target.font_at(16)
+    target.measure_at(14).ink("好人网格员")  # a third slide: nothing to measure, nothing opened
+    assert target.book.opened == opened + 2  # 14 once, 16 once

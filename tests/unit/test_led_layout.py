@@ -209,3 +209,19 @@ def test_dash_and_ellipsis_stay_inside_a_line():
             lines = break_lines(text, width_of, 16 * chars)
             assert "".join(lines) == text
             assert not any(line.endswith(("—", "…")) or line.startswith(("—", "…")) for line in lines), lines
+
+
+def test_a_slide_that_fits_one_frame_at_the_largest_size_never_tries_a_smaller_one():
+    asked = []
+
+    def measure_at(size):
+        asked.append(size)
+        return FakeMeasure(size)
+
+    fitted = fit(["文明常山"], measure_at, Box(120, 40), largest=14, smallest=6)
+    assert fitted.size == 14 and asked == [14]
+    asked.clear()
+    # two frames at sizes 10 and 9 (80 and 72 px wide): the smallest size is laid out to know how
+    # few frames it needs, then the sizes below the largest are tried until one needs no more
+    fitted = fit(["文明常山好人好事"], measure_at, Box(70, 15), largest=10, smallest=6)
+    assert asked == [10, 6, 9, 8] and fitted.size == 8 and len(fitted.frames) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageOps, UnidentifiedImageError
 
 from generator import config
 from generator.model import content
@@ -186,7 +186,7 @@ def test_a_slide_photo_is_turned_as_exif_transpose_turns_it(tmp_path, orientatio
     ImageDraw.Draw(source).rectangle((0, 0, 19, 9), fill=(255, 0, 0))  # a corner shows the turn
     source.save(photo, exif=exif)
     area = raster.Area(0, 0, 50, 50)
-    got = raster.fitted_photo(photo, area, {})
+    got = raster.fitted_photo(photo, area, raster.Photos())
     with Image.open(photo) as opened:
         upright = ImageOps.exif_transpose(opened).convert("RGB")
     want = ImageOps.contain(upright, (50, 50), Image.Resampling.LANCZOS)
@@ -324,8 +324,82 @@ def test_full_colour_frames_without_a_photo_are_shaded_palette_images_in_the_ink
 def test_photos_are_decoded_once_per_size_for_all_frames(tmp_path):
     photo = tmp_path / "phone.jpg"
     Image.new("RGB", (4000, 3000), (0, 0, 255)).save(photo, quality=80)
-    memo: dict = {}
+    photos = raster.Photos()
     area = raster.Area(10, 8, 145, 176)
-    first = raster.fitted_photo(photo, area, memo)
+    first = raster.fitted_photo(photo, area, photos)
     photo.write_bytes(b"gone")  # a second frame of the same render must not open the file again
-    assert raster.fitted_photo(photo, area, memo) is first and first.size == (145, 109)
+    assert raster.fitted_photo(photo, area, photos) is first and first.size == (145, 109)
+
+
+def test_a_photo_is_decoded_once_for_every_screen_and_each_copy_looks_like_a_full_resize(tmp_path):
+    import io
+    import random
+
+    from PIL import ImageStat
+
+    # A noisy progressive photo (fine detail shows a poor resize); a hall's area and a gate's.
+    rng = random.Random(3)
+    source = Image.new("RGB", (1200, 800))
+    source.putdata([(rng.randrange(256), (x * 7) % 256, (x // 1200) % 256)
+                    for x in range(1200 * 800)])
+    photo = tmp_path / "photo.jpg"
+    source.save(photo, quality=90, progressive=True)
+    data = photo.read_bytes()
+    photos = raster.Photos({photo: {(704, 960), (145, 176)}})
+    hall = photos.fitted(photo, raster.Area(0, 0, 704, 960))
+    photo.write_bytes(b"gone")  # the gate's copy comes from the same decode
+    gate = photos.fitted(photo, raster.Area(0, 0, 145, 176))
+    assert hall.size == (704, 469) and gate.size == (145, 97)
+    full = Image.open(io.BytesIO(data)).convert("RGB")
+
+    def error(image):
+        want = full.resize(image.size, Image.Resampling.LANCZOS)
+        return max(ImageStat.Stat(ImageChops.difference(image, want)).rms)
+
+    assert error(hall) == 0  # the largest copy: Lanczos straight from its decode, as before
+    # the gate's copy is no further from a full-size Lanczos than its own draft decode would be
+    own = Image.open(io.BytesIO(data))
+    own.draft("RGB", (145, 176))
+    drafted = ImageOps.contain(own.convert("RGB"), (145, 176), Image.Resampling.LANCZOS)
+    assert error(gate) <= error(drafted)
+
+
+def test_rgb_frames_are_lossless_pngs_pillow_reads_back(tmp_path):
+    # Our own RGB writer (no row filter, zlib level 1): Pillow reads every pixel back unchanged, and
+    # the file has only the chunks a frame needs.
+    import io
+    import random
+    import struct
+
+    rng = random.Random(7)
+    image = Image.new("RGB", (37, 11))
+    image.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256))
+                   for _ in range(37 * 11)])
+    data = raster.encode(image)
+    back = Image.open(io.BytesIO(data))
+    assert back.format == "PNG" and back.mode == "RGB" and back.size == (37, 11)
+    assert back.tobytes() == image.tobytes()
+    chunks, at = [], 8
+    while at < len(data):
+        length = struct.unpack(">I", data[at:at + 4])[0]
+        chunks.append(data[at + 4:at + 8])
+        at += 12 + length
+    assert chunks == [b"IHDR", b"IDAT", b"IEND"]
+    assert raster.encode(image) == data
+
+
+def test_a_fitted_photo_is_let_go_when_no_screen_still_to_come_will_ask_for_it(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1200, 800), (0, 90, 200)).save(photo)
+    big, small = raster.Area(0, 0, 704, 960), raster.Area(0, 0, 145, 176)
+    photos = raster.Photos()
+    photos.keep_only({photo: {(704, 960), (145, 176)}}, {photo: {(145, 176)}})  # the hall's turn
+    hall = photos.fitted(photo, big)
+    photos.done(photo, big)
+    photos.keep_only({photo: {(145, 176)}}, {})  # the gate's turn
+    photo.write_bytes(b"gone")  # the gate's copy was made from the hall's decode and kept
+    gate = photos.fitted(photo, small)
+    photos.done(photo, small)
+    assert gate.size == (145, 97) and hall.size == (704, 469)
+    with pytest.raises(UnidentifiedImageError):  # nothing kept: asking again decodes the file again
+        photos.fitted(photo, small)

@@ -66,8 +66,8 @@ class _Run:
     max_share: float = 0.25
     # this build's frames by key: one drawing per key
     frames: dict[str, bytes] = field(default_factory=dict)
-    # the latest slide photo, decoded and fitted (a page's slides share it)
-    photo: dict = field(default_factory=dict)
+    # the slide photos, each decoded once and fitted for every screen (see raster.Photos)
+    photos: raster.Photos = field(default_factory=raster.Photos)
     secret: bytes = field(default_factory=secret)  # seals the cache files (see base/cache.py)
 
 
@@ -79,9 +79,10 @@ class _Target:
     font: FontChoice
     palette: raster.Palette
     book: FontBook
-    chars: str = ""  # every character of the screen's slides, measured together at each size
+    chars: str = ""  # every character of the screen's slides, measured together at the largest size
     # (size, exact) → PillowMeasure, whose memory of lines is reused
     measures: dict = field(default_factory=dict)
+    asked: set = field(default_factory=set)  # sizes asked for a second time (see measure_at)
 
     def font_at(self, size: int):
         """The Pillow font at a pixel size."""
@@ -89,18 +90,31 @@ class _Target:
 
     def measure_at(self, size: int, exact: bool = False):
         """The layout's measure at a pixel size, shared by every slide of this screen: glyph
-        metrics measured once
-        per size, or (exact) Pillow's measurement of whole strings."""
-        if (size, exact) not in self.measures:
-            # no font kept open here: the book closes sizes not in use (see fonts.FontBook); the
-            # measure does not refer back to the target, so the screen's glyphs go with it
-            self.measures[size, exact] = (
+        metrics measured once per size, or (exact) Pillow's measurement of whole strings.
+
+        No font is kept open here: the book closes sizes not in use (see fonts.FontBook), and the
+        measure does not refer back to the target, so the screen's glyphs go with it. Every slide
+        is tried at the largest size first, so that size measures all the screen's characters at
+        once. A smaller size measures only what the first slide tried at it asks; when a second
+        slide comes to it (on strip screens the smallest size serves most slides), it measures
+        the rest of the screen's characters at once, so the size is not reopened slide after
+        slide. (Measuring 400 characters at each of a dozen sizes for one slide cost a hall
+        screen 0.2 s.)
+        """
+        key = (size, exact)
+        found = self.measures.get(key)
+        if found is None:
+            found = self.measures[key] = (
                 raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
                 else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
-                                  self.palette.smooth, self.chars)
+                                  self.palette.smooth,
+                                  self.chars if size == self.screen.font_size else "")
             )
-        return self.measures[size, exact]
+        elif not exact and key not in self.asked:
+            self.asked.add(key)
+            found.expect(self.chars)
+        return found
 
     def fit(self, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...] = ()) -> Fitted:
         """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if
@@ -125,8 +139,8 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
     specs, problems = collect(site, cfg, now.date(), result.expired)
     result.problems.extend(problems)
     wanted = _screens_by_page(specs, site, cfg, result.problems)
-    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share)
     fonts: dict[tuple[str, str], FontChoice | SiteError] = {}
+    screens = []
     for screen in cfg.led.screens:
         key = (screen.font, cfg.led.font)
         if key not in fonts:
@@ -134,20 +148,47 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
             if isinstance(fonts[key], SiteError):
                 result.problems.append(fonts[key])
         if isinstance(fonts[key], FontChoice):
-            # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
-            # needed only while
-            # it is drawn (the whole sample site held 600 MB of faces when they were kept for all
-            # screens).
             shown = [
                 s
                 for s in specs
                 if screen.name in wanted[s.page.source] and (screen.full_letters or not s.full_text)
             ]
-            chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
-            target = _Target(screen, fonts[key], raster.palette_for(screen), FontBook(), chars)
-            _render_screen(run, target, shown, now.date(), build_id)
+            screens.append((screen, fonts[key], shown))
+    # The largest screen first: it decodes each photo at the size it needs, and the smaller
+    # screens get their copies from that decode. The loops are listed in the config's order.
+    order = {screen.name: number for number, (screen, _, _) in enumerate(screens)}
+    screens.sort(key=lambda s: -s[0].width * s[0].height)
+    photos = raster.Photos(_photo_areas(site, screens, unreviewed))
+    run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share, photos=photos)
+    for number, (screen, font, shown) in enumerate(screens):
+        photos.keep_only(_photo_areas(site, screens[number:], unreviewed),
+                         _photo_areas(site, screens[number + 1:], unreviewed))
+        # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
+        # needed only while it is drawn (the whole sample site held 600 MB of faces when they
+        # were kept for all screens).
+        chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
+        target = _Target(screen, font, raster.palette_for(screen), FontBook(), chars)
+        _render_screen(run, target, shown, now.date(), build_id)
+    result.loops.sort(key=lambda loop: order[loop.name])
+    result.files = dict(sorted(result.files.items(),
+                               key=lambda item: order[item[0].split("/", 2)[1]]))
     result.problems.sort(key=SiteError.sort_key)
     return result
+
+
+def _photo_areas(site: Site, screens: list, unreviewed: frozenset[str]
+                 ) -> dict[Path, set[tuple[int, int]]]:
+    """For each slide photo, the size of every photo area a screen will fit it into."""
+    areas: dict[Path, set[tuple[int, int]]] = {}
+    for screen, _, shown in screens:
+        for spec in shown:
+            photo = _photo_path(site, spec, screen)
+            if photo is not None:
+                layout = raster.plan(screen, photo=raster.photo_size(photo),
+                                     marked=spec.page.source in unreviewed)
+                if layout.photo is not None:
+                    areas.setdefault(photo, set()).add((layout.photo.width, layout.photo.height))
+    return areas
 
 
 def _screens_by_page(
@@ -257,18 +298,16 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         _file_digest(photo) if photo else "",
     )
     out, start = [], 0
-    # a page's slides come one after another: keep one photo (2 MB on a hall)
-    if run.photo.get("source") != photo:
-        run.photo.clear()
-        run.photo["source"] = photo
-    memo = run.photo
     for lines in fitted.frames:
         heading = max(0, min(len(lines), fitted.heading_lines - start))
         start += len(lines)
         draw = (lambda lines=lines, heading=heading: raster.draw_frame(
-            screen, palette, target.measure_at, layout, fitted, lines, heading, photo, memo))
+            screen, palette, target.measure_at, layout, fitted, lines, heading, photo,
+            run.photos))
         key = _key(common, lines, heading)
         out.append((key, _cached(run, key, draw)))
+    if photo is not None and layout.photo is not None:
+        run.photos.done(photo, layout.photo)
     return out
 
 

@@ -417,7 +417,7 @@ def fit(
     keep: tuple[str, ...] = (),
 ) -> Fitted:
     """The largest font size that needs the fewest frames, nicely broken; Unfittable when even the
-    smallest fails."""
+    smallest fails (and no larger size fits one frame)."""
     prepared = prepare(paragraphs, keep)
     meters: dict[int, Meter] = {}
 
@@ -426,21 +426,35 @@ def fit(
             meters[size] = meter_for(measure_at(size))
         return meters[size]
 
-    fewest = len(_layout(prepared, meter(smallest), box, smallest, False).frames)
-    # Frame counts mostly fall with the size, but not always (a size where a long word just fits
-    # can need fewer frames than the next smaller one), so no bisection: the sizes are tried from
-    # the largest down and the first that needs no more frames than the smallest wins. Each try is
-    # linear in the text and measures glyphs once per size.
+    return _keep_phrases(paragraphs, prepared, meter, box,
+                         _largest_fewest(prepared, meter, box, largest, smallest), smallest)
+
+
+def _largest_fewest(prepared: list[list[Piece]], meter: Callable[[int], Meter], box: Box,
+                    largest: int, smallest: int) -> int:
+    """The first size from the largest down that needs no more frames than the smallest size.
+
+    Frame counts mostly fall with the size, but not always (a size where a long word just fits can
+    need fewer frames than the next smaller one), so no bisection: the sizes are tried from the
+    largest down. A size that needs one frame needs no more than any, so it ends the search
+    without laying out the smallest (most slides fit one frame at the largest size). Each try is
+    linear in the text and measures glyphs once per size.
+    """
+    fewest = None
     for size in range(largest, smallest, -1):
         try:
-            trial = _layout(prepared, meter(size), box, size, False)
+            count = len(_layout(prepared, meter(size), box, size, False).frames)
         except Unfittable:
             continue
-        if len(trial.frames) <= fewest:
-            break
-    else:
-        size = smallest
-    return _keep_phrases(paragraphs, prepared, meter, box, size, smallest)
+        if count == 1:
+            return size
+        if fewest is None:  # Unfittable here when even the smallest size fails
+            fewest = len(_layout(prepared, meter(smallest), box, smallest, False).frames)
+        if count <= fewest:
+            return size
+    if fewest is None:
+        _layout(prepared, meter(smallest), box, smallest, False)  # raises when it cannot fit
+    return smallest
 
 
 def keep_phrases(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, size: int,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ctypes
 import io
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +19,7 @@ from generator.render.images import orientation_of
 from generator.formats.led.layout import Fitted, Ink
 from generator.formats.led.metrics import GlyphMeasure
 
-RENDERER_VERSION = "3"  # bump whenever the drawing changes, so cached frames are redrawn
+RENDERER_VERSION = "4"  # bump whenever the drawing changes, so cached frames are redrawn
 MARK_TEXT = "未审定 · 仅供预览"
 MARK_SHORT = "未审定"
 SCROLL_GAP = "　　"  # two ideographic spaces between slides on the scrolling image
@@ -235,16 +237,16 @@ def plan(screen: Screen, *, photo: tuple[int, int] | None, marked: bool) -> Layo
 
 def draw_frame(screen: Screen, palette: Palette, glyphs_at: GlyphsAt, layout: Layout,
                fitted: Fitted, lines: tuple[str, ...], heading_lines: int,
-               photo: Path | None = None, memo: dict | None = None) -> bytes:
+               photo: Path | None = None, photos: Photos | None = None) -> bytes:
     """One frame as PNG bytes: the lines centred in the text area, the photo fitted beside them.
 
     `glyphs_at` gives the screen's glyphs at a size (metrics.GlyphMeasure); on a screen with
     in-between shades each line is pasted together from glyph coverage drawn once per size. A
     full-colour frame without a photo is drawn as a palette image of shade ramps (black to each
-    ink), which looks the same on the screen and encodes in a third of the time. `memo` keeps what
-    a slide's frames share (the fitted photo).
+    ink), which looks the same on the screen and encodes in a third of the time. `photos` holds the
+    render's fitted photos (a page's frames and the screens share them).
     """
-    memo = {} if memo is None else memo
+    photos = Photos() if photos is None else photos
     if screen.colour == "full" and photo is None:
         image = _ramped_frame(palette, glyphs_at, layout, fitted, lines, heading_lines, screen)
         return _finish(image, screen)
@@ -261,7 +263,7 @@ def draw_frame(screen: Screen, palette: Palette, glyphs_at: GlyphsAt, layout: La
             layer, ink = painted
             draw.bitmap((x + ink[0], y + ink[1]), layer, fill=colour)
     if photo is not None and layout.photo is not None:
-        picture = fitted_photo(photo, layout.photo, memo)
+        picture = photos.fitted(photo, layout.photo)
         area = layout.photo
         image.paste(picture, (area.x + (area.width - picture.width) // 2,
                               area.y + (area.height - picture.height) // 2))
@@ -359,25 +361,86 @@ def _stamp(image: Image.Image, painted: tuple[Image.Image, Ink], at: tuple[int, 
     image.paste(shaded, (at[0] + ink[0], at[1] + ink[1]), layer.point(_LIT))
 
 
-def fitted_photo(photo: Path, area: Area, photos: dict) -> Image.Image:
-    """The photo upright and fitted into the area, decoded at a reduced scale (JPEG draft) and kept
-    in `photos`."""
-    key = ("photo", photo, area.width, area.height)
-    if key not in photos:
-        with Image.open(photo) as source:
-            turn = _EXIF_TURNS.get(orientation_of(source))
-            turned = turn in _SWAPS
-            source.draft("RGB", (area.height, area.width) if turned else (area.width, area.height))
-            # one decoded copy, turned in place of exif_transpose (which copies) when it must be
-            picture = source.convert("RGB") if source.mode != "RGB" else source
-            picture.load()
-            if turn is not None:
-                picture = picture.transpose(turn)
-            # contain() keeps the aspect ratio: a photo is fitted into its box, never stretched.
-            photos[key] = ImageOps.contain(
-                picture, (area.width, area.height), Image.Resampling.LANCZOS
-            )
-    return photos[key]
+class Photos:
+    """The slide photos of one LED render: each decoded once, at the largest size any screen
+    shows it, and fitted for every screen from that one decode.
+
+    `wanted` gives, per photo, the (width, height) of every photo area it will be asked for; a
+    photo not listed is decoded for the area asked. A copy is kept while its slide is drawn and
+    while a screen still to be drawn will ask for it (keep_only, done): a few tens of kilobytes on
+    a 384×192 screen, about a megabyte on a 1920×1080 one.
+    """
+
+    def __init__(self, wanted: dict[Path, set[tuple[int, int]]] | None = None):
+        self._wanted = wanted or {}
+        self._later: dict[Path, set[tuple[int, int]]] = self._wanted
+        self._fitted: dict[tuple[Path, int, int], Image.Image] = {}
+
+    def keep_only(self, wanted: dict[Path, set[tuple[int, int]]],
+                  later: dict[Path, set[tuple[int, int]]]) -> None:
+        """Start a screen: `wanted` is what it and the screens after it will ask for, `later`
+        what only the screens after it will; copies nobody will ask for are let go."""
+        self._wanted, self._later = wanted, later
+        self._fitted = {key: picture for key, picture in self._fitted.items()
+                        if key[1:] in wanted.get(key[0], set())}
+
+    def done(self, photo: Path, area: Area) -> None:
+        """A slide's frames are drawn: its copy goes unless a later screen will ask for it."""
+        if (area.width, area.height) not in self._later.get(photo, set()):
+            self._fitted.pop((photo, area.width, area.height), None)
+
+    def fitted(self, photo: Path, area: Area) -> Image.Image:
+        """The photo upright and fitted into the area (never stretched)."""
+        key = (photo, area.width, area.height)
+        if key not in self._fitted:
+            boxes = self._wanted.get(photo, set()) | {(area.width, area.height)}
+            for box, picture in _fit_photo(photo, boxes).items():
+                self._fitted[(photo, *box)] = picture
+        return self._fitted[key]
+
+
+def fitted_photo(photo: Path, area: Area, photos: Photos) -> Image.Image:
+    """The photo upright and fitted into the area, from the render's one decode of it."""
+    return photos.fitted(photo, area)
+
+
+def _fit_photo(photo: Path, boxes: set[tuple[int, int]]) -> dict[tuple[int, int], Image.Image]:
+    """The photo fitted into each box, from one decode at the reduced scale (JPEG draft) the
+    largest box needs.
+
+    The box the decode was made for is resized with Lanczos straight from it (as when each screen
+    decoded its own copy); a smaller box is first reduced by a whole factor to at least twice its
+    size (Pillow's reducing_gap), then Lanczos: a quarter of the time, and as close to a
+    Lanczos from the full-size photo as the screen's own draft decode was or closer (measured:
+    RMS 0.97 and 0.45 against 1.01 and 2.15 on the sample's landscape and portrait photos).
+    """
+    width, height = max(w for w, _ in boxes), max(h for _, h in boxes)
+    with Image.open(photo) as source:
+        turn = _EXIF_TURNS.get(orientation_of(source))
+        source.draft("RGB", (height, width) if turn in _SWAPS else (width, height))
+        # one decoded copy, turned in place of exif_transpose (which copies) when it must be
+        picture = source.convert("RGB") if source.mode != "RGB" else source
+        picture.load()
+        if turn is not None:
+            picture = picture.transpose(turn)
+    out = {}
+    for box in sorted(boxes, reverse=True):
+        size = _contained(picture.size, box)
+        straight = box == (width, height)
+        out[box] = (picture.resize(size, Image.Resampling.LANCZOS,
+                                   reducing_gap=None if straight else 2.0)
+                    if min(size) > 0 else Image.new("RGB", size))
+    return out
+
+
+def _contained(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size ImageOps.contain gives: the largest with the image's aspect ratio inside the box."""
+    ratio, box_ratio = size[0] / size[1], box[0] / box[1]
+    if ratio > box_ratio:
+        return (box[0], round(size[1] / size[0] * box[0]))
+    if ratio < box_ratio:
+        return (round(size[0] / size[1] * box[1]), box[1])
+    return box
 
 
 def scroll_width(
@@ -422,28 +485,56 @@ def rotate(image: Image.Image, screen: Screen) -> Image.Image:
 def encode(image: Image.Image) -> bytes:
     """PNG bytes with no timestamps or text chunks, so identical frames are identical files.
 
-    Levels chosen by measurement (docs/notes/speed.md): palette frames of a small screen cost well
-    under a
-    millisecond at any level, so they get level 6; a large palette frame gets level 1 (half the
-    time of level 6
-    for a fifth more bytes); RGB frames (those with a photo) use zlib's run-length strategy, as
-    fast as level 1
-    and smaller on frames that are mostly black.
+    Settings chosen by measurement (docs/notes/led.md; lossless all): palette frames of a strip
+    screen cost a few microseconds at any level and keep level 6; larger palette frames (the
+    shade ramps of a full-colour screen) use zlib's run-length strategy, a third of level 6's time
+    on a 384×192 frame and smaller than level 1; RGB frames (those with a photo) are written by
+    `_png_rgb`.
     """
+    if image.mode == "RGB":
+        return _png_rgb(image)
     out = io.BytesIO()
-    if image.mode == "P":
-        image.save(
-            out,
-            format="PNG",
-            optimize=False,
-            compress_level=6 if image.width * image.height <= 1 << 17 else 1,
-        )
+    if image.width * image.height <= SMALL_FRAME:
+        image.save(out, format="PNG", optimize=False, compress_level=6)
     else:
         image.save(out, format="PNG", optimize=False, compress_level=1, compress_type=_Z_RLE)
     return out.getvalue()
 
 
+SMALL_FRAME = 1 << 13  # pixels: a strip screen's frame (192×32, 128×32)
 _Z_RLE = 3  # zlib.Z_RLE
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_rgb(image: Image.Image) -> bytes:
+    """An RGB frame as PNG with no row filter and zlib level 1.
+
+    Pillow's encoder tries all five row filters on every row of an RGB image; on a frame that is
+    mostly black text, with one photo, no filter at level 1 takes about half its time for files as
+    small (measured on the sample's frames: 384×192 1.6 → 0.8 ms, 1920×1080 30 → 21–28 ms).
+    """
+    width, height = image.size
+    stride = width * 3
+    packer = zlib.compressobj(1, zlib.DEFLATED, 15, 9)
+    parts = []
+    # a band of rows at a time: a whole 1920×1080 frame's bytes would be 6 MB more at the peak
+    for top in range(0, height, _BAND_ROWS):
+        raw = image.crop((0, top, width, min(height, top + _BAND_ROWS))).tobytes()
+        parts.append(packer.compress(
+            b"\0" + b"\0".join(raw[at:at + stride] for at in range(0, len(raw), stride))))
+    parts.append(packer.flush())
+    data = b"".join(parts)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (_PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data)
+            + _chunk(b"IEND", b""))
+
+
+_BAND_ROWS = 64
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data and the CRC of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _libc_trim() -> Callable[[], object] | None:
