@@ -116,10 +116,11 @@ class Preview:
                 # built meanwhile by the other caller (a later save has another fingerprint)
                 return False
             self.stamp, self._day = stamp, build_time().date()
-            good = self._build("site")
-        self._tell("site" if good else "all")
+            good = self._build("site")  # (tells the website's pages as soon as it has published)
         if good:
             self._staff_step_later(stamp)
+        else:
+            self._tell("all")
         return True
 
     def _staff_step_later(self, stamp: str) -> None:
@@ -139,10 +140,11 @@ class Preview:
             if stamp != self.stamp or self.problems:
                 return
             try:
-                self._build("staff")
+                self._build("staff")  # (tells the `_staff/` pages as soon as it has published)
             except _Newer:
                 return
-        self._tell("all" if self.problems else "staff")
+        if self.problems:
+            self._tell("all")
 
     def _tell(self, pages: str) -> None:
         self._told[pages] = time.monotonic()
@@ -162,7 +164,7 @@ class Preview:
             if only == "site":
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
-            opts = replace(self.opts, only=only)
+            opts = replace(self.opts, only=only, published=lambda: self._published(only))
             if only == "staff":
                 opts = replace(opts, progress=self._stop_if_newer)
             with BuildLock(
@@ -193,6 +195,12 @@ class Preview:
                 )
             ]
         return False
+
+    def _published(self, only: str) -> None:
+        """The step's folder is swapped in: its pages reload now, while the build saves its cache
+        (a page that asks meanwhile gets the new page, not the last error page)."""
+        self.problems = []
+        self._tell(only)
 
     def _stop_if_newer(self, phase: str) -> None:
         """Called as each phase of the staff step begins: stop it when a newer save came in, unless

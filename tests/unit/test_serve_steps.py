@@ -158,6 +158,34 @@ def test_a_website_error_draws_no_staff_output(site):
     assert _tree(site / ".preview-staff") == staff_before
 
 
+def _cache_files(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / ".cache-.preview").rglob("*.cache")}
+
+
+def test_the_pages_are_told_as_soon_as_the_website_is_out_before_the_cache_is_saved(site):
+    seen: list = []
+    preview = _preview(site, [])
+    preview.rebuild()
+    page = "/wenming/" + next((site / ".preview").glob("stories/*li-a-yi")).relative_to(
+        site / ".preview").as_posix() + "/"
+
+    def told(pages: str) -> None:  # what a page reloading at this moment gets
+        status, body = _get(preview, page)
+        seen.append((pages, status, "周阿姨" in body.decode(), _cache_files(site)))
+
+    preview.published = told
+    _edit(site, "date: 2024-05-", "date: 2024-02-3")
+    preview.rebuild()
+    assert [s[:2] for s in seen] == [("all", "500 Internal Server Error")]
+    _edit(site, "date: 2024-02-3", "date: 2024-05-")
+    _edit(site, "李阿姨", "周阿姨")
+    before, seen[:] = _cache_files(site), []
+    preview.rebuild()
+    assert [s[:3] for s in seen[:1]] == [("site", "200 OK", True)], "the new page, not the error"
+    assert seen[0][3] == before, "told before the cache is written"
+    assert _cache_files(site) != before, "and the cache is saved after"
+
+
 def _get(preview: Preview, path: str) -> tuple[str, bytes]:
     seen = {}
     body = b"".join(preview.app({"PATH_INFO": path}, lambda status, headers: seen.update(s=status)))
