@@ -36,6 +36,7 @@ import ctypes
 import json
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -447,7 +448,15 @@ def _rename_exchange(a: str, b: str) -> bool:
     raise OSError(errno, os.strerror(errno), a)
 
 
+# A plain output path (ASCII names, dots only inside them): already normal and safe unless a name
+# is one of Windows' reserved device names. Most paths are plain; the rest take the long way.
+_PLAIN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*")
+_RESERVED = re.compile(r"(?:^|/)(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:[./]|$)", re.IGNORECASE)
+
+
 def _safe_relative(rel: str) -> str:
+    if _PLAIN.fullmatch(rel) and not _RESERVED.search(rel):
+        return rel
     normal = posixpath.normpath(rel.replace("\\", "/"))
     if not rel or normal.startswith(("../", "/")) or normal in ("..", ".") or "\x00" in rel:
         raise UnsafeOutputPath(f"输出路径 “{rel}” 不在输出文件夹里")

@@ -248,7 +248,8 @@ def _search_index(run: _Render, found: list[_Searchable]) -> Output:
     index = run.cache.get("search-index", state)
     keys = [item.key() for item in found]
     if _can_update(run, index, keys, found):
-        files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)})
+        files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)},
+                             run.published.read_current)
         run.cache.put("search-index", state, index, changed=bool(files))
         yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
         return
