@@ -315,7 +315,7 @@ def _make_folder(folder: str, root: str) -> None:
 def _prune(root: Path, keep: set[str]) -> None:
     """Remove the standby's files that this build does not make, and folders left empty."""
     for folder, _dirs, files in os.walk(root, topdown=False):
-        base = os.path.relpath(folder, root).replace(os.sep, "/")
+        base = _relative(folder, str(root))
         kept = 0
         for name in files:
             if (name if base == "." else f"{base}/{name}") in keep:
@@ -354,10 +354,16 @@ def published_files(out_dir: Path) -> list[str]:
     found = []
     for folder, dirs, files in os.walk(out_dir):
         dirs.sort()
-        base = os.path.relpath(folder, out_dir)
-        for name in files:
-            found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+        base = _relative(folder, str(out_dir))
+        found += files if base == "." else (f"{base}/{name}" for name in files)
     return sorted(found)
+
+
+def _relative(folder: str, root: str) -> str:
+    """A folder os.walk gave under `root` as a relative POSIX path ("." for root itself)."""
+    if folder == root:
+        return "."
+    return folder[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
 
 
 def outputs_intact(out_dir: Path, manifest: Path) -> bool:
