@@ -88,7 +88,7 @@ class Publication:
         self.manifest = manifest
         previous = read_manifest(manifest) if manifest and self.out_dir.is_dir() else {}
         self._previous: dict[str, list] = previous  # rel → [key, size, mtime_ns, sha256]
-        self._verified: dict[str, bool] = {}
+        self._verified: dict[str, os.stat_result | None] = {}
         self._files: dict[str, list] = {}
 
     def is_current(self, rel: str, key: str) -> bool:
@@ -168,9 +168,11 @@ class Publication:
         ."""
 
     def _intact(self, rel: str) -> bool:
-        if rel not in self._verified:
-            self._verified[rel] = _matches(os.path.join(self._out, rel), self._previous[rel])
-        return self._verified[rel]
+        if rel not in self._verified:  # (its stat, kept for _keep, or None)
+            self._verified[rel] = _stat_if_matches(
+                os.path.join(self._out, rel), self._previous[rel]
+            )
+        return self._verified[rel] is not None
 
     def _same_as_published(self, rel: str, data: bytes) -> bool:
         entry = self._previous.get(rel)
@@ -186,7 +188,7 @@ class Publication:
         """Hard-link the published file into the new tree (a copy where the file system has no
         links)."""
         source = os.path.join(self._out, rel)
-        if not _same_file(source, target):
+        if not _same_file(source, target, self._verified.get(rel)):
             _clear(target)
             try:
                 os.link(source, target)
@@ -280,9 +282,10 @@ def standby_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}-standby"
 
 
-def _same_file(a: str, b: str) -> bool:
+def _same_file(a: str, b: str, known: os.stat_result | None = None) -> bool:
+    """True when `b` is a link to the file `a` (`known`: a's stat, taken already)."""
     try:
-        first, second = os.stat(a), os.lstat(b)
+        first, second = known or os.stat(a), os.lstat(b)
     except OSError:
         return False
     return (first.st_ino, first.st_dev) == (second.st_ino, second.st_dev)
@@ -416,13 +419,18 @@ def write_file(path: Path, data: bytes) -> bool:
 
 def _matches(path: str, entry: list) -> bool:
     """Size and time as recorded, or (when the time moved) the same content hash."""
+    return _stat_if_matches(path, entry) is not None
+
+
+def _stat_if_matches(path: str, entry: list) -> os.stat_result | None:
+    """The file's stat when it `_matches` its manifest entry, else None."""
     try:
         stat = os.stat(path)
     except OSError:
-        return False
+        return None
     if stat.st_size != entry[1]:
-        return False
-    return stat.st_mtime_ns == entry[2] or file_sha256(path) == entry[3]
+        return None
+    return stat if stat.st_mtime_ns == entry[2] or file_sha256(path) == entry[3] else None
 
 
 def _exchange(new: Path, current: Path) -> None:
