@@ -5,7 +5,8 @@ The preview's staff folder (`.preview-staff/`: LED review page and players, WeCh
 served under `_staff/` of the base path, in the preview only; the built website never links to it.
 
 File-system events (watchdog: inotify, FSEvents or ReadDirectoryChangesW) start a rebuild 40 ms
-after the last save of a burst; saves during a rebuild start one more. A rebuild has two steps, so
+after the last event of a burst (5 ms when it ends a save: a file closed from writing or renamed
+into place); saves during a rebuild start one more. A rebuild has two steps, so
 that the page being edited comes back first. The website step draws no LED frame and no WeChat
 bundle: it publishes the website, and every open page of the website is told to reload over
 livereload's own protocol (its websocket and livereload.js), with no throttle; a page that was
@@ -49,6 +50,8 @@ OptionsFactory = Callable[[SiteConfig, object], BuildOptions]
 MAX_BODY = 64 * 1024  # the preview takes no uploads: a larger request is cut off unread
 # seconds of quiet after a save before the rebuild (editors write a file in several steps)
 DEBOUNCE = 0.04
+# the same after a file was closed from writing or renamed into place, the last step of a save
+SAVED = 0.005
 # seconds from the website's reload to the staff step (the reloading pages are served first)
 STAFF_DELAY = 0.3
 # the staff step's last phases: once there, it finishes (see Preview._stop_if_newer)
@@ -116,10 +119,11 @@ class Preview:
                 # built meanwhile by the other caller (a later save has another fingerprint)
                 return False
             self.stamp, self._day = stamp, build_time().date()
-            good = self._build("site")
-        self._tell("site" if good else "all")
+            good = self._build("site")  # (tells the website's pages as soon as it has published)
         if good:
             self._staff_step_later(stamp)
+        else:
+            self._tell("all")
         return True
 
     def _staff_step_later(self, stamp: str) -> None:
@@ -139,10 +143,11 @@ class Preview:
             if stamp != self.stamp or self.problems:
                 return
             try:
-                self._build("staff")
+                self._build("staff")  # (tells the `_staff/` pages as soon as it has published)
             except _Newer:
                 return
-        self._tell("all" if self.problems else "staff")
+        if self.problems:
+            self._tell("all")
 
     def _tell(self, pages: str) -> None:
         self._told[pages] = time.monotonic()
@@ -162,7 +167,7 @@ class Preview:
             if only == "site":
                 self.cfg = config_module.load(self.config_path)
                 self.opts = self.make_options(self.cfg, build_time())
-            opts = replace(self.opts, only=only)
+            opts = replace(self.opts, only=only, published=lambda: self._published(only))
             if only == "staff":
                 opts = replace(opts, progress=self._stop_if_newer)
             with BuildLock(
@@ -193,6 +198,12 @@ class Preview:
                 )
             ]
         return False
+
+    def _published(self, only: str) -> None:
+        """The step's folder is swapped in: its pages reload now, while the build saves its cache
+        (a page that asks meanwhile gets the new page, not the last error page)."""
+        self.problems = []
+        self._tell(only)
 
     def _stop_if_newer(self, phase: str) -> None:
         """Called as each phase of the staff step begins: stop it when a newer save came in, unless
@@ -356,11 +367,12 @@ def serve(
     opts = preview.opts or make_options(cfg, build_time())
     trigger = Trigger(preview.rebuild)
 
-    def changed() -> None:
+    def changed(saved: bool = False) -> None:
         preview.changed()
-        trigger.changed()
+        trigger.changed(saved)
 
-    observer = watch([opts.content_dir, opts.templates_dir, config_path], changed)
+    observer = watch([opts.content_dir, opts.templates_dir, config_path], changed,
+                     lambda: changed(saved=True))
     preview.watched = True
     HTTPServer(_application(preview), max_body_size=MAX_BODY, max_buffer_size=MAX_BODY).listen(
         port, host
@@ -385,21 +397,22 @@ class Trigger:
     """Debounce file-system events into rebuilds: one per burst, and one more for saves made during
     a rebuild (the rebuild itself tells the pages, see Preview.published)."""
 
-    def __init__(self, rebuild: Callable[[], bool], delay: float = DEBOUNCE):
-        self.rebuild, self.delay = rebuild, delay
+    def __init__(self, rebuild: Callable[[], bool], delay: float = DEBOUNCE, saved: float = SAVED):
+        self.rebuild, self.delay, self.saved_delay = rebuild, delay, saved
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._running = self._again = False
 
-    def changed(self) -> None:
-        """A file changed: (re)start the quiet period."""
+    def changed(self, saved: bool = False) -> None:
+        """A file changed: (re)start the quiet period, a short one when the event ends a save
+        (`saved`: a file closed from writing or renamed into place)."""
         with self._lock:
             if self._running:
                 self._again = True
                 return
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self._run)
+            self._timer = threading.Timer(self.saved_delay if saved else self.delay, self._run)
             self._timer.daemon = True
             self._timer.start()
 
@@ -416,10 +429,12 @@ class Trigger:
             self.changed()
 
 
-def watch(paths: list[Path], changed: Callable[[], None]):
+def watch(paths: list[Path], changed: Callable[[], None],
+          saved: Callable[[], None] | None = None):
     """Start a watchdog observer calling `changed()` on every event under these folders and on
     these files (a file's folder is watched for that file only: the preview's own output beside
-    the config file is no change)."""
+    the config file is no change); `saved()` instead, when given, for an event that ends a save
+    (a file closed from writing, or moved into place)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -428,13 +443,14 @@ def watch(paths: list[Path], changed: Callable[[], None]):
             self.only = _same_path(only) if only else None
 
         def on_any_event(self, event):
+            # (a folder "modified" comes after each event of a file in it, reported on its own)
             if event.event_type in ("opened", "closed_no_write") or ".git" in Path(
                 os.fsdecode(event.src_path)
-            ).parts:
+            ).parts or (event.is_directory and event.event_type == "modified"):
                 return
             named = {event.src_path, getattr(event, "dest_path", "")}
             if self.only is None or self.only in {_same_path(p) for p in named if p}:
-                changed()
+                (saved or changed)() if event.event_type in ("closed", "moved") else changed()
 
     observer = Observer()
     for path in paths:

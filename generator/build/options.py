@@ -38,6 +38,9 @@ class BuildOptions:
     # The preview's two steps (see serve): "site" draws no LED frame and no WeChat bundle and
     # publishes only the website, "staff" publishes only the staff folder; None publishes both.
     only: str | None = None
+    # called as soon as the output folders are swapped in, before the cache is saved (the preview
+    # tells its open pages to reload then: nothing the pages read is written after it)
+    published: Callable[[], None] | None = None
 
     @property
     def staff(self) -> Path:

@@ -126,6 +126,8 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
     except BaseException:
         publication.abort()
         raise
+    if opts.published is not None:
+        opts.published()  # the pages are out: what follows is for the next build
     # made from the verified history and the working files
     if opts.ledger is not None and not opts.preview:
         write_file(

@@ -36,6 +36,7 @@ import ctypes
 import json
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ class Publication:
         self.manifest = manifest
         previous = read_manifest(manifest) if manifest and self.out_dir.is_dir() else {}
         self._previous: dict[str, list] = previous  # rel → [key, size, mtime_ns, sha256]
-        self._verified: dict[str, bool] = {}
+        self._verified: dict[str, os.stat_result | None] = {}
         self._files: dict[str, list] = {}
 
     def is_current(self, rel: str, key: str) -> bool:
@@ -167,9 +168,11 @@ class Publication:
         ."""
 
     def _intact(self, rel: str) -> bool:
-        if rel not in self._verified:
-            self._verified[rel] = _matches(os.path.join(self._out, rel), self._previous[rel])
-        return self._verified[rel]
+        if rel not in self._verified:  # (its stat, kept for _keep, or None)
+            self._verified[rel] = _stat_if_matches(
+                os.path.join(self._out, rel), self._previous[rel]
+            )
+        return self._verified[rel] is not None
 
     def _same_as_published(self, rel: str, data: bytes) -> bool:
         entry = self._previous.get(rel)
@@ -185,7 +188,7 @@ class Publication:
         """Hard-link the published file into the new tree (a copy where the file system has no
         links)."""
         source = os.path.join(self._out, rel)
-        if not _same_file(source, target):
+        if not _same_file(source, target, self._verified.get(rel)):
             _clear(target)
             try:
                 os.link(source, target)
@@ -279,9 +282,10 @@ def standby_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}-standby"
 
 
-def _same_file(a: str, b: str) -> bool:
+def _same_file(a: str, b: str, known: os.stat_result | None = None) -> bool:
+    """True when `b` is a link to the file `a` (`known`: a's stat, taken already)."""
     try:
-        first, second = os.stat(a), os.lstat(b)
+        first, second = known or os.stat(a), os.lstat(b)
     except OSError:
         return False
     return (first.st_ino, first.st_dev) == (second.st_ino, second.st_dev)
@@ -314,7 +318,7 @@ def _make_folder(folder: str, root: str) -> None:
 def _prune(root: Path, keep: set[str]) -> None:
     """Remove the standby's files that this build does not make, and folders left empty."""
     for folder, _dirs, files in os.walk(root, topdown=False):
-        base = os.path.relpath(folder, root).replace(os.sep, "/")
+        base = _relative(folder, str(root))
         kept = 0
         for name in files:
             if (name if base == "." else f"{base}/{name}") in keep:
@@ -353,10 +357,16 @@ def published_files(out_dir: Path) -> list[str]:
     found = []
     for folder, dirs, files in os.walk(out_dir):
         dirs.sort()
-        base = os.path.relpath(folder, out_dir)
-        for name in files:
-            found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+        base = _relative(folder, str(out_dir))
+        found += files if base == "." else (f"{base}/{name}" for name in files)
     return sorted(found)
+
+
+def _relative(folder: str, root: str) -> str:
+    """A folder os.walk gave under `root` as a relative POSIX path ("." for root itself)."""
+    if folder == root:
+        return "."
+    return folder[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
 
 
 def outputs_intact(out_dir: Path, manifest: Path) -> bool:
@@ -409,13 +419,18 @@ def write_file(path: Path, data: bytes) -> bool:
 
 def _matches(path: str, entry: list) -> bool:
     """Size and time as recorded, or (when the time moved) the same content hash."""
+    return _stat_if_matches(path, entry) is not None
+
+
+def _stat_if_matches(path: str, entry: list) -> os.stat_result | None:
+    """The file's stat when it `_matches` its manifest entry, else None."""
     try:
         stat = os.stat(path)
     except OSError:
-        return False
+        return None
     if stat.st_size != entry[1]:
-        return False
-    return stat.st_mtime_ns == entry[2] or file_sha256(path) == entry[3]
+        return None
+    return stat if stat.st_mtime_ns == entry[2] or file_sha256(path) == entry[3] else None
 
 
 def _exchange(new: Path, current: Path) -> None:
@@ -447,7 +462,15 @@ def _rename_exchange(a: str, b: str) -> bool:
     raise OSError(errno, os.strerror(errno), a)
 
 
+# A plain output path (ASCII names, dots only inside them): already normal and safe unless a name
+# is one of Windows' reserved device names. Most paths are plain; the rest take the long way.
+_PLAIN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*")
+_RESERVED = re.compile(r"(?:^|/)(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:[./]|$)", re.IGNORECASE)
+
+
 def _safe_relative(rel: str) -> str:
+    if _PLAIN.fullmatch(rel) and not _RESERVED.search(rel):
+        return rel
     normal = posixpath.normpath(rel.replace("\\", "/"))
     if not rel or normal.startswith(("../", "/")) or normal in ("..", ".") or "\x00" in rel:
         raise UnsafeOutputPath(f"输出路径 “{rel}” 不在输出文件夹里")

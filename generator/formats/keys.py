@@ -5,8 +5,10 @@ A published file whose key equals the one in the manifest is current and is not 
 
 - website page (formats.site): the build's salt, the template's name and the whole template
   context, in which each page view stands in by its `view` key;
-- page view (a card or a detail page's page): the page's text (`Page.identity`) and every other
-  value of the view; a detail page's view adds what its body is made from (`with_body`);
+- page view (a card: lists, related articles, previous and next): every value of the view, the
+  front matter (`meta`) included, but not the body, which a card does not show (so an edit of a
+  body makes its own page again, not its neighbours'); a detail page's view adds the page's text
+  (`Page.identity`) and what else its body is made from (`with_body`);
 - WeChat file (formats.wechat): the page's text, its body's image URLs, its 未审定 mark, size and
   time of its front-matter images (covers are cut from them), and the file's path;
 - search index file: its own bytes (formats.site.search);
@@ -28,8 +30,8 @@ from typing import Iterable
 
 from generator.base.hashing import digest, sha256_hex
 
-# Values of a page view that its text already covers (the model itself), or that `body` covers.
-_COVERED = ("meta", "html")
+# The value of a page view that `with_body` covers (a card's is empty), and the view's own key.
+_COVERED = ("html", "fp")
 
 
 def salt(version: str, cfg, today: date, preview: bool, package: Path, templates: Path) -> str:
@@ -69,14 +71,16 @@ def page(build_salt: str, template: str, context: dict) -> str | None:
         return None
 
 
-def view(identity: str, values: dict) -> str:
-    """The key of a page view: the page's text and every value of the view but the model itself."""
-    return digest(identity, [(k, v) for k, v in values.items() if k not in _COVERED and k != "fp"])
+def view(values: dict) -> str:
+    """The key of a page view (a card): every value of the view but the body HTML; the front
+    matter (a frozen dataclass of plain values) by its repr, which names every field."""
+    return digest([(k, v) for k, v in values.items() if k not in _COVERED])
 
 
-def with_body(view_key: str, body_key: object) -> str:
-    """The key of a detail page's view: its card's key and what its body HTML is made from."""
-    return digest(view_key, body_key)
+def with_body(view_key: str, identity: str, body_key: object) -> str:
+    """The key of a detail page's view: its card's key, the page's text and what else its body
+    HTML is made from (its images' URLs)."""
+    return digest(view_key, identity, body_key)
 
 
 def site_view(values: dict) -> str:

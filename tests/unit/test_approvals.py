@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import json
 import shutil
 from datetime import datetime, timedelta
@@ -361,6 +362,21 @@ def test_new_image_bytes_wait_and_the_approved_bytes_stay_live(site, image):
     _build(site)
     before = _outputs(site)
     (site / "content/images" / image).write_bytes(_png("green"))
+    report = _build(site)
+    assert report.held_back == ["stories/a.md"] and _outputs(site) == before
+
+
+def test_an_image_swapped_for_a_link_to_other_bytes_of_the_same_size_and_time_waits(site):
+    _build(site)
+    before = _outputs(site)
+    image = site / "content/images/cover.png"
+    other = site / "content/other.png"
+    data = image.read_bytes()
+    other.write_bytes(data[:-20] + bytes(20))  # other bytes, same size
+    stat = image.stat()
+    os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    image.unlink()
+    image.symlink_to(other)
     report = _build(site)
     assert report.held_back == ["stories/a.md"] and _outputs(site) == before
 

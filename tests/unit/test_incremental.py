@@ -125,6 +125,27 @@ def test_editing_a_story_rewrites_its_page_its_lists_and_the_search_files_it_cha
     assert "search/data/meta.json" not in written  # the same documents: only their terms changed
 
 
+def test_a_body_edit_renders_its_own_page_again_not_its_neighbours_or_the_lists(site, monkeypatch):
+    from generator.render.templates import Templates
+    _build(site)
+    rendered, render = [], Templates.render
+
+    def spy(self, name, context):
+        if context is not None and "path" in context:  # a website page (None only loads)
+            rendered.append(context["path"])
+        return render(self, name, context)
+
+    monkeypatch.setattr(Templates, "render", spy)
+    _edit_body(site)
+    _build(site)
+    pages = [p for p in rendered if p.endswith(".html") and not p.startswith("led/")]
+    assert pages == [f"stories/{Path(STORY).stem}/index.html"], "cards do not show the body"
+    rendered.clear()
+    _edit_title(site)
+    _build(site)
+    assert "index.html" in rendered and "stories/index.html" in rendered, "cards show the title"
+
+
 def test_adding_a_story_writes_it_and_the_lists_but_not_the_other_articles(site):
     _build(site)
     _add_story(site)

@@ -156,9 +156,20 @@ def _as_docs(pairs):
     return [(f"{BASE}stories/{n}/", title, body) for n, (title, body) in enumerate(pairs)]
 
 
+def _reader(published: dict, kind: str):
+    """How the update reads the published document files: not at all, as published, or never
+    finding them (a lost or changed file: the update then looks through every term)."""
+    from generator.base.hashing import short_sha256
+    if kind == "files":
+        return lambda path, key: published[path] if short_sha256(published[path]) == key else None
+    return (lambda path, key: None) if kind == "missing" else None
+
+
 @settings(max_examples=300)
-@given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]), st.sampled_from([1, 2, 3, 256]))
-def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes, block_docs):
+@given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]), st.sampled_from([1, 2, 3, 256]),
+       st.sampled_from(["files", "none", "missing"]))
+def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes, block_docs,
+                                                                       reading):
     from generator.formats.site.search import SearchIndex, digest_of
     pairs, edits = corpus
     index = SearchIndex(BASE, shard_bytes, block_docs)
@@ -171,7 +182,7 @@ def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, s
         return  # too many changed: the build starts over, which the fresh index above is
     changed = index.changed(keys)
     assert changed == sorted(n for n, pair in edits.items() if pair != pairs[n])
-    written = index.update(keys, {n: docs[n] for n in changed})
+    written = index.update(keys, {n: docs[n] for n in changed}, _reader(before, reading))
     published = {**before, **written}
     stale = set(published) - set(fresh)  # shards beyond a smaller shard count
     assert {path: data for path, data in published.items() if path not in stale} == fresh

@@ -158,6 +158,34 @@ def test_a_website_error_draws_no_staff_output(site):
     assert _tree(site / ".preview-staff") == staff_before
 
 
+def _cache_files(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / ".cache-.preview").rglob("*.cache")}
+
+
+def test_the_pages_are_told_as_soon_as_the_website_is_out_before_the_cache_is_saved(site):
+    seen: list = []
+    preview = _preview(site, [])
+    preview.rebuild()
+    page = "/wenming/" + next((site / ".preview").glob("stories/*li-a-yi")).relative_to(
+        site / ".preview").as_posix() + "/"
+
+    def told(pages: str) -> None:  # what a page reloading at this moment gets
+        status, body = _get(preview, page)
+        seen.append((pages, status, "周阿姨" in body.decode(), _cache_files(site)))
+
+    preview.published = told
+    _edit(site, "date: 2024-05-", "date: 2024-02-3")
+    preview.rebuild()
+    assert [s[:2] for s in seen] == [("all", "500 Internal Server Error")]
+    _edit(site, "date: 2024-02-3", "date: 2024-05-")
+    _edit(site, "李阿姨", "周阿姨")
+    before, seen[:] = _cache_files(site), []
+    preview.rebuild()
+    assert [s[:3] for s in seen[:1]] == [("site", "200 OK", True)], "the new page, not the error"
+    assert seen[0][3] == before, "told before the cache is written"
+    assert _cache_files(site) != before, "and the cache is saved after"
+
+
 def _get(preview: Preview, path: str) -> tuple[str, bytes]:
     seen = {}
     body = b"".join(preview.app({"PATH_INFO": path}, lambda status, headers: seen.update(s=status)))
@@ -206,6 +234,49 @@ def test_the_watcher_hears_the_config_file_and_content_but_not_the_preview_outpu
         assert heard.wait(5)
     finally:
         observer.stop()
+
+
+def test_the_watcher_tells_apart_the_events_that_end_a_save(tmp_path):
+    heard: list = []
+    observer = watch([tmp_path], lambda: heard.append("changed"), lambda: heard.append("saved"))
+    try:
+        time.sleep(0.2)
+        (tmp_path / "folder").mkdir()
+        _wait_for(heard, 1)
+        assert heard == ["changed"], "a new folder is no finished save"
+        heard.clear()
+        (tmp_path / "a.md").write_text("x", encoding="utf-8")  # opened, written, closed
+        _wait_for(heard, 1, "saved")
+        assert heard[-1] == "saved" and "saved" not in heard[:-1]
+        heard.clear()
+        (tmp_path / ".a.md.tmp").write_text("y", encoding="utf-8")
+        (tmp_path / ".a.md.tmp").replace(tmp_path / "a.md")  # an editor's atomic save
+        _wait_for(heard, 2, "saved")
+        assert heard[-1] == "saved"
+    finally:
+        observer.stop()
+
+
+def _wait_for(heard: list, count: int, last: str | None = None) -> None:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not (
+        len(heard) >= count and (last is None or heard[-1] == last)
+    ):
+        time.sleep(0.01)
+    time.sleep(0.1)  # (and nothing more comes)
+
+
+def test_a_finished_save_ends_the_quiet_period_sooner_than_other_events():
+    runs: list = []
+    trigger = Trigger(lambda: runs.append(time.monotonic()) or True, delay=5.0, saved=0.0)
+    trigger.changed()
+    time.sleep(0.2)
+    assert runs == [], "an event that may be followed by more waits for the quiet period"
+    trigger.changed(saved=True)
+    deadline = time.monotonic() + 5
+    while not runs and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(runs) == 1
 
 
 def test_staff_pushes_go_only_to_the_staff_pages(monkeypatch):

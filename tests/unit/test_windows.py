@@ -72,3 +72,23 @@ def test_a_reserved_word_as_a_tag_or_file_name_gets_a_usable_slug():
     from generator.base.slugs import slugify
 
     assert slugify("CON") == "con-1" and slugify("aux") == "aux-1" and slugify("console") == "console"
+
+
+@pytest.mark.parametrize("rel", ["con/index.html", "tags/CON/index.html", "a/Aux.html", "lpt9.txt",
+                                 "x/com1.tar.gz", "nul"])
+def test_the_writer_refuses_a_reserved_device_name_at_any_depth(tmp_path, rel):
+    publication = Publication(tmp_path / "public")
+    with pytest.raises(UnsafeOutputPath, match="Windows"):
+        publication.add(rel, b"x")
+    publication.abort()
+
+
+@pytest.mark.parametrize("rel, stored", [("tags/console/index.html", "tags/console/index.html"),
+                                         ("a/com10/b.html", "a/com10/b.html"),
+                                         ("a/./b//c.html", "a/b/c.html"),
+                                         ("a\\b.html", "a/b.html")])
+def test_the_writer_keeps_plain_names_and_writes_others_in_normal_form(tmp_path, rel, stored):
+    publication = Publication(tmp_path / "public")
+    publication.add(rel, b"x")
+    publication.commit()
+    assert (tmp_path / "public" / stored).read_bytes() == b"x"

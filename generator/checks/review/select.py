@@ -6,6 +6,8 @@ and why.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,8 +55,10 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
     verified again (everything it depends on is in the key)."""
     cfg = cfg or store.config()
     pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
+    # what every article's status reads alike (read once, not once an article)
+    common = (preview, store.trust, store.separation, _bytes(store.dir / roster.FILE))
     for page in site.pages:
-        status, live_page, found = _decide(store, page, cfg, preview, cache)
+        status, live_page, found = _decide(store, page, cfg, common, cache)
         statuses[page.source] = status
         problems += status.problems + found
         chosen = page if preview else live_page
@@ -78,10 +82,11 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
     )
 
 
-def _decide(store: ReviewStore, page: Page, cfg, preview: bool, cache: Cache | None):
+def _decide(store: ReviewStore, page: Page, cfg, common: tuple, cache: Cache | None):
     """(status, the live revision's page or None, problems of its snapshot), from the cache when
     nothing changed."""
-    key = _key(store, page, preview) if cache is not None else None
+    preview = common[0]
+    key = _key(store, page, common) if cache is not None else None
     if key is not None:
         hit = cache.get("review", key)
         if not is_missing(hit):
@@ -96,22 +101,42 @@ def _decide(store: ReviewStore, page: Page, cfg, preview: bool, cache: Cache | N
     return result
 
 
-def _key(store: ReviewStore, page: Page, preview: bool) -> str:
-    stamps = []
-    for src in image_sources(page):
-        found = content.find_image(store.content_dir, page, src)
-        stat = found.stat() if found else None
-        stamps.append((src, str(found), stat.st_size, stat.st_mtime_ns) if stat else (src,))
-    kept = snapshots.folder_of(store.dir, page.source, "x").parent
-    files = (
-        sorted(
-            (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()
-        )
-        if kept.is_dir()
-        else []
-    )
-    return digest(page.identity, preview, stamps, files, store.trust, store.separation,
-                  _bytes(history.path_of(store.dir, page.source)), _bytes(store.dir / roster.FILE))
+def _key(store: ReviewStore, page: Page, common: tuple) -> str:
+    """Everything an article's status is made from: its text, its images' files, its kept
+    revisions, its history and (in `common`) the mode, trust, separation rule and roster."""
+    stamps = [_image_stamp(store.content_dir, page, src) for src in image_sources(page)]
+    files = []
+    for folder, _dirs, names in os.walk(snapshots.folder_of(store.dir, page.source, "x").parent):
+        for name in names:
+            found = _stat(os.path.join(folder, name))
+            if found is not None:
+                files.append((os.path.join(folder, name), found[2], found[3]))
+    return digest(page.identity, stamps, sorted(files),
+                  _bytes(history.path_of(store.dir, page.source)), *common)
+
+
+def _image_stamp(content_dir: Path, page: Page, src: str) -> tuple:
+    """What decides the file `content.find_image` finds for `src`, without resolving paths: each
+    place it looks, with the file there (inode, size, time) and the link itself if it is one."""
+    if page.images is not None:  # a snapshot's page: only its kept images
+        found = content.find_image(content_dir, page, src)
+        return (src, str(found), _stat(found)) if found else (src,)
+    if not src or "://" in src or src.startswith(("/", "data:")):
+        return (src,)
+    places = (os.path.join(content_dir, os.path.dirname(page.source), src),
+              os.path.join(content_dir, src))
+    return (src, *((place, _stat(place), _stat(place, follow=False)) for place in places))
+
+
+def _stat(path, follow: bool = True) -> tuple | None:
+    """(device, inode, size, time) of a file (of a link itself with follow=False), else None."""
+    try:
+        found = os.stat(path) if follow else os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    if follow and not stat.S_ISREG(found.st_mode):
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _bytes(path: Path) -> bytes:

@@ -248,7 +248,8 @@ def _search_index(run: _Render, found: list[_Searchable]) -> Output:
     index = run.cache.get("search-index", state)
     keys = [item.key() for item in found]
     if _can_update(run, index, keys, found):
-        files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)})
+        files = index.update(keys, {n: found[n].doc() for n in index.changed(keys)},
+                             run.published.read_current)
         run.cache.put("search-index", state, index, changed=bool(files))
         yield from ((path, files.get(path), key) for path, key in sorted(index.file_keys.items()))
         return
@@ -321,7 +322,7 @@ def _view(run: _Render, page: Page, body: bool = False) -> dict:
 
 def _make_view(run: _Render, page: Page, body: bool) -> dict:
     if body:  # a detail page's view: the list view plus the body
-        view = dict(_view(run, page))
+        view, html = dict(_view(run, page)), None
         if page.source in run.rendered:
             view["html"] = run.rendered.html(page.source)
             # written in the body, as real letters do
@@ -329,14 +330,13 @@ def _make_view(run: _Render, page: Page, body: bool) -> dict:
                 found, rest = salutation.split(str(view["html"]))
                 if found:
                     view["salutation"], view["html"] = found + "：", rest
-            # The body HTML is made from the page's text (in the list view's key) and its
-            # images' URLs.
+            # The body HTML is made from the page's text and its images' URLs.
             html = (
                 [ref.url for ref in run.rendered.images(page.source)]
                 if page.key
                 else run.rendered[page.source].html
             )
-            view["fp"] = output_keys.with_body(view["fp"], html)
+        view["fp"] = output_keys.with_body(view["fp"], page.identity, html)
         return view
     meta = page.meta
     image = lambda src: run.images.get((page.source, src)) if src else None  # noqa: E731
@@ -370,7 +370,7 @@ def _make_view(run: _Render, page: Page, body: bool) -> dict:
         view["salutation"] = meta.salutation.rstrip("：:") + "：" if meta.salutation else ""
         view["signed"] = meta.signed or meta.date
     # stands in for the whole view in page keys: much cheaper than pickling the model every time
-    view["fp"] = output_keys.view(page.identity, view)
+    view["fp"] = output_keys.view(view)
     return view
 
 

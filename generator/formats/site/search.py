@@ -164,9 +164,13 @@ class SearchIndex:
         ."""
         return [n for n, (a, b) in enumerate(zip(keys, self.keys)) if a != b]
 
-    def update(self, keys: list[str], docs: dict[int, tuple[str, str, str]]) -> dict[str, bytes]:
+    def update(self, keys: list[str], docs: dict[int, tuple[str, str, str]],
+               read: Callable[[str, str], bytes | None] | None = None) -> dict[str, bytes]:
         """Replace the documents numbered in `docs` (the `changed` ones); return only the files
-        whose bytes change."""
+        whose bytes change.
+
+        `read(path, key)` (see `texts`) gives the published document files: the old postings of
+        a changed document are then found from its own terms, else by a pass over every term."""
         # each touched term's share of the size estimate before this update
         before: dict[str, int] = {}
 
@@ -174,8 +178,8 @@ class SearchIndex:
             if term not in before:
                 before[term] = _term_size(term, postings) if postings else 0
 
-        # one pass drops every changed document's old postings
-        for term, postings in self.postings.items():
+        old = self._old_terms(docs, read)
+        for term, postings in self.postings.items() if old is None else old:
             for number in docs:
                 at = bisect_left(postings, number << 3)
                 if at < len(postings) and postings[at] >> 3 == number:
@@ -215,6 +219,22 @@ class SearchIndex:
             # shards beyond a smaller count are no longer published
             self.file_keys.pop(_shard_path(number), None)
         return changed
+
+    def _old_terms(self, docs, read) -> list[tuple[str, array]] | None:
+        """(term, postings) of every term the changed documents had, read from their published
+        files (their terms are those of the title and text stored there); None when a file is
+        not there as indexed."""
+        if read is None:
+            return None
+        terms: set[str] = set()
+        for number in docs:
+            path = _doc_path(number)
+            data = read(path, self.file_keys.get(path, "")) if number < len(self.keys) else None
+            if data is None:
+                return None
+            doc = json.loads(data)
+            terms.update(term_weights(doc["t"], doc["x"]))
+        return [(term, self.postings[term]) for term in sorted(terms) if term in self.postings]
 
     def _regroup(self) -> dict[str, bytes]:
         """Choose the shard count for the current size and code every shard again."""
