@@ -5,6 +5,7 @@ builds slower.
     python -m tools.cold_cpu                          # this checkout, 1,000 pages
     python -m tools.cold_cpu 3644209 aab5da4 HEAD     # each commit, unpacked with git archive
     git bisect run .venv/bin/python -m tools.cold_cpu --bad-above 5.0   # in a spare worktree
+    python -m tools.cold_cpu --jobs 1 --profile /tmp/p 3644209 HEAD   # also a cProfile of each
 
 Each build is `python -m generator build --no-cache --quiet` in a fresh process of this venv, on
 the same corpus (tools/corpus) for every commit; the figure is the lowest of --runs builds (the
@@ -27,18 +28,41 @@ from tools.profile_build import WORK, corpus
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_TIME = "2026-12-02T09:00"
+# Runs the CLI under cProfile and writes the profile when the CLI leaves through os._exit.
+PROFILED = """
+import cProfile, os, runpy, sys
+profile, leave = cProfile.Profile(), os._exit
+def dump_and_leave(code):
+    profile.disable()
+    profile.dump_stats(os.environ["WENMING_PROFILE_OUT"])
+    leave(code)
+os._exit = dump_and_leave
+sys.argv[0] = "generator"
+profile.enable()
+try:
+    runpy.run_module("generator", run_name="__main__")
+finally:
+    dump_and_leave(1)
+"""
 
 
-def cold_cpu(tree: Path, root: Path) -> float | None:
-    """CPU seconds of one cold build of the site at root with the generator in tree; None if the
+def cold_cpu(tree: Path, root: Path, jobs: int | None = None,
+             profile: Path | None = None) -> float | None:
+    """CPU seconds of one cold build of the site at root with the generator in tree (`jobs` worker
+    processes, or one per core; under cProfile, written to `profile`, when given); None if the
     build failed."""
     out = WORK / "out-cold-cpu"
     shutil.rmtree(out, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(tree)
     env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
-    command = [sys.executable, "-m", "generator", "build", "--no-cache", "--quiet",
-               "--out", str(out), "--build-time", BUILD_TIME]
+    if jobs:
+        env["WENMING_JOBS"] = str(jobs)
+    if profile:
+        env["WENMING_PROFILE_OUT"] = str(profile)
+    start = [sys.executable, "-c", PROFILED] if profile else [sys.executable, "-m", "generator"]
+    command = start + ["build", "--no-cache", "--quiet", "--out", str(out),
+                       "--build-time", BUILD_TIME]
     process = subprocess.Popen(
         command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -48,12 +72,12 @@ def cold_cpu(tree: Path, root: Path) -> float | None:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(tree: Path, root: Path, runs: int) -> list[float] | None:
+def measure(tree: Path, root: Path, runs: int, jobs: int | None) -> list[float] | None:
     """CPU seconds of a warm-up build (byte-code compiled) then `runs` cold builds; None if a
     build failed."""
-    if cold_cpu(tree, root) is None:
+    if cold_cpu(tree, root, jobs) is None:
         return None
-    samples = [cold_cpu(tree, root) for _ in range(runs)]
+    samples = [cold_cpu(tree, root, jobs) for _ in range(runs)]
     return None if None in samples else sorted(samples)
 
 
@@ -75,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("commits", nargs="*", help="commits to measure (default: this checkout)")
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (WENMING_JOBS)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="also profile one build of each (folder for COMMIT.prof)")
     parser.add_argument("--bad-above", type=float, default=None,
                         help="exit 1 when the lowest CPU time is above this (git bisect run)")
     args = parser.parse_args(argv)
@@ -83,13 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=WORK) as scratch:
         for name in args.commits or ["."]:
             tree = REPO if name == "." else unpacked(name, Path(scratch))
-            samples = measure(tree, root, args.runs)
+            samples = measure(tree, root, args.runs, args.jobs)
             if samples is None:
                 print(f"{name}: build failed", flush=True)
                 return 125
             lowest = samples[0]
             shown = " ".join(f"{s:.2f}" for s in samples)
             print(f"{name}: {lowest:.2f} s CPU (runs: {shown})", flush=True)
+            if args.profile:
+                args.profile.mkdir(parents=True, exist_ok=True)
+                cold_cpu(tree, root, args.jobs, args.profile / f"{name.strip('./') or 'here'}.prof")
     if args.bad_above is None:
         return 0
     return 1 if lowest > args.bad_above else 0
