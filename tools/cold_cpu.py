@@ -51,7 +51,7 @@ def cold_cpu(tree: Path, root: Path, jobs: int | None = None,
     """CPU seconds of one cold build of the site at root with the generator in tree (`jobs` worker
     processes, or one per core; under cProfile, written to `profile`, when given); None if the
     build failed."""
-    out = WORK / "out-cold-cpu"
+    out = WORK / f"out-cold-cpu-{os.getpid()}"  # two measurements at once must not share it
     shutil.rmtree(out, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(tree)
@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.profile:
                 args.profile.mkdir(parents=True, exist_ok=True)
                 cold_cpu(tree, root, args.jobs, args.profile / f"{name.strip('./') or 'here'}.prof")
+    shutil.rmtree(WORK / f"out-cold-cpu-{os.getpid()}", ignore_errors=True)
     if args.bad_above is None:
         return 0
     return 1 if lowest > args.bad_above else 0
