@@ -101,8 +101,12 @@ def _front_matter_end(text: str) -> int:
         body_line = frontmatter.split(text, "文本").body_line
     except BuildFailed:
         return len(text)  # a broken header is left entirely alone
-    lines = text.split("\n")
-    return sum(len(line) + 1 for line in lines[:body_line - 1])
+    return _offset_of_line(text, body_line)
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    """The offset where file line `line` (1-based) starts."""
+    return sum(len(part) + 1 for part in text.split("\n", line - 1)[:line - 1])
 
 
 def _left(text: str, index: int) -> str:
@@ -253,9 +257,13 @@ _FIELD_LINE = re.compile(
 )
 
 
-def fixable_fields(text: str) -> set[str]:
-    """The front-matter keys (title, summary) that `fix_text` can fix: those written on one line."""
-    head = _front_matter_end(text)
+def fixable_fields(text: str, body_line: int | None = None) -> set[str]:
+    """The front-matter keys (title, summary) that `fix_text` can fix: those written on one line.
+
+    `body_line` is the file line where the body starts, when the text is known to parse (a loaded
+    page's): the header is then not parsed again.
+    """
+    head = _front_matter_end(text) if body_line is None else _offset_of_line(text, body_line)
     return {m.group("key") for m in _FIELD_LINE.finditer(text, 0, head)} if head else set()
 
 
@@ -307,7 +315,7 @@ def page_findings(page: Page, path: Path) -> list[SiteError]:
     What `make fix` can mend is counted per kind in one warning per file, at its first place; the
     rest is reported one by one, for the writer to change by hand.
     """
-    fields, found, fixable = fixable_fields(page.source_text), [], {}
+    fields, found, fixable = fixable_fields(page.source_text, page.body_line), [], {}
     for text in (t for t in page_texts(page) if t.prose):
         mendable = not text.key or (len(text.key) == 1 and text.key[0] in fields)
         for f in find(text.text):
