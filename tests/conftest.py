@@ -1,6 +1,7 @@
 """Shared fixtures: build small throwaway sites from a dict of {path: text}."""
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 import textwrap
@@ -89,6 +90,15 @@ def basic_built(tmp_path_factory) -> Path:
 def basic_site(basic_built, tmp_path) -> Path:
     """A private copy of the built basic case (outputs and cache as a build left them) to change at will."""
     return Path(shutil.copytree(basic_built, tmp_path / "site", symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def desk_site(tmp_path_factory):
+    """Return a function (root, files=None) -> Workspace: the desk's test site (tests/desk_helpers.py), its
+    roster, keys and desk accounts made once per test process and copied to root, `files` added."""
+    from tests.desk_helpers import copy_desk_site, make_desk_site
+
+    return functools.partial(copy_desk_site, make_desk_site(tmp_path_factory.mktemp("desk") / "site"))
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

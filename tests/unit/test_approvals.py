@@ -20,7 +20,7 @@ from generator.checks.review.records import canonical, stamp
 from generator.model import content
 from tests.approvals import (ADMIN, ADMIN_PASSWORD, PASSWORD, REVIEWERS, approve, make_roster, next_time, sign,
                              store)
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, write_tree
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOW = datetime(2024, 6, 1, 9, 0)
@@ -90,9 +90,33 @@ def _published(root: Path) -> str:
                    if p.is_file() and p.suffix in (".html", ".json", ".txt", ".xml"))
 
 
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory) -> Path:
+    """FILES with a roster and both articles approved, made once per module: copy it, never change it."""
+    root = write_tree(tmp_path_factory.mktemp("approved") / "site", {"site_config.yaml": MINIMAL_CONFIG, **FILES})
+    make_roster(root)
+    approve(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def approved_built(approved, tmp_path_factory) -> Path:
+    """`approved` after one build: public/, staff/, its cache and the ledger (copy it, never change it)."""
+    root = Path(shutil.copytree(approved, tmp_path_factory.mktemp("built") / "site"))
+    _build(root)
+    return root
+
+
 @pytest.fixture
-def site(make_approved_site) -> Path:
-    return make_approved_site(FILES)
+def site(approved, tmp_path) -> Path:
+    """A copy of the approved site, not built yet."""
+    return Path(shutil.copytree(approved, tmp_path / "site"))
+
+
+@pytest.fixture
+def built(approved_built, tmp_path) -> Path:
+    """A copy of the approved site as its first build left it: edit it and build again."""
+    return Path(shutil.copytree(approved_built, tmp_path / "site"))
 
 
 def _edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -342,9 +366,9 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
-def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(site, name):
+def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(built, name):
+    site = built
     rel, *edits = CHANGES[name]
-    _build(site)
     before = _outputs(site)
     for old, new in zip(edits[::2], edits[1::2]):
         _edit(site, rel, old, new)
@@ -357,8 +381,8 @@ def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(site
 
 
 @pytest.mark.parametrize("image", ["cover.png", "body.png"])
-def test_new_image_bytes_wait_and_the_approved_bytes_stay_live(site, image):
-    _build(site)
+def test_new_image_bytes_wait_and_the_approved_bytes_stay_live(built, image):
+    site = built
     before = _outputs(site)
     (site / "content/images" / image).write_bytes(_png("green"))
     report = _build(site)
@@ -396,8 +420,8 @@ def test_the_snapshot_is_checked_against_its_fingerprint(site):
 
 # --- withdrawal, deletion, history ----------------------------------------------------------------------------
 
-def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(site):
-    _build(site)
+def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(built):
+    site = built
     review = store(site)
     review.withdraw("stories/a.md", REVIEWERS["终审"], PASSWORD, "当事人要求撤下", next_time(review, "stories/a.md"))
     report = _build(site)
@@ -428,15 +452,15 @@ def test_a_return_needs_a_reason_and_blocks_the_revision(make_site):
     assert any(p.code == "review.returned" and "第二段人名写错了" in p.message for p in report.warnings)
 
 
-def test_a_deleted_working_file_leaves_the_site(site):
-    _build(site)
+def test_a_deleted_working_file_leaves_the_site(built):
+    site = built
     (site / "content/stories/a.md").unlink()
     report = _build(site)
     assert not (site / "public/stories/a").exists() and report.published == 1
 
 
-def test_make_clean_then_build_publishes_the_same_site(site):
-    _build(site)
+def test_make_clean_then_build_publishes_the_same_site(built):
+    site = built
     before = _outputs(site)
     ledger = (site / "reports/ledger.csv").read_bytes()
     for folder in ("public", ".cache", "reports"):
