@@ -156,7 +156,7 @@ def _as_docs(pairs):
     return [(f"{BASE}stories/{n}/", title, body) for n, (title, body) in enumerate(pairs)]
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)  # Hypothesis's default: each run draws new cases
 @given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]), st.sampled_from([1, 2, 3, 256]))
 def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes, block_docs):
     from generator.formats.site.search import SearchIndex, digest_of
