@@ -418,6 +418,22 @@ def test_the_snapshot_is_checked_against_its_fingerprint(site):
     assert "坏人" not in _published(site) and any(p.code == "review.snapshot" for p in report.warnings)
 
 
+def test_check_reports_a_finding_in_a_held_back_edit_and_the_build_keeps_the_approved_revision(site, capsys):
+    from generator.cli import main
+
+    _edit(site, "stories/a.md", "热心人。", "热心人，电话13800138000。")
+    args = ["--config", str(site / "site_config.yaml")]
+    assert main(["check", *args]) == 1
+    checked = capsys.readouterr().out
+    assert "content/stories/a.md:17:15: 错误：正文里有手机号" in checked and "138****8000" in checked
+    assert main(["build", *args, "--build-time", "2024-06-01T09:00"]) == 0
+    built = capsys.readouterr()
+    built = built.out + built.err
+    assert "有 1 篇未完成三审三校" in built and "content/stories/a.md:1:1: 警告：当前版本" in built and "网上仍是已审定的版本" in built
+    assert "热心人。" in (site / "public/stories/a/index.html").read_text(encoding="utf-8")
+    assert "13800138000" not in _published(site)
+
+
 # --- withdrawal, deletion, history ----------------------------------------------------------------------------
 
 def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(built):
@@ -430,6 +446,9 @@ def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(bui
     assert "好人张三" not in (site / "staff/led/gate/playlist.json").read_text(encoding="utf-8")
     kinds = [e.kind for e in store(site).history("stories/a.md")]
     assert kinds == ["approve"] * 6 + ["withdraw"]
+    [note] = _problems(report, "review.withdrawn")
+    assert note.path.endswith("stories/a.md") and not note.is_error
+    assert f"已由{REVIEWERS['终审']}撤稿，所有渠道都已撤下" in note.message
 
 
 def test_only_someone_entitled_to_the_final_stage_may_withdraw(site):
