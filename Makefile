@@ -86,14 +86,18 @@ review-history: $(STAMP)
 system-packages:
 	@sh tools/system-packages.sh
 
+# Tests keep compiled modules in .venv/pycache even where PYTHONDONTWRITEBYTECODE is set (as in many Docker
+# images): else each test process, and each build or server a test starts, compiles the sources again.
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$(CURDIR)/$(VENV)/pycache" $(PY) -m pytest -n 2 --dist worksteal -q
+
 test: system-packages $(TEST_STAMP) fonts $(TOOLS)/.installed
-	$(PY) -m pytest -n 2 --dist worksteal -q
+	$(PYTEST)
 
 deploy: $(STAMP) fonts
 	$(PY) -m generator deploy
 
 test-fast: $(TEST_STAMP)
-	$(PY) -m pytest -n 2 --dist worksteal -q --ignore=tests/e2e -m "not e2e and not slow"
+	$(PYTEST) --ignore=tests/e2e -m "not e2e and not slow"
 
 golden-update: $(TEST_STAMP)
 	$(PY) -m pytest -q tests/golden --update-golden
