@@ -86,9 +86,11 @@ review-history: $(STAMP)
 system-packages:
 	@sh tools/system-packages.sh
 
-# Tests keep compiled modules in .venv/pycache even where PYTHONDONTWRITEBYTECODE is set (as in many Docker
-# images): else each test process, and each build or server a test starts, compiles the sources again.
-PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$(CURDIR)/$(VENV)/pycache" $(PY) -m pytest -n 2 --dist worksteal -q
+# Tests keep compiled modules in .venv/pycache even where PYTHONDONTWRITEBYTECODE is set (as in
+# many Docker images): else each test process, and each build or server a test starts, compiles
+# the sources again.
+PYCACHE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$(CURDIR)/$(VENV)/pycache"
+PYTEST := $(PYCACHE) $(PY) -m pytest -n 2 --dist worksteal -q
 
 test: system-packages $(TEST_STAMP) fonts $(TOOLS)/.installed
 	$(PYTEST)

@@ -31,7 +31,8 @@ def _build(case: Path, out: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """A function: the folder where a case was built (public/ and staff/ in it), building it on first use."""
+    """A function: the folder where a case was built (public/ and staff/ in it), built on first
+    use."""
     folders: dict[str, Path] = {}
 
     def folder(name: str) -> Path:

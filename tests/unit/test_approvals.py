@@ -92,8 +92,10 @@ def _published(root: Path) -> str:
 
 @pytest.fixture(scope="module")
 def approved(tmp_path_factory) -> Path:
-    """FILES with a roster and both articles approved, made once per module: copy it, never change it."""
-    root = write_tree(tmp_path_factory.mktemp("approved") / "site", {"site_config.yaml": MINIMAL_CONFIG, **FILES})
+    """FILES with a roster and both articles approved, made once per module: copy it, never
+    change it."""
+    root = tmp_path_factory.mktemp("approved") / "site"
+    write_tree(root, {"site_config.yaml": MINIMAL_CONFIG, **FILES})
     make_roster(root)
     approve(root)
     return root
@@ -101,7 +103,8 @@ def approved(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def approved_built(approved, tmp_path_factory) -> Path:
-    """`approved` after one build: public/, staff/, its cache and the ledger (copy it, never change it)."""
+    """`approved` after one build: public/, staff/, its cache and the ledger (copy it, never
+    change it)."""
     root = Path(shutil.copytree(approved, tmp_path_factory.mktemp("built") / "site"))
     _build(root)
     return root
@@ -418,7 +421,8 @@ def test_the_snapshot_is_checked_against_its_fingerprint(site):
     assert "坏人" not in _published(site) and any(p.code == "review.snapshot" for p in report.warnings)
 
 
-def test_check_reports_a_finding_in_a_held_back_edit_and_the_build_keeps_the_approved_revision(site, capsys):
+def test_check_reports_a_finding_in_a_held_back_edit_and_the_build_keeps_the_approved_revision(
+        site, capsys):
     from generator.cli import main
 
     _edit(site, "stories/a.md", "热心人。", "热心人，电话13800138000。")
@@ -429,7 +433,8 @@ def test_check_reports_a_finding_in_a_held_back_edit_and_the_build_keeps_the_app
     assert main(["build", *args, "--build-time", "2024-06-01T09:00"]) == 0
     built = capsys.readouterr()
     built = built.out + built.err
-    assert "有 1 篇未完成三审三校" in built and "content/stories/a.md:1:1: 警告：当前版本" in built and "网上仍是已审定的版本" in built
+    assert "有 1 篇未完成三审三校" in built and "content/stories/a.md:1:1: 警告：当前版本" in built
+    assert "网上仍是已审定的版本" in built
     assert "热心人。" in (site / "public/stories/a/index.html").read_text(encoding="utf-8")
     assert "13800138000" not in _published(site)
 

@@ -27,7 +27,8 @@ def site(basic_site):
 def _equals_cold(site: Path, basic_built: Path) -> bool:
     """Website and staff folder are byte for byte those of a build without any cache."""
     cold = basic_built.parent
-    return _tree(site / "public") == _tree(cold / "cold") and _tree(site / "staff") == _tree(cold / "cold-staff")
+    return (_tree(site / "public") == _tree(cold / "cold")
+            and _tree(site / "staff") == _tree(cold / "cold-staff"))
 
 
 def _flip(path: Path, at: int | None = None) -> None:

@@ -85,7 +85,7 @@ def test_a_wide_phone_photo_is_decoded_at_reduced_scale_and_resized(monkeypatch)
     draft = JpegImagePlugin.JpegImageFile.draft
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft",
                         lambda self, mode, size: asked.append(size) or draft(self, mode, size))
-    result = Image.open(io.BytesIO(prepare(_phone_photo(2400, 1800), 1080, 85)))  # 2.2 times too wide
+    result = Image.open(io.BytesIO(prepare(_phone_photo(2400, 1800), 1080, 85)))  # 2.2 × too wide
     assert asked == [(1080, 810)] and result.size == (1080, 810)
     assert not result.getexif() and "icc_profile" not in result.info
 

@@ -1,8 +1,8 @@
 """Incremental builds: after any edit, a warm build (the CLI's, or the preview's kept cache) gives exactly the tree
 a cold build gives, while rewriting only what the edit touches.
 
-`basic_site` (tests/conftest.py) is a copy of the basic case as a first build with a cache left it: public/,
-staff/, .preview/ and .cache/; each test edits its copy and builds again."""
+`basic_site` (tests/conftest.py) is a copy of the basic case as a first build with a cache left
+it: public/, staff/, .preview/ and .cache/; each test edits its copy and builds again."""
 from __future__ import annotations
 
 import shutil
@@ -88,7 +88,8 @@ EDITS = {"body": _edit_body, "title": _edit_title, "added": _add_story, "removed
 def test_a_warm_build_after_an_edit_equals_a_cold_build(site, edit, keep):
     out = ".preview" if keep else "public"
     if keep:
-        build_basic(site, out, preview=True)  # the preview server's first build in this process: its cache stays in memory
+        # the preview server's first build in this process: its cache stays in memory
+        build_basic(site, out, preview=True)
     EDITS[edit](site)
     build_basic(site, out, preview=keep)
     build_basic(site, "cold", cache=False, preview=keep)

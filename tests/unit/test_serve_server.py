@@ -36,7 +36,8 @@ def _request(port: int, method: str, path: str, headers: dict | None = None, bod
 
 
 def _serve(root: Path):
-    """Start `generator serve` on a free port for the site at root; wait until it answers. Returns (port, child)."""
+    """Start `generator serve` on a free port for the site at root and wait until it answers;
+    (port, child)."""
     port = _free_port()
     child = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
                               "--config", str(root / "site_config.yaml")], cwd=root,

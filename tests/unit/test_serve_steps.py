@@ -172,7 +172,7 @@ def test_a_burst_of_saves_rebuilds_once_and_a_save_during_a_rebuild_once_more():
         release.wait(10)
         return True
 
-    def wait_for(count: int) -> None:  # (a deadline, not a fixed sleep: a busy machine may take a while)
+    def wait_for(count: int) -> None:  # a deadline, not a fixed sleep: a busy machine is slow
         deadline = time.monotonic() + 10
         while len(runs) < count and time.monotonic() < deadline:
             time.sleep(0.01)
