@@ -87,14 +87,20 @@ review-history: $(STAMP)
 system-packages:
 	@sh tools/system-packages.sh
 
+# Tests keep compiled modules in .venv/pycache even where PYTHONDONTWRITEBYTECODE is set (as in
+# many Docker images): else each test process, and each build or server a test starts, compiles
+# the sources again.
+PYCACHE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$(CURDIR)/$(VENV)/pycache"
+PYTEST := $(PYCACHE) $(PY) -m pytest -n 2 --dist worksteal -q
+
 test: system-packages $(TEST_STAMP) fonts $(TOOLS)/.installed
-	$(PY) -m pytest -n 2 --dist worksteal -q
+	$(PYTEST)
 
 deploy: $(STAMP) fonts
 	$(PY) -m generator deploy
 
 test-fast: $(TEST_STAMP)
-	$(PY) -m pytest -n 2 --dist worksteal -q --ignore=tests/e2e -m "not e2e and not slow"
+	$(PYTEST) --ignore=tests/e2e -m "not e2e and not slow"
 
 # Windows' own CPython under Wine builds the sample site and a 60-article corpus; compared with Linux.
 test-windows: $(TEST_STAMP) fonts

@@ -1,9 +1,12 @@
 """Shared fixtures: build small throwaway sites from a dict of {path: text}."""
 from __future__ import annotations
 
+import functools
+import shutil
 import sys
 import textwrap
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,54 @@ consent: {who: 张三, date: 2023-09-01}
 ---
 张三是柚苑社区的热心人。
 """
+
+
+ROOT = Path(__file__).resolve().parents[1]
+BASIC = ROOT / "tests/golden/cases/basic"  # a story, an activity, a letter, a page and a photo
+BASIC_NOW = datetime(2024, 6, 30, 9, 0)
+
+
+def build_basic(site: Path, out: str | Path = "public", cache: bool = True, preview: bool = False):
+    """Build a copy of the basic case as the incremental and cache tests do: one process, the
+    shipped templates, the case's clock, `out` under the site (or absolute); `preview` builds as
+    the preview server does (its cache kept in memory)."""
+    from generator import config
+    from generator.build.pipeline import BuildOptions, build
+
+    opts = BuildOptions(site / "content", site / out, ROOT / "templates", BASIC_NOW,
+                        cache_dir=site / ".cache" if cache else None, preview=preview,
+                        keep_cache=preview, jobs=1)
+    return build(config.load(site / "site_config.yaml"), opts)
+
+
+@pytest.fixture(scope="session")
+def basic_built(tmp_path_factory) -> Path:
+    """The basic case built once per test process, never to be changed: `site/` holds the case
+    with public/, staff/, .preview/, .preview-staff/ and their .cache; `cold/` and `cold-staff/`
+    beside it are a build without any cache. Tests that change files take a copy (`basic_site`)."""
+    site = tmp_path_factory.mktemp("basic") / "site"
+    shutil.copytree(BASIC, site)
+    build_basic(site, site.parent / "cold", cache=False)
+    build_basic(site)
+    build_basic(site, ".preview", preview=True)
+    return site
+
+
+@pytest.fixture
+def basic_site(basic_built, tmp_path) -> Path:
+    """A private copy of the built basic case (outputs and cache as a build left them)."""
+    return Path(shutil.copytree(basic_built, tmp_path / "site", symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def desk_site(tmp_path_factory):
+    """Return a function (root, files=None) -> Workspace: the desk's test site
+    (tests/desk_helpers.py), its roster, keys and desk accounts made once per test process and
+    copied to root, `files` added."""
+    from tests.desk_helpers import copy_desk_site, make_desk_site
+
+    template = make_desk_site(tmp_path_factory.mktemp("desk") / "site")
+    return functools.partial(copy_desk_site, template)
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -1,10 +1,14 @@
 """Shared by the desk's unit, security and end-to-end tests: a small site with a signed roster and desk accounts,
-a real desk server on 127.0.0.1 (a free port), and a plain HTTP client that logs in like a browser."""
+a real desk server on 127.0.0.1 (a free port), and a plain HTTP client that logs in like a browser.
+
+Tests take the `desk_site` fixture (tests/conftest.py): the site is made once per test process
+(its eight desk passwords cost real scrypt work) and each test gets a copy."""
 from __future__ import annotations
 
 import asyncio
 import http.client
 import re
+import shutil
 import threading
 import urllib.parse
 from datetime import datetime
@@ -59,6 +63,13 @@ def make_desk_site(root: Path, files: dict | None = None) -> Workspace:
         store.add_person(name, stages, admin=False, password=PASSWORD, by=ADMIN, by_password=PASSWORD, now=NOW)
         accounts.create(ws.db_path, name, PASSWORD, stages, False, NOW)
     return ws
+
+
+def copy_desk_site(template: Workspace, root: Path, files: dict | None = None) -> Workspace:
+    """A copy at root of a site make_desk_site made, `files` added: same roster, keys, accounts."""
+    shutil.copytree(template.root, root, symlinks=True)
+    write_tree(root, files or {})
+    return Workspace(root / "site_config.yaml", clock=lambda: NOW, kdf_n=TEST_SCRYPT_N)
 
 
 class DeskServer:

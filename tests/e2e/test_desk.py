@@ -16,7 +16,7 @@ from PIL import Image
 
 from generator.checks.review import TEST_SCRYPT_N, ReviewStore
 from generator import config
-from tests.desk_helpers import ADMIN, NOW, PASSWORD, WRITER, Client, DeskServer, make_desk_site
+from tests.desk_helpers import ADMIN, NOW, PASSWORD, WRITER, Client, DeskServer
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,8 @@ def _photo(path: Path) -> Path:
 
 
 @pytest.fixture
-def desk(tmp_path):
-    with DeskServer(make_desk_site(tmp_path / "site")) as server:
+def desk(desk_site, tmp_path):
+    with DeskServer(desk_site(tmp_path / "site")) as server:
         yield server
 
 

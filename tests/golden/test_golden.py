@@ -29,12 +29,26 @@ def _build(case: Path, out: Path) -> None:
     build(cfg, BuildOptions(case / "content", out, TEMPLATES, BUILD_TIME))
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A function: the folder where a case was built (public/ and staff/ in it), built on first
+    use."""
+    folders: dict[str, Path] = {}
+
+    def folder(name: str) -> Path:
+        if name not in folders:
+            folders[name] = tmp_path_factory.mktemp(name)
+            _build(HERE / "cases" / name, folders[name] / "public")
+        return folders[name]
+
+    return folder
+
+
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("part", ["public", "staff"])
-def test_golden_site(tmp_path, name, part, update_golden):
+def test_golden_site(built, name, part, update_golden):
     """Both parts of the output: the public website (public/) and the staff folder beside it (staff/)."""
-    _build(HERE / "cases" / name, tmp_path / "public")
-    out = tmp_path / part
+    out = built(name) / part
     expected_dir = HERE / "expected" / name / part
     if update_golden:
         shutil.rmtree(expected_dir, ignore_errors=True)

@@ -21,7 +21,7 @@ from generator.checks.review.records import canonical, stamp
 from generator.model import content
 from tests.approvals import (ADMIN, ADMIN_PASSWORD, PASSWORD, REVIEWERS, approve, make_roster, next_time, sign,
                              store)
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, write_tree
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOW = datetime(2024, 6, 1, 9, 0)
@@ -91,9 +91,36 @@ def _published(root: Path) -> str:
                    if p.is_file() and p.suffix in (".html", ".json", ".txt", ".xml"))
 
 
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory) -> Path:
+    """FILES with a roster and both articles approved, made once per module: copy it, never
+    change it."""
+    root = tmp_path_factory.mktemp("approved") / "site"
+    write_tree(root, {"site_config.yaml": MINIMAL_CONFIG, **FILES})
+    make_roster(root)
+    approve(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def approved_built(approved, tmp_path_factory) -> Path:
+    """`approved` after one build: public/, staff/, its cache and the ledger (copy it, never
+    change it)."""
+    root = Path(shutil.copytree(approved, tmp_path_factory.mktemp("built") / "site"))
+    _build(root)
+    return root
+
+
 @pytest.fixture
-def site(make_approved_site) -> Path:
-    return make_approved_site(FILES)
+def site(approved, tmp_path) -> Path:
+    """A copy of the approved site, not built yet."""
+    return Path(shutil.copytree(approved, tmp_path / "site"))
+
+
+@pytest.fixture
+def built(approved_built, tmp_path) -> Path:
+    """A copy of the approved site as its first build left it: edit it and build again."""
+    return Path(shutil.copytree(approved_built, tmp_path / "site"))
 
 
 def _edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -343,9 +370,9 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
-def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(site, name):
+def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(built, name):
+    site = built
     rel, *edits = CHANGES[name]
-    _build(site)
     before = _outputs(site)
     for old, new in zip(edits[::2], edits[1::2]):
         _edit(site, rel, old, new)
@@ -358,8 +385,8 @@ def test_a_change_after_approval_waits_and_the_approved_revision_stays_live(site
 
 
 @pytest.mark.parametrize("image", ["cover.png", "body.png"])
-def test_new_image_bytes_wait_and_the_approved_bytes_stay_live(site, image):
-    _build(site)
+def test_new_image_bytes_wait_and_the_approved_bytes_stay_live(built, image):
+    site = built
     before = _outputs(site)
     (site / "content/images" / image).write_bytes(_png("green"))
     report = _build(site)
@@ -410,10 +437,28 @@ def test_the_snapshot_is_checked_against_its_fingerprint(site):
     assert "坏人" not in _published(site) and any(p.code == "review.snapshot" for p in report.warnings)
 
 
+def test_check_reports_a_finding_in_a_held_back_edit_and_the_build_keeps_the_approved_revision(
+        site, capsys):
+    from generator.cli import main
+
+    _edit(site, "stories/a.md", "热心人。", "热心人，电话13800138000。")
+    args = ["--config", str(site / "site_config.yaml")]
+    assert main(["check", *args]) == 1
+    checked = capsys.readouterr().out
+    assert "content/stories/a.md:17:15: 错误：正文里有手机号" in checked and "138****8000" in checked
+    assert main(["build", *args, "--build-time", "2024-06-01T09:00"]) == 0
+    built = capsys.readouterr()
+    built = built.out + built.err
+    assert "有 1 篇未完成三审三校" in built and "content/stories/a.md:1:1: 警告：当前版本" in built
+    assert "网上仍是已审定的版本" in built
+    assert "热心人。" in (site / "public/stories/a/index.html").read_text(encoding="utf-8")
+    assert "13800138000" not in _published(site)
+
+
 # --- withdrawal, deletion, history ----------------------------------------------------------------------------
 
-def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(site):
-    _build(site)
+def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(built):
+    site = built
     review = store(site)
     review.withdraw("stories/a.md", REVIEWERS["终审"], PASSWORD, "当事人要求撤下", next_time(review, "stories/a.md"))
     report = _build(site)
@@ -422,6 +467,9 @@ def test_withdrawal_takes_the_article_off_every_channel_and_history_keeps_it(sit
     assert "好人张三" not in (site / "staff/led/gate/playlist.json").read_text(encoding="utf-8")
     kinds = [e.kind for e in store(site).history("stories/a.md")]
     assert kinds == ["approve"] * 6 + ["withdraw"]
+    [note] = _problems(report, "review.withdrawn")
+    assert note.path.endswith("stories/a.md") and not note.is_error
+    assert f"已由{REVIEWERS['终审']}撤稿，所有渠道都已撤下" in note.message
 
 
 def test_only_someone_entitled_to_the_final_stage_may_withdraw(site):
@@ -444,15 +492,15 @@ def test_a_return_needs_a_reason_and_blocks_the_revision(make_site):
     assert any(p.code == "review.returned" and "第二段人名写错了" in p.message for p in report.warnings)
 
 
-def test_a_deleted_working_file_leaves_the_site(site):
-    _build(site)
+def test_a_deleted_working_file_leaves_the_site(built):
+    site = built
     (site / "content/stories/a.md").unlink()
     report = _build(site)
     assert not (site / "public/stories/a").exists() and report.published == 1
 
 
-def test_make_clean_then_build_publishes_the_same_site(site):
-    _build(site)
+def test_make_clean_then_build_publishes_the_same_site(built):
+    site = built
     before = _outputs(site)
     ledger = (site / "reports/ledger.csv").read_bytes()
     for folder in ("public", ".cache", "reports"):

@@ -6,36 +6,29 @@ import hashlib
 import json
 import pickle
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from generator import config
 from generator.base.cache import Cache, is_missing
-from generator.build.pipeline import BuildOptions, build
-
-ROOT = Path(__file__).resolve().parents[2]
-CASE = ROOT / "tests/golden/cases/basic"
-NOW = datetime(2024, 6, 30, 9, 0)
+from tests.conftest import ROOT, build_basic
 
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _build(site: Path, out: str = "public", cache: bool = True):
-    opts = BuildOptions(site / "content", site / out, ROOT / "templates", NOW,
-                        cache_dir=site / ".cache" if cache else None, jobs=1)
-    return build(config.load(site / "site_config.yaml"), opts)
-
-
 @pytest.fixture
-def site(tmp_path):
-    shutil.copytree(CASE, tmp_path / "site")
-    _build(tmp_path / "site", "cold", cache=False)
-    _build(tmp_path / "site")
-    return tmp_path / "site"
+def site(basic_site):
+    """A copy of the basic case with the cache and outputs its first build left."""
+    return basic_site
+
+
+def _equals_cold(site: Path, basic_built: Path) -> bool:
+    """Website and staff folder are byte for byte those of a build without any cache."""
+    cold = basic_built.parent
+    return (_tree(site / "public") == _tree(cold / "cold")
+            and _tree(site / "staff") == _tree(cold / "cold-staff"))
 
 
 def _flip(path: Path, at: int | None = None) -> None:
@@ -45,16 +38,16 @@ def _flip(path: Path, at: int | None = None) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_corrupted_led_frames_are_drawn_again_and_the_playlist_tells_the_truth(site):
+def test_corrupted_led_frames_are_drawn_again_and_the_playlist_tells_the_truth(site, basic_built):
     frames = sorted((site / ".cache/led").glob("*.png"))
     assert len(frames) >= 5
+    assert build_basic(site).frames_drawn == 0, "undamaged, every frame comes from the cache"
     for frame in frames:
         _flip(frame)
     shutil.rmtree(site / "public")
-    report = _build(site)
+    report = build_basic(site)
     assert report.frames_drawn == len(frames), "every corrupted frame is drawn again"
-    assert _tree(site / "public") == _tree(site / "cold")
-    assert _tree(site / "staff") == _tree(site / "cold-staff")
+    assert _equals_cold(site, basic_built)
     for playlist in (site / "staff/led").glob("*/playlist.json"):
         items = json.loads(playlist.read_text("utf-8"))["items"]
         assert items
@@ -64,7 +57,7 @@ def test_corrupted_led_frames_are_drawn_again_and_the_playlist_tells_the_truth(s
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "empty"])
-def test_a_damaged_shard_never_crashes_the_build(site, damage):
+def test_a_damaged_shard_never_crashes_the_build(site, basic_built, damage):
     shards = sorted((site / ".cache/data").glob("*.cache"))
     assert shards
     for shard in shards:
@@ -75,9 +68,8 @@ def test_a_damaged_shard_never_crashes_the_build(site, damage):
         else:
             shard.write_bytes(b"\x80\x05garbage" * 50 if damage == "garbage" else b"")
     shutil.rmtree(site / "public")
-    _build(site)
-    assert _tree(site / "public") == _tree(site / "cold")
-    assert _tree(site / "staff") == _tree(site / "cold-staff")
+    build_basic(site)
+    assert _equals_cold(site, basic_built)
 
 
 def test_a_flipped_byte_loses_only_that_entry(tmp_path):
@@ -115,15 +107,14 @@ def test_a_planted_entry_never_runs(tmp_path):
     assert is_missing(again.get("ns", "0abc")) and not marker.exists()
 
 
-def test_a_planted_compiled_template_is_not_loaded(site):
+def test_a_planted_compiled_template_is_not_loaded(site, basic_built):
     compiled = sorted((site / ".cache/jinja").iterdir())
     assert compiled
     for path in compiled:
         _flip(path, at=len(path.read_bytes()) - 5)
     shutil.rmtree(site / "public")
-    _build(site)
-    assert _tree(site / "public") == _tree(site / "cold")
-    assert _tree(site / "staff") == _tree(site / "cold-staff")
+    build_basic(site)
+    assert _equals_cold(site, basic_built)
 
 
 def test_the_secret_is_kept_between_processes(tmp_path, monkeypatch):

@@ -47,7 +47,7 @@ def bank_cards(draw) -> str:
     return next(body + d for d in "0123456789" if luhn(body + d))
 
 
-FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+FAST = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -9,7 +9,7 @@ import pytest
 from generator.checks.review import TEST_SCRYPT_N, ReviewStore
 from generator import config
 from generator.desk import audit
-from tests.desk_helpers import NOW, PASSWORD, WRITER, Client, DeskServer, make_desk_site
+from tests.desk_helpers import NOW, PASSWORD, WRITER, Client, DeskServer
 
 ARTICLE = "stories/2026-11-01-好人张三.md"
 PAGE = f"/article?src={urllib.parse.quote(ARTICLE)}"
@@ -18,8 +18,8 @@ ORDER = [("陈初审", "初审"), ("赵一校", "一校"), ("刘复审", "复审
 
 
 @pytest.fixture
-def desk(tmp_path):
-    with DeskServer(make_desk_site(tmp_path / "site")) as server:
+def desk(desk_site, tmp_path):
+    with DeskServer(desk_site(tmp_path / "site")) as server:
         yield server
 
 

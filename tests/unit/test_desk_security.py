@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from generator.desk import accounts
-from tests.desk_helpers import ADMIN, PASSWORD, REVIEWERS, WRITER, Client, DeskServer, make_desk_site
+from tests.desk_helpers import ADMIN, PASSWORD, REVIEWERS, WRITER, Client, DeskServer
 
 ARTICLE = "stories/2026-11-01-好人张三.md"
 Q = urllib.parse.quote(ARTICLE)
@@ -23,8 +23,8 @@ ROUTES = [("GET", "/"), ("GET", f"/article?src={Q}"), ("GET", "/write?type=story
 
 
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    ws = make_desk_site(tmp_path_factory.mktemp("desk") / "site")
+def desk(desk_site, tmp_path_factory):
+    ws = desk_site(tmp_path_factory.mktemp("desk") / "site")
     with DeskServer(ws) as server:
         yield server
 
@@ -94,8 +94,8 @@ def test_a_foreign_host_header_is_refused(desk):
     assert Client(desk.port, host="localhost").get("/login")[0] == 200
 
 
-def test_repeated_failures_lock_the_account(tmp_path):
-    ws = make_desk_site(tmp_path / "site")
+def test_repeated_failures_lock_the_account(desk_site, tmp_path):
+    ws = desk_site(tmp_path / "site")
     with DeskServer(ws) as server:
         client = Client(server.port)
         for _ in range(accounts.MAX_FAILURES):
@@ -112,9 +112,9 @@ XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
 FILE_XSS = "x' onmouseover='alert(3)' &amp"
 
 
-def test_xss_payloads_are_escaped_on_every_desk_page(tmp_path):
+def test_xss_payloads_are_escaped_on_every_desk_page(desk_site, tmp_path):
     name = f"{FILE_XSS}.md"
-    ws = make_desk_site(tmp_path / "site", {f"content/stories/2026-11-02-{name}": (
+    ws = desk_site(tmp_path / "site", {f"content/stories/2026-11-02-{name}": (
         f"---\ntitle: \"{XSS}\"\ndate: 2026-11-02\nperson: 李四\ncategory: 助人为乐\nauthor: 方写稿\n"
         f"summary: \"{XSS}\"\nconsent: {{who: 李四, date: 2026-10-20}}\n---\n{XSS}正文\n")})
     source = f"stories/2026-11-02-{name}"

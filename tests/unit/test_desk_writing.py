@@ -14,7 +14,7 @@ from PIL import Image
 
 from generator.base.frontmatter import split
 from generator.desk import accounts
-from tests.desk_helpers import PASSWORD, WRITER, Client, DeskServer, make_desk_site
+from tests.desk_helpers import PASSWORD, WRITER, Client, DeskServer
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW = {"type": "story", "title": "修车师傅老李", "date": "2026-11-05", "person": "李国强", "category": "敬业奉献",
@@ -25,8 +25,8 @@ NEW = {"type": "story", "title": "修车师傅老李", "date": "2026-11-05", "pe
 
 
 @pytest.fixture
-def desk(tmp_path):
-    with DeskServer(make_desk_site(tmp_path / "site")) as server:
+def desk(desk_site, tmp_path):
+    with DeskServer(desk_site(tmp_path / "site")) as server:
         yield server
 
 

@@ -85,7 +85,7 @@ def test_a_wide_phone_photo_is_decoded_at_reduced_scale_and_resized(monkeypatch)
     draft = JpegImagePlugin.JpegImageFile.draft
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft",
                         lambda self, mode, size: asked.append(size) or draft(self, mode, size))
-    result = Image.open(io.BytesIO(prepare(_phone_photo(4000, 3000), 1080, 85)))
+    result = Image.open(io.BytesIO(prepare(_phone_photo(2400, 1800), 1080, 85)))  # 2.2 × too wide
     assert asked == [(1080, 810)] and result.size == (1080, 810)
     assert not result.getexif() and "icc_profile" not in result.info
 
@@ -101,9 +101,9 @@ def test_a_phone_photo_and_all_its_copies_come_from_one_draft_decode(monkeypatch
                         lambda self, mode, size: asked.append(size) or draft(self, mode, size))
     monkeypatch.setattr(ImageFile.ImageFile, "load",
                         lambda self: (self.tile and decoded.append(self.size)) or load(self))
-    raw = _phone_photo(4000, 3000)
+    raw = _phone_photo(2400, 1800)
     files = prepare_all(raw, 1080, 85)
-    assert asked == [(1080, 810)] and decoded == [(2000, 1500)], "one decode, at half scale"
+    assert asked == [(1080, 810)] and decoded == [(1200, 900)], "one decode, at half scale"
     monkeypatch.undo()
     sizes = {name: Image.open(io.BytesIO(data)).size for name, data in files.items()}
     assert sizes == {"": (1080, 810), ".480w.jpg": (480, 360), ".800w.jpg": (800, 600),

@@ -1,21 +1,21 @@
 """Incremental builds: after any edit, a warm build (the CLI's, or the preview's kept cache) gives exactly the tree
-a cold build gives, while rewriting only what the edit touches."""
+a cold build gives, while rewriting only what the edit touches.
+
+`basic_site` (tests/conftest.py) is a copy of the basic case as a first build with a cache left
+it: public/, staff/, .preview/ and .cache/; each test edits its copy and builds again."""
 from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from generator import config
 from generator.build.pipeline import BuildOptions, build
+from tests.conftest import BASIC_NOW, ROOT, build_basic
 
-ROOT = Path(__file__).resolve().parents[2]
-CASE = ROOT / "tests/golden/cases/basic"
 TEMPLATES = ROOT / "templates"
-NOW = datetime(2024, 6, 30, 9, 0)
 STORY = "content/stories/2024-05-li-a-yi.md"
 NEW_STORY = """---
 title: 张师傅修车不收钱
@@ -35,18 +35,12 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def site(tmp_path):
-    shutil.copytree(CASE, tmp_path / "site")
-    return tmp_path / "site"
+def site(basic_site):
+    return basic_site
 
 
-def _options(site: Path, out: str, cache: bool, keep: bool = False) -> BuildOptions:
-    return BuildOptions(site / "content", site / out, TEMPLATES, NOW, cache_dir=site / ".cache" if cache else None,
-                        preview=keep, keep_cache=keep, jobs=1)
-
-
-def _build(site: Path, out: str = "public", cache: bool = True, keep: bool = False):
-    return build(config.load(site / "site_config.yaml"), _options(site, out, cache, keep))
+def _cold_options(site: Path, out: str, jobs: int) -> BuildOptions:
+    return BuildOptions(site / "content", site / out, TEMPLATES, BASIC_NOW, jobs=jobs)
 
 
 def _edit_body(site: Path) -> None:
@@ -93,21 +87,21 @@ EDITS = {"body": _edit_body, "title": _edit_title, "added": _add_story, "removed
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_a_warm_build_after_an_edit_equals_a_cold_build(site, edit, keep):
     out = ".preview" if keep else "public"
-    _build(site, out, keep=keep)
+    if keep:
+        # the preview server's first build in this process: its cache stays in memory
+        build_basic(site, out, preview=True)
     EDITS[edit](site)
-    _build(site, out, keep=keep)
-    _build(site, "cold", cache=False) if not keep else build(
-        config.load(site / "site_config.yaml"), replace(_options(site, "cold", False), preview=True))
+    build_basic(site, out, preview=keep)
+    build_basic(site, "cold", cache=False, preview=keep)
     assert _tree(site / out) == _tree(site / "cold")
 
 
-def test_a_lost_wechat_bundle_is_made_again_as_a_cold_build_makes_it(site):
-    _build(site, cache=False)
-    cold_staff = _tree(site / "staff")
-    _build(site)
+def test_a_lost_wechat_bundle_is_made_again_as_a_cold_build_makes_it(site, basic_built):
+    cold_staff = _tree(basic_built.parent / "cold-staff")
+    assert _tree(site / "staff") == cold_staff
     bundle = next(p for p in sorted((site / "staff/wechat").iterdir()) if p.is_dir())
     shutil.rmtree(bundle)
-    report = _build(site)
+    report = build_basic(site)
     assert _tree(site / "staff") == cold_staff
     assert any(p.startswith(f"wechat/{bundle.name}/") for p in report.written)
     assert not any(p.startswith("wechat/") and not p.startswith(f"wechat/{bundle.name}/")
@@ -115,9 +109,8 @@ def test_a_lost_wechat_bundle_is_made_again_as_a_cold_build_makes_it(site):
 
 
 def test_editing_a_story_rewrites_its_page_its_lists_and_the_search_files_it_changes(site):
-    _build(site)
     _edit_body(site)
-    written = _build(site).written
+    written = build_basic(site).written
     slug = Path(STORY).stem
     assert f"stories/{slug}/index.html" in written
     assert "search/data/d/0.json" in written or "search/data/d/1.json" in written
@@ -147,19 +140,17 @@ def test_a_body_edit_renders_its_own_page_again_not_its_neighbours_or_the_lists(
 
 
 def test_adding_a_story_writes_it_and_the_lists_but_not_the_other_articles(site):
-    _build(site)
     _add_story(site)
-    report = _build(site)
+    report = build_basic(site)
     assert "stories/2024-06-zhang/index.html" in report.written
     assert not any(p.startswith(("activities/2024", "letters/2024")) for p in report.written)
     assert "search/data/meta.json" in report.written  # one more document
 
 
 def test_a_preview_between_two_builds_does_not_disturb_the_next_build(site):
-    _build(site)
-    _build(site, ".preview", keep=True)
+    build_basic(site, ".preview", preview=True)
     _edit_body(site)
-    written = _build(site).written
+    written = build_basic(site).written
     slug = Path(STORY).stem
     assert f"stories/{slug}/index.html" in written
     assert not any(p.startswith(("activities/", "letters/")) for p in written)
@@ -171,26 +162,25 @@ def test_pages_rendered_in_worker_processes_equal_pages_rendered_in_one(site):
         text = NEW_STORY.replace("2024-06-10", f"2023-0{n % 9 + 1}-1{n % 10}").replace("张师傅修车", f"张师傅第{n}次修车")
         (site / f"content/stories/2023-zhang-{n}.md").write_text(text, encoding="utf-8")
     config_ = config.load(site / "site_config.yaml")
-    build(config_, replace(_options(site, "one", cache=False), jobs=1))
-    build(config_, replace(_options(site, "two", cache=False), jobs=2))
+    build(config_, _cold_options(site, "one", 1))
+    build(config_, _cold_options(site, "two", 2))
     assert _tree(site / "one") == _tree(site / "two")
 
 
 def test_an_unchanged_image_is_left_as_published_and_a_replaced_one_is_published_again(site):
     import os
-    _build(site)
     cover = site / "content/images/cover.jpg"
     copy = site / "public/media/images/cover.jpg"
     published, stamp = copy.read_bytes(), copy.stat().st_mtime_ns
     letter = site / "content/letters/2024-03-wen-ming.md"  # a page without the photo
     letter.write_text(letter.read_text(encoding="utf-8") + "\n让我们从身边小事做起。\n", encoding="utf-8")
-    report = _build(site)
+    report = build_basic(site)
     assert report.written and "media/images/cover.jpg" not in report.written
     assert copy.read_bytes() == published and copy.stat().st_mtime_ns == stamp
     from PIL import Image
     Image.new("RGB", (40, 20), (10, 120, 200)).save(cover, "JPEG")
     os.utime(cover, ns=(1, 1))  # even with an old time stamp: the size differs
-    assert "media/images/cover.jpg" in _build(site).written
+    assert "media/images/cover.jpg" in build_basic(site).written
     assert copy.read_bytes() != published
 
 
@@ -204,7 +194,7 @@ def test_a_template_mistake_met_in_a_worker_process_is_reported_in_chinese(site,
     story = templates / "story.html"
     story.write_text(story.read_text(encoding="utf-8").replace("{{ page.html|safe }}", "{{ page.no_such_value }}"),
                      encoding="utf-8")
-    options = replace(_options(site, "public", cache=False), templates_dir=templates, jobs=2)
+    options = replace(_cold_options(site, "public", 2), templates_dir=templates)
     with pytest.raises(BuildFailed) as failed:
         build(config.load(site / "site_config.yaml"), options)
     assert [p.message for p in failed.value.problems][0].startswith("模板用到了不存在的值")

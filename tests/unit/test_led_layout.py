@@ -72,7 +72,7 @@ def check_rules(text: str, lines: list[str], max_width: int) -> None:
         assert width_of(line) <= max_width, f"{line!r} is wider than {max_width}"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(TEXTS, WIDTHS)
 def test_greedy_breaking_keeps_every_rule(text, max_width):
     try:
@@ -83,7 +83,7 @@ def test_greedy_breaking_keeps_every_rule(text, max_width):
     check_rules(text, lines, max_width)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(TEXTS, WIDTHS)
 def test_pretty_breaking_keeps_every_rule_and_needs_no_more_lines(text, max_width):
     try:

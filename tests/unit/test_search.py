@@ -165,7 +165,7 @@ def _reader(published: dict, kind: str):
     return (lambda path, key: None) if kind == "missing" else None
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)  # Hypothesis's default: each run draws new cases
 @given(_corpus_and_edits(), st.sampled_from([30, 200, 24_000]), st.sampled_from([1, 2, 3, 256]),
        st.sampled_from(["files", "none", "missing"]))
 def test_updating_the_index_gives_the_same_files_as_building_it_afresh(corpus, shard_bytes, block_docs,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STORY
+from tests.conftest import MINIMAL_CONFIG, STORY, write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,9 +35,9 @@ def _request(port: int, method: str, path: str, headers: dict | None = None, bod
     return response.status, dict(response.getheaders()), data
 
 
-@pytest.fixture
-def served(make_site):
-    root = make_site({"content/stories/a.md": STORY})
+def _serve(root: Path):
+    """Start `generator serve` on a free port for the site at root and wait until it answers;
+    (port, child)."""
     port = _free_port()
     child = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
                               "--config", str(root / "site_config.yaml")], cwd=root,
@@ -50,9 +50,31 @@ def served(make_site):
                 break
         except OSError:
             time.sleep(0.2)
-    yield root, port, child
+    return port, child
+
+
+def _stop(child: subprocess.Popen) -> None:
     child.terminate()
     child.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server for the tests that only ask it things (none of them changes a file)."""
+    root = write_tree(tmp_path_factory.mktemp("serve") / "site",
+                      {"site_config.yaml": MINIMAL_CONFIG, "content/stories/a.md": STORY})
+    port, child = _serve(root)
+    yield root, port, child
+    _stop(child)
+
+
+@pytest.fixture
+def edited(make_site):
+    """A server of its own, for a test that saves files while it runs."""
+    root = make_site({"content/stories/a.md": STORY})
+    port, child = _serve(root)
+    yield root, port, child
+    _stop(child)
 
 
 def test_only_this_machine_is_answered(served):
@@ -105,10 +127,10 @@ def test_a_port_in_use_gets_its_own_message(served):
     assert second.returncode == 1 and "端口已被占用" in second.stderr and "Traceback" not in second.stderr
 
 
-def test_every_save_is_pushed_to_the_open_page(served):
+def test_every_save_is_pushed_to_the_open_page(edited):
     from tornado.websocket import websocket_connect
 
-    root, port, _ = served
+    root, port, _ = edited
     story = root / "content/stories/a.md"
 
     async def session() -> list[str]:
@@ -143,10 +165,10 @@ def test_every_save_is_pushed_to_the_open_page(served):
     assert result.get("seen") == [True] * 5
 
 
-def test_the_staff_pages_are_pushed_when_their_outputs_are_done(served):
+def test_the_staff_pages_are_pushed_when_their_outputs_are_done(edited):
     from tornado.websocket import websocket_connect
 
-    root, port, _ = served
+    root, port, _ = edited
     story = root / "content/stories/a.md"
 
     async def page(url: str):

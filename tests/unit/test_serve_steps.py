@@ -200,17 +200,21 @@ def test_a_burst_of_saves_rebuilds_once_and_a_save_during_a_rebuild_once_more():
         release.wait(10)
         return True
 
-    trigger = Trigger(rebuild, delay=0.05)
+    def wait_for(count: int) -> None:  # a deadline, not a fixed sleep: a busy machine is slow
+        deadline = time.monotonic() + 10
+        while len(runs) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    trigger = Trigger(rebuild, delay=0.3)  # far longer than the burst, even on a loaded machine
     for _ in range(20):
         trigger.changed()
         time.sleep(0.002)
-    deadline = time.monotonic() + 10
-    while not runs and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for(1)
     for _ in range(5):  # saves while that rebuild runs
         trigger.changed()
     release.set()
-    time.sleep(0.5)
+    wait_for(2)
+    time.sleep(0.9)  # three delays of quiet: no third rebuild comes
     assert len(runs) == 2
 
 
