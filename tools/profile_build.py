@@ -23,21 +23,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from tools.bench import CONFIG
-from tools.corpus import write_corpus
+from tools.bench import prepare as corpus  # the bench's text-only corpus, written once per size
 
 WORK = Path(os.environ.get("WENMING_PROFILE_DIR", "/tmp/wenming-profile"))
 REPO = Path(__file__).resolve().parents[1]
 BUILD_TIME = datetime(2026, 12, 2, 9, 0)
-
-
-def corpus(pages: int) -> Path:
-    """The text-only corpus of `pages` pages with the bench config, written once."""
-    root = WORK / f"corpus-{pages}"
-    if not (root / "content").is_dir():
-        write_corpus(root, pages)
-    (root / "site_config.yaml").write_text(CONFIG % (8700 + pages % 97), encoding="utf-8")
-    return root
 
 
 def options(root: Path, out: Path, jobs: int):
