@@ -11,13 +11,23 @@ screen's other slides.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from generator.formats.led.layout import Ink
 
 Font = ImageFont.FreeTypeFont | Callable[[], ImageFont.FreeTypeFont]
+
+
+def composed_ink(glyphs: Iterable[tuple[int, Ink]]) -> Ink:
+    """The ink box of glyphs (advance, box) set one after the other from the pen at 0."""
+    left = top = right = bottom = pen = 0
+    for advance, (l, t, r, b) in glyphs:
+        left, top = min(left, pen + l), min(top, t)
+        right, bottom = max(right, pen + r), max(bottom, b)
+        pen += advance
+    return (left, top, max(right, pen), bottom)
 
 
 class GlyphMeasure:
@@ -61,17 +71,7 @@ class GlyphMeasure:
 
     def ink(self, text: str) -> Ink:
         """Left, top, right, bottom of a string, composed from its glyphs (as the layout does)."""
-        left = top = right = bottom = pen = 0
-        for char in text:
-            advance, (l, t, r, b) = self.glyph(char)
-            left, top, right, bottom = (
-                min(left, pen + l),
-                min(top, t),
-                max(right, pen + r),
-                max(bottom, b),
-            )
-            pen += advance
-        return (left, top, max(right, pen), bottom)
+        return composed_ink(self.glyph(char) for char in text)
 
     def mask(self, char: str) -> Image.Image | None:
         """One glyph's coverage ("L", the size of its ink box), or None for a blank glyph."""

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from generator.config import Screen
 from generator.render.images import orientation_of
 from generator.formats.led.layout import Fitted, Ink
-from generator.formats.led.metrics import GlyphMeasure
+from generator.formats.led.metrics import GlyphMeasure, composed_ink
 
 RENDERER_VERSION = "4"  # bump whenever the drawing changes, so cached frames are redrawn
 MARK_TEXT = "未审定 · 仅供预览"
@@ -135,22 +135,13 @@ class PillowMeasure:
         return (int(box[0]), int(box[1]), int(box[2]), int(box[3]))
 
     def _composed(self, text: str) -> Ink:
-        left, top, right, bottom, pen = 0, 0, 0, 0, 0
         for char in text:
             if char not in self._glyphs:
                 self._glyphs[char] = (
                     int(self.font.getlength(char, mode=self.mode)),
                     self._pillow(char),
                 )
-            advance, (l, t, r, b) = self._glyphs[char]
-            left, top, right, bottom = (
-                min(left, pen + l),
-                min(top, t),
-                max(right, pen + r),
-                max(bottom, b),
-            )
-            pen += advance
-        return (left, top, max(right, pen), bottom)
+        return composed_ink(self._glyphs[char] for char in text)
 
 
 def lines_fit(
