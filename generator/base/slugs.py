@@ -39,6 +39,7 @@ WINDOWS_RESERVED = {
 }
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _WINDOWS_CHARS = re.compile(r'[<>:"|?*]')
+_LOW_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def is_safe(slug: str) -> bool:
@@ -72,7 +73,7 @@ def windows_name_ok(name: str) -> bool:
     characters, no reserved device name (CON, NUL, COM1 …, with or without an extension), no
     trailing dot or space.
     """
-    if re.search(r"[\x00-\x1f]", name) or _WINDOWS_CHARS.search(name) or name.endswith((".", " ")):
+    if _LOW_CONTROL.search(name) or _WINDOWS_CHARS.search(name) or name.endswith((".", " ")):
         return False
     return name.split(".")[0].strip().lower() not in WINDOWS_RESERVED
 

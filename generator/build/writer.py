@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.base.hashing import file_sha256, sha256_hex, short_sha256
-from generator.base.slugs import windows_name_ok
+from generator.base.slugs import WINDOWS_RESERVED, windows_name_ok
 
 
 # output paths that are staff tools, never part of the public website
@@ -465,11 +465,12 @@ def _rename_exchange(a: str, b: str) -> bool:
 # A plain output path (ASCII names, dots only inside them): already normal and safe unless a name
 # is one of Windows' reserved device names. Most paths are plain; the rest take the long way.
 _PLAIN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*")
-_RESERVED = re.compile(r"(?:^|/)(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:[./]|$)", re.IGNORECASE)
 
 
 def _safe_relative(rel: str) -> str:
-    if _PLAIN.fullmatch(rel) and not _RESERVED.search(rel):
+    if _PLAIN.fullmatch(rel) and not any(
+        part.split(".")[0].lower() in WINDOWS_RESERVED for part in rel.split("/")
+    ):
         return rel
     normal = posixpath.normpath(rel.replace("\\", "/"))
     if not rel or normal.startswith(("../", "/")) or normal in ("..", ".") or "\x00" in rel:
