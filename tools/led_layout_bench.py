@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from generator import config
-from generator.formats.led import _Target, raster
+from generator.formats.led import _Target, raster, screen_chars
 from generator.formats.led.fonts import FontBook, FontChoice, find_font
 from generator.formats.led.layout import Box, Unfittable
 from generator.formats.led.slides import collect
@@ -60,8 +60,8 @@ def _targets(cfg, specs=()) -> list[_Target]:
         font = find_font(screen, cfg)
         if isinstance(font, FontChoice):
             shown = [s for s in specs if screen.full_letters or not s.full_text]
-            chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
-            out.append(_Target(screen, font, raster.palette_for(screen), FontBook(), chars))
+            palette = raster.palette_for(screen)
+            out.append(_Target(screen, font, palette, FontBook(), screen_chars(shown)))
     return out
 
 

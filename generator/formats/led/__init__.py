@@ -107,7 +107,7 @@ class _Target:
             found = self.measures[key] = (
                 raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
-                else GlyphMeasure(partial(self.book.get, self.font.face_for(size), size),
+                else GlyphMeasure(partial(self.font_at, size),
                                   self.palette.smooth,
                                   self.chars if size == self.screen.font_size else "")
             )
@@ -158,16 +158,16 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
     # screens get their copies from that decode. The loops are listed in the config's order.
     order = {screen.name: number for number, (screen, _, _) in enumerate(screens)}
     screens.sort(key=lambda s: -s[0].width * s[0].height)
-    photos = raster.Photos(_photo_areas(site, screens, unreviewed))
+    each = [_photo_areas(site, screen, shown, unreviewed) for screen, _, shown in screens]
+    coming = [_union(each[number:]) for number in range(len(each) + 1)]
+    photos = raster.Photos(coming[0])
     run = _Run(site, unreviewed, cache_dir, result, templates, cfg.led.max_share, photos=photos)
     for number, (screen, font, shown) in enumerate(screens):
-        photos.keep_only(_photo_areas(site, screens[number:], unreviewed),
-                         _photo_areas(site, screens[number + 1:], unreviewed))
+        photos.keep_only(coming[number], coming[number + 1])
         # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
         # needed only while it is drawn (the whole sample site held 600 MB of faces when they
         # were kept for all screens).
-        chars = "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
-        target = _Target(screen, font, raster.palette_for(screen), FontBook(), chars)
+        target = _Target(screen, font, raster.palette_for(screen), FontBook(), screen_chars(shown))
         _render_screen(run, target, shown, now.date(), build_id)
     result.loops.sort(key=lambda loop: order[loop.name])
     result.files = dict(sorted(result.files.items(),
@@ -176,19 +176,36 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
     return result
 
 
-def _photo_areas(site: Site, screens: list, unreviewed: frozenset[str]
+def screen_chars(shown: list[SlideSpec]) -> str:
+    """Every character of a screen's slides, once each, in order of first use."""
+    return "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
+
+
+def _photo_areas(site: Site, screen: Screen, shown: list[SlideSpec], unreviewed: frozenset[str]
                  ) -> dict[Path, set[tuple[int, int]]]:
-    """For each slide photo, the size of every photo area a screen will fit it into."""
+    """For each slide photo, the size of every photo area this screen will fit it into."""
     areas: dict[Path, set[tuple[int, int]]] = {}
-    for screen, _, shown in screens:
-        for spec in shown:
-            photo = _photo_path(site, spec, screen)
-            if photo is not None:
-                layout = raster.plan(screen, photo=raster.photo_size(photo),
-                                     marked=spec.page.source in unreviewed)
-                if layout.photo is not None:
-                    areas.setdefault(photo, set()).add((layout.photo.width, layout.photo.height))
+    for spec in shown:
+        photo, layout = _slide_layout(site, spec, screen, unreviewed)
+        if photo is not None and layout.photo is not None:
+            areas.setdefault(photo, set()).add((layout.photo.width, layout.photo.height))
     return areas
+
+
+def _union(areas: list[dict[Path, set[tuple[int, int]]]]) -> dict[Path, set[tuple[int, int]]]:
+    joined: dict[Path, set[tuple[int, int]]] = {}
+    for found in areas:
+        for photo, sizes in found.items():
+            joined.setdefault(photo, set()).update(sizes)
+    return joined
+
+
+def _slide_layout(site: Site, spec: SlideSpec, screen: Screen, unreviewed: frozenset[str]):
+    """The slide's photo on this screen (or None) and the frame's layout around it."""
+    photo = _photo_path(site, spec, screen)
+    layout = raster.plan(screen, photo=raster.photo_size(photo) if photo else None,
+                         marked=spec.page.source in unreviewed)
+    return photo, layout
 
 
 def _screens_by_page(
@@ -273,9 +290,7 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     """The frames of one slide on one screen as (content key, PNG bytes); none, with a problem,
     when it cannot fit."""
     screen, palette = target.screen, target.palette
-    photo = _photo_path(run.site, spec, screen)
-    layout = raster.plan(screen, photo=raster.photo_size(photo) if photo else None,
-                         marked=spec.page.source in run.unreviewed)
+    photo, layout = _slide_layout(run.site, spec, screen, run.unreviewed)
     box = Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
     try:
         fitted = _fitted(run, target, spec.paragraphs, box, spec.keep)
@@ -295,7 +310,7 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
         fitted.ink_bottom,
         fitted.gap,
         layout,
-        _file_digest(photo) if photo else "",
+        hashing.file_sha256(photo) if photo else "",
     )
     out, start = [], 0
     for lines in fitted.frames:
@@ -449,10 +464,6 @@ def _photo_path(site: Site, spec: SlideSpec, screen: Screen) -> Path | None:
         return None
     path = site.find_image(spec.page, spec.photo)
     return path if path is not None and raster.photo_size(path) else None
-
-
-def _file_digest(path: Path) -> str:
-    return hashing.file_sha256(path)
 
 
 def _unfittable(site: Site, spec: SlideSpec, screen: Screen, exc: Unfittable) -> SiteError:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from generator.config import Screen
 from generator.render.images import orientation_of
@@ -46,8 +46,6 @@ _EXIF_TURNS = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-_SWAPS = (Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270, Image.Transpose.TRANSVERSE,
-          Image.Transpose.ROTATE_90)
 _ROTATE = {
     "90": Image.Transpose.ROTATE_270,
     "180": Image.Transpose.ROTATE_180,
@@ -407,8 +405,10 @@ def _fit_photo(photo: Path, boxes: set[tuple[int, int]]) -> dict[tuple[int, int]
     """
     width, height = max(w for w, _ in boxes), max(h for _, h in boxes)
     with Image.open(photo) as source:
-        turn = _EXIF_TURNS.get(orientation_of(source))
-        source.draft("RGB", (height, width) if turn in _SWAPS else (width, height))
+        orientation = orientation_of(source)
+        turn = _EXIF_TURNS.get(orientation)
+        # orientations 5-8 swap the sides: the draft is asked for the stored (unturned) shape
+        source.draft("RGB", (height, width) if orientation in (5, 6, 7, 8) else (width, height))
         # one decoded copy, turned in place of exif_transpose (which copies) when it must be
         picture = source.convert("RGB") if source.mode != "RGB" else source
         picture.load()
@@ -525,7 +525,8 @@ _BAND_ROWS = 64
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     """One PNG chunk: length, type, data and the CRC of type and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    crc = zlib.crc32(data, zlib.crc32(kind))  # (no copy of a frame's data to sum it)
+    return b"".join((struct.pack(">I", len(data)), kind, data, struct.pack(">I", crc)))
 
 
 def _libc_trim() -> Callable[[], object] | None:
