@@ -234,7 +234,6 @@ class MediaLibrary:
     # output path → (content key, source file, copy name)
     files: dict[str, tuple[str, Path, str]] = field(default_factory=dict)
     _urls: dict[Path, ImageURL] = field(default_factory=dict)
-    _keys: dict[Path, str] = field(default_factory=dict)
     # (page folder, src) → file
     _found: dict[tuple[str, str], Path | None] = field(default_factory=dict)
     # images prepared and not yet staged: their files by copy name, by source file
@@ -274,7 +273,6 @@ class MediaLibrary:
                                    "把那张图片改个名字（文件名里不要有 .480w 这样的部分）。")
             for path, name in names:
                 self.files[path] = (key, source, name)
-            self._keys[source] = key
             self._urls[source] = shape.url(self.routes.url(rel))
             self._stage(key, source, names)
         return self._urls[source]
@@ -291,6 +289,8 @@ class MediaLibrary:
         bytes are those of a one-thread build; an image that cannot be prepared raises its error
         when `publish` asks for it, in the pages' order, as it would alone.
         """
+        if jobs < 2:
+            return  # publish prepares them one by one
         todo: dict[Path, str] = {}
         for page, src in wanted:
             if "://" in src or src.startswith(("data:", "//")):
@@ -302,12 +302,10 @@ class MediaLibrary:
             if signature is not None and not isinstance(
                     self.cache.get("image-keys", signature), tuple):
                 todo[source] = signature
-        if jobs < 2 or len(todo) < 2:
-            return  # publish prepares them one by one
-        _load_codecs()  # Pillow registers its plugins on first use: not from several threads
-        one_heap()
+        if len(todo) < 2:
+            return
         threads = min(jobs, len(todo))
-        self._pool, self._most = ThreadPoolExecutor(max_workers=threads), 2 * threads
+        self._pool, self._most = image_threads(threads), 2 * threads
         self._waiting = dict.fromkeys(todo)
         self._hand_out()
 
@@ -412,6 +410,14 @@ class MediaLibrary:
         if cached:
             write_sealed(cached, _pack(made), self.cache.key)
         return made
+
+
+def image_threads(count: int) -> ThreadPoolExecutor:
+    """A pool of `count` threads for Pillow work: its formats registered first (Pillow registers
+    its plugins on first use, not safely from several threads) and one C heap (see one_heap)."""
+    _load_codecs()
+    one_heap()
+    return ThreadPoolExecutor(max_workers=count)
 
 
 @functools.cache

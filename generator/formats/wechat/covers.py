@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from generator.model.content import Page, Site
-from generator.render.images import Copies, one_heap
+from generator.render.images import Copies, image_threads
 from generator.render.markdown import Rendered
 from generator.formats.led import layout
 from generator.formats.led.layout import Unfittable
@@ -130,8 +129,7 @@ class Cutter:
         todo = Counter((source, tuple(focus)) for source, focus in wanted)
         if jobs < 2 or len(todo) < 2:
             return
-        one_heap()
-        with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with image_threads(min(jobs, len(todo))) as pool:
             self._ahead.update(
                 ((source, focus), [pool.submit(self._cut_photo, source, focus), uses])
                 for (source, focus), uses in todo.items())
