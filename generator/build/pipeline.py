@@ -392,14 +392,15 @@ class _WechatRenderer:
     cfg: SiteConfig
     routes: routing.Routes
     unreviewed: frozenset[str]
-    templates_dir: Path
+    # sent to a worker with the code compiled so far, so no chunk compiles the templates again
+    templates: Templates = field(compare=False)
     cutter: object = field(default=None, compare=False)  # the build's covers.Cutter
 
     def render(self, jobs) -> list:
         """Render a chunk of (page, rendered body) pairs."""
         from generator.formats.wechat import render_wechat
 
-        site, templates = Site((), self.content_dir), Templates(self.templates_dir)
+        site = Site((), self.content_dir)
         return [
             render_wechat(
                 page,
@@ -407,7 +408,7 @@ class _WechatRenderer:
                 site,
                 self.cfg,
                 page_url=self.routes.absolute(self.routes.page_path(page)),
-                templates=templates,
+                templates=self.templates,
                 preview_mark=page.source in self.unreviewed,
                 cutter=self.cutter,
             )
@@ -445,8 +446,13 @@ def _wechat_bundles(work: _Work, rendered: Bodies,
         )
     }
     todo = [(p, rendered[p.source]) for p in pages if p.source not in current]
-    renderer = _WechatRenderer(  # (a cutter loads the WeChat modules)
-        work.site.content_dir, work.cfg, work.routes, work.unreviewed, work.opts.templates_dir,
+    templates = Templates(work.opts.templates_dir)
+    if todo:  # (only then are the WeChat modules loaded)
+        from generator.formats.wechat.preview import TEMPLATE
+
+        templates.load(TEMPLATE)  # compiled once here, not once in every worker's chunk
+    renderer = _WechatRenderer(
+        work.site.content_dir, work.cfg, work.routes, work.unreviewed, templates,
         _cutter(work, media, todo) if todo else None,
     )
     results = dict(zip((p.source for p, _ in todo), map_chunks(renderer.render, todo, work.jobs))) \

@@ -25,10 +25,10 @@ class Templates:
     def __init__(self, folder: Path, cache_dir: Path | None = None, compiled: dict | None = None):
         self.folder, self.cache_dir = folder, cache_dir
         # Templates compiled here (or by the process that sent this one) are held in memory, so a
-        # worker process given these Templates compiles none of them again.
+        # worker process given these Templates compiles none of them again; with a cache folder
+        # they are also kept between builds (Jinja checks each template's time stamp before
+        # reusing one).
         self._compiled = KeptBytecodeCache(cache_dir, compiled)
-        # Compiled templates are kept between builds (Jinja checks each template's time stamp
-        # before reusing one).
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
