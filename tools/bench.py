@@ -123,7 +123,8 @@ def ours(root: Path, runs: int, between=None) -> dict[str, tuple[float, int]]:
 
 def preview_latency(root: Path, runs: int) -> float:
     """Seconds from saving a story to `make serve` serving the new page bytes (median)."""
-    port = 8700 + int(root.name.split("-")[1]) % 97
+    pages = int(root.name.split("-")[1])
+    port = 8700 + pages % 97
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", str(port)],
         cwd=root,
@@ -134,14 +135,16 @@ def preview_latency(root: Path, runs: int) -> float:
     story = sorted((root / "content/stories").glob("*.md"))[0]
     url = f"http://127.0.0.1:{port}/wenming/stories/{story.stem}/"
     try:
-        _wait_for(url, "", 120)
+        # the server's first build comes first: allow it what a cold build of this size may take
+        # on a slow machine (about 20 ms a page), not a fixed two minutes
+        _wait_for(url, "", 60 + pages * 0.02, server)
         samples = []
         for n in range(runs):
             # unique per run: the corpus is kept between bench runs, with the markers of earlier ones
             marker = f"预览延迟测量{time.time_ns()}号"
             start = time.perf_counter()
             story.write_text(story.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
-            _wait_for(url, marker, 60)
+            _wait_for(url, marker, 60, server)
             samples.append(time.perf_counter() - start)
         return statistics.median(samples)
     finally:
@@ -149,9 +152,13 @@ def preview_latency(root: Path, runs: int) -> float:
         server.wait(10)
 
 
-def _wait_for(url: str, marker: str, limit: float) -> None:
+def _wait_for(url: str, marker: str, limit: float, server: subprocess.Popen) -> None:
+    """Poll `url` until its page holds `marker`; SystemExit after `limit` seconds or when the
+    server has ended."""
     deadline = time.perf_counter() + limit
     while time.perf_counter() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"预览服务器提前退出（退出码 {server.returncode}），{url} 没有出现")
         try:
             # noqa: S310 - our own server on loopback
             with urllib.request.urlopen(url, timeout=5) as response:

@@ -1,6 +1,7 @@
 """The orchestrator: load → check → route → render site, LED and WeChat → publish atomically."""
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -72,9 +73,12 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         if folder and opts.keep_cache
         else Cache(folder, _salt(cfg, opts))
     )
-    # The preview server runs threads: never fork there (a dry run is the `check` command, a
-    # process of its own).
-    jobs = 1 if opts.preview and not opts.dry else (opts.jobs or workers())
+    jobs = opts.jobs or workers()
+    if opts.preview and not opts.dry and threading.active_count() > 1:
+        # The preview server's rebuilds run beside its watcher and web threads: a forked worker
+        # could inherit a lock one of them holds. Its first build (and `build --preview`) runs
+        # before any thread starts, so a large site's first preview still gets every core.
+        jobs = 1
     with clock("读取内容"):
         working = content.load_site(cfg, opts.content_dir, include_drafts=True, cache=cache)
         problems.extend(list(working.warnings))

@@ -75,3 +75,35 @@ def test_a_spawn_only_build_of_many_pages_matches_one_in_process(tmp_path, metho
     assert outputs["spawn"].keys() == outputs["one"].keys()
     different = [rel for rel in outputs["one"] if outputs["spawn"][rel] != outputs["one"][rel]]
     assert different == []
+
+
+_PREVIEW_BUILD = """
+import sys, threading
+from pathlib import Path
+from generator import config
+from generator.base import parallel
+from generator.base.dates import parse_datetime
+from generator.build.options import BuildOptions
+from generator.build.pipeline import build
+
+asked = []
+parallel.start_context = lambda environ=None: asked.append(1)  # None: the chunks run here
+if sys.argv[2] == "threaded":  # as in the preview server, whose watcher thread runs beside a rebuild
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+root = Path(sys.argv[1])
+build(config.load(root / "site_config.yaml"),
+      BuildOptions(root / "content", root / ".preview", Path("templates"),
+                   parse_datetime("2026-06-01T08:00"), preview=True, jobs=2))
+print(len(asked))
+"""
+
+
+@pytest.mark.parametrize("process, wanted", [("alone", True), ("threaded", False)])
+def test_a_preview_uses_workers_only_while_no_other_thread_runs(tmp_path, process, wanted):
+    """`build --preview` and the preview server's first build use every core; a rebuild beside
+    the server's threads never forks."""
+    root = _site(tmp_path / "site", 60)
+    done = subprocess.run([sys.executable, "-c", _PREVIEW_BUILD, str(root), process], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (int(done.stdout.split()[-1]) > 0) == wanted
