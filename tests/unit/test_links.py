@@ -88,3 +88,9 @@ def test_target_of_resolves_relative_and_site_paths():
 
 def test_footnote_definitions_are_not_links():
     assert links_in("正文[^1]。\n\n[^1]: 据样例县融媒体中心。\n[ref]: /y/") == [links_in("[ref]: /y/", 4)[0]]
+
+
+def test_links_in_skips_code_and_reads_an_image_at_the_very_start():
+    body = "![图](/a.jpg) `[不是](/b/)`\n```\n[也不是](/c/)\n```\n[是](/d/) 无链接的一行 a=b"
+    assert [(l.url, l.line, l.image) for l in links_in(body)] == [("/a.jpg", 1, True), ("/d/", 5, False)]
+    assert links_in("纯文字，没有任何链接。\n第二行。") == []

@@ -83,3 +83,31 @@ def test_previous_and_next_stay_within_the_type(make_site):
     assert re.search(r'rel="next"><span>下一篇</span>好人丁</a>', c)
     newest = (public / "stories/e/index.html").read_text(encoding="utf-8")
     assert 'rel="next"' not in newest and "清洁家园活动" not in newest.split('class="prev-next"')[1].split("</nav>")[0]
+
+
+def _cached_build(root: Path) -> Path:
+    build(config.load(root / "site_config.yaml"),
+          BuildOptions(root / "content", root / "public", TEMPLATES, datetime(2024, 1, 1),
+                       cache_dir=root / ".cache"))
+    return root / "public"
+
+
+def test_kept_related_articles_follow_title_and_tag_edits(make_site):
+    """The related lists are kept between builds: a kept list still shows a renamed article's new
+    title, and a changed tag is worked out again."""
+    root = _site(make_site)
+    public = _cached_build(root)
+    assert _related((public / "stories/a/index.html").read_text(encoding="utf-8"))[:2] == [
+        "好人乙", "好人丙"]
+    b = root / "content/stories/b.md"
+    b.write_text(b.read_text(encoding="utf-8").replace("title: 好人乙", "title: 好人乙改名"),
+                 encoding="utf-8")
+    public = _cached_build(root)
+    assert _related((public / "stories/a/index.html").read_text(encoding="utf-8"))[:2] == [
+        "好人乙改名", "好人丙"]
+    c = root / "content/stories/c.md"
+    c.write_text(c.read_text(encoding="utf-8").replace("tags: [孝老爱亲]", "tags: [孝老爱亲, 助人为乐]"),
+                 encoding="utf-8")
+    public = _cached_build(root)
+    assert _related((public / "stories/a/index.html").read_text(encoding="utf-8"))[:2] == [
+        "好人丙", "好人乙改名"], "now both share two tags with a, and the newer comes first"

@@ -83,9 +83,16 @@ class _Render:
         self.inputs = inputs
         self.rendered = Bodies.of(inputs.rendered)
         tags = sorted({t for p in pages for t in p.meta.tags})
-        folders = _tag_folders(tags)
-        self.tag_urls = {t: inputs.routes.url(f + "index.html") for t, f in folders.items()}
-        self.neighbours = related.neighbours([p for p in pages if p.type in LIST_FOLDERS])
+        # kept between builds: spelling tags in pinyin loads pypinyin's dictionaries (0.3 s), and
+        # an edit seldom brings a new tag
+        self.tag_folders = inputs.cache.memo("tag-folders", digest(*tags),
+                                             lambda: _tag_folders(tags))
+        self.tag_urls = {
+            t: inputs.routes.url(f + "index.html") for t, f in self.tag_folders.items()
+        }
+        self.neighbours = related.kept_neighbours(
+            [p for p in pages if p.type in LIST_FOLDERS], inputs.cache
+        )
         self.views: dict[tuple[str, bool], dict] = {}
         self.site_view = _site_view(self)
 
@@ -455,7 +462,7 @@ def _tags(run: _Render, pages: list[Page]) -> Output:
     for page in pages:
         for tag in page.meta.tags:
             tagged[tag].append(page)
-    folders = _tag_folders(sorted(tagged))
+    folders = run.tag_folders
     summary = [
         (tag, run.routes.url(folders[tag] + "index.html"), len(tagged[tag]))
         for tag in sorted(tagged)
