@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from generator.model import fields
 from generator.base import frontmatter, limits, schema, slugs, source
@@ -151,12 +152,20 @@ def load_site(
     problems = Problems()
     pages = []
     cache = cache or Cache(None, "")
-    for path in content_files(content_dir, problems):
+    files = content_files(content_dir, problems)
+    # Chinese file names are spelled in pinyin, whose dictionaries take 0.3 s to load: each
+    # spelling is kept, also for pages not parsed again this time, so editing one page loads none.
+    cache.retain("slugs", [path.stem for path in files])
+
+    def spell(stem: str) -> str:
+        return cache.memo("slugs", stem, lambda: slugs.slugify(stem))
+    for path in files:
         rel = path.relative_to(content_dir).as_posix()
         try:
             key, raw = _file_key(path, rel, cache)
             page, notes = cache.memo(
-                "pages", key, lambda: _parse(cfg, path, rel, raw or source.read_bytes(path), key)
+                "pages", key,
+                lambda: _parse(cfg, path, rel, raw or source.read_bytes(path), key, spell)
             )
         except BuildFailed as failed:
             problems.extend(failed.problems)
@@ -290,11 +299,11 @@ def _link_inside(path: Path, root: Path, problems: Problems) -> bool:
 
 
 def _parse(
-    cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str
+    cfg: SiteConfig, path: Path, rel: str, raw: bytes, key: str, spell: Callable[[str], str]
 ) -> tuple[Page, list[SiteError]]:
     """Parse one file's bytes into a Page and its warnings; BuildFailed with all its errors."""
     problems = Problems()
-    page = load_page(cfg, path, rel, problems, raw)
+    page = load_page(cfg, path, rel, problems, raw, spell)
     problems.raise_if_errors()
     return (replace(page, key=key) if page else page), problems.items
 
@@ -324,9 +333,11 @@ def _within_limits(path: Path, matter, meta, problems: Problems) -> bool:
 
 
 def load_page(
-    cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None
+    cfg: SiteConfig, path: Path, rel: str, problems: Problems, raw: bytes | None = None,
+    spell: Callable[[str], str] = slugs.slugify,
 ) -> Page | None:
-    """Read one file into a Page, adding its problems to `problems` (None when it has errors)."""
+    """Read one file into a Page, adding its problems to `problems` (None when it has errors);
+    `spell` makes the slug of a file name (the default spells it afresh)."""
     text, notes = source.text_from_bytes(source.read_bytes(path) if raw is None else raw, path)
     problems.extend(notes)
     matter = frontmatter.split(text, path)
@@ -341,7 +352,7 @@ def load_page(
         return None
     if not _within_limits(path, matter, meta, problems):
         return None
-    slug = meta.slug.strip() or slugs.slugify(Path(rel).stem) or f"{meta.date:%Y-%m-%d}-{page_type}"
+    slug = meta.slug.strip() or spell(Path(rel).stem) or f"{meta.date:%Y-%m-%d}-{page_type}"
     unsafe = slugs.problem(slug)
     if unsafe:
         problems.add(
