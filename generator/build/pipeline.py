@@ -440,16 +440,8 @@ def _wechat_bundles(work: _Work, rendered: Bodies,
         for p in pages
     }
     outlines = {p.source: work.cache.get("wechat-outline", keys[p.source]) for p in pages}
-    current = {
-        p.source
-        for p in pages
-        if not is_missing(outlines[p.source])
-        and all(
-            work.publication.is_current(rel, output_keys.wechat_file(keys[p.source], rel))
-            for rel in outlines[p.source][0]
-        )
-    }
-    todo = [(p, rendered[p.source]) for p in pages if p.source not in current]
+    kept = {p.source: _kept_bundle(work, keys[p.source], outlines[p.source]) for p in pages}
+    todo = [(p, rendered[p.source]) for p in pages if kept[p.source] is None]
     templates = Templates(work.opts.templates_dir)
     if todo:  # (only then are the WeChat modules loaded)
         from generator.formats.wechat.preview import TEMPLATE
@@ -464,9 +456,8 @@ def _wechat_bundles(work: _Work, rendered: Bodies,
     bundles = []
     for page in pages:
         key = keys[page.source]
-        if page.source in current:
-            rels, problems = outlines[page.source]
-            files = [(rel, None, output_keys.wechat_file(key, rel)) for rel in rels]
+        if kept[page.source] is not None:
+            files, problems = kept[page.source], outlines[page.source][1]
         else:
             result = results[page.source]
             work.cache.put("wechat-outline", key, (sorted(result.files), result.problems))
@@ -475,6 +466,15 @@ def _wechat_bundles(work: _Work, rendered: Bodies,
             problems = result.problems
         bundles.append((files, problems))
     return bundles
+
+
+def _kept_bundle(work: _Work, key: str, outline) -> list | None:
+    """A bundle's files as (path, None, key) when its outline is cached and every file of it is
+    published as it is; else None (the bundle is made again)."""
+    if is_missing(outline):
+        return None
+    files = [(rel, None, output_keys.wechat_file(key, rel)) for rel in outline[0]]
+    return files if all(work.publication.is_current(rel, k) for rel, _, k in files) else None
 
 
 def _cutter(work: _Work, media: MediaLibrary, todo: list):

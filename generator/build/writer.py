@@ -220,18 +220,22 @@ class TwoRoots:
         self.public = Publication(out_dir, manifests[0])
         self.staff = Publication(staff_dir, manifests[1])
 
-    def _root(self, rel: str) -> Publication:
-        return self.staff if is_staff_path(rel) else self.public
+    def _root(self, rel: str) -> tuple[Publication, str]:
+        """The root a path belongs to, and the path made safe (once: a build adds thousands)."""
+        safe = _safe_relative(rel)
+        return (self.staff if _in_staff(safe) else self.public), safe
 
     def is_current(self, rel: str, key: str) -> bool:
         """True when the published file at `rel` (in its root) was made from inputs with this key
         and is intact."""
-        return self._root(rel).is_current(rel, key)
+        root, safe = self._root(rel)
+        return root.is_current(safe, key)
 
     def read_current(self, rel: str, key: str) -> bytes | None:
         """The published bytes at `rel` in its root if current (see Publication.read_current), else
         None."""
-        return self._root(rel).read_current(rel, key)
+        root, safe = self._root(rel)
+        return root.read_current(safe, key)
 
     def has(self, rel: str) -> bool:
         """True when this build made `rel` on the public website (a staff file is no page of the
@@ -240,7 +244,8 @@ class TwoRoots:
 
     def add(self, rel: str, data: bytes | None, key: str | None = None) -> None:
         """Stage one file in the root its path belongs to."""
-        self._root(rel).add(rel, data, key)
+        root, safe = self._root(rel)
+        root.add(safe, data, key)
 
     def commit(self) -> WriteReport:
         """Swap in the staff tree, then the website (which never links to it); one report for
@@ -261,7 +266,11 @@ class TwoRoots:
 def is_staff_path(rel: str) -> bool:
     """True for an output path that belongs in the staff folder (WeChat and LED), not on the
     website."""
-    return (_safe_relative(rel) + "/").lower().startswith(STAFF_FOLDERS)
+    return _in_staff(_safe_relative(rel))
+
+
+def _in_staff(safe: str) -> bool:
+    return (safe + "/").lower().startswith(STAFF_FOLDERS)
 
 
 def check_roots(out_dir: Path, staff_dir: Path) -> None:
@@ -465,12 +474,14 @@ def _rename_exchange(a: str, b: str) -> bool:
 # A plain output path (ASCII names, dots only inside them): already normal and safe unless a name
 # is one of Windows' reserved device names. Most paths are plain; the rest take the long way.
 _PLAIN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*")
+# a part of a plain path whose name before its first dot is reserved (one search, not a loop)
+_RESERVED_PART = re.compile(
+    r"(?:^|/)(?:%s)(?:[./]|$)" % "|".join(sorted(WINDOWS_RESERVED)), re.IGNORECASE
+)
 
 
 def _safe_relative(rel: str) -> str:
-    if _PLAIN.fullmatch(rel) and not any(
-        part.split(".")[0].lower() in WINDOWS_RESERVED for part in rel.split("/")
-    ):
+    if _PLAIN.fullmatch(rel) and not _RESERVED_PART.search(rel):
         return rel
     normal = posixpath.normpath(rel.replace("\\", "/"))
     if not rel or normal.startswith(("../", "/")) or normal in ("..", ".") or "\x00" in rel:
