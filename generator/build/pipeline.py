@@ -27,6 +27,7 @@ from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, wr
 from generator.base.cache import Cache, is_missing
 from generator.formats import keys as output_keys
 from generator.base.parallel import MIN_ITEMS, map_chunks, workers
+from generator.base.slugs import Speller
 
 
 
@@ -79,12 +80,16 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         # could inherit a lock one of them holds. Its first build (and `build --preview`) runs
         # before any thread starts, so a large site's first preview still gets every core.
         jobs = 1
+    speller = Speller(cache)
     with clock("读取内容"):
-        working = content.load_site(cfg, opts.content_dir, include_drafts=True, cache=cache)
+        working = content.load_site(
+            cfg, opts.content_dir, include_drafts=True, cache=cache, speller=speller
+        )
         problems.extend(list(working.warnings))
         loaded = working
     with clock("三审三校"):
-        selection = _select(working, cfg, opts, report, cache)
+        selection = _select(working, cfg, opts, report, cache, speller)
+        _spell_tags(selection.site, speller)
         site, unreviewed = selection.site, selection.unreviewed
         problems.extend(selection.notes)
         report.schedule = schedule.apply(site, opts.now, future=opts.future or opts.preview)
@@ -119,6 +124,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
             jobs,
             selection.marks,
             working,
+            speller,
         )
         _render_all(work, clock)
         if opts.dry:
@@ -165,14 +171,16 @@ def _dry_report(
 
 
 def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildReport,
-            cache: Cache) -> review.Selection:
+            cache: Cache, speller: Speller) -> review.Selection:
     """The review gate: each article's approved revision (a preview shows the working files, marked
     未审定)."""
     if not cfg.publish.require_review:
         pages = tuple(p for p in working.pages if opts.preview or not p.meta.draft)
         return review.Selection(replace(working, pages=pages), (), [])
     store = review.ReviewStore.for_config(cfg, working.content_dir, now=opts.now)
-    selection = review.select(working, store, preview=opts.preview, cfg=cfg, cache=cache)
+    selection = review.select(
+        working, store, preview=opts.preview, cfg=cfg, cache=cache, spell=speller.slug
+    )
     report.held_back = list(selection.waiting)
     return selection
 
@@ -215,6 +223,7 @@ class _Work:
     marks: dict = field(default_factory=dict)  # page.source → what a page shown 未审定 waits for
     # every page read, before the review gate and scheduling (for the link check)
     loaded: Site | None = None
+    speller: Speller = field(default_factory=Speller)  # its names and tags spelled already
 
 
 def _render_all(work: _Work, clock) -> None:
@@ -249,6 +258,7 @@ def _render_all(work: _Work, clock) -> None:
             cache=work.cache,
             salt=work.cache.salt,
             jobs=work.jobs,
+            spell=work.speller.slug,
         )
         _add_all(work.publication, render_site(inp))
         _add_all(work.publication, redirects.outputs(site, work.routes))
@@ -257,6 +267,15 @@ def _render_all(work: _Work, clock) -> None:
             cfg, work.loaded, site, work.routes, work.publication.has, rendered, opts.templates_dir
         )
     )
+
+
+def _spell_tags(site: Site, speller: Speller) -> None:
+    """Spell every tag now, beside the file names, and let pypinyin go before the photos and
+    frames are made (see Speller)."""
+    tags = sorted({tag for page in site.pages for tag in page.meta.tags})
+    for tag in tags:
+        speller.slug(tag)
+    speller.release()
 
 
 def _render_led(work: _Work) -> tuple:

@@ -143,22 +143,22 @@ def find_image(content_dir: Path, page: Page, src: str) -> Path | None:
 
 
 def load_site(
-    cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, cache: Cache | None = None
+    cfg: SiteConfig, content_dir: Path, include_drafts: bool = False, cache: Cache | None = None,
+    speller: slugs.Speller | None = None,
 ) -> Site:
     """Read and validate every content file; raise BuildFailed listing every problem in every file.
 
     With a cache, a file whose bytes are unchanged since the last build is not parsed again.
+    `speller` spells Chinese file names (default: one of this cache).
     """
     problems = Problems()
     pages = []
     cache = cache or Cache(None, "")
+    speller = speller or slugs.Speller(cache)
     files = content_files(content_dir, problems)
-    # Chinese file names are spelled in pinyin, whose dictionaries take 0.3 s to load: each
-    # spelling is kept, also for pages not parsed again this time, so editing one page loads none.
-    cache.retain("slugs", [path.stem for path in files])
-
-    def spell(stem: str) -> str:
-        return cache.memo("slugs", stem, lambda: slugs.slugify(stem))
+    # a page not parsed again asks for no spelling: its name's is kept for when it is edited
+    speller.keep([path.stem for path in files])
+    spell = speller.slug
     for path in files:
         rel = path.relative_to(content_dir).as_posix()
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 from generator.config import SiteConfig
@@ -99,9 +100,10 @@ def _url(base_url: str, output_path: str) -> str:
     return (urlsplit(base_url).path or "/") + quote(output_path)
 
 
-def tag_slug(tag: str) -> str:
-    """A tag's folder name: pinyin, falling back to the escaped tag itself."""
-    return slugify(tag) or quote(tag, safe="")
+def tag_slug(tag: str, spell: Callable[[str], str] = slugify) -> str:
+    """A tag's folder name: pinyin (`spell`: a build's Speller.slug), falling back to the escaped
+    tag itself."""
+    return spell(tag) or quote(tag, safe="")
 
 
 def make_routes(cfg: SiteConfig) -> Routes:

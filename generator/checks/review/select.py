@@ -10,9 +10,11 @@ import os
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from generator.base.cache import Cache, is_missing
 from generator.base.hashing import digest
+from generator.base.slugs import slugify
 from generator.base.errors import SiteError, warning
 from generator.config import SiteConfig
 from generator.model import content
@@ -44,7 +46,7 @@ class Selection:
 
 
 def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None,
-           cache: Cache | None = None) -> Selection:
+           cache: Cache | None = None, spell: Callable[[str], str] = slugify) -> Selection:
     """Choose every article's published page. `site` should include drafts; a draft working file
     keeps its live
     revision up but is itself shown only in previews. Withdrawn and deleted articles leave every
@@ -52,13 +54,14 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
 
     With a cache, an article whose file, images, history, roster and kept revisions are unchanged
     is not
-    verified again (everything it depends on is in the key)."""
+    verified again (everything it depends on is in the key). `spell` makes a kept revision's slug
+    from its file name (the build's Speller.slug)."""
     cfg = cfg or store.config()
     pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
     # what every article's status reads alike (read once, not once an article)
     common = (preview, store.trust, store.separation, _bytes(store.dir / roster.FILE))
     for page in site.pages:
-        status, live_page, found = _decide(store, page, cfg, common, cache)
+        status, live_page, found = _decide(store, page, cfg, common, cache, spell)
         statuses[page.source] = status
         problems += status.problems + found
         chosen = page if preview else live_page
@@ -82,7 +85,8 @@ def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | N
     )
 
 
-def _decide(store: ReviewStore, page: Page, cfg, common: tuple, cache: Cache | None):
+def _decide(store: ReviewStore, page: Page, cfg, common: tuple, cache: Cache | None,
+            spell: Callable[[str], str]):
     """(status, the live revision's page or None, problems of its snapshot), from the cache when
     nothing changed."""
     preview = common[0]
@@ -93,7 +97,7 @@ def _decide(store: ReviewStore, page: Page, cfg, common: tuple, cache: Cache | N
             return hit
     status = store.status(page)
     live, found = (None, []) if preview or status.live is None else \
-        snapshots.load(store.dir, status.article, status.live, cfg)
+        snapshots.load(store.dir, status.article, status.live, cfg, spell)
     result = (status, live, found)
     if key is not None and not any(p.code == "review.future" for p in status.problems):
         # a record dated later than now may become valid: never kept

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from generator.base.hashing import digest, file_sha256
+from generator.base.slugs import slugify
 from generator.base.errors import BuildFailed, Problems, SiteError, error
 from generator.config import SiteConfig
 from generator.model import content
@@ -45,7 +47,8 @@ def keep(review_dir: Path, page: Page, rev: fingerprint.Revision, raw: bytes) ->
 
 
 def load(
-    review_dir: Path, article: str, revision: str, cfg: SiteConfig
+    review_dir: Path, article: str, revision: str, cfg: SiteConfig,
+    spell: Callable[[str], str] = slugify,
 ) -> tuple[Page | None, list[SiteError]]:
     """The Page of a kept revision, its images resolving to the kept bytes; None with a problem
     when the snapshot
@@ -63,7 +66,7 @@ def load(
             if "/" in rel and ".." not in rel
         }
         problems = Problems()
-        page = content.load_page(cfg, path, article, problems, path.read_bytes())
+        page = content.load_page(cfg, path, article, problems, path.read_bytes(), spell)
     except (OSError, ValueError, AttributeError, BuildFailed):
         page = None
     if page is None or _tampered(page, images, revision):

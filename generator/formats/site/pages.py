@@ -11,6 +11,7 @@ from generator.base.cache import Cache, is_missing
 from generator.base.hashing import digest
 from generator.formats import keys as output_keys
 from generator.base.phrases import kept_words, with_wbr
+from generator.base.slugs import slugify
 from generator.render import salutation
 from generator.render.credits import source_parts
 from generator.config import SiteConfig
@@ -72,6 +73,7 @@ class SiteInput:
     cache: Cache = field(default_factory=lambda: Cache(None, ""))  # the search index, titles
     salt: str = ""  # see formats.keys.salt: part of every page key
     jobs: int = 1  # worker processes for detail pages
+    spell: Callable[[str], str] = slugify  # a tag in pinyin (the build's Speller.slug)
 
 
 class _Render:
@@ -82,11 +84,8 @@ class _Render:
     def __init__(self, inputs: SiteInput, pages: list[Page]):
         self.inputs = inputs
         self.rendered = Bodies.of(inputs.rendered)
-        tags = sorted({t for p in pages for t in p.meta.tags})
-        # kept between builds: spelling tags in pinyin loads pypinyin's dictionaries (0.3 s), and
-        # an edit seldom brings a new tag
-        self.tag_folders = inputs.cache.memo("tag-folders", digest(*tags),
-                                             lambda: _tag_folders(tags))
+        self.tag_folders = _tag_folders(sorted({t for p in pages for t in p.meta.tags}),
+                                        inputs.spell)
         self.tag_urls = {
             t: inputs.routes.url(f + "index.html") for t, f in self.tag_folders.items()
         }
@@ -478,11 +477,11 @@ def _tags(run: _Render, pages: list[Page]) -> Output:
         )
 
 
-def _tag_folders(tags: list[str]) -> dict[str, str]:
+def _tag_folders(tags: list[str], spell: Callable[[str], str]) -> dict[str, str]:
     """Each tag's folder: its pinyin, plus a short hash when two tags sound alike (志愿 and 智远)."""
     folders, used = {}, set()
     for tag in tags:
-        slug = tag_slug(tag)
+        slug = tag_slug(tag, spell)
         if slug in used:
             slug += "-" + digest(tag)[:6]
         used.add(slug)
