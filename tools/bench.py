@@ -9,6 +9,7 @@ The corpus, the outputs and Hugo itself live under /tmp/wenming-bench, never in 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -27,6 +28,7 @@ from tools.bench_mix import (
     rates,
 )
 from tools.corpus import write_corpus
+from tools.launcher import Launcher
 
 WORK = Path(os.environ.get("WENMING_BENCH_DIR", "/tmp/wenming-bench"))
 REPO = Path(__file__).resolve().parents[1]
@@ -53,18 +55,17 @@ HUGO_LAYOUT = {
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; return its wall time in seconds and its peak memory in MB. Fail loudly if it
-    fails."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env()
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
-    process.stderr.close()
-    return elapsed, usage.ru_maxrss // 1024
+    """Run a command; return its wall time in seconds and its peak memory in MB (its own: see
+    tools.launcher). Fail loudly if it fails."""
+    elapsed, peak, code, errors = _launcher().run(command, cwd, _env())
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors}")
+    return elapsed, peak
+
+
+@functools.cache
+def _launcher() -> Launcher:
+    return Launcher()  # ends with the bench (its input closes)
 
 
 def _env() -> dict[str, str]:
