@@ -1,7 +1,6 @@
 """The `review` commands of the command line: roster, sign, return, withdraw, history, sheet,
-migrate (an app:
-it prints, in Chinese, and reads passwords from a prompt or from standard input, never from the
-command line).
+migrate (an app: it prints, in Chinese, and reads passwords from a prompt or from standard input,
+never from the command line).
 """
 
 from __future__ import annotations

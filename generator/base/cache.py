@@ -1,10 +1,8 @@
 """A persistent cache of derived values keyed by content hashes, kept between builds in .cache/.
 
 Each namespace is 16 shard files (by key), each read on first use; `save()` keeps only the entries
-this build used
-or retained, so the cache never grows far beyond one build's worth. A missing, old or damaged cache
-is simply
-recomputed.
+this build used or retained, so the cache never grows far beyond one build's worth. A missing, old
+or damaged cache is simply recomputed.
 
 Every entry is sealed: a keyed BLAKE2b MAC over the salt, its key and its bytes, with a secret key
 kept outside
@@ -39,10 +37,9 @@ _HEAD = struct.Struct("<32sIQ")  # MAC, key length, value length
 
 
 def secret() -> bytes:
-    """The key that seals cache entries: $WENMING_CACHE_SECRET, else a random key kept (mode 600)
-    in the user's
-    config folder, created on first use; where neither works, a key of this process only (nothing
-    is reused).
+    """The key that seals cache entries: $WENMING_CACHE_SECRET, else a random key kept (mode 600) in
+    the user's config folder, created on first use; where neither works, a key of this process only
+    (nothing is reused).
     """
     given = os.environ.get("WENMING_CACHE_SECRET")
     if given:
@@ -117,8 +114,8 @@ class Cache:
         one.
 
         The preview server rebuilds after every save: reading the cache files again each time would
-        cost more
-        than the rebuild itself. A change of salt (code, templates, config or day) starts afresh.
+        cost more than the rebuild itself. A change of salt (code, templates, config or day) starts
+        afresh.
         """
         cache = _KEPT.get(folder)
         if cache is None or cache.salt != salt:

@@ -72,11 +72,9 @@ def boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=4096)
 def word_boundaries(text: str, keep: tuple[str, ...] = ()) -> frozenset[int]:
-    """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than
-    a line);
-    never inside a name or a number with its unit (a long kept title such as an honour still breaks
-    between
-    its words when it is wider than a line)."""
+    """Offsets between dictionary words (a finer choice than `boundaries`, for a phrase wider than a
+    line); never inside a name or a number with its unit (a long kept title such as an honour still
+    breaks between its words when it is wider than a line)."""
     if not _HAN.search(text):
         return frozenset(range(1, len(text)))
     cuts = set(range(1, len(text))) - _inside_words(text)

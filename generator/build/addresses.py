@@ -1,6 +1,5 @@
 """Addresses between builds: the record of every URL each page has had (to notice a changed slug)
-and the nginx
-redirect map, both written outside the website folder."""
+and the nginx redirect map, both written outside the website folder."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""What to tell staff when a build stops: a Chinese sentence for each kind of failure of the
-machine (disk full,
-read-only folder, port in use), and a final line that says truthfully what happened to the output
-folder.
+"""What to tell staff when a build stops: a Chinese sentence for each kind of failure of the machine
+(disk full, read-only folder, port in use), and a final line that says truthfully what happened to
+the output folder.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 """Wires the broken-link check to one build: which output files exist, the anchors of its detail
-pages and the
-pages that exist in content/ but are not published this time."""
+pages and the pages that exist in content/ but are not published this time."""
 
 from __future__ import annotations
 

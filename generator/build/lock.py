@@ -2,10 +2,8 @@
 same lock.
 
 The lock is an OS file lock (flock, or msvcrt on Windows) on `.cache/build.lock`, so it is released
-whenever
-its holder ends, even by `kill -9`: there is never a stale lock to delete by hand. The holder's
-process id is
-written into the file, to name it in the message.
+whenever its holder ends, even by `kill -9`: there is never a stale lock to delete by hand. The
+holder's process id is written into the file, to name it in the message.
 """
 
 from __future__ import annotations

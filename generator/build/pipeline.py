@@ -187,8 +187,7 @@ def _select(working: Site, cfg: SiteConfig, opts: BuildOptions, report: BuildRep
 
 def _withhold(site: Site, found: list[SiteError], preview: bool, report: BuildReport):
     """A real build leaves out the pages with placeholders or leftovers (and the dashboard the
-    sample totals):
-    their errors are reported as warnings, and the rest of the site goes out."""
+    sample totals): their errors are reported as warnings, and the rest of the site goes out."""
     if preview:
         return site, found
     blocked = {p.path for p in found if p.is_error and p.code.startswith("placeholder.")}
@@ -331,8 +330,7 @@ def _render_bodies(work: _Work, media: MediaLibrary) -> tuple[Bodies, dict]:
     body.
 
     Unchanged bodies stay in the cache until a page that is made again asks for one (see
-    bodies.Bodies); their
-    image references are small and read for every page.
+    bodies.Bodies); their image references are small and read for every page.
     """
     site, cache = work.site, work.cache
     # a front-matter edit renders the body again: cheap

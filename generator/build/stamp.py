@@ -33,8 +33,8 @@ def input_stamp(roots: list[Path], *extra: object) -> str:
 
 def unchanged(record: Path, stamp: str, outputs: list[tuple[Path, Path]]) -> str | None:
     """The summary saved with the last build if it had this same stamp and each output folder
-    (website, staff)
-    is still exactly what its manifest says (no file missing, added or edited by hand), else None.
+    (website, staff) is still exactly what its manifest says (no file missing, added or edited by
+    hand), else None.
     """
     try:
         saved = json.loads(record.read_text(encoding="utf-8"))

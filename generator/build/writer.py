@@ -2,32 +2,23 @@
 one rename.
 
 Beside the output folder `public/` lives its standby tree `.public-standby/` (the tree published
-before). A build
-brings the standby up to date: each unchanged file becomes a hard link to the published one (same
-inode and
-time, so livereload and rsync see only real changes), each new or changed file is written as a new
-file (never
-in place: the standby's files are links to published ones), files no longer made are removed.
-`commit()` then
-exchanges the two folders in one `renameat2` call (RENAME_EXCHANGE on Linux; elsewhere two renames
-that the next
-build repairs), and the old tree stays as the next build's standby. So a build touches only what
-changed (plus
-what the build before changed), and a build killed at any moment leaves the old tree or the new one,
-never a
+before). A build brings the standby up to date: each unchanged file becomes a hard link to the
+published one (same inode and time, so livereload and rsync see only real changes), each new or
+changed file is written as a new file (never in place: the standby's files are links to published
+ones), files no longer made are removed. `commit()` then exchanges the two folders in one
+`renameat2` call (RENAME_EXCHANGE on Linux; elsewhere two renames that the next build repairs), and
+the old tree stays as the next build's standby. So a build touches only what changed (plus what the
+build before changed), and a build killed at any moment leaves the old tree or the new one, never a
 mix; the standby is rebuilt from whatever state it is in, and the next build removes other
 leftovers.
 
 A build has two roots: the public website (`public/`) and the staff folder beside it (`staff/`:
-WeChat paste
-pages and bundles, LED packages and the LED review page). `TwoRoots` sends each path to its root by
-its first
-folder (see STAFF_FOLDERS), so no staff file can land in the web root; each root is its own
-`Publication`.
+WeChat paste pages and bundles, LED packages and the LED review page). `TwoRoots` sends each path to
+its root by its first folder (see STAFF_FOLDERS), so no staff file can land in the web root; each
+root is its own `Publication`.
 
 The manifest (JSON beside the cache) records each published file's key, size, time and SHA-256, so
-that "this
-file is current" is believed only when the file on disk still is what the manifest says.
+that "this file is current" is believed only when the file on disk still is what the manifest says.
 """
 
 from __future__ import annotations

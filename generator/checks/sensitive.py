@@ -131,8 +131,8 @@ def mentions(
     text: str, categories: tuple[Category, ...], known: tuple[str, ...] = ()
 ) -> list[Mention]:
     """Category words said of a named person: in the same sentence, or in a later sentence of the
-    paragraph
-    that refers back (他/她) to the last person named. Names only come into it where a word was found.
+    paragraph that refers back (他/她) to the last person named. Names only come into it where a word
+    was found.
     """
     if not categories or not words_in(text, categories):
         return []

@@ -97,8 +97,7 @@ def verify(path: Path, name: str, password: str, now: float) -> Account | None:
     counted.
 
     Unknown names are counted (and hashed against) too, so neither the answer nor its timing tells
-    which
-    names exist.
+    which names exist.
     """
     if locked(path, name, now):
         return None

@@ -1,7 +1,6 @@
 """The desk's use of the approvals module: the inbox rows, the state of each article per channel,
-and the live
-revision's text; everything goes through `generator.checks.review` (the desk never writes
-signatures itself).
+and the live revision's text; everything goes through `generator.checks.review` (the desk never
+writes signatures itself).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""Articles as the form sees them: read a file into form values, turn the form back into an
-ordinary Markdown
-file with front matter, validate it with the real content model, and save it without overwriting
-others' edits.
+"""Articles as the form sees them: read a file into form values, turn the form back into an ordinary
+Markdown file with front matter, validate it with the real content model, and save it without
+overwriting others' edits.
 """
 
 from __future__ import annotations

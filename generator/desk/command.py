@@ -1,6 +1,5 @@
 """`python -m generator desk …`: run the 编审台, add an account (desk login + reviewer roster entry),
-back up
-the database. Only this module (with the CLI) prints."""
+back up the database. Only this module (with the CLI) prints."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """The desk's preview build (the real pipeline with preview options, into .desk/preview/ and its
-staff folder
-.desk/preview-staff/) and where one
-article's website page, WeChat article and LED frames are found in it."""
+staff folder .desk/preview-staff/) and where one article's website page, WeChat article and LED
+frames are found in it."""
 
 from __future__ import annotations
 

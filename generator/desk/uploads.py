@@ -1,6 +1,5 @@
 """Photo uploads: checked names and sizes, real images only, metadata (EXIF, GPS) stripped, saved
-under
-content/images/<type folder>/ without overwriting another photo."""
+under content/images/<type folder>/ without overwriting another photo."""
 
 from __future__ import annotations
 

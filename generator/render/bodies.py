@@ -1,12 +1,10 @@
 """The rendered bodies of one build: those rendered now in memory, the rest fetched only when a
 page needs them.
 
-After editing one story, nearly every page is already published and current: its body HTML is
-needed only for the
-few pages made again (the edited page, the feed), so reading every body from the cache would be
-wasted time and
-memory. Each page's image references are small and always at hand: publishing images and page keys
-need them.
+After editing one story, nearly every page is already published and current: its body HTML is needed
+only for the few pages made again (the edited page, the feed), so reading every body from the cache
+would be wasted time and memory. Each page's image references are small and always at hand:
+publishing images and page keys need them.
 """
 
 from __future__ import annotations

@@ -608,8 +608,7 @@ _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0–7 carry no length
 
 def strip_jpeg(raw: bytes) -> bytes | None:
     """The JPEG's bytes without metadata segments, its compressed image data copied unchanged; None
-    when the file
-    does not parse as a JPEG (the caller then decodes and re-encodes it)."""
+    when the file does not parse as a JPEG (the caller then decodes and re-encodes it)."""
     if raw[:2] != b"\xff\xd8":
         return None
     out, i, end = [b"\xff\xd8"], 2, len(raw)

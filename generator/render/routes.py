@@ -81,9 +81,8 @@ class Routes:
 
     def media_path(self, content_dir: Path, source: Path) -> str:
         """Where a content image is published: media/<its path under content/>; an approved
-        snapshot's copy (named
-        by its SHA-256) as media/approved/<name>, so the live and the working bytes of one file
-        never collide.
+        snapshot's copy (named by its SHA-256) as media/approved/<name>, so the live and the working
+        bytes of one file never collide.
         """
         rel = source.resolve().relative_to(content_dir.resolve()).as_posix()
         return "media/approved/" + source.name if rel.startswith("_review/") else "media/" + rel

@@ -1,6 +1,5 @@
-"""The fingerprint of a revision: the article's identity, every front-matter field, the body and
-the bytes of every
-image it uses, reduced to one canonical SHA-256."""
+"""The fingerprint of a revision: the article's identity, every front-matter field, the body and the
+bytes of every image it uses, reduced to one canonical SHA-256."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """One article's history: an append-only journal of signed events (approve, return, withdraw), read
-and checked
-against the roster: every line must chain to the one before, name this article and carry its
-signer's signature.
+and checked against the roster: every line must chain to the one before, name this article and carry
+its signer's signature.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Personal keys: Ed25519 key pairs whose private half is kept encrypted (AES-GCM) under a key that
-scrypt
-derives from the person's password, so a copy of the key file is useless without the password."""
+scrypt derives from the person's password, so a copy of the key file is useless without the
+password."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """`review migrate`: remove the old `review:`/`proof:` blocks from content files (their typed names
-and hashes
-proved nothing); the articles are then signed again with personal keys."""
+and hashes proved nothing); the articles are then signed again with personal keys."""
 
 from __future__ import annotations
 

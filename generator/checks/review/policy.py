@@ -1,7 +1,6 @@
 """The rules of 三审三校, applied the same way when signing and when verifying: who may sign which
-stage, in which
-order, and separation of duties (three different people for 初审, 复审 and 终审; no 校 and no 终审 by the
-author).
+stage, in which order, and separation of duties (three different people for 初审, 复审 and 终审; no 校 and
+no 终审 by the author).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""The reviewer roster: an append-only journal of people, their stages and public keys, every
-change signed by an
-administrator; the first entry is the root administrator whose public key site_config.yaml pins
-(review.trust).
+"""The reviewer roster: an append-only journal of people, their stages and public keys, every change
+signed by an administrator; the first entry is the root administrator whose public key
+site_config.yaml pins (review.trust).
 """
 
 from __future__ import annotations

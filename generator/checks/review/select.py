@@ -1,7 +1,6 @@
 """The review gate as a build step: for each article, the page to publish — the newest fully
-approved revision read
-from its snapshot (a real build) or the working file marked 未审定 (a preview) — and what is held back
-and why.
+approved revision read from its snapshot (a real build) or the working file marked 未审定 (a preview) —
+and what is held back and why.
 """
 
 from __future__ import annotations
@@ -48,14 +47,12 @@ class Selection:
 def select(site: Site, store: ReviewStore, *, preview: bool, cfg: SiteConfig | None = None,
            cache: Cache | None = None, spell: Callable[[str], str] = slugify) -> Selection:
     """Choose every article's published page. `site` should include drafts; a draft working file
-    keeps its live
-    revision up but is itself shown only in previews. Withdrawn and deleted articles leave every
-    channel.
+    keeps its live revision up but is itself shown only in previews. Withdrawn and deleted articles
+    leave every channel.
 
-    With a cache, an article whose file, images, history, roster and kept revisions are unchanged
-    is not
-    verified again (everything it depends on is in the key). `spell` makes a kept revision's slug
-    from its file name (the build's Speller.slug)."""
+    With a cache, an article whose file, images, history, roster and kept revisions are unchanged is
+    not verified again (everything it depends on is in the key). `spell` makes a kept revision's
+    slug from its file name (the build's Speller.slug)."""
     cfg = cfg or store.config()
     pages, waiting, problems, notes, statuses, marks = [], [], [], [], {}, {}
     # what every article's status reads alike (read once, not once an article)
@@ -188,9 +185,8 @@ def _waiting_note(path: Path, status: ArticleStatus) -> SiteError:
 
 def for_check(site: Site, cfg: SiteConfig) -> dict:
     """What `check` adds to the other checks (as run_checks keywords): every article's status, the
-    roster, and
-    a finding for each held-back article and each record that does not verify. Empty when review is
-    off.
+    roster, and a finding for each held-back article and each record that does not verify. Empty
+    when review is off.
     """
     if not cfg.publish.require_review:
         return {}

@@ -1,6 +1,5 @@
 """What the history says, for people: `review history` (every revision, what changed between them,
-who signed
-what) and the printable 互联网信息发布审核表 of one article."""
+who signed what) and the printable 互联网信息发布审核表 of one article."""
 
 from __future__ import annotations
 

@@ -50,9 +50,8 @@ def load(
     review_dir: Path, article: str, revision: str, cfg: SiteConfig,
     spell: Callable[[str], str] = slugify,
 ) -> tuple[Page | None, list[SiteError]]:
-    """The Page of a kept revision, its images resolving to the kept bytes; None with a problem
-    when the snapshot
-    is missing or does not match its fingerprint any more."""
+    """The Page of a kept revision, its images resolving to the kept bytes; None with a problem when
+    the snapshot is missing or does not match its fingerprint any more."""
     folder = folder_of(review_dir, article, revision)
     path = folder / "article.md"
     if not path.is_file():

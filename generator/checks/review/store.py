@@ -1,7 +1,6 @@
 """The review store: the roster, the people's keys, every article's history and the kept revisions,
-all under
-content/_review/; signing, returning and withdrawing write there, reading verifies everything
-offline.
+all under content/_review/; signing, returning and withdrawing write there, reading verifies
+everything offline.
 """
 
 from __future__ import annotations

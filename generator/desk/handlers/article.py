@@ -1,6 +1,5 @@
 """The article page: the website page, WeChat article and LED frames from the preview build side by
-side, the
-findings on the text, the difference to the live revision, the history, and 通过 / 退回 / 撤稿."""
+side, the findings on the text, the difference to the live revision, the history, and 通过 / 退回 / 撤稿."""
 
 from __future__ import annotations
 

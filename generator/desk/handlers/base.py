@@ -1,6 +1,5 @@
 """What every desk page shares: the Host check, the session, security headers, CSRF, Chinese error
-pages and
-rendering through the one template environment."""
+pages and rendering through the one template environment."""
 
 from __future__ import annotations
 

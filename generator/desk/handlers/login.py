@@ -49,8 +49,8 @@ class LoginHandler(DeskHandler):
 
     def _from_roster(self, name: str, password: str):
         """A reviewer on the roster without a desk account yet (the sample roster of a fresh clone,
-        or someone
-        added with `review roster add`) gets one on first login, when the password opens their key.
+        or someone added with `review roster add`) gets one on first login, when the password opens
+        their key.
         """
         if not name or accounts.find(self.ws.db_path, name) is not None:
             return None

@@ -165,9 +165,8 @@ def _context(run: _Render, path: str, title: str, extra: dict) -> dict:
 
 def _detail_pages(run: _Render, pages: list[Page]) -> Iterator[tuple[Page, tuple, str | None]]:
     """(page, output, searchable text or None) for every detail page, in order; those not current
-    are rendered
-    in worker processes (they are most of a cold build's pages), while the pages before them are
-    being written.
+    are rendered in worker processes (they are most of a cold build's pages), while the pages before
+    them are being written.
     """
     plans, todo = [], []
     for page in pages:

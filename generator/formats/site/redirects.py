@@ -1,11 +1,9 @@
 """Old addresses that keep working: `aliases: [/old/path/]` writes a redirect page at each old URL,
-and an nginx
-map that lets the web server answer them with a real 301.
+and an nginx map that lets the web server answer them with a real 301.
 
 An alias is a path of this site, as readers saw it, with or without the base path (`/stories/old/`
-and
-`/wenming/stories/old/` mean the same on a site under /wenming/). Aliases of unpublished pages are
-not written.
+and `/wenming/stories/old/` mean the same on a site under /wenming/). Aliases of unpublished pages
+are not written.
 """
 
 from __future__ import annotations
@@ -32,8 +30,7 @@ def alias_path(alias: str, routes: Routes) -> str:
 
 def redirects(site: Site, routes: Routes) -> list[tuple[str, str, Page]]:
     """(alias output path, new URL, page) for every alias of a page on the site; BuildFailed naming
-    the file and
-    line when an alias is taken by a page or by another alias."""
+    the file and line when an alias is taken by a page or by another alias."""
     taken = {routes.page_path(p).lower(): p for p in site.pages if p.goes_to("site")}
     found, seen, problems = [], {}, []
     for page in site.pages:
@@ -70,8 +67,7 @@ def redirects(site: Site, routes: Routes) -> list[tuple[str, str, Page]]:
 
 def redirect_page(new_url: str, absolute: str, title: str) -> bytes:
     """A page that sends the reader on at once (meta refresh), tells search engines where the page
-    lives now
-    (canonical) and keeps a plain link for readers whose browser does not follow."""
+    lives now (canonical) and keeps a plain link for readers whose browser does not follow."""
     url, name = html.escape(new_url, quote=True), html.escape(title)
     return (
         f'<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
@@ -112,8 +108,8 @@ def _quoted(text: str) -> str:
 
 def moved(site: Site, routes: Routes, previous: dict[str, list[str]]) -> list[SiteError]:
     """A warning for each published page whose address changed since an earlier build (its slug was
-    edited)
-    while its old address is neither an alias nor another page: readers' bookmarks would break."""
+    edited) while its old address is neither an alias nor another page: readers' bookmarks would
+    break."""
     current = {routes.url(routes.page_path(p)) for p in site.pages if p.goes_to("site")}
     current |= {routes.url(rel) for rel, _url, _page in redirects(site, routes)}
     found = []

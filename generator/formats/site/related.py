@@ -1,10 +1,8 @@
 """What a detail page offers next: related articles (shared tags, then the same community or
-township, then the
-newest) and the previous and next article of the same type.
+township, then the newest) and the previous and next article of the same type.
 
 Candidates come from small indexes (tag → pages, place → pages), and from each only the pages
-nearest in date
-are weighed, so a tag that 5,000 pages share costs as little as one that 5 share.
+nearest in date are weighed, so a tag that 5,000 pages share costs as little as one that 5 share.
 """
 
 from __future__ import annotations

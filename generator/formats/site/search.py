@@ -69,9 +69,8 @@ def index_texts(
     pages: list[tuple[str, str, str]], base_path: str, shard_bytes: int = SHARD_BYTES
 ) -> dict[str, bytes]:
     """Index (url, title, text) of each published page, its text as `page_text` extracts it; return
-    the index
-    files by output path under search/data/. Ties in the ranking keep the order of `pages`: pass
-    them newest first.
+    the index files by output path under search/data/. Ties in the ranking keep the order of
+    `pages`: pass them newest first.
     """
     index = SearchIndex(base_path, shard_bytes)
     return dict(index.rebuild(pages, [digest_of(doc) for doc in pages]))
@@ -87,11 +86,10 @@ class SearchIndex:
     """The index of a list of documents, kept so that a later build can update it instead of
     starting over.
 
-    Documents are numbered in the order given (newest first: the browser ranks ties by number).
-    When the list
-    keeps its length and only some documents change, `update` re-codes only the terms those
-    documents use,
-    which after editing one story is a few hundred terms instead of every posting of every page.
+    Documents are numbered in the order given (newest first: the browser ranks ties by number). When
+    the list keeps its length and only some documents change, `update` re-codes only the terms those
+    documents use, which after editing one story is a few hundred terms instead of every posting of
+    every page.
     """
 
     def __init__(
@@ -119,9 +117,8 @@ class SearchIndex:
         """Index (url, title, text) documents from scratch, yielding every index file (consume them
         all).
 
-        Document files are made one at a time as they are taken, so a large site's texts are not
-        all held as
-        JSON at once.
+        Document files are made one at a time as they are taken, so a large site's texts are not all
+        held as JSON at once.
         """
         self.keys, self.postings, self.file_keys = list(keys), {}, {}
         for number, (_, title, text) in enumerate(docs):
@@ -140,9 +137,8 @@ class SearchIndex:
         are current.
 
         `read(path, key)` returns a published file's bytes if it still has that key, else None. A
-        build that
-        must index afresh (a page was added) gets unchanged pages' texts this way instead of
-        rendering them.
+        build that must index afresh (a page was added) gets unchanged pages' texts this way instead
+        of rendering them.
         """
         found = {}
         for number, key in enumerate(self.keys):
@@ -253,9 +249,8 @@ class SearchIndex:
         """A term's coded postings; for a common term, only the blocks holding `changed` documents
         are coded again.
 
-        A block's first number is a gap from the last document before it, so a change can also
-        alter the first
-        code of the next block that has any document: that block is coded again too.
+        A block's first number is a gap from the last document before it, so a change can also alter
+        the first code of the next block that has any document: that block is coded again too.
         """
         postings = self.postings[term]
         if len(postings) <= self.block_docs:
@@ -343,8 +338,8 @@ def shard_of(token: str, shards: int) -> int:
 
 def code_postings(packed, previous: int = 0) -> str:
     """Postings packed as doc << 3 | weight (docs ascending, weights 1-7), after doc `previous`, as
-    delta-coded
-    variable-length numbers in a JSON-safe alphabet (the browser's search.js decodes them)."""
+    delta-coded variable-length numbers in a JSON-safe alphabet (the browser's search.js decodes
+    them)."""
     out = []
     for value in packed:
         # the weight stays in the low bits: (doc - previous) << 3 | weight
@@ -394,8 +389,8 @@ def article_text(html: str) -> str:
     faster.
 
     It relies on what our templates guarantee (the meta line is one <dl class="meta">, hidden
-    controls are
-    buttons); tests check it gives the same text as `page_text` on every page of the sample site.
+    controls are buttons); tests check it gives the same text as `page_text` on every page of the
+    sample site.
     """
     html = _DROPPED.sub("", html)
     text = unescape(_TAG.sub("", _BLOCK.sub("\n", html)))

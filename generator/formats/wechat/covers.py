@@ -215,8 +215,7 @@ def drawn(
     title: str, account: str, accent: str, font: Path, quality: int, keep: tuple[str, ...] = ()
 ) -> Covers:
     """A plain branded cover for pages without a picture: the title in white on the account colour,
-    broken
-    between phrases (never inside a name in `keep`)."""
+    broken between phrases (never inside a name in `keep`)."""
     image = Image.new("RGB", DRAWN, accent)
     draw = ImageDraw.Draw(image)
     safe_left, safe_top = (DRAWN[0] - SQUARE[0]) // 2 + 30, (DRAWN[1] - WIDE[1]) // 2 + 30
@@ -259,6 +258,5 @@ def _fit_title(
 
 def wrap(text: str, measure, width: float, keep: tuple[str, ...] = ()) -> list[str]:
     """Break a title into even lines no wider than `width`, between phrases (the LED breaker: GB/T
-    15834
-    punctuation rules, names in `keep` and common words whole)."""
+    15834 punctuation rules, names in `keep` and common words whole)."""
     return layout.wrap(text, lambda part: math.ceil(measure(part)), int(width), keep=keep)
