@@ -184,11 +184,22 @@ class GlyphMeter(Meter):
         self.advance = advance or (lambda char: glyph(char)[0])
 
     def _measure(self, text: str) -> Run:
-        line = EMPTY
+        # the glyphs set one after the other from the pen at 0 (as _append would, without a run
+        # per glyph: pieces are measured at every size tried)
+        pen = left = top = right = bottom = 0
+        glyph = self._glyph
         for char in text:
-            advance, (l, t, r, b) = self._glyph(char)
-            line = self._append(line, Run(char, advance, l, t, r, b), 0, char)
-        return Run(text, line.pen, line.left, line.top, max(line.right, line.pen), line.bottom)
+            advance, (l, t, r, b) = glyph(char)
+            if pen + l < left:
+                left = pen + l
+            if pen + r > right:
+                right = pen + r
+            if t < top:
+                top = t
+            if b > bottom:
+                bottom = b
+            pen += advance
+        return Run(text, pen, left, top, max(right, pen), bottom)
 
     def join(self, line: Run, run: Run, spaced: bool) -> Run:
         if not line.text:
