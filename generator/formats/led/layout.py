@@ -531,38 +531,40 @@ def _fitting(paragraphs: list[str], prepared: list[list[Piece]], meter: Callable
 def _largest_fewest(prepared: list[list[Piece]], atoms: list[list[str]],
                     meter: Callable[[int], Meter], box: Box, largest: int, smallest: int
                     ) -> Generator[Need, None, int]:
-    """The first size from the largest down that needs no more frames than the smallest size.
+    """The largest size that needs the fewest frames of all the sizes.
 
     Frame counts mostly fall with the size, but not always (a size where a long word just fits can
     need fewer frames than the next smaller one), so no bisection: the sizes are tried from the
-    largest down. A size that needs one frame needs no more than any, so it ends the search
-    without laying out the smallest (most slides fit one frame at the largest size). Once the
-    smallest size's count is known, a size whose advances alone show it needs more is passed
-    over without measuring its ink boxes or laying it out. Each try is linear in the text and
-    measures glyphs once per size.
+    largest down, and a smaller size counts only when it needs fewer frames than every larger one
+    and no more than the smallest size. A size that needs one frame needs no more than any, so it
+    ends the search without laying out the smallest (most slides fit one frame at the largest
+    size). Otherwise the smallest size's count is taken next, and from then on a size whose
+    advances alone show it cannot count is passed over without measuring its ink boxes or laying
+    it out. Each try is linear in the text and measures glyphs once per size.
     """
-    fewest = None
+    best = fewest = None  # best: (frames, size) of the largest size with the fewest so far
     for size in range(largest, smallest, -1):
-        if fewest is not None:
+        if best is not None:
             yield Need(size, False)
-            if _needs_more(atoms, meter(size), box, size, fewest):
+            if _needs_more(atoms, meter(size), box, size, min(best[0] - 1, fewest)):
                 continue
         yield Need(size, True)
         try:
             count = len(_layout(prepared, meter(size), box, size, False).frames)
         except Unfittable:
             continue
-        if count == 1:
+        if count <= 1:
             return size
-        if fewest is None:  # Unfittable here when even the smallest size fails
+        if best is None:  # Unfittable here when even the smallest size fails
             yield Need(smallest, True, fewest=True)
             fewest = len(_layout(prepared, meter(smallest), box, smallest, False).frames)
-        if count <= fewest:
-            return size
-    if fewest is None:
+        if best is None or count < best[0]:
+            best = (count, size)
+    if best is None:
         yield Need(smallest, True)
         _layout(prepared, meter(smallest), box, smallest, False)  # raises when it cannot fit
-    return smallest
+        return smallest
+    return best[1] if best[0] <= fewest else smallest
 
 
 def _atoms(prepared: list[list[Piece]]) -> list[list[str]]:
