@@ -9,6 +9,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from generator import config
 from generator.formats.led.fonts import FontBook, find_font
+from generator.formats.led.layout import Box
 from generator.formats.led.metrics import GlyphMeasure
 
 LINES = ["网格员王大姐每天走访独居老人，", "新时代文明实践站“开展”垃圾分类", "10月起全县推行 文明交通劝导。",
@@ -74,36 +75,43 @@ def test_the_book_keeps_few_sizes_open_and_measures_outlive_them():
     assert fresh.ink("文明常山好") == measures[20].ink("文明常山好")
 
 
-def test_a_screens_characters_are_measured_together_so_a_closed_size_is_not_reopened():
+def test_a_size_measures_what_it_is_asked_for_at_once_and_advances_alone_cost_no_box():
     book = FontBook(keep=1)
     chosen = face()
-    measures = [GlyphMeasure(partial(book.get, chosen.face_for(s), s), True, "文明常山好人")
-                for s in (20, 30)]
-    for slide in ("文明", "常山", "好人"):  # one slide after another, each trying both sizes
+    measures = [GlyphMeasure(partial(book.get, chosen.face_for(s), s), True) for s in (20, 30)]
+    for measure in measures:
+        measure.measure("文明常山好人")
+    for slide in ("文明", "常山", "好人"):  # one slide after another, each at both sizes
         for measure in measures:
             measure.ink(slide)
     assert book.opened == 2
+    alone = GlyphMeasure(partial(book.get, chosen.face_for(24), 24), True)
+    alone.measure("文明", boxes=False)
+    assert set(alone._advances) == set("文明") and not alone._glyphs
+    assert alone.advance("文") == alone.glyph("文")[0]
+    assert alone.glyph("文") == GlyphMeasure(book.get(chosen.face_for(24), 24), True).glyph("文")
 
 
-def test_a_smaller_size_measures_all_of_a_screens_characters_only_when_a_second_slide_needs_it():
-    # Every slide is tried at the largest size; a smaller size is tried by few slides, so the first
-    # measures only what it asks (a hall screen measured 400 characters at a dozen sizes for one
-    # slide before); a second slide there measures the rest at once, so the size is not reopened
-    # for each slide (strip screens fit most slides at their smallest size).
+def test_a_screen_fits_its_slides_in_step_each_size_opened_once():
+    # Every slide is tried at the largest size; the smaller sizes are visited once each, for the
+    # slides still searching, and measure only what those slides need (advances alone where the
+    # size is ruled out). The same layouts as one slide after another.
     from generator.formats.led import _Target
     from generator.formats.led import raster
 
-    screen = config.Screen(name="x", width=64, height=16, font_size=16, min_font_size=12)
-    chars = "文明常山好人好事网格员"
-    target = _Target(screen, face(), raster.palette_for(screen), FontBook(), chars)
-    target.measure_at(16).ink("文明")
-    target.measure_at(14).ink("文明")
-    assert set(target.measure_at(16)._glyphs) == set(chars)
-    assert set(target.measure_at(14)._glyphs) == set("文明")
-    target.font_at(16)  # the next slide starts at 16: the book closes 14
-    opened = target.book.opened
-    target.measure_at(14).ink("常山")  # a second slide at 14: reopened once, measures all
-    assert set(target.measure_at(14)._glyphs) == set(chars)
-    target.font_at(16)
-    target.measure_at(14).ink("好人网格员")  # a third slide: nothing to measure, nothing opened
-    assert target.book.opened == opened + 2  # 14 once, 16 once
+    screen = config.Screen(name="x", width=160, height=40, font_size=20, min_font_size=12)
+    box = Box(160, 40)
+    slides = [(("文明",), box, ()), (("好人",), box, ()),
+              (("网格员王大姐每天走访独居老人新时代文明实践站开展",), box, ()),
+              (("常山",), box, ())]
+    target = _Target(screen, face(), raster.palette_for(screen), FontBook())
+    fitted = target.fit_all(slides)
+    assert [f.size for f in fitted] == [20, 20, fitted[2].size, 20] and fitted[2].size < 20
+    assert target.book.opened == len(target.measures)  # each size once
+    long_chars = set(slides[2][0][0]) | set("国 ")
+    smaller = [m for (size, _), m in target.measures.items() if size < 20]
+    assert all(set(m._advances) <= long_chars for m in smaller)
+    # ruled out by advances alone: no ink box measured there (but 国's)
+    assert any(set(m._glyphs) <= set("国") for m in smaller)
+    alone = _Target(screen, face(), raster.palette_for(screen), FontBook())
+    assert fitted == [alone.fit(*slide) for slide in slides]

@@ -1,12 +1,15 @@
 """The LED line breaker and fitter: GB/T 15834 line-start/end rules, unsplittable units, widths and frame counts."""
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.formats.led.layout import (Box, Unfittable, break_lines, clusters, fit, keep_phrases, layout_at, normalise,
-                                  paginate, split_phrases, wrap)
+from generator.formats.led.layout import (Box, Fitted, Unfittable, break_lines, clusters, fit, fit_many, keep_phrases, layout_at,
+                                  normalise, paginate, split_phrases, wrap)
+from generator.formats.led.metrics import composed_ink
 from generator.base.typography import NO_LINE_END, NO_LINE_START
 
 SIZE = 10
@@ -225,3 +228,83 @@ def test_a_slide_that_fits_one_frame_at_the_largest_size_never_tries_a_smaller_o
     # few frames it needs, then the sizes below the largest are tried until one needs no more
     fitted = fit(["文明常山好人好事"], measure_at, Box(70, 15), largest=10, smallest=6)
     assert asked == [10, 6, 9, 8] and fitted.size == 8 and len(fitted.frames) == 1
+
+
+class GlyphFake:
+    """A font with per-glyph data, as the LED fonts have: advances that vary a little, ink that
+    may reach left of the pen or past the advance, heights by character; the space is blank."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def glyph(self, char: str):
+        if char == " ":
+            return self.size // 3, (0, 0, self.size // 3, 0)
+        h = zlib.crc32(f"{char}{self.size}".encode())
+        advance = (self.size if is_cjk(char) else self.size // 2) + h % 3 - 1
+        left, right = h // 3 % 5 - 2, advance + h // 15 % 5 - 2
+        return advance, (left, -self.size + h // 75 % 4, max(left, right), h // 300 % (self.size // 3 + 1))
+
+    def advance(self, char: str) -> int:
+        return self.glyph(char)[0]
+
+    def ink(self, text: str):
+        return composed_ink(self.glyph(char) for char in text)
+
+
+class InkOnly(GlyphFake):
+    """The same font measured a whole string at a time: the fitting has no advances to rule
+    sizes out with, so it lays out every size it tries."""
+
+    glyph_of = GlyphFake.glyph
+    glyph = advance = None
+
+    def ink(self, text: str):
+        return composed_ink(self.glyph_of(char) for char in text)
+
+
+def outcome(run):
+    try:
+        return run()
+    except Unfittable as exc:
+        return ("unfittable", exc.unit, exc.size, exc.reason)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(TEXTS, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=3),
+       st.integers(6, 14), st.integers(0, 10), st.integers(40, 200), st.integers(12, 80),
+       st.booleans())
+def test_sizes_ruled_out_by_advances_alone_change_no_layout(paragraphs, smallest, extra, width,
+                                                             height, one_line):
+    box, largest = Box(width, height, one_line), smallest + extra
+    with_bound = outcome(lambda: fit(paragraphs, GlyphFake, box, largest, smallest))
+    assert with_bound == outcome(lambda: fit(paragraphs, InkOnly, box, largest, smallest))
+    kept = outcome(lambda: keep_phrases(paragraphs, GlyphFake, box, largest, smallest))
+    assert kept == outcome(lambda: keep_phrases(paragraphs, InkOnly, box, largest, smallest))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(TEXTS, min_size=1, max_size=3), st.integers(40, 200),
+                          st.integers(12, 80)), min_size=1, max_size=5),
+       st.integers(6, 14), st.integers(0, 10))
+def test_slides_fitted_in_step_are_fitted_as_one_at_a_time(slides, smallest, extra):
+    jobs = [(paragraphs, Box(width, height), ()) for paragraphs, width, height in slides]
+    asked = []
+
+    class Prefetching(GlyphFake):
+        known: set = set()
+
+        def measure(self, chars, boxes=True):
+            if set(chars) - self.known:  # a font would be opened here
+                asked.append(self.size)
+                self.known = self.known | set(chars)
+
+    measures = {}
+    together = fit_many(jobs, lambda s: measures.setdefault(s, Prefetching(s)), smallest + extra,
+                        smallest)
+    alone = [outcome(lambda: fit(p, GlyphFake, box, smallest + extra, smallest)) for p, box, _ in jobs]
+    assert [r if isinstance(r, Fitted) else ("unfittable", r.unit, r.size, r.reason)
+            for r in together] == alone
+    # the sizes measured from the largest down (the smallest is measured early too, for its frames)
+    visits = [size for size in asked if size != smallest]
+    assert visits == sorted(visits, reverse=True)

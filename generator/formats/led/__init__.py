@@ -22,7 +22,7 @@ from generator.model.fields import parse_window
 from generator.formats.led import raster
 from generator.formats.led.fonts import FontBook, FontChoice, find_font
 from generator.formats.led.metrics import GlyphMeasure
-from generator.formats.led.layout import LAYOUT_VERSION, Box, Fitted, Unfittable, fit
+from generator.formats.led.layout import LAYOUT_VERSION, Box, Fitted, Unfittable, fit, fit_many
 from generator.formats.led.player import render_player
 from generator.formats.led.playlist import (
     LED_COLOUR_NAMES,
@@ -79,10 +79,8 @@ class _Target:
     font: FontChoice
     palette: raster.Palette
     book: FontBook
-    chars: str = ""  # every character of the screen's slides, measured together at the largest size
-    # (size, exact) → PillowMeasure, whose memory of lines is reused
+    # (size, exact) → GlyphMeasure or PillowMeasure, whose memory of glyphs and lines is reused
     measures: dict = field(default_factory=dict)
-    asked: set = field(default_factory=set)  # sizes asked for a second time (see measure_at)
 
     def font_at(self, size: int):
         """The Pillow font at a pixel size."""
@@ -93,13 +91,8 @@ class _Target:
         metrics measured once per size, or (exact) Pillow's measurement of whole strings.
 
         No font is kept open here: the book closes sizes not in use (see fonts.FontBook), and the
-        measure does not refer back to the target, so the screen's glyphs go with it. Every slide
-        is tried at the largest size first, so that size measures all the screen's characters at
-        once. A smaller size measures only what the first slide tried at it asks; when a second
-        slide comes to it (on strip screens the smallest size serves most slides), it measures
-        the rest of the screen's characters at once, so the size is not reopened slide after
-        slide. (Measuring 400 characters at each of a dozen sizes for one slide cost a hall
-        screen 0.2 s.)
+        measure does not refer back to the target, so the screen's glyphs go with it. The fitting
+        asks a size for the characters it needs all at once (layout.fit_many).
         """
         key = (size, exact)
         found = self.measures.get(key)
@@ -107,27 +100,62 @@ class _Target:
             found = self.measures[key] = (
                 raster.PillowMeasure(self.font_at(size), self.palette.smooth, True)
                 if exact
-                else GlyphMeasure(partial(self.font_at, size),
-                                  self.palette.smooth,
-                                  self.chars if size == self.screen.font_size else "")
+                else GlyphMeasure(partial(self.font_at, size), self.palette.smooth)
             )
-        elif not exact and key not in self.asked:
-            self.asked.add(key)
-            found.expect(self.chars)
         return found
 
     def fit(self, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...] = ()) -> Fitted:
-        """Lay out a slide; the fast measurement is checked against Pillow's and redone exactly if
-        they differ."""
-        screen = self.screen
-        fitted = fit(
-            list(paragraphs), self.measure_at, box, screen.font_size, screen.min_font_size, keep
-        )
+        """Lay out one slide (see fit_all); Unfittable when it cannot fit."""
+        fitted = self.fit_all([(paragraphs, box, keep)])[0]
+        if isinstance(fitted, Unfittable):
+            raise fitted
+        return fitted
+
+    def fit_all(self, slides: list[tuple[tuple[str, ...], Box, tuple[str, ...]]]
+                ) -> list[Fitted | Unfittable]:
+        """Lay out slides (paragraphs, box, kept names) together, each size visited once.
+
+        Each layout is then checked against Pillow's own measurement of its lines, and laid out
+        again exactly where they differ. While the font of its size is open for that check, the
+        glyphs its frames will paste are drawn too, so the drawing opens no font again. A slide is
+        checked as soon as it is fitted when its size is still open, the others at the end, one
+        size at a time.
+        """
+        screen, checked = self.screen, {}
+
+        def check(number: int, fitted: Fitted | Unfittable) -> None:
+            if isinstance(fitted, Fitted) and self.book.is_open(self.font.face_for(fitted.size),
+                                                                 fitted.size):
+                checked[number] = self._checked(slides[number], fitted)
+
+        results = fit_many([(list(p), box, keep) for p, box, keep in slides], self.measure_at,
+                           screen.font_size, screen.min_font_size, check)
+        later = [n for n, fitted in enumerate(results) if isinstance(fitted, Fitted)
+                 and n not in checked]
+        for number in sorted(later, key=lambda n: -results[n].size):
+            checked[number] = self._checked(slides[number], results[number])
+        return [checked.get(number, fitted) for number, fitted in enumerate(results)]
+
+    def _checked(self, slide: tuple[tuple[str, ...], Box, tuple[str, ...]], fitted: Fitted
+                 ) -> Fitted | Unfittable:
+        """The layout when Pillow measures its lines within the box too (its glyphs drawn for the
+        frames), else the slide laid out exactly."""
         lines = tuple(line for frame in fitted.frames for line in frame)
-        if raster.lines_fit(self.font_at(fitted.size), self.palette, lines, box.width):
-            return fitted
-        return fit(list(paragraphs), lambda size: self.measure_at(size, exact=True), box,
-                   screen.font_size, screen.min_font_size, keep)
+        if not raster.lines_fit(self.font_at(fitted.size), self.palette, lines, slide[1].width):
+            return self._exact(*slide)
+        if self.palette.smooth:
+            self.measure_at(fitted.size).masks("".join(lines))
+        return fitted
+
+    def _exact(self, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...]
+               ) -> Fitted | Unfittable:
+        """A slide laid out with Pillow measuring every string (when glyph sums were off)."""
+        screen = self.screen
+        try:
+            return fit(list(paragraphs), lambda size: self.measure_at(size, exact=True), box,
+                       screen.font_size, screen.min_font_size, keep)
+        except Unfittable as exc:
+            return exc
 
 
 def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
@@ -167,18 +195,13 @@ def render_led(site: Site, cfg: SiteConfig, *, now: datetime, build_id: str,
         # Each screen loads its own sizes: a CJK face costs 2–3 MB, and a screen's sizes are
         # needed only while it is drawn (the whole sample site held 600 MB of faces when they
         # were kept for all screens).
-        target = _Target(screen, font, raster.palette_for(screen), FontBook(), screen_chars(shown))
+        target = _Target(screen, font, raster.palette_for(screen), FontBook())
         _render_screen(run, target, shown, now.date(), build_id)
     result.loops.sort(key=lambda loop: order[loop.name])
     result.files = dict(sorted(result.files.items(),
                                key=lambda item: order[item[0].split("/", 2)[1]]))
     result.problems.sort(key=SiteError.sort_key)
     return result
-
-
-def screen_chars(shown: list[SlideSpec]) -> str:
-    """Every character of a screen's slides, once each, in order of first use."""
-    return "".join(dict.fromkeys("".join(p for s in shown for p in s.paragraphs)))
 
 
 def _photo_areas(site: Site, screen: Screen, shown: list[SlideSpec], unreviewed: frozenset[str]
@@ -232,7 +255,14 @@ def _render_screen(
         screen.name, screen.title, width, height, screen.colour, rotation=screen.rotation
     )
     files: dict[str, bytes] = {}
-    drawn = [(spec, data) for spec in specs for data in _slide_frames(run, target, spec)]
+    # every slide laid out first, all together (each font size opened once), then drawn
+    planned = [_slide_layout(run.site, spec, screen, run.unreviewed) for spec in specs]
+    boxes = [Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
+             for _, layout in planned]
+    fitted = _fitted(run, target, [(spec.paragraphs, box, spec.keep)
+                                   for spec, box in zip(specs, boxes)])
+    drawn = [(spec, data) for spec, (photo, layout), laid in zip(specs, planned, fitted)
+             for data in _slide_frames(run, target, spec, photo, layout, laid)]
     per_page = Counter(spec.page.source for spec, _ in drawn)
     seen: Counter = Counter()
     for spec, (key, data) in drawn:
@@ -286,16 +316,13 @@ def _hogs(run: _Run, screen: Screen, loop: ScreenLoop) -> list[SiteError]:
     return found
 
 
-def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str, bytes]]:
-    """The frames of one slide on one screen as (content key, PNG bytes); none, with a problem,
-    when it cannot fit."""
+def _slide_frames(run: _Run, target: _Target, spec: SlideSpec, photo: Path | None,
+                  layout: raster.Layout, fitted: Fitted | Unfittable) -> list[tuple[str, bytes]]:
+    """The frames of one laid-out slide on one screen as (content key, PNG bytes); none, with a
+    problem, when it cannot fit."""
     screen, palette = target.screen, target.palette
-    photo, layout = _slide_layout(run.site, spec, screen, run.unreviewed)
-    box = Box(layout.text.width, layout.text.height, one_line=screen.is_strip)
-    try:
-        fitted = _fitted(run, target, spec.paragraphs, box, spec.keep)
-    except Unfittable as exc:
-        run.result.problems.append(_unfittable(run.site, spec, screen, exc))
+    if isinstance(fitted, Unfittable):
+        run.result.problems.append(_unfittable(run.site, spec, screen, fitted))
         return []
     face = target.font.face_for(fitted.size)
     common = (
@@ -326,38 +353,49 @@ def _slide_frames(run: _Run, target: _Target, spec: SlideSpec) -> list[tuple[str
     return out
 
 
-def _fitted(
-    run: _Run, target: _Target, paragraphs: tuple[str, ...], box: Box, keep: tuple[str, ...]
-) -> Fitted:
-    """A slide's layout from the cache folder when this exact text, box and font were laid out
-    before."""
+def _fitted(run: _Run, target: _Target,
+            slides: list[tuple[tuple[str, ...], Box, tuple[str, ...]]]) -> list[Fitted | Unfittable]:
+    """Slides' layouts: from the cache folder when this exact text, box and font were laid out
+    before, the rest laid out together (and stored)."""
     screen, font = target.screen, target.font
-    inputs = (
-        LAYOUT_VERSION,
-        paragraphs,
-        keep,
-        box,
-        screen.font_size,
-        screen.min_font_size,
-        target.palette.smooth,
-        font.regular,
-        font.bold,
-    )
-    key = hashing.sha256_hex(repr(inputs))
-    path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
-    saved = read_sealed(path, run.secret) if path is not None else None
-    if saved is not None:
-        try:
-            saved = json.loads(saved.decode("utf-8"))
-            return Fitted(**{**saved, "frames": tuple(tuple(frame) for frame in saved["frames"])})
-        except (ValueError, TypeError, KeyError):
-            pass  # a damaged cache entry is simply laid out again
-    fitted = target.fit(paragraphs, box, keep)
-    if path is not None:
-        write_sealed(
-            path, json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"), run.secret
+    paths: list[Path | None] = []
+    found: list[Fitted | Unfittable | None] = []
+    for paragraphs, box, keep in slides:
+        inputs = (
+            LAYOUT_VERSION,
+            paragraphs,
+            keep,
+            box,
+            screen.font_size,
+            screen.min_font_size,
+            target.palette.smooth,
+            font.regular,
+            font.bold,
         )
-    return fitted
+        key = hashing.sha256_hex(repr(inputs))
+        path = run.cache_dir / "layout" / f"{key}.json" if run.cache_dir else None
+        paths.append(path)
+        found.append(_saved_layout(path, run.secret) if path is not None else None)
+    missing = [number for number, fitted in enumerate(found) if fitted is None]
+    for number, fitted in zip(missing, target.fit_all([slides[n] for n in missing])):
+        found[number] = fitted
+        if paths[number] is not None and isinstance(fitted, Fitted):
+            write_sealed(paths[number],
+                         json.dumps(asdict(fitted), ensure_ascii=False).encode("utf-8"),
+                         run.secret)
+    return found  # type: ignore[return-value]
+
+
+def _saved_layout(path: Path, key: bytes) -> Fitted | None:
+    """A layout from the cache folder, or None (a damaged entry is simply laid out again)."""
+    saved = read_sealed(path, key)
+    if saved is None:
+        return None
+    try:
+        saved = json.loads(saved.decode("utf-8"))
+        return Fitted(**{**saved, "frames": tuple(tuple(frame) for frame in saved["frames"])})
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _scroll(run: _Run, target: _Target, specs: list[SlideSpec], today: date,

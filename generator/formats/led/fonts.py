@@ -85,6 +85,10 @@ class FontBook:
         self._loaded: OrderedDict = OrderedDict()
         self.opened = 0  # faces opened so far (reopening counts again)
 
+    def is_open(self, face: FontFace, size: int) -> bool:
+        """Whether the face at this size is open now (asking for it costs no reopening)."""
+        return (face.path, face.index, size) in self._loaded
+
     def get(self, face: FontFace, size: int) -> ImageFont.FreeTypeFont:
         """The font object for a face at a pixel size."""
         key = (face.path, face.index, size)

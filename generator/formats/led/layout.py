@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Protocol
+from typing import Callable, Generator, NamedTuple, Protocol
 
 from generator.base import phrases
 from generator.base.typography import NO_LINE_END, NO_LINE_START, UNSPLITTABLE_PAIRS
@@ -177,16 +177,29 @@ class GlyphMeter(Meter):
     is exact).
     """
 
-    def __init__(self, glyph: Callable[[str], tuple[int, Ink]]):
+    def __init__(self, glyph: Callable[[str], tuple[int, Ink]],
+                 advance: Callable[[str], int] | None = None):
         super().__init__(lambda text: (0, 0, 0, 0))
         self._glyph = glyph
+        self.advance = advance or (lambda char: glyph(char)[0])
 
     def _measure(self, text: str) -> Run:
-        line = EMPTY
+        # the glyphs set one after the other from the pen at 0 (as _append would, without a run
+        # per glyph: pieces are measured at every size tried)
+        pen = left = top = right = bottom = 0
+        glyph = self._glyph
         for char in text:
-            advance, (l, t, r, b) = self._glyph(char)
-            line = self._append(line, Run(char, advance, l, t, r, b), 0, char)
-        return Run(text, line.pen, line.left, line.top, max(line.right, line.pen), line.bottom)
+            advance, (l, t, r, b) = glyph(char)
+            if pen + l < left:
+                left = pen + l
+            if pen + r > right:
+                right = pen + r
+            if t < top:
+                top = t
+            if b > bottom:
+                bottom = b
+            pen += advance
+        return Run(text, pen, left, top, max(right, pen), bottom)
 
     def join(self, line: Run, run: Run, spaced: bool) -> Run:
         if not line.text:
@@ -205,7 +218,9 @@ def meter_for(measure) -> Meter:
     """A GlyphMeter when the measure knows its glyphs (LED fonts), else one that measures whole
     strings."""
     glyph = getattr(measure, "glyph", None)
-    return GlyphMeter(glyph) if glyph is not None else Meter(measure.ink)
+    if glyph is None:
+        return Meter(measure.ink)
+    return GlyphMeter(glyph, getattr(measure, "advance", None))
 
 
 def _string_meter(width_of: Callable[[str], int]) -> Meter:
@@ -408,6 +423,19 @@ def _layout(prepared: list[list[Piece]], meter: Meter, box: Box, size: int, pret
     return Fitted(size, tuple(paginate(texts, per_frame)), top, bottom, gap, heading)
 
 
+class Need(NamedTuple):
+    """What a slide's fitting measures next: its characters at a size, with their ink boxes, or
+    (`boxes` false) their advances alone, to rule the size out (see _needs_more); `fewest` when
+    it is the smallest size's frame count, which the search needs before it goes on."""
+
+    size: int
+    boxes: bool
+    fewest: bool = False
+
+
+Fitting = Generator[Need, None, Fitted]
+
+
 def fit(
     paragraphs: list[str],
     measure_at: Callable[[int], Measure],
@@ -418,7 +446,71 @@ def fit(
 ) -> Fitted:
     """The largest font size that needs the fewest frames, nicely broken; Unfittable when even the
     smallest fails (and no larger size fits one frame)."""
-    prepared = prepare(paragraphs, keep)
+    return _done(_fitting(paragraphs, prepare(paragraphs, keep), _meters(measure_at), box,
+                          largest, smallest))
+
+
+def fit_many(
+    slides: list[tuple[list[str], Box, tuple[str, ...]]],
+    measure_at: Callable[[int], Measure],
+    largest: int,
+    smallest: int,
+    done: Callable[[int, Fitted | Unfittable], None] | None = None,
+) -> list[Fitted | Unfittable]:
+    """`fit` for each of a screen's slides (paragraphs, box, kept names), all in step, so that
+    each size is visited once and measures there, in one go, just the characters of the slides
+    that need it (`measure_at(size).measure(chars)`, when the measure has it).
+
+    Every slide's fitting is the same sequence of steps as `fit`'s, so the results are the same;
+    only the slides' steps are interleaved: once no slide waits at a size any more, the largest
+    size anyone waits for is served next, so the sizes are visited from the largest down, except
+    that a slide that needs the smallest size's frame count to go on is served that first. `done(number, result)` is told of each
+    slide as soon as it is fitted (while its last size is open).
+    """
+    results: list[Fitted | Unfittable | None] = [None] * len(slides)
+    waiting: dict[int, tuple[Fitting, Need]] = {}
+    chars: list[str] = []
+
+    def step(number: int, steps: Fitting) -> None:
+        try:
+            waiting[number] = (steps, next(steps))
+            return
+        except StopIteration as finished:
+            results[number] = finished.value
+        except Unfittable as exc:
+            results[number] = exc
+        if done is not None:
+            done(number, results[number])
+
+    for number, (paragraphs, box, keep) in enumerate(slides):
+        prepared = prepare(paragraphs, keep)
+        chars.append("".join(dict.fromkeys("国 " + "".join(p.text for ps in prepared for p in ps))))
+        step(number, _fitting(paragraphs, prepared, _meters(measure_at), box, largest, smallest))
+    size = largest
+    while waiting:
+        here = [number for number, (_, need) in waiting.items() if need.size == size]
+        if not here:  # this size is done with: on to the next
+            size = max(waiting.values(), key=lambda w: (w[1].fewest, w[1].size))[1].size
+            continue
+        measure = getattr(measure_at(size), "measure", None)
+        if measure is not None:  # advances alone are measured as the bound asks for them
+            measure("".join(chars[number] for number in here if waiting[number][1].boxes))
+        for number in here:
+            step(number, waiting.pop(number)[0])
+    return results  # type: ignore[return-value]
+
+
+def _done(steps: Generator[Need, None, object]):
+    """Run a fitting to its end, measuring as it goes (one slide alone)."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            return finished.value
+
+
+def _meters(measure_at: Callable[[int], Measure]) -> Callable[[int], Meter]:
+    """One slide's meters by size (each keeps the runs it measured)."""
     meters: dict[int, Meter] = {}
 
     def meter(size: int) -> Meter:
@@ -426,64 +518,128 @@ def fit(
             meters[size] = meter_for(measure_at(size))
         return meters[size]
 
-    return _keep_phrases(paragraphs, prepared, meter, box,
-                         _largest_fewest(prepared, meter, box, largest, smallest), smallest)
+    return meter
 
 
-def _largest_fewest(prepared: list[list[Piece]], meter: Callable[[int], Meter], box: Box,
-                    largest: int, smallest: int) -> int:
-    """The first size from the largest down that needs no more frames than the smallest size.
+def _fitting(paragraphs: list[str], prepared: list[list[Piece]], meter: Callable[[int], Meter],
+             box: Box, largest: int, smallest: int) -> Fitting:
+    atoms = _atoms(prepared)
+    size = yield from _largest_fewest(prepared, atoms, meter, box, largest, smallest)
+    return (yield from _keep_phrases(paragraphs, prepared, atoms, meter, box, size, smallest))
+
+
+def _largest_fewest(prepared: list[list[Piece]], atoms: list[list[str]],
+                    meter: Callable[[int], Meter], box: Box, largest: int, smallest: int
+                    ) -> Generator[Need, None, int]:
+    """The largest size that needs the fewest frames of all the sizes.
 
     Frame counts mostly fall with the size, but not always (a size where a long word just fits can
     need fewer frames than the next smaller one), so no bisection: the sizes are tried from the
-    largest down. A size that needs one frame needs no more than any, so it ends the search
-    without laying out the smallest (most slides fit one frame at the largest size). Each try is
-    linear in the text and measures glyphs once per size.
+    largest down, and a smaller size counts only when it needs fewer frames than every larger one
+    and no more than the smallest size. A size that needs one frame needs no more than any, so it
+    ends the search without laying out the smallest (most slides fit one frame at the largest
+    size). Otherwise the smallest size's count is taken next, and from then on a size whose
+    advances alone show it cannot count is passed over without measuring its ink boxes or laying
+    it out. Each try is linear in the text and measures glyphs once per size.
     """
-    fewest = None
+    best = fewest = None  # best: (frames, size) of the largest size with the fewest so far
     for size in range(largest, smallest, -1):
+        if best is not None:
+            yield Need(size, False)
+            if _needs_more(atoms, meter(size), box, size, min(best[0] - 1, fewest)):
+                continue
+        yield Need(size, True)
         try:
             count = len(_layout(prepared, meter(size), box, size, False).frames)
         except Unfittable:
             continue
-        if count == 1:
+        if count <= 1:
             return size
-        if fewest is None:  # Unfittable here when even the smallest size fails
+        if best is None:  # Unfittable here when even the smallest size fails
+            yield Need(smallest, True, fewest=True)
             fewest = len(_layout(prepared, meter(smallest), box, smallest, False).frames)
-        if count <= fewest:
-            return size
-    if fewest is None:
+        if best is None or count < best[0]:
+            best = (count, size)
+    if best is None:
+        yield Need(smallest, True)
         _layout(prepared, meter(smallest), box, smallest, False)  # raises when it cannot fit
-    return smallest
+        return smallest
+    return best[1] if best[0] <= fewest else smallest
+
+
+def _atoms(prepared: list[list[Piece]]) -> list[list[str]]:
+    """Each paragraph's kinsoku units without their spaces: the finest pieces a line break keeps
+    whole (_split breaks a word between these units, nowhere else)."""
+    return [[unit.replace(" ", "") for piece in found for word in piece.units
+             for _, unit, _ in _units(word)] for found in prepared]
+
+
+def _needs_more(atoms: list[list[str]], meter: Meter, box: Box, size: int, frames: int) -> bool:
+    """Whether every layout of the slide at this size needs more than `frames` frames (or none
+    fits), told from the characters' advances and 国 alone; False when the meter has no advances.
+
+    Exact, not a guess: a line is never narrower than its pen (Pillow's box runs from the pen's
+    start, or further left, to its end, or further right), so no line holds more units than
+    their advances allow, and filling lines greedily gives the fewest such lines. No line is
+    shorter than 国, so no frame holds more lines than that height allows. The characters are
+    measured as the count goes, and it stops as soon as there are too many lines.
+    """
+    advance = getattr(meter, "advance", None)
+    if advance is None or advance(" ") < 0:  # spaces are left out of the sums below
+        return False
+    tallest = meter.run("国")
+    gap = max(1, size // 5)
+    height = tallest.bottom - tallest.top
+    if height > box.height:
+        return True
+    per_frame = 1 if box.one_line else max(1, (box.height + gap) // (height + gap))
+    most, lines = frames * per_frame, 0
+    for units in atoms:
+        filled = box.width + 1  # a paragraph starts a line
+        for unit in units:
+            width = sum(advance(char) for char in unit)
+            if width < 0:
+                return False  # a font with negative advances: no bound
+            if width > box.width:
+                return True
+            filled += width
+            if filled > box.width:
+                lines, filled = lines + 1, width
+                if lines > most:
+                    return True
+    return False
 
 
 def keep_phrases(paragraphs: list[str], measure_at: Callable[[int], Measure], box: Box, size: int,
                  smallest: int, keep: tuple[str, ...] = ()) -> Fitted:
     """The pretty layout at `size`, or at most a fifth smaller when that breaks fewer of the
     writer's phrases."""
-    return _keep_phrases(
-        paragraphs,
-        prepare(paragraphs, keep),
-        lambda s: meter_for(measure_at(s)),
-        box,
-        size,
-        smallest,
-    )
+    prepared = prepare(paragraphs, keep)
+    return _done(_keep_phrases(paragraphs, prepared, _atoms(prepared), _meters(measure_at), box,
+                               size, smallest))
 
 
 def _keep_phrases(
     paragraphs: list[str],
     prepared: list[list[Piece]],
+    atoms: list[list[str]],
     meter: Callable[[int], Meter],
     box: Box,
     size: int,
     smallest: int,
-) -> Fitted:
+) -> Fitting:
+    yield Need(size, True)
     best = _layout(prepared, meter(size), box, size, True)
     fewest = split_phrases(paragraphs, best)
     for smaller in range(size - 1, max(smallest, size * 4 // 5) - 1, -1):
         if fewest == 0:
             break
+        # a size that needs more frames is not taken (pretty breaking never needs fewer lines
+        # than the bound either)
+        yield Need(smaller, False)
+        if _needs_more(atoms, meter(smaller), box, smaller, len(best.frames)):
+            continue
+        yield Need(smaller, True)
         try:
             trial = _layout(prepared, meter(smaller), box, smaller, True)
         except Unfittable:

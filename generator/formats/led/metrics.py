@@ -32,42 +32,66 @@ def composed_ink(glyphs: Iterable[tuple[int, Ink]]) -> Ink:
 
 class GlyphMeasure:
     """A font at one size, as the layout measures it and the drawing paints it: per glyph its
-    (advance, ink box) and its coverage, each asked of FreeType once.
+    hinted advance, ink box and coverage, each asked of FreeType once.
 
     `font` is the font itself or a function giving it: with a function the measure keeps no font
-    open (see fonts.FontBook) and asks for it only for a glyph it has not seen. `chars` are the
-    characters it will likely be asked about (a screen's slides): the first time it needs its font
-    it measures them all, so a size closed in between is not reopened for each slide's new glyphs.
+    open (see fonts.FontBook) and asks for it only for a glyph it has not seen. A screen's fitting
+    asks for all the glyphs it needs at a size in one go (`measure`, `masks`), so a size is opened
+    once, not once per slide. An advance costs FreeType one glyph load, an ink box two more: the
+    fitting rules most sizes out from the advances alone (layout.Need).
     """
 
-    def __init__(self, font: Font, smooth: bool, chars: str = ""):
+    def __init__(self, font: Font, smooth: bool):
         self._font, self.mode = font, ("L" if smooth else "1")
+        self._advances: dict[str, int] = {}
         self._glyphs: dict[str, tuple[int, Ink]] = {}
         self._masks: dict[str, Image.Image | None] = {}
-        self._expected = chars
-
-    def expect(self, chars: str) -> None:
-        """Measure these characters too, all at once, the next time a glyph is not known yet."""
-        self._expected = "".join(c for c in dict.fromkeys(chars) if c not in self._glyphs)
 
     @property
     def font(self) -> ImageFont.FreeTypeFont:
         """The Pillow font at this size."""
         return self._font() if callable(self._font) else self._font
 
+    def measure(self, chars: Iterable[str], boxes: bool = True) -> None:
+        """Measure these characters' advances (and, with `boxes`, their ink boxes) that are not
+        known yet, with the font opened once."""
+        known = self._glyphs if boxes else self._advances
+        missing = [c for c in dict.fromkeys(chars) if c not in known and c not in self._glyphs]
+        if not missing:
+            return
+        font, mode = self.font, self.mode
+        for char in missing:
+            advance = self._advances.get(char)
+            if advance is None:
+                advance = self._advances[char] = int(font.getlength(char, mode=mode))
+            if boxes:
+                box = font.getbbox(char, mode=mode, anchor="ls")
+                self._glyphs[char] = (advance, (int(box[0]), int(box[1]), int(box[2]),
+                                                int(box[3])))
+
+    def advance(self, char: str) -> int:
+        """The hinted advance of one character (what the pen moves by)."""
+        found = self._advances.get(char)
+        if found is None:
+            found = self._advances[char] = int(self.font.getlength(char, mode=self.mode))
+        return found
+
     def glyph(self, char: str) -> tuple[int, Ink]:
         """The hinted advance and ink box of one character drawn at the left end of the baseline."""
         found = self._glyphs.get(char)
         if found is None:
-            font, mode = self.font, self.mode
-            for one in dict.fromkeys(self._expected + char):
-                if one not in self._glyphs:
-                    box = font.getbbox(one, mode=mode, anchor="ls")
-                    self._glyphs[one] = (int(font.getlength(one, mode=mode)),
-                                         (int(box[0]), int(box[1]), int(box[2]), int(box[3])))
-            self._expected = ""
+            self.measure(char)
             found = self._glyphs[char]
         return found
+
+    def masks(self, chars: Iterable[str]) -> None:
+        """Draw these characters' coverage that is not drawn yet, with the font opened once."""
+        missing = [c for c in dict.fromkeys(chars) if c not in self._masks]
+        if missing:
+            self.measure(missing)
+            font = self.font
+            for char in missing:
+                self._masks[char] = self._mask(char, font)
 
     def ink(self, text: str) -> Ink:
         """Left, top, right, bottom of a string, composed from its glyphs (as the layout does)."""
@@ -76,17 +100,20 @@ class GlyphMeasure:
     def mask(self, char: str) -> Image.Image | None:
         """One glyph's coverage ("L", the size of its ink box), or None for a blank glyph."""
         if char not in self._masks:
-            _, (left, top, right, bottom) = self.glyph(char)
-            image = None
-            if right > left and bottom > top:
-                # Pillow's own glyph bitmap, as ImageDraw.text gets it before blending it on (a
-                # third faster than drawing it onto a blank image; the same pixels: tested)
-                core, _ = self.font.getmask2(char, mode=self.mode, anchor="ls")
-                image = Image.Image()._new(core)
-                if image.size != (right - left, bottom - top):  # not seen with our fonts
-                    image = self._drawn(char, (left, top, right, bottom))
-            self._masks[char] = image
+            self._masks[char] = self._mask(char, None)
         return self._masks[char]
+
+    def _mask(self, char: str, font: ImageFont.FreeTypeFont | None) -> Image.Image | None:
+        _, (left, top, right, bottom) = self.glyph(char)
+        if right <= left or bottom <= top:
+            return None
+        # Pillow's own glyph bitmap, as ImageDraw.text gets it before blending it on (a third
+        # faster than drawing it onto a blank image; the same pixels: tested)
+        core, _ = (font or self.font).getmask2(char, mode=self.mode, anchor="ls")
+        image = Image.Image()._new(core)
+        if image.size != (right - left, bottom - top):  # not seen with our fonts
+            image = self._drawn(char, (left, top, right, bottom))
+        return image
 
     def _drawn(self, char: str, ink: Ink) -> Image.Image:
         """A glyph's coverage drawn the long way, onto a blank image of its ink box."""
