@@ -55,7 +55,10 @@ def links_in(body: str, first_line: int = 1) -> list[Link]:
     masked = _mask(body)
     # most bodies have no raw HTML and many no link at all: a substring test costs far less than
     # running the pattern over the whole body
-    patterns = [p for p, mark in ((_INLINE, "]("), (_REFERENCE, "]:"), (_HTML, "=")) if mark in masked]
+    patterns = [
+        pattern for pattern, mark in ((_INLINE, "]("), (_REFERENCE, "]:"), (_HTML, "="))
+        if mark in masked
+    ]
     found = []
     for pattern in patterns:
         for match in pattern.finditer(masked):

@@ -287,8 +287,7 @@ def _render_screen(
 
 def _hogs(run: _Run, screen: Screen, loop: ScreenLoop) -> list[SiteError]:
     """A warning for each article that takes more than led.max_share of a loop (when others share
-    the loop);
-    a slogan file is many short slides by design, not one article."""
+    the loop); a slogan file is many short slides by design, not one article."""
     slogans = {p.source for p in run.site.pages if p.type == "slide"}
     ordinary = [item for item in loop.items if not item.emergency and item.source not in slogans]
     by_page = Counter()

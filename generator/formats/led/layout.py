@@ -2,8 +2,8 @@
 frames.
 
 Independent of any font library: a measure gives ink boxes, and when it also gives each glyph's
-advance and ink
-box (`glyph`), lines are composed from those, so trying a size costs time linear in the text."""
+advance and ink box (`glyph`), lines are composed from those, so trying a size costs time linear in
+the text."""
 
 from __future__ import annotations
 
@@ -95,8 +95,7 @@ def clusters(text: str) -> list[tuple[bool, str]]:
 @dataclass(frozen=True)
 class Piece:
     """A phrase: broken inside only when it is wider than a whole line, then between its words (and
-    a word
-    wider than a line between its kinsoku units)."""
+    a word wider than a line between its kinsoku units)."""
 
     spaced: bool  # a space comes before it
     text: str
@@ -127,8 +126,7 @@ def ink_width(ink: Ink) -> int:
 
 class Run(NamedTuple):
     """A measured stretch of text: its pen advance and ink box, relative to the left end of its
-    baseline
-    (a named tuple: lines are built by the thousand while sizes are tried)."""
+    baseline (a named tuple: lines are built by the thousand while sizes are tried)."""
 
     text: str
     pen: int
@@ -230,8 +228,7 @@ def _string_meter(width_of: Callable[[str], int]) -> Meter:
 def break_lines(text: str, width_of: Callable[[str], int], max_width: int, size: int = 0,
                 keep: tuple[str, ...] = ()) -> list[str]:
     """Break one paragraph into lines no wider than max_width, greedily between phrases; Unfittable
-    if one unit is
-    too wide."""
+    if one unit is too wide."""
     return [r.text for r in _break(pieces(text, keep), _string_meter(width_of), max_width, size)]
 
 
@@ -239,9 +236,8 @@ def _break(
     found: list[Piece], meter: Meter, width: int, size: int, limit: int | None = None
 ) -> list[Run]:
     """Greedy lines of at most `width`; a phrase is split between its units only when it is wider
-    than `limit`
-    (the frame; a narrower trial width never splits a phrase that fits the frame: Unfittable
-    instead).
+    than `limit` (the frame; a narrower trial width never splits a phrase that fits the frame:
+    Unfittable instead).
     """
     limit = width if limit is None else limit
     lines: list[Run] = []
@@ -265,8 +261,7 @@ def _break(
 
 def _split(piece: Piece, meter: Meter, width: int, size: int, line: Run, lines: list[Run]) -> Run:
     """A phrase wider than a line, broken between its words (a word wider than a line between its
-    units);
-    returns the line left open."""
+    units); returns the line left open."""
     for number, word in enumerate(piece.units):
         spaced = piece.spaced and number == 0
         run = meter.run(word)
@@ -464,8 +459,9 @@ def fit_many(
     Every slide's fitting is the same sequence of steps as `fit`'s, so the results are the same;
     only the slides' steps are interleaved: once no slide waits at a size any more, the largest
     size anyone waits for is served next, so the sizes are visited from the largest down, except
-    that a slide that needs the smallest size's frame count to go on is served that first. `done(number, result)` is told of each
-    slide as soon as it is fitted (while its last size is open).
+    that a slide that needs the smallest size's frame count to go on is served that first.
+    `done(number, result)` is told of each slide as soon as it is fitted (while its last size is
+    open).
     """
     results: list[Fitted | Unfittable | None] = [None] * len(slides)
     waiting: dict[int, tuple[Fitting, Need]] = {}

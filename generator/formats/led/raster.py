@@ -109,10 +109,9 @@ class PillowMeasure:
     uses.
 
     By default a string's box is put together from its characters' boxes and hinted advances, which
-    is
-    what Pillow's basic layout does without kerning and is far faster than measuring every candidate
-    line; `exact` asks Pillow for each string instead (the fallback when a check of the result
-    fails).
+    is what Pillow's basic layout does without kerning and is far faster than measuring every
+    candidate line; `exact` asks Pillow for each string instead (the fallback when a check of the
+    result fails).
     """
 
     def __init__(self, font: ImageFont.FreeTypeFont, smooth: bool, exact: bool = False):

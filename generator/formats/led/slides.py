@@ -57,8 +57,7 @@ class Expired:
 def collect(site: Site, cfg: SiteConfig, today: date,
             expired_out: list[Expired] | None = None) -> tuple[list[SlideSpec], list[SiteError]]:
     """Every slide of every page that goes to LED and has not expired, in loop order, with problems
-    found;
-    the pages that expired are appended to `expired_out` when given."""
+    found; the pages that expired are appended to `expired_out` when given."""
     specs: list[SlideSpec] = []
     problems: list[SiteError] = []
     for page in sorted((p for p in site.pages if p.goes_to("led")), key=loop_order):
@@ -94,10 +93,8 @@ def expired(page: Page, today: date, rules: Expiry = Expiry()) -> bool:
 
 def expiry(page: Page, today: date, rules: Expiry = Expiry()) -> Expired | None:
     """Why a page no longer plays, or None: its led.end has passed (an overnight window still runs
-    into the
-    next morning), or, without led.end, its type's default (an activity N days after it ends, a
-    story or a
-    letter N days after its date; 0 days = never)."""
+    into the next morning), or, without led.end, its type's default (an activity N days after it
+    ends, a story or a letter N days after its date; 0 days = never)."""
     led = page.meta.led
     if led.end is not None:
         overnight = any(a > b for a, b in (parse_window(w) for w in led.time))
