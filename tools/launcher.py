@@ -34,11 +34,6 @@ class Launcher:
         answer = json.loads(self._process.stdout.readline())
         return answer["seconds"], answer["peak_kb"] // 1024, answer["code"], answer["stderr"]
 
-    def close(self) -> None:
-        """End the launcher."""
-        self._process.stdin.close()
-        self._process.wait(10)
-
 
 def _serve() -> None:
     for line in sys.stdin:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -29,6 +30,13 @@ def workers() -> int:
         1,
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
     )
+
+
+def alone() -> bool:
+    """True when this process runs one thread only, so a forked worker inherits no lock another
+    thread holds and nothing another thread uses can be taken away (the CLI's builds; not the
+    preview server's or the 编审台's rebuilds)."""
+    return threading.active_count() == 1
 
 
 def start_context(environ: dict | None = None):

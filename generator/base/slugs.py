@@ -4,7 +4,6 @@ from __future__ import annotations
 import gc
 import re
 import sys
-import threading
 import unicodedata
 
 
@@ -42,6 +41,7 @@ class Speller:
 
     def __init__(self, cache=None):
         self._cache = cache  # a base.cache.Cache, or None to spell afresh each time
+        # this build's own: a Cache without a folder remembers nothing, not even within a build
         self._spelled: dict[str, str] = {}
 
     def slug(self, text: str) -> str:
@@ -63,8 +63,10 @@ class Speller:
     def release() -> None:
         """Unload pypinyin, freeing its dictionaries (a later `slugify` loads it again). Only a
         process with one thread does it: another thread might be using it."""
+        from generator.base.parallel import alone  # (multiprocessing: not for every slug's import)
+
         loaded = [name for name in sys.modules if name.partition(".")[0] == "pypinyin"]
-        if not loaded or threading.active_count() > 1:
+        if not loaded or not alone():
             return
         for name in loaded:
             del sys.modules[name]

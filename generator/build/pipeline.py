@@ -1,7 +1,6 @@
 """The orchestrator: load → check → route → render site, LED and WeChat → publish atomically."""
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -26,7 +25,7 @@ from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, is_missing
 from generator.formats import keys as output_keys
-from generator.base.parallel import MIN_ITEMS, map_chunks, workers
+from generator.base.parallel import MIN_ITEMS, alone, map_chunks, workers
 from generator.base.slugs import Speller
 
 
@@ -75,7 +74,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         else Cache(folder, _salt(cfg, opts))
     )
     jobs = opts.jobs or workers()
-    if opts.preview and not opts.dry and threading.active_count() > 1:
+    if opts.preview and not opts.dry and not alone():
         # The preview server's rebuilds run beside its watcher and web threads: a forked worker
         # could inherit a lock one of them holds. Its first build (and `build --preview`) runs
         # before any thread starts, so a large site's first preview still gets every core.
@@ -89,7 +88,7 @@ def build(cfg: SiteConfig, opts: BuildOptions) -> BuildReport:
         loaded = working
     with clock("三审三校"):
         selection = _select(working, cfg, opts, report, cache, speller)
-        _spell_tags(selection.site, speller)
+        _finish_spelling(selection.site, speller)
         site, unreviewed = selection.site, selection.unreviewed
         problems.extend(selection.notes)
         report.schedule = schedule.apply(site, opts.now, future=opts.future or opts.preview)
@@ -268,8 +267,8 @@ def _render_all(work: _Work, clock) -> None:
     )
 
 
-def _spell_tags(site: Site, speller: Speller) -> None:
-    """Spell every tag now, beside the file names, and let pypinyin go before the photos and
+def _finish_spelling(site: Site, speller: Speller) -> None:
+    """Spell every tag now, after the file names, then let pypinyin go before the photos and
     frames are made (see Speller)."""
     tags = sorted({tag for page in site.pages for tag in page.meta.tags})
     for tag in tags:
