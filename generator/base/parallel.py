@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -98,3 +99,76 @@ def _run_chunk(func: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]) -> li
     """What a worker runs: the function on its slice (a module-level function, so every start method
     can call it)."""
     return func(chunk)
+
+
+class Beside:
+    """One call running in a worker process beside this one (see `beside`); `result()` waits for its
+    value or raises its exception, `stop()` ends it unfinished."""
+
+    def __init__(self, func: Callable[..., R], args: tuple, context) -> None:
+        self._func, self._args = func, args
+        self._process = None
+        if context is not None:
+            receiving, sending = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run_beside, args=(sending, func, args),
+                                            daemon=True)
+            self._process.start()
+            sending.close()  # the child holds the only sending end: its death ends recv()
+            self._receiving = receiving
+
+    def result(self) -> R:
+        """The call's value, from the worker, or worked out here when no worker runs or the worker
+        died without an answer (killed, out of memory)."""
+        if self._process is None:
+            return self._func(*self._args)
+        try:
+            ok, value = self._receiving.recv()
+        except EOFError:
+            ok, value = True, self._func(*self._args)
+        finally:
+            self._receiving.close()
+            self._process.join()
+            self._process = None
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the worker without waiting for its value (the build stopped)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receiving.close()
+            self._process = None
+
+
+def beside(func: Callable[..., R], *args, jobs: int) -> Beside:
+    """Start `func(*args)` in a worker process, so that this process can go on with other work,
+    when `jobs` ≥ 2 and no other thread runs (see alone); else it runs here when its result is
+    asked for. `func` and `args` are pickled under `spawn`, as in map_chunks."""
+    context = start_context() if jobs >= 2 and alone() else None
+    return Beside(func, args, context)
+
+
+def _run_beside(sending, func: Callable[..., R], args: tuple) -> None:
+    """What a Beside worker runs: the call, its value or exception sent back once."""
+    try:
+        answer = (True, func(*args))
+    except BaseException as exc:  # noqa: BLE001 - the parent raises it
+        answer = (False, _portable(exc))
+    try:
+        sending.send(answer)
+    except Exception as exc:  # a value that does not pickle
+        sending.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    sending.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself when the parent can unpickle it, else a RuntimeError naming it: an
+    exception whose __init__ takes other arguments than its args pickles but does not unpickle,
+    and the parent would fail on it instead of reporting it."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001 - any failure means it cannot cross
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

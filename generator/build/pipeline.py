@@ -25,7 +25,7 @@ from generator.render.templates import Templates
 from generator.build.writer import TwoRoots, UnsafeOutputPath, manifest_path, write_file
 from generator.base.cache import Cache, is_missing
 from generator.formats import keys as output_keys
-from generator.base.parallel import MIN_ITEMS, alone, map_chunks, workers
+from generator.base.parallel import MIN_ITEMS, Beside, alone, beside, map_chunks, workers
 from generator.base.slugs import Speller
 
 
@@ -233,12 +233,20 @@ def _render_all(work: _Work, clock) -> None:
     with clock("排版正文"):
         rendered, images = _render_bodies(work, media)
     staff = opts.only != "site"  # (the website never shows what these draw)
-    with clock("LED 画面"):
-        loops = _render_led(work) if staff else ()
-    with clock("公众号文章"):
-        for files, problems in _wechat_bundles(work, rendered, media) if staff else ():
-            work.problems.extend(problems)
-            _add_all(work.publication, files)
+    media.finish()
+    # The frames are drawn in a worker process while this one makes the WeChat articles (their
+    # covers in two threads): both are mostly one core's work, and neither needs the other.
+    led = _start_led(work) if staff else None
+    try:
+        with clock("公众号文章"):
+            for files, problems in _wechat_bundles(work, rendered, media) if staff else ():
+                work.problems.extend(problems)
+                _add_all(work.publication, files)
+        with clock("LED 画面"):
+            loops = _take_led(work, led.result()) if led else ()
+    finally:
+        if led:
+            led.stop()  # the build stopped before it asked for the frames
     with clock("网站页面"):
         inp = SiteInput(
             site,
@@ -276,23 +284,31 @@ def _finish_spelling(site: Site, speller: Speller) -> None:
     speller.release()
 
 
-def _render_led(work: _Work) -> tuple:
-    """Every screen's frames and playlists; the LED package (and Pillow) is loaded only for a site
-    that has any."""
+def _start_led(work: _Work) -> Beside | None:
+    """Start drawing every screen's frames and playlists beside this process (see parallel.beside);
+    None for a site without screens or slides, where the LED package (and Pillow) is not
+    loaded."""
     site, cfg, opts = work.site, work.cfg, work.opts
     if not cfg.led.screens and not any(p.goes_to("led") or p.type == "slide" for p in site.pages):
-        return ()
+        return None
+    return beside(
+        _draw_led, site, cfg, opts.now, _build_id(site, cfg), opts.templates_dir, work.unreviewed,
+        opts.cache_dir / "led" if opts.cache_dir else None, jobs=work.jobs
+    )
+
+
+def _draw_led(site: Site, cfg: SiteConfig, now, build_id: str, templates_dir: Path,
+              unreviewed: frozenset[str], cache_dir: Path | None):
+    """The LED output (what a worker process runs: its arguments pickle)."""
     from generator.formats.led import render_led
 
-    led = render_led(
-        site,
-        cfg,
-        now=opts.now,
-        build_id=_build_id(site, cfg),
-        templates=Templates(opts.templates_dir),
-        unreviewed=work.unreviewed,
-        cache_dir=opts.cache_dir / "led" if opts.cache_dir else None,
-    )
+    return render_led(site, cfg, now=now, build_id=build_id, templates=Templates(templates_dir),
+                      unreviewed=unreviewed, cache_dir=cache_dir)
+
+
+def _take_led(work: _Work, led) -> tuple:
+    """Add the LED output's files and problems to the build; its loops, for the website's LED
+    page."""
     work.problems.extend(led.problems)
     work.report.frames_drawn = led.frames_drawn
     _add_all(work.publication, led.files.items())

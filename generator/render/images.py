@@ -243,6 +243,7 @@ class MediaLibrary:
     # images prepare_ahead will hand to its threads, in publishing order
     _waiting: dict[Path, None] = field(default_factory=dict)
     _pool: ThreadPoolExecutor | None = None
+    _ending: ThreadPoolExecutor | None = None  # every photo handed out: its threads finish them
     _most: int = 0  # how many photos may be handed to the threads and not yet asked for
 
     def publish(self, page: Page, src: str) -> ImageURL:
@@ -321,7 +322,14 @@ class MediaLibrary:
             self._ready[source] = pool.submit(self._fresh, source)
         if not self._waiting:
             pool.shutdown(wait=False)  # its threads finish what they have, then end
-            self._pool = None
+            self._pool, self._ending = None, pool
+
+    def finish(self) -> None:
+        """Wait until prepare_ahead's threads have ended (once every photo is published they
+        have nothing left to do), so that the build runs alone again (see parallel.alone)."""
+        if self._ending is not None:
+            self._ending.shutdown(wait=True)
+            self._ending = None
 
     def copies(self, folder: Path) -> Copies:
         """Where the published copy of each source published so far lies, `folder` being the

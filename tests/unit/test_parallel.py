@@ -107,3 +107,88 @@ def test_a_preview_uses_workers_only_while_no_other_thread_runs(tmp_path, proces
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (int(done.stdout.split()[-1]) > 0) == wanted
+
+
+@pytest.fixture
+def worker_allowed(monkeypatch):
+    """Other tests in this process may leave a thread running (a server's); these tests are about
+    the worker, so it is allowed to start (the threaded case is tested on its own below)."""
+    monkeypatch.setattr(parallel, "alone", lambda: True)
+
+
+def _pid_and_sum(*numbers):
+    return os.getpid(), sum(numbers)
+
+
+def _refuse(word):
+    raise ValueError(f"不收 {word}")
+
+
+class _TwoPartError(Exception):
+    def __init__(self, text, size):  # pickles, but unpickles only with both arguments
+        super().__init__(text)
+        self.size = size
+
+
+def _refuse_in_two_parts():
+    raise _TwoPartError("太宽", 12)
+
+
+def _sleep_then_die():
+    import time
+
+    time.sleep(0.2)
+    os._exit(9)  # as when the worker is killed or runs out of memory: no answer comes
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_a_call_beside_runs_in_a_worker_and_returns_its_value(worker_allowed, monkeypatch, method):
+    monkeypatch.setenv("WENMING_START_METHOD", method)
+    pid, total = parallel.beside(_pid_and_sum, 1, 2, 3, jobs=2).result()
+    assert total == 6 and pid != os.getpid()
+
+
+def test_a_call_beside_raises_the_workers_exception_here(worker_allowed, monkeypatch):
+    monkeypatch.setenv("WENMING_START_METHOD", "spawn")
+    call = parallel.beside(_refuse, "假名", jobs=2)
+    with pytest.raises(ValueError, match="不收 假名"):
+        call.result()
+
+
+def test_an_exception_that_cannot_cross_arrives_as_a_runtime_error(worker_allowed, monkeypatch):
+    monkeypatch.setenv("WENMING_START_METHOD", "spawn")
+    with pytest.raises(RuntimeError, match="_TwoPartError: 太宽"):
+        parallel.beside(_refuse_in_two_parts, jobs=2).result()
+
+
+def test_a_worker_that_dies_without_answering_is_redone_here(worker_allowed, monkeypatch):
+    monkeypatch.setenv("WENMING_START_METHOD", "fork")
+    call = parallel.beside(_sleep_then_die, jobs=2)
+    monkeypatch.setattr(parallel.os, "_exit", lambda code: None)  # (here, the redone call returns)
+    assert call.result() is None
+
+
+@pytest.mark.parametrize("jobs, threaded", [(1, False), (2, True)])
+def test_a_call_beside_runs_here_with_one_job_or_beside_other_threads(jobs, threaded):
+    import threading
+
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait, daemon=True)
+    if threaded:
+        other.start()
+    try:
+        pid, total = parallel.beside(_pid_and_sum, 4, 5, jobs=jobs).result()
+    finally:
+        waiting.set()
+        if threaded:
+            other.join()  # the tests after this one run alone again
+    assert (pid, total) == (os.getpid(), 9)
+
+
+def test_stopping_a_call_beside_ends_its_worker(worker_allowed, monkeypatch):
+    monkeypatch.setenv("WENMING_START_METHOD", "fork")
+    call = parallel.beside(__import__("time").sleep, 30, jobs=2)
+    process = call._process
+    assert process is not None and process.is_alive()
+    call.stop()
+    assert not process.is_alive()
