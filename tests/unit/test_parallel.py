@@ -5,6 +5,8 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -135,8 +137,6 @@ def _refuse_in_two_parts():
 
 
 def _sleep_then_die():
-    import time
-
     time.sleep(0.2)
     os._exit(9)  # as when the worker is killed or runs out of memory: no answer comes
 
@@ -170,8 +170,6 @@ def test_a_worker_that_dies_without_answering_is_redone_here(worker_allowed, mon
 
 @pytest.mark.parametrize("jobs, threaded", [(1, False), (2, True)])
 def test_a_call_beside_runs_here_with_one_job_or_beside_other_threads(jobs, threaded):
-    import threading
-
     waiting = threading.Event()
     other = threading.Thread(target=waiting.wait, daemon=True)
     if threaded:
@@ -187,7 +185,7 @@ def test_a_call_beside_runs_here_with_one_job_or_beside_other_threads(jobs, thre
 
 def test_stopping_a_call_beside_ends_its_worker(worker_allowed, monkeypatch):
     monkeypatch.setenv("WENMING_START_METHOD", "fork")
-    call = parallel.beside(__import__("time").sleep, 30, jobs=2)
+    call = parallel.beside(time.sleep, 30, jobs=2)
     process = call._process
     assert process is not None and process.is_alive()
     call.stop()
